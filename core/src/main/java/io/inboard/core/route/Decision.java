@@ -1,0 +1,118 @@
+package io.inboard.core.route;
+
+import io.inboard.core.mesh.Instance;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the router decided for one request, and why. Callers (the agent's outbound hook, the
+ * gateway) apply it; {@code inboardctl explain} and the config server print it.
+ *
+ * @param status 200 routed, 301/302/... redirect, a direct response's code, 404 no route, 503 no
+ *     instance; 0 when {@link Outcome#PASSTHROUGH}
+ * @param matched the virtual service and rule that matched; {@code null} when none did
+ * @param destination the chosen destination; {@code null} unless {@link Outcome#ROUTE} or
+ *     {@link Outcome#NO_INSTANCE}
+ * @param instance the chosen endpoint; {@code null} unless routed
+ * @param hashKey the consistent-hash key used (e.g. {@code header my-header=alice}), or {@code null}
+ * @param trace in explain mode, one step per rule evaluated (and host resolution); else empty
+ */
+public record Decision(
+    Outcome outcome,
+    int status,
+    String reason,
+    Match matched,
+    Target destination,
+    Instance instance,
+    String hashKey,
+    Actions actions,
+    List<String> trace) {
+
+  public Decision {
+    actions = actions == null ? Actions.NONE : actions;
+    trace = trace == null ? List.of() : List.copyOf(trace);
+  }
+
+  public enum Outcome {
+    /** Send to {@link #instance()}. */
+    ROUTE,
+    /** Answer with a redirect to {@link Actions#redirectLocation()}. */
+    REDIRECT,
+    /** Answer with {@link #status()} and {@link Actions#directResponseBody()}. */
+    DIRECT_RESPONSE,
+    /** The mesh knows the host but no rule matched: answer 404. */
+    NO_ROUTE,
+    /** A rule matched but its destination has no instance: answer 503. */
+    NO_INSTANCE,
+    /** The mesh does not know this host: leave the request exactly as the application made it. */
+    PASSTHROUGH
+  }
+
+  /** Which rule matched: {@code virtualService} as {@code namespace/name}, rule index and name. */
+  public record Match(String virtualService, int rule, String ruleName) {}
+
+  /** The destination: FQDN host, subset (or {@code null}) and port (or 0 when not given). */
+  public record Target(String host, String subset, int port) {}
+
+  /** Request/response header operations, applied in order remove, set, add. */
+  public record HeaderOps(Map<String, String> set, Map<String, String> add, List<String> remove) {
+    public static final HeaderOps NONE = new HeaderOps(Map.of(), Map.of(), List.of());
+
+    public HeaderOps {
+      set = set == null ? Map.of() : Map.copyOf(set);
+      add = add == null ? Map.of() : Map.copyOf(add);
+      remove = remove == null ? List.of() : List.copyOf(remove);
+    }
+
+    public boolean isEmpty() {
+      return set.isEmpty() && add.isEmpty() && remove.isEmpty();
+    }
+  }
+
+  /** Retries as configured on the matched rule. */
+  public record Retries(int attempts, Duration perTryTimeout, List<String> retryOn) {}
+
+  /**
+   * A fault to inject, already decided for this request (the percentage was rolled): a delay to
+   * wait before sending, and/or a status to answer with instead of sending. Fields are
+   * {@code null}/0 when not injected.
+   */
+  public record Fault(Duration delay, int abortStatus) {}
+
+  /** A copy of the request to send, fire-and-forget, to another destination (already rolled). */
+  public record Mirror(Target destination, Instance instance) {}
+
+  /** A cookie to set on the response (consistent hashing on a cookie with a ttl, when absent). */
+  public record SetCookie(String name, String value, String path, Duration ttl) {}
+
+  /**
+   * What the caller applies besides choosing the instance. {@code rewrittenPath} and
+   * {@code rewrittenAuthority} are {@code null} when unchanged; {@code timeout} {@code null} means
+   * none.
+   */
+  public record Actions(
+      String rewrittenPath,
+      String rewrittenAuthority,
+      HeaderOps requestHeaders,
+      HeaderOps responseHeaders,
+      Duration timeout,
+      Retries retries,
+      Fault fault,
+      Mirror mirror,
+      String redirectLocation,
+      String directResponseBody,
+      SetCookie setCookie) {
+    public static final Actions NONE =
+        new Actions(null, null, HeaderOps.NONE, HeaderOps.NONE, null, null, null, null, null, null, null);
+
+    public Actions {
+      requestHeaders = requestHeaders == null ? HeaderOps.NONE : requestHeaders;
+      responseHeaders = responseHeaders == null ? HeaderOps.NONE : responseHeaders;
+    }
+  }
+
+  public boolean isPassthrough() {
+    return outcome == Outcome.PASSTHROUGH;
+  }
+}

@@ -1,0 +1,40 @@
+package io.inboard.core.route;
+
+import io.inboard.core.mesh.Workload;
+
+/**
+ * What the router sees of a request. Implemented over each transport's own request type (servlet,
+ * OkHttp, JDK client, Jetty proxy) so nothing is copied on the request path.
+ */
+public interface RequestView {
+  String method();
+
+  /** {@code http} or {@code https}. */
+  String scheme();
+
+  /** The {@code Host}/authority as sent, possibly with a port. */
+  String authority();
+
+  /** The path without the query string, e.g. {@code /user/list}. */
+  String path();
+
+  /** The raw query string without {@code ?}, or {@code null}. */
+  String query();
+
+  /** The first value of a header, looked up case-insensitively; {@code null} if absent. */
+  String header(String name);
+
+  /** The caller's IP address, for {@code useSourceIp}; may be {@code null}. */
+  default String sourceIp() {
+    return null;
+  }
+
+  /**
+   * The calling workload when the request is made inside the mesh (service to service);
+   * {@code null} at a gateway.
+   */
+  Workload source();
+
+  /** {@code namespace/name} of the Gateway the request arrived at; {@code null} inside the mesh. */
+  String gateway();
+}
