@@ -1,9 +1,12 @@
 package io.inboard.core.model;
 
-/** Placeholder: the full record is written with the parser. */
-public record DestinationRule(String apiVersion, ObjectMeta metadata) implements Resource {
+/** An Istio {@code DestinationRule}: subsets of a host and the policy for reaching them. */
+public record DestinationRule(String apiVersion, ObjectMeta metadata, DestinationRuleSpec spec)
+    implements Resource {
+  public static final String KIND = "DestinationRule";
+
   @Override
   public String kind() {
-    return "DestinationRule";
+    return KIND;
   }
 }

@@ -1,9 +1,12 @@
 package io.inboard.core.model;
 
-/** Placeholder: the full record is written with the parser. */
-public record VirtualService(String apiVersion, ObjectMeta metadata) implements Resource {
+/** An Istio {@code VirtualService}: how requests for some hosts are routed. */
+public record VirtualService(String apiVersion, ObjectMeta metadata, VirtualServiceSpec spec)
+    implements Resource {
+  public static final String KIND = "VirtualService";
+
   @Override
   public String kind() {
-    return "VirtualService";
+    return KIND;
   }
 }

@@ -1,0 +1,29 @@
+package io.inboard.core.model;
+
+/**
+ * Istio's {@code LoadBalancerSettings} one-of: a {@link Simple} policy or a {@link ConsistentHash}.
+ */
+public sealed interface LoadBalancerSettings {
+
+  /** The default when a DestinationRule sets no balancer, as in Istio. */
+  LoadBalancerSettings DEFAULT = new Simple(SimpleLB.LEAST_REQUEST);
+
+  /** The {@code simple} policies. {@code LEAST_CONN} (deprecated in Istio) parses as LEAST_REQUEST. */
+  enum SimpleLB {
+    ROUND_ROBIN,
+    RANDOM,
+    /** Two random choices; the one with fewer requests in flight wins. */
+    LEAST_REQUEST,
+    /** Forward to the address the caller asked for, without balancing. */
+    PASSTHROUGH
+  }
+
+  record Simple(SimpleLB policy) implements LoadBalancerSettings {}
+
+  /** Hash {@code key} to pick an instance with {@code algorithm} (never {@code null}). */
+  record ConsistentHash(HashKey key, HashAlgorithm algorithm) implements LoadBalancerSettings {
+    public ConsistentHash {
+      algorithm = algorithm == null ? new HashAlgorithm.RingHash(HashAlgorithm.DEFAULT_RING_SIZE) : algorithm;
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package io.inboard.core.model;
+
+import java.time.Duration;
+
+/**
+ * Istio's {@code outlierDetection}: eject an instance after consecutive failures, for
+ * {@code baseEjectionTime} times the number of times it was ejected, never more than
+ * {@code maxEjectionPercent} of the instances. Fields not given take {@link #DEFAULTS}' values.
+ *
+ * @param consecutiveGatewayErrors 0 disables the gateway-error counter
+ */
+public record OutlierDetection(
+    int consecutive5xxErrors,
+    int consecutiveGatewayErrors,
+    Duration interval,
+    Duration baseEjectionTime,
+    int maxEjectionPercent) {
+
+  private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
+  private static final Duration DEFAULT_BASE_EJECTION_TIME = Duration.ofSeconds(30);
+
+  public static final OutlierDetection DEFAULTS =
+      new OutlierDetection(5, 0, DEFAULT_INTERVAL, DEFAULT_BASE_EJECTION_TIME, 10);
+
+  public OutlierDetection {
+    interval = interval == null ? DEFAULT_INTERVAL : interval;
+    baseEjectionTime = baseEjectionTime == null ? DEFAULT_BASE_EJECTION_TIME : baseEjectionTime;
+  }
+}
