@@ -1,0 +1,52 @@
+package io.inboard.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServiceSettingsTest {
+
+    @Test
+    void readsEveryVariable() {
+        ServiceSettings settings = ServiceSettings.fromEnvironment(Map.of(
+                "HOST", "127.0.0.1", "PORT", "9090", "VERSION", "v2", "INSTANCE", "user-v2-0",
+                "DOWNSTREAM_URL", "http://user/"));
+
+        assertThat(settings.host()).isEqualTo("127.0.0.1");
+        assertThat(settings.port()).isEqualTo(9090);
+        assertThat(settings.version()).isEqualTo("v2");
+        assertThat(settings.instance()).isEqualTo("user-v2-0");
+        assertThat(settings.downstreamUrl()).hasToString("http://user/");
+    }
+
+    @Test
+    void defaultsToPort8080VersionV1AllInterfacesAndNoDownstream() {
+        ServiceSettings settings = ServiceSettings.fromEnvironment(Map.of());
+
+        assertThat(settings.host()).isEqualTo("0.0.0.0");
+        assertThat(settings.port()).isEqualTo(8080);
+        assertThat(settings.version()).isEqualTo("v1");
+        assertThat(settings.instance()).isNull();
+        assertThat(settings.downstreamUrl()).isNull();
+    }
+
+    @Test
+    void rejectsANonNumericPortNamingTheValue() {
+        assertThatThrownBy(() -> ServiceSettings.fromEnvironment(Map.of("PORT", "eighty")))
+                .hasMessageContaining("PORT").hasMessageContaining("'eighty'");
+    }
+
+    @Test
+    void rejectsAPortOutOfRange() {
+        assertThatThrownBy(() -> ServiceSettings.fromEnvironment(Map.of("PORT", "70000")))
+                .hasMessageContaining("70000");
+    }
+
+    @Test
+    void rejectsADownstreamThatIsNotAnHttpUrl() {
+        assertThatThrownBy(() -> ServiceSettings.fromEnvironment(Map.of("DOWNSTREAM_URL", "user")))
+                .hasMessageContaining("DOWNSTREAM_URL").hasMessageContaining("http://user/");
+    }
+}
