@@ -1,16 +1,53 @@
 package io.inboard.core.route;
 
+import io.inboard.core.lb.WeightedChoice;
+import io.inboard.core.lb.XxHash64;
+import io.inboard.core.mesh.Instance;
+import io.inboard.core.model.HTTPFaultInjection;
+import io.inboard.core.model.HTTPRedirect;
+import io.inboard.core.model.HashKey;
 import io.inboard.core.snapshot.Snapshot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Decides requests against one {@link Snapshot}: a pure function of (snapshot, request), apart from
  * the injected randomness and in-flight counts. Thread-safe; one per snapshot.
+ *
+ * <p>Deciding allocates little: rules are walked with precompiled matchers, failures are kept as
+ * codes, and most decisions reuse actions built at compile time. Only {@link #explain} writes words.
  */
 public final class Router {
+  /** Seed of the hash that picks a subset for the sticky canary; the instance pick uses seed 0. */
+  static final long STICKY_SUBSET_SEED = 0x5EEDCA4A27L;
+  private static final long INSTANCE_SEED = 0;
+  private static final int NO_BLOCK = -2;
+  private static final int NOT_MATCHED = -1;
+
   private final Snapshot snapshot;
+  private final RouteTable table;
+  private final InFlight inFlight;
+  /** {@code null}: each thread's {@link ThreadLocalRandom}. */
+  private final RandomGenerator random;
 
   public Router(Snapshot snapshot) {
+    this(snapshot, InFlight.NONE, null);
+  }
+
+  /**
+   * @param inFlight requests in flight per instance, for {@code LEAST_REQUEST}
+   * @param random the randomness for weights, balancers, fault and mirror rolls and generated
+   *     cookies; {@code null} for {@link ThreadLocalRandom}. A given generator is shared by all
+   *     calls, so it must be thread-safe if the router is shared (tests pass a seeded one).
+   */
+  public Router(Snapshot snapshot, InFlight inFlight, RandomGenerator random) {
     this.snapshot = snapshot;
+    this.table = snapshot.routeTable();
+    this.inFlight = inFlight == null ? InFlight.NONE : inFlight;
+    this.random = random;
   }
 
   public Snapshot snapshot() {
@@ -19,11 +56,376 @@ public final class Router {
 
   /** Decides the request. */
   public Decision route(RequestView request) {
-    throw new UnsupportedOperationException("router work");
+    return decide(request, null);
   }
 
   /** Decides the request and records, for every rule evaluated, why it did or did not match. */
   public Decision explain(RequestView request) {
-    throw new UnsupportedOperationException("router work");
+    return decide(request, new ArrayList<>());
+  }
+
+  private RandomGenerator random() {
+    return random != null ? random : ThreadLocalRandom.current();
+  }
+
+  private Decision decide(RequestView r, List<String> trace) {
+    String host = Authority.host(r.authority());
+    String gatewayKey = r.gateway();
+    GatewayHosts gateway = null;
+    String context;
+    KnownHost known;
+    if (gatewayKey != null) {
+      gateway = table.gateways.get(gatewayKey);
+      if (gateway == null) {
+        return noRoute("gateway " + gatewayKey + " is not defined", trace);
+      }
+      if (!gateway.serves(host)) {
+        return noRoute("gateway " + gatewayKey + " does not serve host " + host, trace);
+      }
+      known = table.lookup(host, null);
+      context = gatewayKey;
+      if (trace != null) {
+        trace.add("gateway " + gatewayKey + " serves host " + host);
+      }
+    } else {
+      String ns = r.source() == null ? null : r.source().namespace();
+      known = table.lookup(host, ns);
+      context = HostNames.MESH;
+      if (known == null) {
+        if (trace != null) {
+          trace.add("host " + host + (ns == null ? "" : " (from namespace " + ns + ")") + " is not known to the mesh");
+        }
+        return new Decision(Decision.Outcome.PASSTHROUGH, 0, "host " + host + " is not known to the mesh",
+            null, null, null, null, null, trace);
+      }
+      if (trace != null) {
+        trace.add("host " + host + (ns == null ? "" : " (from namespace " + ns + ")") + " resolved to " + known.name());
+      }
+    }
+    boolean anyService = false;
+    if (known != null) {
+      List<VirtualServiceRoutes> services = known.virtualServices();
+      for (int s = 0; s < services.size(); s++) {
+        VirtualServiceRoutes vs = services.get(s);
+        if (!vs.attachedTo().contains(context) || (gateway != null && !gateway.admits(host, vs.namespace()))) {
+          if (trace != null) {
+            trace.add("VirtualService " + vs.key() + " does not apply at " + context);
+          }
+          continue;
+        }
+        anyService = true;
+        if (trace != null) {
+          trace.add("VirtualService " + vs.key() + " applies at " + context);
+        }
+        for (Rule rule : vs.rules()) {
+          int block = matchingBlock(rule, r, context, vs, trace);
+          if (block != NOT_MATCHED) {
+            return act(rule, block, r, trace);
+          }
+        }
+      }
+    }
+    if (anyService) {
+      return noRoute("no rule matched for host " + host + " at " + context, trace);
+    }
+    if (gateway != null) {
+      return noRoute("no VirtualService bound to gateway " + gatewayKey + " serves host " + host, trace);
+    }
+    if (known.defaultPool() == null) {
+      return new Decision(Decision.Outcome.PASSTHROUGH, 0,
+          "host " + host + " has no VirtualService for the mesh and no instances", null, null, null, null, null, trace);
+    }
+    SubsetPool pool = known.defaultPool();
+    Decision.Target target = new Decision.Target(pool.host, null, 0);
+    if (trace != null) {
+      trace.add("no VirtualService applies; routing to any instance of " + pool.host);
+    }
+    return send(null, "no VirtualService for " + pool.host + "; routed by its DestinationRule policy",
+        target, pool, RouteTable.DEFAULT_ACTIONS, null, null, r, trace);
+  }
+
+  private int matchingBlock(Rule rule, RequestView r, String context, VirtualServiceRoutes vs, List<String> trace) {
+    MatchBlock[] blocks = rule.blocks;
+    if (blocks.length == 0) {
+      if (vs.gateways().contains(context)) {
+        if (trace != null) {
+          trace.add(rule.label + ": matched (no match conditions)");
+        }
+        return NO_BLOCK;
+      }
+      if (trace != null) {
+        trace.add(rule.label + ": gateways " + vs.gateways() + " do not include " + context);
+      }
+      return NOT_MATCHED;
+    }
+    StringBuilder why = null;
+    for (int b = 0; b < blocks.length; b++) {
+      int code = blocks[b].firstFailure(r, context, vs.gateways());
+      if (code == MatchBlock.MATCHED) {
+        if (trace != null) {
+          trace.add(rule.label + ": matched" + (blocks.length > 1 ? " by match[" + b + "]" : ""));
+        }
+        return b;
+      }
+      if (trace != null) {
+        if (why == null) {
+          why = new StringBuilder(rule.label).append(": ");
+        } else {
+          why.append("; ");
+        }
+        if (blocks.length > 1) {
+          why.append("match[").append(b).append("] ");
+        }
+        why.append(blocks[b].describe(code, r, context, vs.gateways()));
+      }
+    }
+    if (trace != null) {
+      trace.add(why.toString());
+    }
+    return NOT_MATCHED;
+  }
+
+  private Decision act(Rule rule, int block, RequestView r, List<String> trace) {
+    switch (rule.action) {
+      case REDIRECT:
+        return redirect(rule, r, trace);
+      case DIRECT_RESPONSE:
+        return new Decision(Decision.Outcome.DIRECT_RESPONSE, rule.directStatus, rule.reason, rule.match, null,
+            null, null, with(rule.baseActions, null, null, null, null, null, rule.directBody), trace);
+      default:
+        break;
+    }
+    RouteTarget[] targets = rule.targets;
+    int chosen = 0;
+    String key = null;
+    HashKey keyDef = null;
+    Decision.SetCookie setCookie = null;
+    if (targets.length > 1) {
+      SubsetPool first = targets[0].pool();
+      keyDef = first.hashKey;
+      if (keyDef != null) {
+        key = HashKeys.read(keyDef, r);
+        if (key == null && keyDef instanceof HashKey.HttpCookie c && c.ttl() != null) {
+          setCookie = newCookie(c);
+          key = setCookie.value();
+        }
+      }
+      if (key != null) {
+        double point = WeightedChoice.pointOf(XxHash64.hash(key, STICKY_SUBSET_SEED));
+        chosen = rule.weights.pickAtPoint(point);
+        if (trace != null) {
+          trace.add("sticky canary: " + HashKeys.describe(keyDef, key) + " hashes to " + round(point)
+              + ", in the range of " + targetName(targets[chosen]) + " " + ranges(rule));
+        }
+      } else {
+        chosen = rule.weights.pickRandom(random());
+        if (trace != null) {
+          trace.add("destination " + targetName(targets[chosen]) + " chosen at random by weight " + ranges(rule)
+              + (keyDef != null ? " (request has no " + HashKeys.name(keyDef) + ")" : ""));
+        }
+      }
+    } else if (trace != null) {
+      trace.add("single destination " + targetName(targets[0]));
+    }
+    RouteTarget target = targets[chosen];
+    SubsetPool pool = target.pool();
+    if (pool.hashKey != null && !pool.hashKey.equals(keyDef)) {
+      keyDef = pool.hashKey;
+      key = HashKeys.read(keyDef, r);
+      if (key == null && keyDef instanceof HashKey.HttpCookie c && c.ttl() != null) {
+        setCookie = newCookie(c);
+        key = setCookie.value();
+      }
+    }
+    String rewritten = rule.rewriteUri == null ? null : rewritePath(rule, block, r.path());
+    return send(rule, rule.reason, target.target(), pool, target.actions(), key, setCookie, r, trace, rewritten);
+  }
+
+  private Decision send(Rule rule, String reason, Decision.Target target, SubsetPool pool,
+      Decision.Actions actions, String key, Decision.SetCookie setCookie, RequestView r, List<String> trace) {
+    return send(rule, reason, target, pool, actions, key, setCookie, r, trace, null);
+  }
+
+  private Decision send(Rule rule, String reason, Decision.Target target, SubsetPool pool,
+      Decision.Actions actions, String key, Decision.SetCookie setCookie, RequestView r, List<String> trace,
+      String rewrittenPath) {
+    Decision.Match match = rule == null ? null : rule.match;
+    if (pool.emptyReason != null) {
+      if (trace != null) {
+        trace.add(pool.emptyReason);
+      }
+      return new Decision(Decision.Outcome.NO_INSTANCE, 503, pool.emptyReason, match, target, null, null,
+          null, trace);
+    }
+    Instance instance;
+    String hashKey = null;
+    List<Instance> endpoints = pool.endpoints;
+    if (pool.hashKey != null) {
+      if (key == null && setCookie == null) {
+        key = HashKeys.read(pool.hashKey, r);
+        if (key == null && pool.hashKey instanceof HashKey.HttpCookie c && c.ttl() != null) {
+          setCookie = newCookie(c);
+          key = setCookie.value();
+        }
+      }
+      if (key != null) {
+        hashKey = HashKeys.describe(pool.hashKey, key);
+        instance = endpoints.get(pool.table.pick(XxHash64.hash(key, INSTANCE_SEED)));
+        if (trace != null) {
+          trace.add("instance " + instance.id() + " chosen by " + pool.balancerName + " of " + hashKey
+              + " among " + endpoints.size() + " instance(s) of " + pool.label());
+        }
+      } else {
+        // As Envoy: a hash policy that finds no key falls back to a random endpoint.
+        instance = endpoints.get(random().nextInt(endpoints.size()));
+        if (trace != null) {
+          trace.add("instance " + instance.id() + " chosen at random: request has no "
+              + HashKeys.name(pool.hashKey) + " (" + pool.balancerName + ")");
+        }
+      }
+    } else {
+      int i = pool.simple.pick(endpoints, random(), inFlight, pool.cursor);
+      instance = i < 0 ? null : endpoints.get(i);
+      if (trace != null) {
+        trace.add(instance == null
+            ? "PASSTHROUGH balancer: the request goes to the address it was sent to"
+            : "instance " + instance.id() + " chosen by " + pool.balancerName + " among " + endpoints.size()
+                + " instance(s) of " + pool.label());
+      }
+    }
+    Decision.Fault fault = rule == null ? null : rollFault(rule.fault, trace);
+    Decision.Mirror mirror = rule == null || rule.mirror == null ? null : rollMirror(rule, trace);
+    if (rewrittenPath != null || fault != null || mirror != null || setCookie != null) {
+      actions = with(actions, rewrittenPath, fault, mirror, setCookie, null, null);
+    }
+    return new Decision(Decision.Outcome.ROUTE, 200, reason, match, target, instance, hashKey, actions, trace);
+  }
+
+  private Decision.Fault rollFault(HTTPFaultInjection fault, List<String> trace) {
+    if (fault == null) {
+      return null;
+    }
+    Duration delay = null;
+    int abort = 0;
+    if (fault.delay() != null && roll(fault.delay().percentage() == null ? 0 : fault.delay().percentage().value())) {
+      delay = fault.delay().fixedDelay();
+    }
+    if (fault.abort() != null && roll(fault.abort().percentage() == null ? 0 : fault.abort().percentage().value())) {
+      abort = fault.abort().httpStatus();
+    }
+    if (trace != null) {
+      trace.add("fault: " + (delay == null ? "no delay" : "delay " + delay) + ", " + (abort == 0 ? "no abort" : "abort " + abort));
+    }
+    return delay == null && abort == 0 ? null : new Decision.Fault(delay, abort);
+  }
+
+  private Decision.Mirror rollMirror(Rule rule, List<String> trace) {
+    if (!roll(rule.mirrorPercent)) {
+      if (trace != null) {
+        trace.add("mirror to " + rule.mirror.target().host() + " not rolled (" + rule.mirrorPercent + "%)");
+      }
+      return null;
+    }
+    List<Instance> endpoints = rule.mirror.pool().endpoints;
+    Instance instance = endpoints.isEmpty() ? null : endpoints.get(random().nextInt(endpoints.size()));
+    if (trace != null) {
+      trace.add("mirror to " + rule.mirror.target().host() + (instance == null ? " (no instance)" : " instance " + instance.id()));
+    }
+    return new Decision.Mirror(rule.mirror.target(), instance);
+  }
+
+  /** True for {@code percent}% of calls; 0 never, 100 always. */
+  private boolean roll(double percent) {
+    return percent >= 100 || (percent > 0 && random().nextDouble() * 100 < percent);
+  }
+
+  private Decision.SetCookie newCookie(HashKey.HttpCookie c) {
+    String value = Long.toHexString(random().nextLong() | Long.MIN_VALUE);
+    return new Decision.SetCookie(c.name(), value, c.path(), c.ttl());
+  }
+
+  private Decision redirect(Rule rule, RequestView r, List<String> trace) {
+    HTTPRedirect red = rule.redirect;
+    String scheme = red.scheme() != null ? red.scheme() : r.scheme() == null ? "http" : r.scheme();
+    String authority = red.authority() != null ? red.authority() : r.authority();
+    if (red.port() > 0) {
+      int colon = authority.lastIndexOf(':');
+      String hostPart = colon >= 0 && authority.indexOf(']', colon) < 0 ? authority.substring(0, colon) : authority;
+      authority = hostPart + ":" + red.port();
+    }
+    String path = red.uri() != null ? red.uri() : r.path();
+    String location = scheme + "://" + authority + path
+        + (r.query() != null && !r.query().isEmpty() && path.indexOf('?') < 0 ? "?" + r.query() : "");
+    int code = red.redirectCode() > 0 ? red.redirectCode() : HTTPRedirect.DEFAULT_CODE;
+    if (trace != null) {
+      trace.add("redirect " + code + " to " + location);
+    }
+    return new Decision(Decision.Outcome.REDIRECT, code, rule.reason, rule.match, null, null, null,
+        with(rule.baseActions, null, null, null, null, location, null), trace);
+  }
+
+  /**
+   * The path after a uri rewrite. As in Istio, a prefix match has its matched prefix replaced and
+   * an exact or regex match the whole path; a rule without a uri condition counts as matching
+   * prefix {@code /}. Unlike Envoy, joining never produces an empty segment: prefix {@code /user}
+   * rewritten to {@code /} turns {@code /user/list} into {@code /list}, not {@code //list}.
+   */
+  static String rewritePath(Rule rule, int block, String path) {
+    String replacement = rule.rewriteUri;
+    ValueMatcher uri = block >= 0 ? rule.blocks[block].uri : null;
+    int matched;
+    if (uri == null) {
+      matched = path.startsWith("/") ? 1 : 0;
+    } else if (uri.kind == ValueMatcher.Kind.PREFIX) {
+      matched = Math.min(uri.value.length(), path.length());
+    } else {
+      matched = path.length();
+    }
+    String rest = path.substring(matched);
+    String result;
+    if (replacement.endsWith("/") && rest.startsWith("/")) {
+      result = replacement + rest.substring(1);
+    } else {
+      result = replacement + rest;
+    }
+    return result.isEmpty() ? "/" : result;
+  }
+
+  private static Decision.Actions with(Decision.Actions a, String path, Decision.Fault fault, Decision.Mirror mirror,
+      Decision.SetCookie cookie, String location, String body) {
+    return new Decision.Actions(
+        path != null ? path : a.rewrittenPath(), a.rewrittenAuthority(), a.requestHeaders(), a.responseHeaders(),
+        a.timeout(), a.retries(), fault != null ? fault : a.fault(), mirror != null ? mirror : a.mirror(),
+        location != null ? location : a.redirectLocation(), body != null ? body : a.directResponseBody(),
+        cookie != null ? cookie : a.setCookie());
+  }
+
+  private static Decision noRoute(String reason, List<String> trace) {
+    if (trace != null) {
+      trace.add(reason);
+    }
+    return new Decision(Decision.Outcome.NO_ROUTE, 404, reason, null, null, null, null, null, trace);
+  }
+
+  private static String targetName(RouteTarget t) {
+    Decision.Target d = t.target();
+    return d.subset() == null ? d.host() : d.host() + " subset " + d.subset();
+  }
+
+  private static String ranges(Rule rule) {
+    StringBuilder b = new StringBuilder("[");
+    double lower = 0;
+    for (int i = 0; i < rule.targets.length; i++) {
+      double upper = rule.weights.upperBound(i);
+      Decision.Target d = rule.targets[i].target();
+      b.append(i == 0 ? "" : ", ").append(d.subset() != null ? d.subset() : d.host())
+          .append(' ').append(round(lower)).append('-').append(round(upper));
+      lower = upper;
+    }
+    return b.append(']').toString();
+  }
+
+  private static String round(double v) {
+    return String.valueOf(Math.round(v * 10000) / 10000.0);
   }
 }

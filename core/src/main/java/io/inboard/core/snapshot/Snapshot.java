@@ -2,6 +2,7 @@ package io.inboard.core.snapshot;
 
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.parse.ParsedResource;
+import io.inboard.core.route.RouteTable;
 import java.util.List;
 import java.util.Set;
 
@@ -15,11 +16,13 @@ public final class Snapshot {
   private final long revision;
   private final List<ParsedResource> resources;
   private final List<Instance> instances;
+  private final RouteTable routeTable;
 
   private Snapshot(long revision, List<ParsedResource> resources, List<Instance> instances) {
     this.revision = revision;
     this.resources = List.copyOf(resources);
     this.instances = List.copyOf(instances);
+    this.routeTable = RouteTable.compile(this.resources, this.instances);
   }
 
   /** Compiles resources (already valid) and instances; never throws for valid resources. */
@@ -39,11 +42,17 @@ public final class Snapshot {
     return instances;
   }
 
+  /** The compiled hosts, rules and balancers that a {@code Router} walks. */
+  public RouteTable routeTable() {
+    return routeTable;
+  }
+
   /**
    * Lower-case names of the headers to carry from an inbound request to its outbound calls:
-   * every consistent-hash header, every header a match tests, plus the trace headers.
+   * every consistent-hash header, every header a match tests, plus the trace headers
+   * ({@link RouteTable#TRACE_HEADERS}). Computed once at compile time.
    */
   public Set<String> propagatedHeaders() {
-    throw new UnsupportedOperationException("compiled by the router work");
+    return routeTable.propagatedHeaders();
   }
 }

@@ -1,0 +1,50 @@
+package io.inboard.core.route;
+
+import java.util.Locale;
+
+/** The host and port parts of an authority ({@code host}, {@code host:port}, {@code [v6]:port}). */
+final class Authority {
+  private Authority() {}
+
+  /** The host, lower-cased, without the port; the same string when nothing changes. */
+  static String host(String authority) {
+    if (authority == null) {
+      return "";
+    }
+    int colon = portColon(authority);
+    String host = colon < 0 ? authority : authority.substring(0, colon);
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        return host.toLowerCase(Locale.ROOT);
+      }
+    }
+    return host;
+  }
+
+  /** The port given in the authority, or the scheme's default (443 for https, else 80). */
+  static int port(String authority, String scheme) {
+    int colon = authority == null ? -1 : portColon(authority);
+    if (colon >= 0) {
+      int p = 0;
+      for (int i = colon + 1; i < authority.length(); i++) {
+        char c = authority.charAt(i);
+        if (c < '0' || c > '9') {
+          return -1;
+        }
+        p = p * 10 + (c - '0');
+      }
+      return p;
+    }
+    return "https".equalsIgnoreCase(scheme) ? 443 : 80;
+  }
+
+  private static int portColon(String authority) {
+    int colon = authority.lastIndexOf(':');
+    if (colon < 0 || authority.indexOf(']', colon) >= 0) {
+      return -1;
+    }
+    // An IPv6 literal without brackets has several colons and no port.
+    return authority.indexOf(':') == colon || authority.startsWith("[") ? colon : -1;
+  }
+}

@@ -1,0 +1,381 @@
+package io.inboard.core.route;
+
+import io.inboard.core.lb.WeightedChoice;
+import io.inboard.core.mesh.Instance;
+import io.inboard.core.model.Destination;
+import io.inboard.core.model.DestinationRule;
+import io.inboard.core.model.Gateway;
+import io.inboard.core.model.HTTPMatchRequest;
+import io.inboard.core.model.HTTPRetry;
+import io.inboard.core.model.HTTPRoute;
+import io.inboard.core.model.HTTPRouteDestination;
+import io.inboard.core.model.HashKey;
+import io.inboard.core.model.HeaderOperations;
+import io.inboard.core.model.LoadBalancerSettings;
+import io.inboard.core.model.Resource;
+import io.inboard.core.model.Server;
+import io.inboard.core.model.Subset;
+import io.inboard.core.model.TrafficPolicy;
+import io.inboard.core.model.VirtualService;
+import io.inboard.core.parse.ParsedResource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Resources and instances compiled into the look-up structures the {@link Router} walks: hosts by
+ * exact name in a hash map (with Kubernetes-style aliases), wildcard hosts by suffix, rules with
+ * their regexes compiled, instances grouped per host and subset with their balancers. Built once
+ * per snapshot, never changed afterwards.
+ */
+public final class RouteTable {
+  /** Istio's retry policy when a rule sets none (Envoy {@code num_retries: 2}). */
+  static final List<String> DEFAULT_RETRY_ON =
+      List.of("connect-failure", "refused-stream", "unavailable", "cancelled", "retriable-status-codes");
+  static final Decision.Retries DEFAULT_RETRIES = new Decision.Retries(2, null, DEFAULT_RETRY_ON);
+  static final Decision.Actions DEFAULT_ACTIONS =
+      new Decision.Actions(null, null, null, null, null, DEFAULT_RETRIES, null, null, null, null, null);
+
+  /** Headers that tracing systems use; always propagated. */
+  public static final List<String> TRACE_HEADERS = List.of(
+      "x-request-id", "traceparent", "tracestate", "baggage", "b3", "x-b3-traceid", "x-b3-spanid",
+      "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags", "x-ot-span-context");
+
+  /** Exact host names and aliases ({@code user.ns}, {@code user.ns.svc}, FQDN). */
+  final Map<String, KnownHost> exact;
+  /** Short names per namespace: {@code ns -> user -> host}. */
+  final Map<String, Map<String, KnownHost>> shortNames;
+  /** Wildcard hosts by suffix including the dot: {@code .example.com}. */
+  final Map<String, KnownHost> wildcards;
+  /** The host {@code *}, or {@code null}. */
+  final KnownHost anyHost;
+  final Map<String, GatewayHosts> gateways;
+  final Set<String> propagatedHeaders;
+
+  private RouteTable(
+      Map<String, KnownHost> exact,
+      Map<String, Map<String, KnownHost>> shortNames,
+      Map<String, KnownHost> wildcards,
+      KnownHost anyHost,
+      Map<String, GatewayHosts> gateways,
+      Set<String> propagatedHeaders) {
+    this.exact = exact;
+    this.shortNames = shortNames;
+    this.wildcards = wildcards;
+    this.anyHost = anyHost;
+    this.gateways = gateways;
+    this.propagatedHeaders = propagatedHeaders;
+  }
+
+  /** Lower-case names of headers to propagate: see {@code Snapshot#propagatedHeaders()}. */
+  public Set<String> propagatedHeaders() {
+    return propagatedHeaders;
+  }
+
+  /** Whether the mesh knows {@code host} as seen from {@code namespace} (may be null). */
+  public boolean knows(String host, String namespace) {
+    return lookup(Authority.host(host), namespace) != null;
+  }
+
+  /** Gateways by {@code ns/name}. */
+  public Set<String> gatewayNames() {
+    return gateways.keySet();
+  }
+
+  KnownHost lookup(String host, String callerNamespace) {
+    KnownHost k = exact.get(host);
+    if (k != null) {
+      return k;
+    }
+    if (callerNamespace != null && host.indexOf('.') < 0) {
+      Map<String, KnownHost> inNs = shortNames.get(callerNamespace);
+      if (inNs != null && (k = inNs.get(host)) != null) {
+        return k;
+      }
+    }
+    if (!wildcards.isEmpty()) {
+      for (int dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
+        k = wildcards.get(host.substring(dot));
+        if (k != null) {
+          return k;
+        }
+      }
+    }
+    return anyHost;
+  }
+
+  /** Compiles valid resources and instances. */
+  public static RouteTable compile(List<ParsedResource> resources, List<Instance> instances) {
+    return new Compiler(resources, instances).compile();
+  }
+
+  /** The compilation, in one place so the steps share their look-ups. */
+  private static final class Compiler {
+    private final List<VirtualService> virtualServices = new ArrayList<>();
+    private final List<DestinationRule> destinationRules = new ArrayList<>();
+    private final List<Gateway> gatewayResources = new ArrayList<>();
+    private final Map<String, List<Instance>> instancesByHost = new HashMap<>();
+    private final Map<String, DestinationRule> rulesByHost = new HashMap<>();
+    private final Map<String, DestinationRule> wildcardRules = new HashMap<>();
+    private final Map<String, SubsetPool> pools = new HashMap<>();
+    private final Set<String> headerNames = new TreeSet<>();
+
+    Compiler(List<ParsedResource> resources, List<Instance> instances) {
+      for (ParsedResource p : resources) {
+        Resource r = p.resource();
+        if (r instanceof VirtualService vs) {
+          virtualServices.add(vs);
+        } else if (r instanceof DestinationRule dr) {
+          destinationRules.add(dr);
+        } else if (r instanceof Gateway gw) {
+          gatewayResources.add(gw);
+        }
+      }
+      List<Instance> sorted = new ArrayList<>(instances);
+      sorted.sort(Comparator.comparing(Instance::id));
+      for (Instance i : sorted) {
+        instancesByHost.computeIfAbsent(i.fqdn().toLowerCase(java.util.Locale.ROOT), h -> new ArrayList<>()).add(i);
+      }
+      for (DestinationRule dr : destinationRules) {
+        if (dr.spec() == null || dr.spec().host() == null) {
+          continue;
+        }
+        String host = HostNames.resolve(dr.spec().host(), dr.metadata().namespace());
+        if (host.startsWith("*")) {
+          wildcardRules.putIfAbsent(host.substring(1), dr);
+        } else {
+          DestinationRule existing = rulesByHost.get(host);
+          // Several rules for one host: the one in the host's own namespace wins, else the first.
+          if (existing == null || (!sameNamespace(existing, host) && sameNamespace(dr, host))) {
+            rulesByHost.put(host, dr);
+          }
+        }
+        collectHashHeaders(dr);
+      }
+    }
+
+    private static boolean sameNamespace(DestinationRule dr, String host) {
+      return host.endsWith("." + dr.metadata().namespace() + HostNames.CLUSTER_SUFFIX);
+    }
+
+    private void collectHashHeaders(DestinationRule dr) {
+      addHashHeader(dr.spec().trafficPolicy());
+      for (Subset s : dr.spec().subsets()) {
+        addHashHeader(s.trafficPolicy());
+      }
+    }
+
+    private void addHashHeader(TrafficPolicy p) {
+      if (p != null
+          && p.loadBalancer() instanceof LoadBalancerSettings.ConsistentHash ch
+          && ch.key() instanceof HashKey.HttpHeaderName h) {
+        headerNames.add(h.name().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+
+    DestinationRule ruleFor(String host) {
+      DestinationRule dr = rulesByHost.get(host);
+      if (dr != null || wildcardRules.isEmpty()) {
+        return dr;
+      }
+      for (int dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
+        dr = wildcardRules.get(host.substring(dot));
+        if (dr != null) {
+          return dr;
+        }
+      }
+      return wildcardRules.get("");
+    }
+
+    SubsetPool pool(String host, String subset) {
+      return pools.computeIfAbsent(host + "|" + subset, k -> newPool(host, subset));
+    }
+
+    private SubsetPool newPool(String host, String subset) {
+      DestinationRule dr = ruleFor(host);
+      List<Instance> all = instancesByHost.getOrDefault(host, List.of());
+      TrafficPolicy top = dr == null || dr.spec().trafficPolicy() == null ? TrafficPolicy.NONE : dr.spec().trafficPolicy();
+      if (subset == null) {
+        return new SubsetPool(host, null, all, top.effectiveLoadBalancer(), null);
+      }
+      Subset def = dr == null ? null
+          : dr.spec().subsets().stream().filter(s -> s.name().equals(subset)).findFirst().orElse(null);
+      if (def == null) {
+        String why = dr == null
+            ? "subset " + subset + " of " + host + " is not defined: no DestinationRule for " + host
+            : "subset " + subset + " of " + host + " is not defined in DestinationRule " + dr.key();
+        return new SubsetPool(host, subset, List.of(), top.effectiveLoadBalancer(), why);
+      }
+      List<Instance> selected = new ArrayList<>();
+      for (Instance i : all) {
+        if (i.labels().entrySet().containsAll(def.labels().entrySet())) {
+          selected.add(i);
+        }
+      }
+      return new SubsetPool(host, subset, selected, top.overriddenBy(def.trafficPolicy()).effectiveLoadBalancer(), null);
+    }
+
+    RouteTable compile() {
+      Map<String, List<VirtualServiceRoutes>> byHost = new LinkedHashMap<>();
+      for (VirtualService vs : virtualServices) {
+        VirtualServiceRoutes routes = compile(vs);
+        for (String h : vs.spec().hosts()) {
+          String host = HostNames.resolve(h, vs.metadata().namespace());
+          byHost.computeIfAbsent(host, k -> new ArrayList<>()).add(routes);
+        }
+      }
+      Set<String> names = new LinkedHashSet<>(byHost.keySet());
+      names.addAll(instancesByHost.keySet());
+      names.addAll(rulesByHost.keySet());
+      Map<String, KnownHost> exact = new HashMap<>();
+      Map<String, KnownHost> wildcards = new HashMap<>();
+      KnownHost any = null;
+      for (String name : names) {
+        boolean service = instancesByHost.containsKey(name) || rulesByHost.containsKey(name);
+        KnownHost k = new KnownHost(
+            name, List.copyOf(byHost.getOrDefault(name, List.of())), service ? pool(name, null) : null);
+        if (name.equals("*")) {
+          any = k;
+        } else if (name.startsWith("*.")) {
+          wildcards.put(name.substring(1), k);
+        } else {
+          exact.put(name, k);
+        }
+      }
+      // Kubernetes DNS forms of cluster services; names users gave explicitly win over aliases.
+      Map<String, Map<String, KnownHost>> shortNames = new HashMap<>();
+      for (KnownHost k : List.copyOf(exact.values())) {
+        if (!k.name().endsWith(HostNames.CLUSTER_SUFFIX)) {
+          continue;
+        }
+        String serviceAndNs = k.name().substring(0, k.name().length() - HostNames.CLUSTER_SUFFIX.length());
+        int dot = serviceAndNs.indexOf('.');
+        if (dot < 0 || serviceAndNs.indexOf('.', dot + 1) >= 0) {
+          continue;
+        }
+        exact.putIfAbsent(serviceAndNs, k);
+        exact.putIfAbsent(serviceAndNs + ".svc", k);
+        shortNames
+            .computeIfAbsent(serviceAndNs.substring(dot + 1), n -> new HashMap<>())
+            .put(serviceAndNs.substring(0, dot), k);
+      }
+      Map<String, GatewayHosts> gws = new HashMap<>();
+      for (Gateway g : gatewayResources) {
+        List<String> hosts = new ArrayList<>();
+        for (Server s : g.spec().servers()) {
+          hosts.addAll(s.hosts());
+        }
+        gws.put(g.key(), new GatewayHosts(g.key(), g.metadata().namespace(), hosts));
+      }
+      Set<String> propagated = new TreeSet<>(headerNames);
+      propagated.addAll(TRACE_HEADERS);
+      return new RouteTable(
+          Map.copyOf(exact), Map.copyOf(shortNames), Map.copyOf(wildcards), any, Map.copyOf(gws),
+          Collections.unmodifiableSet(propagated));
+    }
+
+    private VirtualServiceRoutes compile(VirtualService vs) {
+      String ns = vs.metadata().namespace();
+      Set<String> gateways = new LinkedHashSet<>();
+      for (String g : vs.spec().gateways()) {
+        gateways.add(HostNames.gateway(g, ns));
+      }
+      if (gateways.isEmpty()) {
+        gateways.add(HostNames.MESH);
+      }
+      Set<String> attached = new LinkedHashSet<>(gateways);
+      List<HTTPRoute> http = vs.spec().http();
+      Rule[] rules = new Rule[http.size()];
+      for (int i = 0; i < rules.length; i++) {
+        rules[i] = compile(vs, i, http.get(i), attached);
+      }
+      return new VirtualServiceRoutes(vs.key(), ns, Set.copyOf(gateways), Set.copyOf(attached), rules);
+    }
+
+    private Rule compile(VirtualService vs, int index, HTTPRoute r, Set<String> attached) {
+      String ns = vs.metadata().namespace();
+      MatchBlock[] blocks = new MatchBlock[r.match().size()];
+      for (int b = 0; b < blocks.length; b++) {
+        HTTPMatchRequest m = r.match().get(b);
+        Set<String> gws = new LinkedHashSet<>();
+        for (String g : m.gateways()) {
+          gws.add(HostNames.gateway(g, ns));
+        }
+        attached.addAll(gws);
+        blocks[b] = new MatchBlock(m, Set.copyOf(gws));
+        blocks[b].collectHeaderNames(headerNames);
+      }
+      Decision.Retries retries = retries(r.retries());
+      String authority = r.rewrite() == null ? null : r.rewrite().authority();
+      String rewriteUri = r.rewrite() == null ? null : r.rewrite().uri();
+      Decision.Actions base = new Decision.Actions(
+          null, authority, ops(r.headers().request(), HeaderOperations.NONE),
+          ops(r.headers().response(), HeaderOperations.NONE), r.timeout(), retries,
+          null, null, null, null, null);
+      RouteTarget[] targets = new RouteTarget[r.route().size()];
+      int[] weights = new int[targets.length];
+      for (int t = 0; t < targets.length; t++) {
+        HTTPRouteDestination d = r.route().get(t);
+        Decision.Actions actions = new Decision.Actions(
+            null, authority, ops(r.headers().request(), d.headers().request()),
+            ops(r.headers().response(), d.headers().response()), r.timeout(), retries,
+            null, null, null, null, null);
+        targets[t] = target(d.destination(), ns, actions);
+        weights[t] = targets.length == 1 ? 1 : d.weight() == null ? 0 : d.weight();
+      }
+      WeightedChoice choice = null;
+      if (targets.length > 0) {
+        if (java.util.Arrays.stream(weights).sum() <= 0) {
+          java.util.Arrays.fill(weights, 1); // validation refuses this; stay total anyway
+        }
+        choice = new WeightedChoice(weights);
+      }
+      Rule.Action action = r.redirect() != null ? Rule.Action.REDIRECT
+          : r.directResponse() != null ? Rule.Action.DIRECT_RESPONSE : Rule.Action.ROUTE;
+      RouteTarget mirror = r.mirror() == null ? null : target(r.mirror(), ns, Decision.Actions.NONE);
+      double mirrorPercent = r.mirrorPercentage() == null ? 100.0 : r.mirrorPercentage().value();
+      return new Rule(
+          index, r.name(), vs.key(), blocks, action, targets, choice, r.redirect(),
+          r.directResponse() == null ? 0 : r.directResponse().status(),
+          r.directResponse() == null ? null : r.directResponse().body(),
+          rewriteUri, r.fault(), mirror, mirrorPercent, base);
+    }
+
+    private RouteTarget target(Destination d, String ns, Decision.Actions actions) {
+      String host = HostNames.resolve(d.host(), ns);
+      return new RouteTarget(new Decision.Target(host, d.subset(), d.port()), pool(host, d.subset()), actions);
+    }
+
+    private static Decision.Retries retries(HTTPRetry r) {
+      if (r == null) {
+        return DEFAULT_RETRIES;
+      }
+      if (r.attempts() <= 0) {
+        return new Decision.Retries(0, null, List.of());
+      }
+      return new Decision.Retries(
+          r.attempts(), r.perTryTimeout(), r.retryOn().isEmpty() ? DEFAULT_RETRY_ON : r.retryOn());
+    }
+
+    // Destination-level operations apply after the rule's: its set/add win, removals add up.
+    private static Decision.HeaderOps ops(HeaderOperations rule, HeaderOperations dest) {
+      if (rule.isEmpty() && dest.isEmpty()) {
+        return Decision.HeaderOps.NONE;
+      }
+      Map<String, String> set = new LinkedHashMap<>(rule.set());
+      set.putAll(dest.set());
+      Map<String, String> add = new LinkedHashMap<>(rule.add());
+      add.putAll(dest.add());
+      Set<String> remove = new LinkedHashSet<>(rule.remove());
+      remove.addAll(dest.remove());
+      return new Decision.HeaderOps(set, add, List.copyOf(remove));
+    }
+  }
+}

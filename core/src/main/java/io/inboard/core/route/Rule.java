@@ -1,0 +1,84 @@
+package io.inboard.core.route;
+
+import io.inboard.core.lb.WeightedChoice;
+import io.inboard.core.model.HTTPFaultInjection;
+import io.inboard.core.model.HTTPRedirect;
+import java.util.Set;
+
+/** One compiled rule of a VirtualService's {@code http} list, with everything its actions need. */
+final class Rule {
+  enum Action {
+    ROUTE,
+    REDIRECT,
+    DIRECT_RESPONSE
+  }
+
+  final int index;
+  /** E.g. {@code rule 0 "dark-release"}, for traces. */
+  final String label;
+  final Decision.Match match;
+  /** Empty: the rule matches every request (where its service applies). */
+  final MatchBlock[] blocks;
+  final Action action;
+  final RouteTarget[] targets;
+  final WeightedChoice weights;
+  final HTTPRedirect redirect;
+  final int directStatus;
+  final String directBody;
+  /** The uri rewrite, or {@code null}. */
+  final String rewriteUri;
+  final HTTPFaultInjection fault;
+  final RouteTarget mirror;
+  final double mirrorPercent;
+  /** Base actions for redirects and direct responses (header operations, etc.). */
+  final Decision.Actions baseActions;
+  /** E.g. {@code matched rule 0 "user-canary" of VirtualService traffic-management/user-vs}. */
+  final String reason;
+
+  Rule(
+      int index,
+      String name,
+      String virtualService,
+      MatchBlock[] blocks,
+      Action action,
+      RouteTarget[] targets,
+      WeightedChoice weights,
+      HTTPRedirect redirect,
+      int directStatus,
+      String directBody,
+      String rewriteUri,
+      HTTPFaultInjection fault,
+      RouteTarget mirror,
+      double mirrorPercent,
+      Decision.Actions baseActions) {
+    this.index = index;
+    this.label = name == null ? "rule " + index : "rule " + index + " \"" + name + "\"";
+    this.match = new Decision.Match(virtualService, index, name);
+    this.blocks = blocks;
+    this.action = action;
+    this.targets = targets;
+    this.weights = weights;
+    this.redirect = redirect;
+    this.directStatus = directStatus;
+    this.directBody = directBody;
+    this.rewriteUri = rewriteUri;
+    this.fault = fault;
+    this.mirror = mirror;
+    this.mirrorPercent = mirrorPercent;
+    this.baseActions = baseActions;
+    this.reason = "matched " + label + " of VirtualService " + virtualService;
+  }
+
+  /** Whether any block (or, without blocks, the rule itself) can apply in {@code context}. */
+  boolean appliesIn(String context, Set<String> inherited) {
+    if (blocks.length == 0) {
+      return inherited.contains(context);
+    }
+    for (MatchBlock b : blocks) {
+      if ((b.gateways.isEmpty() ? inherited : b.gateways).contains(context)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

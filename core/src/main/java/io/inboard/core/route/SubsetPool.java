@@ -1,0 +1,73 @@
+package io.inboard.core.route;
+
+import io.inboard.core.lb.ConsistentHashTable;
+import io.inboard.core.lb.Maglev;
+import io.inboard.core.lb.RingHash;
+import io.inboard.core.lb.SimpleBalancer;
+import io.inboard.core.mesh.Instance;
+import io.inboard.core.model.HashAlgorithm;
+import io.inboard.core.model.HashKey;
+import io.inboard.core.model.LoadBalancerSettings;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The instances of one host (or one subset of it) and the balancer in force for them, with any
+ * consistent-hash table built once per snapshot. One object per (host, subset), shared by every
+ * rule that sends there, so round-robin turns are shared too.
+ */
+final class SubsetPool {
+  final String host;
+  /** {@code null}: every instance of the host. */
+  final String subset;
+  final List<Instance> endpoints;
+  /** Set for simple balancers, {@code null} for consistent hashing. */
+  final SimpleBalancer simple;
+  /** Set for consistent hashing, with its table. */
+  final HashKey hashKey;
+  final ConsistentHashTable table;
+  /** E.g. {@code LEAST_REQUEST}, {@code ring hash}. */
+  final String balancerName;
+  final AtomicInteger cursor = new AtomicInteger();
+  /** Why there is no instance to send to, for the 503 decision; {@code null} if there are some. */
+  final String emptyReason;
+
+  SubsetPool(String host, String subset, List<Instance> endpoints, LoadBalancerSettings lb, String undefinedReason) {
+    this.host = host;
+    this.subset = subset;
+    this.endpoints = List.copyOf(endpoints);
+    if (lb instanceof LoadBalancerSettings.ConsistentHash ch) {
+      simple = null;
+      hashKey = ch.key();
+      List<String> keys = this.endpoints.stream().map(Instance::id).toList();
+      if (ch.algorithm() instanceof HashAlgorithm.Maglev m) {
+        table = Maglev.build(keys, Math.max(m.tableSize(), this.endpoints.size()));
+        balancerName = "maglev";
+      } else {
+        long ring = ((HashAlgorithm.RingHash) ch.algorithm()).minimumRingSize();
+        table = RingHash.build(keys, ring > 0 ? ring : RingHash.DEFAULT_MINIMUM_RING_SIZE);
+        balancerName = "ring hash";
+      }
+    } else {
+      LoadBalancerSettings.Simple s =
+          lb instanceof LoadBalancerSettings.Simple given ? given : (LoadBalancerSettings.Simple) LoadBalancerSettings.DEFAULT;
+      simple = SimpleBalancer.valueOf(s.policy().name());
+      hashKey = null;
+      table = null;
+      balancerName = simple.name();
+    }
+    if (undefinedReason != null) {
+      emptyReason = undefinedReason;
+    } else if (this.endpoints.isEmpty()) {
+      emptyReason = subset == null
+          ? "no instance of " + host
+          : "no instance of " + host + " in subset " + subset;
+    } else {
+      emptyReason = null;
+    }
+  }
+
+  String label() {
+    return subset == null ? host : host + " subset " + subset;
+  }
+}

@@ -1,0 +1,129 @@
+package io.inboard.core.lb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Properties of both consistent-hash tables, over 20 000 fixed keys. Tolerances: each endpoint's
+ * share within 40% of the fair share, and adding or removing one of N endpoints moves at most
+ * 1.5/N of the keys (the ideal is 1/(N+1) and 1/N).
+ */
+class ConsistentHashTableTest {
+  private static final int KEYS = 20_000;
+
+  static List<Arguments> tables() {
+    BiFunction<List<String>, Integer, ConsistentHashTable> ring =
+        (eps, unused) -> RingHash.build(eps, RingHash.DEFAULT_MINIMUM_RING_SIZE);
+    BiFunction<List<String>, Integer, ConsistentHashTable> maglev =
+        (eps, unused) -> Maglev.build(eps, Maglev.DEFAULT_TABLE_SIZE);
+    List<Arguments> out = new ArrayList<>();
+    for (int n : new int[] {2, 3, 5, 10, 20}) {
+      out.add(Arguments.of("ring hash", ring, n));
+      out.add(Arguments.of("maglev", maglev, n));
+    }
+    return out;
+  }
+
+  private static List<String> endpoints(int n) {
+    List<String> eps = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      eps.add("user-" + i);
+    }
+    return eps;
+  }
+
+  private static String[] owners(ConsistentHashTable t, List<String> eps) {
+    String[] owner = new String[KEYS];
+    for (int k = 0; k < KEYS; k++) {
+      owner[k] = eps.get(t.pick(XxHash64.hash("key-" + k, 0)));
+    }
+    return owner;
+  }
+
+  @ParameterizedTest(name = "{0} over {2}")
+  @MethodSource("tables")
+  void addingOneEndpointMovesAtMostOneAndAHalfOverNOfTheKeys(
+      String name, BiFunction<List<String>, Integer, ConsistentHashTable> build, int n) {
+    List<String> before = endpoints(n);
+    List<String> after = endpoints(n + 1);
+    String[] a = owners(build.apply(before, 0), before);
+    String[] b = owners(build.apply(after, 0), after);
+    int moved = 0;
+    for (int k = 0; k < KEYS; k++) {
+      if (!a[k].equals(b[k])) {
+        moved++;
+        if (name.equals("ring hash")) {
+          assertThat(b[k]).as("a moved key goes to the new endpoint").isEqualTo("user-" + n);
+        }
+      }
+    }
+    assertThat((double) moved / KEYS).isLessThanOrEqualTo(1.5 / n).isGreaterThan(0);
+  }
+
+  @ParameterizedTest(name = "{0} over {2}")
+  @MethodSource("tables")
+  void removingOneEndpointMovesAtMostOneAndAHalfOverNOfTheKeys(
+      String name, BiFunction<List<String>, Integer, ConsistentHashTable> build, int n) {
+    List<String> before = endpoints(n + 1);
+    List<String> after = new ArrayList<>(before);
+    after.remove(1);
+    String[] a = owners(build.apply(before, 0), before);
+    String[] b = owners(build.apply(after, 0), after);
+    int moved = 0;
+    for (int k = 0; k < KEYS; k++) {
+      if (!a[k].equals(b[k])) {
+        moved++;
+        if (name.equals("ring hash")) {
+          assertThat(a[k]).as("only keys of the removed endpoint move").isEqualTo("user-1");
+        }
+      }
+    }
+    assertThat((double) moved / KEYS).isLessThanOrEqualTo(1.5 / (n + 1));
+  }
+
+  @ParameterizedTest(name = "{0} over {2}")
+  @MethodSource("tables")
+  void everyEndpointGetsAboutItsFairShare(
+      String name, BiFunction<List<String>, Integer, ConsistentHashTable> build, int n) {
+    List<String> eps = endpoints(n);
+    ConsistentHashTable t = build.apply(eps, 0);
+    int[] counts = new int[n];
+    for (int k = 0; k < KEYS; k++) {
+      counts[t.pick(XxHash64.hash("key-" + k, 0))]++;
+    }
+    double fair = (double) KEYS / n;
+    for (int c : counts) {
+      assertThat(c).isBetween((int) (fair * 0.6), (int) (fair * 1.4));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 7, 1024, 5000})
+  void eachEndpointGetsTheMinimumRingSizeOfPoints(int minimum) {
+    RingHash ring = RingHash.build(endpoints(3), minimum);
+    assertThat(ring.size()).isEqualTo(3 * minimum);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {7, 251, 65537})
+  void maglevFillsEveryEntryOfThePrimeTable(int size) {
+    Maglev m = Maglev.build(endpoints(5), size);
+    assertThat(m.tableSize()).isEqualTo(size);
+    for (long h = 0; h < size; h++) {
+      assertThat(m.pick(h)).isBetween(0, 4);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void noEndpointsPicksNothing() {
+    assertThat(RingHash.build(List.of(), 1024).pick(42)).isEqualTo(-1);
+    assertThat(Maglev.build(List.of(), 65537).pick(42)).isEqualTo(-1);
+  }
+}
