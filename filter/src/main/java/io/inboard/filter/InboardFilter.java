@@ -1,0 +1,131 @@
+package io.inboard.filter;
+
+import io.inboard.core.propagation.PropagationContext;
+import io.inboard.core.propagation.RequestId;
+import io.inboard.core.propagation.Scope;
+import io.inboard.core.propagation.TraceHeaders;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The inbound side of Inboard: for each request it attaches a clean {@link PropagationContext} made
+ * of the request's propagated headers, so outbound calls made while handling it carry them on;
+ * detaches it when the request's thread leaves; and records one {@code reporter="destination"}
+ * measurement when the request completes (for an async request, when the container completes it).
+ *
+ * <p>Only the outermost {@code REQUEST} dispatch acts: forwards and includes, and a second copy of
+ * the filter, see the request attribute {@link #EXCHANGE_ATTRIBUTE} and pass the request on. An
+ * {@code ASYNC} dispatch re-attaches the request's context without measuring again.
+ *
+ * <p>No routing happens here: routing decides outbound calls. Any failure inside the filter leaves
+ * the request as it arrived.
+ */
+public final class InboardFilter implements Filter {
+  /** Marks a request the filter already handles; its value is the request's exchange. */
+  public static final String EXCHANGE_ATTRIBUTE = "io.inboard.filter.exchange";
+
+  private volatile FilterSettings settings;
+  private final boolean configured;
+
+  /** For web.xml and {@code addFilter(name, Class)}: settings come from the init-parameters. */
+  public InboardFilter() {
+    this.configured = false;
+  }
+
+  /** With settings given in code (the agent, or an application); init-parameters are then ignored. */
+  public InboardFilter(FilterSettings settings) {
+    this.settings = settings;
+    this.configured = true;
+  }
+
+  @Override
+  public void init(FilterConfig config) throws ServletException {
+    if (configured) {
+      return;
+    }
+    Map<String, String> params = new HashMap<>();
+    for (String name : Collections.list(config.getInitParameterNames())) {
+      params.put(name, config.getInitParameter(name));
+    }
+    try {
+      settings = FilterSettings.fromInitParameters(params);
+    } catch (IllegalArgumentException e) {
+      throw new ServletException("InboardFilter '" + config.getFilterName() + "': " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    Object mark = request.getAttribute(EXCHANGE_ATTRIBUTE);
+    if (mark != null) {
+      if (request.getDispatcherType() == DispatcherType.ASYNC && mark instanceof InboundExchange exchange) {
+        try (Scope ignored = PropagationContext.attach(exchange.context)) {
+          chain.doFilter(request, response);
+        }
+      } else {
+        chain.doFilter(request, response);
+      }
+      return;
+    }
+    if (request.getDispatcherType() != DispatcherType.REQUEST
+        || !(request instanceof HttpServletRequest http)
+        || !(response instanceof HttpServletResponse httpResponse)) {
+      chain.doFilter(request, response);
+      return;
+    }
+
+    long start = System.nanoTime();
+    FilterSettings current = settings == null ? new FilterSettings(null, null, null, true, null) : settings;
+    InboundExchange exchange;
+    InboundRequest wrapped;
+    try {
+      PropagationContext context =
+          PropagationContext.capture(
+              current.propagatedHeaders().get(), name -> Collections.list(http.getHeaders(name)));
+      String generatedId = null;
+      if (current.generateRequestId() && context.get(TraceHeaders.REQUEST_ID) == null) {
+        generatedId = RequestId.generate();
+        context = context.with(TraceHeaders.REQUEST_ID, generatedId);
+      }
+      exchange = new InboundExchange(context, start, current, httpResponse);
+      wrapped = new InboundRequest(http, exchange, generatedId);
+      request.setAttribute(EXCHANGE_ATTRIBUTE, exchange);
+    } catch (RuntimeException | LinkageError e) {
+      current.failures().accept("filter.capture", e);
+      chain.doFilter(request, response);
+      return;
+    }
+
+    boolean failed = true;
+    try (Scope ignored = PropagationContext.attach(exchange.context)) {
+      chain.doFilter(wrapped, response);
+      failed = false;
+    } finally {
+      if (http.isAsyncStarted()) {
+        exchange.completeWith(http.getAsyncContext());
+      } else {
+        // An exception on its way out becomes a 500 unless the response was already sent.
+        exchange.finish(failed && !httpResponse.isCommitted() ? 500 : httpResponse.getStatus());
+      }
+    }
+  }
+
+  /** The headers this filter captures right now (for diagnostics and tests). */
+  public Set<String> propagatedHeaders() {
+    FilterSettings current = settings;
+    return current == null ? Set.of() : current.propagatedHeaders().get();
+  }
+}
