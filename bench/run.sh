@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Inboard benchmarks, end to end: builds, then measures on 127.0.0.1 only
+#   1. the whole path (load generator -> frontend -> user) in the plain, inboard and proxy set-ups,
+#   2. the control plane (200 watching agents, 50 edits),
+#   3. startup with and without the agent,
+#   4. JMH micro-benchmarks (router, consistent hashing, context hand-off),
+# and writes bench/REPORT.md and bench/results.json. Bounded: under 15 minutes on 2 cores.
+#
+#   bench/run.sh                 full run
+#   QUICK=1 bench/run.sh         a short run to check the set-up (figures not meaningful)
+#   SKIP_BUILD=1 bench/run.sh    use the jars already built
+#   INBOARD_MODE=standalone      agents read a local rules file instead of the config server
+#
+# Every process started here is stopped on exit, also on Ctrl-C or failure.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+OUT=bench/target
+RESULTS=$OUT/results
+QUICK=${QUICK:-0}
+INBOARD_MODE=${INBOARD_MODE:-server}
+JVM_OPTIONS=${JVM_OPTIONS:--Xmx256m}
+STARTED=$(date +%s)
+
+log() { printf '[run.sh %4ss] %s\n' "$(( $(date +%s) - STARTED ))" "$*"; }
+
+cleanup() {
+  local status=$?
+  # Every benchmark program appends the pid of each process it starts to <work>/pids; if one of
+  # them was killed hard, its children are still listed there.
+  for f in "$OUT"/wholepath/pids "$OUT"/controlplane/pids "$OUT"/startup/pids; do
+    [ -f "$f" ] || continue
+    while read -r pid; do
+      kill "$pid" 2>/dev/null || true
+    done < "$f"
+  done
+  # Our own background jobs (none normally; the benchmarks run in the foreground).
+  local jobs_left
+  jobs_left=$(jobs -p)
+  [ -z "$jobs_left" ] || kill $jobs_left 2>/dev/null || true
+  exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+need_tools() {
+  local missing=()
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]} (Debian packages)"
+    if ! apt-get install -y "${missing[@]}" >"$OUT/apt.log" 2>&1; then
+      apt-get update >>"$OUT/apt.log" 2>&1
+      apt-get install -y "${missing[@]}" >>"$OUT/apt.log" 2>&1
+    fi
+  fi
+  export PATH="$PATH:/usr/sbin"
+}
+
+mkdir -p "$RESULTS"
+rm -f "$RESULTS"/*.json "$OUT"/*/pids
+: > "$RESULTS/commands.txt"
+run() {
+  # Runs a command and records it, so the report can list exactly what was executed.
+  echo "$*" >> "$RESULTS/commands.txt"
+  "$@"
+}
+
+need_tools
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  log "building (mvn -q -DskipTests package)"
+  run mvn -B -q -DskipTests package
+fi
+
+BENCH_JAR=$(ls -S "$OUT"/*.jar 2>/dev/null | grep -v -e original -e sources | head -1 || true)
+DEMO_JAR=demo-user-service/target/demo-user-service.jar
+AGENT_JAR=agent/target/inboard-agent.jar
+SERVER_JAR=config-server/target/inboard-config-server.jar
+for jar in "$BENCH_JAR" "$DEMO_JAR"; do
+  [ -f "$jar" ] || { echo "missing $jar: the build did not produce it" >&2; exit 1; }
+done
+BENCH="java -Xmx512m -cp $BENCH_JAR"
+
+{
+  echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "cpu:     $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores online"
+  echo "kernel:  $(uname -sr)"
+  echo "load:    $(cat /proc/loadavg) (1/5/15 min, at start)"
+  echo "memory (free -m):"
+  free -m
+  echo "java -version:"
+  java -version 2>&1
+  echo "nginx:   $(nginx -v 2>&1)"
+  echo "wrk:     $(wrk -v 2>&1 | head -1)"
+  echo "commit:  $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
+} > "$RESULTS/machine.txt"
+
+if [ "$QUICK" = 1 ]; then
+  WP_ARGS=(--warmup-seconds 3 --phase-warmup-seconds 1 --seconds 3 --rounds 1 --wrk-seconds 3 --wrk-rounds 1)
+  CP_ARGS=(--agents 200 --edits 10)
+  SU_ARGS=(--repeats 2 --burst 200)
+  JMH_ARGS=(-f 1 -wi 1 -w 1s -i 1 -r 1s)
+else
+  WP_ARGS=(--warmup-seconds 10 --phase-warmup-seconds 2 --seconds 10 --rounds 2 --wrk-seconds 8 --wrk-rounds 2)
+  CP_ARGS=(--agents 200 --edits 50)
+  SU_ARGS=(--repeats 5 --burst 2000)
+  JMH_ARGS=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
+fi
+
+# The standalone rules file and agent identity used by the startup benchmark's agent run.
+STANDALONE=$OUT/startup-rules.yaml
+{
+  cat bench/src/main/resources/scenarios/10-canary.yaml
+} > "$STANDALONE"
+
+SETUPS=plain,inboard,proxy
+if [ ! -f "$AGENT_JAR" ]; then
+  log "no $AGENT_JAR: the inboard set-up will be reported as not measured"
+fi
+
+log "whole path: plain, inboard, proxy (about 5 minutes)"
+run $BENCH io.inboard.bench.wholepath.WholePathBench --setups "$SETUPS" --rates 500,1000 \
+  --demo-jar "$DEMO_JAR" --agent-jar "$AGENT_JAR" --config-server-jar "$SERVER_JAR" \
+  --inboard-mode "$INBOARD_MODE" --jvm-options "$JVM_OPTIONS" \
+  --work "$OUT/wholepath" --out "$RESULTS/wholepath.json" "${WP_ARGS[@]}" \
+  || log "whole-path benchmark failed (see above); the report says what is missing"
+
+if [ -f "$SERVER_JAR" ]; then
+  log "control plane: 200 watching agents"
+  run $BENCH io.inboard.bench.controlplane.ControlPlaneBench --config-server-jar "$SERVER_JAR" \
+    --jvm-options "$JVM_OPTIONS" --work "$OUT/controlplane" --out "$RESULTS/controlplane.json" "${CP_ARGS[@]}" \
+    || log "control-plane benchmark failed (see above)"
+else
+  log "no $SERVER_JAR: control plane not measured"
+fi
+
+log "startup with and without the agent"
+run $BENCH io.inboard.bench.startup.StartupBench --demo-jar "$DEMO_JAR" --agent-jar "$AGENT_JAR" \
+  --jvm-options "$JVM_OPTIONS" \
+  --agent-options "-Dinboard.config=$ROOT/$STANDALONE -Dinboard.service=user -Dinboard.namespace=traffic-management -Dinboard.labels=app=user,version=v1 -Dinboard.port={port}" \
+  --work "$OUT/startup" --out "$RESULTS/startup.json" "${SU_ARGS[@]}" \
+  || log "startup benchmark failed (see above)"
+
+log "JMH: router, consistent hashing, context hand-off"
+run java -jar "$BENCH_JAR" 'io.inboard.bench.*RouterBenchmark.*' "${JMH_ARGS[@]}" \
+  -rf json -rff "$RESULTS/jmh-router.json" > "$OUT/jmh-router.log" 2>&1 \
+  || log "router JMH failed (see $OUT/jmh-router.log)"
+run java -jar "$BENCH_JAR" 'io.inboard.bench.jmh.(HashBalancerBenchmark|ContextHandOffBenchmark).*' "${JMH_ARGS[@]}" \
+  -rf json -rff "$RESULTS/jmh-bench.json" > "$OUT/jmh-bench.log" 2>&1 \
+  || log "JMH failed (see $OUT/jmh-bench.log)"
+
+run $BENCH io.inboard.bench.report.ReportWriter --results "$RESULTS" --report bench/REPORT.md --json bench/results.json
+log "done: bench/REPORT.md, bench/results.json"
+cat bench/results.json

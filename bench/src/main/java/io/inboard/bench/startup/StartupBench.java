@@ -1,0 +1,122 @@
+package io.inboard.bench.startup;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.inboard.bench.harness.Args;
+import io.inboard.bench.harness.HttpProbe;
+import io.inboard.bench.harness.Launched;
+import io.inboard.bench.harness.Launcher;
+import io.inboard.bench.proc.ProcSample;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JVM start to first served request of the demo user service, with and without the agent, repeated
+ * and alternated; and the RSS of each right after that first request and after a short burst.
+ */
+public final class StartupBench {
+  public static void main(String[] argv) throws Exception {
+    Args args = new Args(argv);
+    Path demoJar = args.path("demo-jar", "demo-user-service/target/demo-user-service.jar");
+    Path agentJar = args.path("agent-jar", "agent/target/inboard-agent.jar");
+    Path work = args.path("work", "bench/target/startup");
+    Path result = args.path("out", "bench/target/results/startup.json");
+    int repeats = args.integer("repeats", 5);
+    int burst = args.integer("burst", 2000);
+    List<String> jvmOptions = args.words("jvm-options", "-Xmx256m");
+    List<String> agentOptions = args.words("agent-options", "");
+    Files.createDirectories(result.getParent());
+
+    Map<String, List<Map<String, Object>>> runs = new LinkedHashMap<>();
+    String skipped = null;
+    boolean withAgent = Files.isRegularFile(agentJar);
+    if (!withAgent) {
+      skipped = agentJar + " does not exist: the agent was not built";
+    }
+    try (Launcher launcher = new Launcher(work)) {
+      for (int i = 0; i < repeats; i++) {
+        // Alternate so that disk cache and machine load drift hit both alike.
+        runs.computeIfAbsent("without", k -> new ArrayList<>())
+            .add(once(launcher, demoJar, jvmOptions, List.of(), "without-" + i, burst));
+        if (withAgent) {
+          List<String> options = new ArrayList<>();
+          options.add("-javaagent:" + agentJar.toAbsolutePath());
+          options.addAll(agentOptions);
+          try {
+            runs.computeIfAbsent("with", k -> new ArrayList<>())
+                .add(once(launcher, demoJar, jvmOptions, options, "with-" + i, burst));
+          } catch (RuntimeException e) {
+            skipped = "the service with the agent did not start: " + e.getMessage();
+            withAgent = false;
+          }
+        }
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("repeats", repeats);
+    out.put("burst", burst);
+    out.put("jvmOptions", String.join(" ", jvmOptions));
+    out.put("agentOptions", String.join(" ", agentOptions));
+    if (skipped != null) {
+      out.put("skipped", skipped);
+    }
+    runs.forEach((name, list) -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("runs", list);
+      for (String key : List.of("firstRequestS", "rssAfterFirstMb", "rssAfterBurstMb", "threads")) {
+        m.put(key + "Median", median(list.stream().map(r -> ((Number) r.get(key)).doubleValue()).toList()));
+      }
+      out.put(name, m);
+      System.out.printf("[startup] %-7s agent: first request after %.3f s (median of %d), RSS %.1f MB, after %d"
+          + " requests %.1f MB%n", name, m.get("firstRequestSMedian"), list.size(), m.get("rssAfterFirstMbMedian"),
+          burst, m.get("rssAfterBurstMbMedian"));
+    });
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(result.toFile(), out);
+    System.out.println("[startup] wrote " + result);
+  }
+
+  private static Map<String, Object> once(Launcher launcher, Path demoJar, List<String> jvmOptions,
+      List<String> agentOptions, String role, int burst) throws IOException {
+    int port = Launcher.freePort();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(agentOptions.stream().map(o -> o.replace("{port}", Integer.toString(port))).toList());
+    command.add("-jar");
+    command.add(demoJar.toAbsolutePath().toString());
+    Launched service = launcher.start("startup " + role, port, command,
+        Map.of("HOST", "127.0.0.1", "PORT", Integer.toString(port), "VERSION", "v1"));
+    try {
+      long served = HttpProbe.awaitOk(service, "/", Duration.ofMillis(5), Duration.ofSeconds(60));
+      double seconds = (served - service.startedNanos()) / 1e9;
+      ProcSample first = service.sample();
+      for (int i = 0; i < burst; i++) {
+        HttpProbe.status(port, "/");
+      }
+      ProcSample after = service.sample();
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("firstRequestS", Math.round(seconds * 1000) / 1000.0);
+      r.put("rssAfterFirstMb", Math.round(first.rssMb() * 10) / 10.0);
+      r.put("rssAfterBurstMb", Math.round(after.rssMb() * 10) / 10.0);
+      r.put("threads", after.threads());
+      return r;
+    } finally {
+      launcher.stop(service);
+    }
+  }
+
+  static double median(List<Double> values) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int mid = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  }
+}

@@ -1,0 +1,329 @@
+package io.inboard.bench.wholepath;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.inboard.bench.harness.Args;
+import io.inboard.bench.harness.Launched;
+import io.inboard.bench.harness.Launcher;
+import io.inboard.bench.load.FixedRateLoad;
+import io.inboard.bench.load.LatencyFigures;
+import io.inboard.bench.proc.ProcSample;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The whole-path benchmark: load generator -> frontend -> user on loopback, in the plain, inboard and
+ * proxy set-ups, all running at once and measured in turns (interleaved, so drift in the machine's
+ * load hits all three alike). Per set-up: latency at fixed rates (coordinated omission corrected),
+ * saturation throughput with wrk, CPU seconds per 1000 requests and RSS of every process from /proc.
+ * Writes one JSON file that {@code ReportWriter} turns into the report.
+ */
+public final class WholePathBench {
+  private final Args args;
+  private final Map<String, Object> out = new LinkedHashMap<>();
+
+  private WholePathBench(Args args) {
+    this.args = args;
+  }
+
+  public static void main(String[] argv) throws Exception {
+    new WholePathBench(new Args(argv)).run();
+  }
+
+  private void run() throws Exception {
+    Path demoJar = args.path("demo-jar", "demo-user-service/target/demo-user-service.jar");
+    Path agentJar = args.path("agent-jar", "agent/target/inboard-agent.jar");
+    Path work = args.path("work", "bench/target/wholepath");
+    Path result = args.path("out", "bench/target/results/wholepath.json");
+    List<String> setupNames = args.list("setups", "plain,inboard,proxy");
+    List<Integer> rates = args.list("rates", "500,1000").stream().map(Integer::parseInt).toList();
+    Duration warmup = Duration.ofSeconds(args.integer("warmup-seconds", 10));
+    Duration phaseWarmup = Duration.ofSeconds(args.integer("phase-warmup-seconds", 2));
+    Duration phase = Duration.ofSeconds(args.integer("seconds", 10));
+    int rounds = args.integer("rounds", 2);
+    int connections = args.integer("connections", 32);
+    Duration wrkDuration = Duration.ofSeconds(args.integer("wrk-seconds", 8));
+    int wrkRounds = args.integer("wrk-rounds", 2);
+    int wrkConnections = args.integer("wrk-connections", 32);
+    int wrkThreads = args.integer("wrk-threads", 1);
+    List<String> jvmOptions = args.words("jvm-options", "-Xmx256m");
+    Files.createDirectories(result.getParent());
+
+    out.put("settings", Map.of(
+        "rates", rates, "warmupSeconds", warmup.toSeconds(), "phaseWarmupSeconds", phaseWarmup.toSeconds(),
+        "phaseSeconds", phase.toSeconds(), "rounds", rounds, "connections", connections,
+        "wrk", "wrk -t" + wrkThreads + " -c" + wrkConnections + " -d" + wrkDuration.toSeconds() + "s, "
+            + wrkRounds + " rounds",
+        "jvmOptions", String.join(" ", jvmOptions)));
+    Map<String, String> skipped = new LinkedHashMap<>();
+    out.put("skipped", skipped);
+
+    try (Launcher launcher = new Launcher(work)) {
+      Setups factory = new Setups(launcher, demoJar, jvmOptions, work);
+      List<Setup> setups = new ArrayList<>();
+      for (String name : setupNames) {
+        System.out.println("[wholepath] starting set-up " + name);
+        try {
+          setups.add(switch (name) {
+            case "plain" -> factory.plain();
+            case "proxy" -> factory.proxy();
+            case "inboard" -> factory.inboard(agentJar, wiring(launcher, work));
+            default -> throw new IllegalArgumentException("unknown set-up '" + name + "' (plain, inboard, proxy)");
+          });
+        } catch (RuntimeException e) {
+          System.out.println("[wholepath] set-up " + name + " could not be started: " + e.getMessage());
+          skipped.put(name, firstLines(e.getMessage(), 12));
+        }
+      }
+      measure(setups, rates, warmup, phaseWarmup, phase, rounds, connections,
+          wrkThreads, wrkConnections, wrkDuration, wrkRounds);
+    }
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    json.writeValue(result.toFile(), out);
+    System.out.println("[wholepath] wrote " + result);
+  }
+
+  private MeshWiring wiring(Launcher launcher, Path work) {
+    String mode = args.string("inboard-mode", "server");
+    Path rules = args.path("rules", "bench/src/main/resources/scenarios/10-canary.yaml");
+    return switch (mode) {
+      case "standalone" -> new StandaloneWiring(rules, work);
+      case "server" -> new ServerWiring(launcher, args.path("config-server-jar",
+          "config-server/target/inboard-config-server.jar"), rules, work);
+      default -> throw new IllegalArgumentException("--inboard-mode must be standalone or server, got " + mode);
+    };
+  }
+
+  private void measure(List<Setup> setups, List<Integer> rates, Duration warmup, Duration phaseWarmup,
+      Duration phase, int rounds, int connections, int wrkThreads, int wrkConnections, Duration wrkDuration,
+      int wrkRounds) throws Exception {
+    Map<String, FixedRateLoad> loads = new LinkedHashMap<>();
+    Map<String, Object> described = new LinkedHashMap<>();
+    for (Setup setup : setups) {
+      FixedRateLoad load = new FixedRateLoad(FixedRateLoad.Target.loopback(setup.entryPort(), "/"), connections);
+      loads.put(setup.name(), load);
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("description", setup.description());
+      d.put("processes", setup.processes().stream().map(Launched::role).toList());
+      d.put("support", setup.support().stream().map(Launched::role).toList());
+      d.put("check", check(load));
+      described.put(setup.name(), d);
+    }
+    out.put("setups", described);
+
+    out.put("loadAverageBefore", loadAverage());
+    // JIT warm-up of every set-up before anything is recorded.
+    for (Setup setup : setups) {
+      System.out.println("[wholepath] warm-up " + setup.name() + " " + warmup.toSeconds() + " s");
+      loads.get(setup.name()).run(rates.get(0), warmup);
+    }
+
+    Map<String, Map<Integer, Phases>> fixed = new LinkedHashMap<>();
+    for (int round = 0; round < rounds; round++) {
+      for (int rate : rates) {
+        for (int i = 0; i < setups.size(); i++) {
+          // Rotate the order each round so no set-up always runs right after the same neighbour.
+          Setup setup = setups.get((i + round) % setups.size());
+          FixedRateLoad load = loads.get(setup.name());
+          load.run(rate, phaseWarmup);
+          Map<Launched, ProcSample> before = sample(setup);
+          FixedRateLoad.PhaseResult r = load.run(rate, phase);
+          Map<Launched, ProcSample> after = sample(setup);
+          System.out.printf("[wholepath] round %d %-7s %5d rps: p50 %s us p99 %s us, %d errors%n", round + 1,
+              setup.name(), rate, r.corrected().getValueAtPercentile(50), r.corrected().getValueAtPercentile(99),
+              r.errors());
+          fixed.computeIfAbsent(setup.name(), k -> new LinkedHashMap<>())
+              .computeIfAbsent(rate, k -> new Phases()).add(r, before, after);
+        }
+      }
+    }
+    Map<String, Object> fixedOut = new LinkedHashMap<>();
+    fixed.forEach((name, byRate) -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      byRate.forEach((rate, phases) -> m.put(Integer.toString(rate), phases.toMap()));
+      fixedOut.put(name, m);
+    });
+    out.put("fixedRate", fixedOut);
+
+    Map<String, Map<String, Object>> saturation = new LinkedHashMap<>();
+    for (int round = 0; round < wrkRounds; round++) {
+      for (int i = 0; i < setups.size(); i++) {
+        Setup setup = setups.get((i + round) % setups.size());
+        Map<Launched, ProcSample> before = sample(setup);
+        Wrk.Result r = Wrk.run(setup.entryPort(), wrkThreads, wrkConnections, wrkDuration);
+        Map<Launched, ProcSample> after = sample(setup);
+        System.out.printf("[wholepath] saturation round %d %-7s %.0f rps (%d non-2xx)%n", round + 1, setup.name(),
+            r.rps(), r.non2xx());
+        Map<String, Object> s = saturation.computeIfAbsent(setup.name(), k -> new LinkedHashMap<>());
+        addTo(s, "rps", r.rps());
+        addTo(s, "requests", r.requests());
+        addTo(s, "non2xx", r.non2xx());
+        addTo(s, "socketErrors", r.socketErrors());
+        addTo(s, "cpuSecondsPer1000", cpuTotal(before, after) * 1000.0 / Math.max(1, r.requests()));
+      }
+    }
+    saturation.values().forEach(s -> {
+      @SuppressWarnings("unchecked")
+      List<Double> rps = (List<Double>) s.get("rps");
+      s.put("rpsMedian", median(rps));
+    });
+    out.put("saturation", saturation);
+
+    Map<String, Object> memory = new LinkedHashMap<>();
+    for (Setup setup : setups) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (Launched p : concat(setup.processes(), setup.support())) {
+        ProcSample s = p.sample();
+        m.put(p.role(), Map.of("rssMb", round1(s.rssMb()), "threads", s.threads(), "cpuSecondsTotal",
+            round1(s.cpuSeconds()), "onRequestPath", setup.processes().contains(p)));
+      }
+      memory.put(setup.name(), m);
+    }
+    out.put("processes", memory);
+    out.put("loadAverageAfter", loadAverage());
+    loads.values().forEach(FixedRateLoad::close);
+  }
+
+  /** Sends 200 requests and counts the versions that answered, to prove the set-up routes as meant. */
+  private static Map<String, Object> check(FixedRateLoad load) throws Exception {
+    Map<String, Integer> versions = new LinkedHashMap<>();
+    Map<String, Integer> statuses = new LinkedHashMap<>();
+    for (String response : load.responses(200)) {
+      String status = response.length() >= 12 ? response.substring(9, 12) : "???";
+      statuses.merge(status, 1, Integer::sum);
+      String version = "none";
+      for (String line : response.split("\n")) {
+        if (line.toLowerCase().startsWith("x-downstream-version:")) {
+          version = line.substring(line.indexOf(':') + 1).trim();
+        }
+        if (line.isEmpty()) {
+          break;
+        }
+      }
+      versions.merge(version, 1, Integer::sum);
+    }
+    return Map.of("requests", 200, "statuses", statuses, "downstreamVersions", versions);
+  }
+
+  /** The machine's 1/5/15-minute load averages: how busy the shared machine was around the run. */
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static Map<Launched, ProcSample> sample(Setup setup) {
+    Map<Launched, ProcSample> samples = new LinkedHashMap<>();
+    for (Launched p : setup.processes()) {
+      samples.put(p, p.sample());
+    }
+    return samples;
+  }
+
+  private static double cpuTotal(Map<Launched, ProcSample> before, Map<Launched, ProcSample> after) {
+    double total = 0;
+    for (Map.Entry<Launched, ProcSample> e : after.entrySet()) {
+      total += e.getValue().cpuSecondsSince(before.get(e.getKey()));
+    }
+    return total;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void addTo(Map<String, Object> map, String key, Object value) {
+    ((List<Object>) map.computeIfAbsent(key, k -> new ArrayList<>())).add(value);
+  }
+
+  static double median(List<Double> values) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int mid = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  }
+
+  static double round1(double value) {
+    return Math.round(value * 10) / 10.0;
+  }
+
+  private static List<Launched> concat(List<Launched> a, List<Launched> b) {
+    List<Launched> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  private static String firstLines(String text, int lines) {
+    if (text == null) {
+      return "(no message)";
+    }
+    String[] all = text.split("\n");
+    return String.join("\n", Arrays.asList(all).subList(0, Math.min(lines, all.length)));
+  }
+
+  /** The phases of one set-up at one rate, over all rounds: histograms merged, CPU added up. */
+  private static final class Phases {
+    final Histogram corrected = new Histogram(60_000_000L, 3);
+    final Histogram service = new Histogram(60_000_000L, 3);
+    final Map<String, Double> cpu = new LinkedHashMap<>();
+    final List<Map<String, Object>> rounds = new ArrayList<>();
+    long sent;
+    long ok;
+    long errors;
+    String firstError;
+    long wallNanos;
+
+    void add(FixedRateLoad.PhaseResult r, Map<Launched, ProcSample> before, Map<Launched, ProcSample> after) {
+      corrected.add(r.corrected());
+      service.add(r.service());
+      sent += r.sent();
+      ok += r.ok();
+      errors += r.errors();
+      wallNanos += r.wallNanos();
+      if (firstError == null) {
+        firstError = r.firstError();
+      }
+      double cpuThisRound = 0;
+      for (Map.Entry<Launched, ProcSample> e : after.entrySet()) {
+        double seconds = e.getValue().cpuSecondsSince(before.get(e.getKey()));
+        cpu.merge(e.getKey().role(), seconds, Double::sum);
+        cpuThisRound += seconds;
+      }
+      Map<String, Object> round = new LinkedHashMap<>();
+      round.put("p50", r.corrected().getValueAtPercentile(50));
+      round.put("p99", r.corrected().getValueAtPercentile(99));
+      round.put("errors", r.errors());
+      round.put("cpuSecondsPer1000", Math.round(cpuThisRound * 1000.0 / Math.max(1, r.ok()) * 1e4) / 1e4);
+      rounds.add(round);
+    }
+
+    Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      double cpuTotal = cpu.values().stream().mapToDouble(Double::doubleValue).sum();
+      m.put("sent", sent);
+      m.put("ok", ok);
+      m.put("errors", errors);
+      if (firstError != null) {
+        m.put("firstError", firstError);
+      }
+      m.put("achievedRps", round1(sent * 1e9 / Math.max(1, wallNanos)));
+      m.put("latencyUs", LatencyFigures.of(corrected).toMap());
+      m.put("serviceTimeUs", LatencyFigures.of(service).toMap());
+      Map<String, Object> perProcess = new LinkedHashMap<>();
+      cpu.forEach((role, seconds) -> perProcess.put(role, Math.round(seconds * 1000.0 / Math.max(1, ok) * 1e4) / 1e4));
+      m.put("cpuSecondsPer1000ByProcess", perProcess);
+      m.put("cpuSeconds", Math.round(cpuTotal * 100) / 100.0);
+      m.put("cpuSecondsPer1000", Math.round(cpuTotal * 1000.0 / Math.max(1, ok) * 1e4) / 1e4);
+      m.put("rounds", rounds);
+      return m;
+    }
+  }
+}
