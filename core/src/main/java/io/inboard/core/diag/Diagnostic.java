@@ -23,7 +23,9 @@ public record Diagnostic(Severity severity, String resource, String path, String
   /** The line {@code inboardctl validate} prints: {@code ERROR path: message}. */
   @Override
   public String toString() {
-    String where = resource == null || resource.isEmpty() ? path : resource + " " + path;
-    return severity + " " + where + ": " + message;
+    String r = resource == null ? "" : resource;
+    String p = path == null ? "" : path;
+    String where = r.isEmpty() ? p : p.isEmpty() ? r : r + " " + p;
+    return severity + (where.isEmpty() ? "" : " " + where) + ": " + message;
   }
 }

@@ -1,0 +1,329 @@
+package io.inboard.core.validate;
+
+import io.inboard.core.model.ConnectionPoolSettings;
+import io.inboard.core.model.DestinationRuleSpec;
+import io.inboard.core.model.HashAlgorithm;
+import io.inboard.core.model.HashKey;
+import io.inboard.core.model.LoadBalancerSettings;
+import io.inboard.core.model.LoadBalancerSettings.SimpleLB;
+import io.inboard.core.model.OutlierDetection;
+import io.inboard.core.model.Subset;
+import io.inboard.core.model.TrafficPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads and validates a DestinationRule {@code spec}. */
+final class DestinationRuleReader {
+  private static final Schema SPEC =
+      Schema.of("host", "trafficPolicy", "subsets").unsupported("exportTo", "workloadSelector");
+  private static final Schema TRAFFIC_POLICY =
+      Schema.of("loadBalancer", "connectionPool", "outlierDetection")
+          .unsupported("tls", "portLevelSettings", "tunnel", "proxyProtocol", "retryBudget");
+  private static final Schema LOAD_BALANCER =
+      Schema.of("simple", "consistentHash")
+          .unsupported("localityLbSetting", "warmupDurationSecs", "warmup");
+  private static final Schema CONSISTENT_HASH =
+      Schema.of("httpHeaderName", "httpCookie", "useSourceIp", "httpQueryParameterName",
+          "ringHash", "maglev", "minimumRingSize");
+  private static final Schema COOKIE = Schema.of("name", "path", "ttl").unsupported("attributes");
+  private static final Schema RING_HASH = Schema.of("minimumRingSize");
+  private static final Schema MAGLEV = Schema.of("tableSize");
+  private static final Schema CONNECTION_POOL = Schema.of().unsupported("tcp", "http");
+  private static final Schema OUTLIER_DETECTION =
+      Schema.of("consecutive5xxErrors", "consecutiveGatewayErrors", "interval", "baseEjectionTime",
+              "maxEjectionPercent")
+          .unsupported("minHealthPercent", "splitExternalLocalOriginErrors",
+              "consecutiveLocalOriginFailures", "consecutiveErrors");
+  private static final Schema SUBSET = Schema.of("name", "labels", "trafficPolicy");
+
+  /** Envoy's upper bounds; they also keep a hostile config from allocating huge tables. */
+  static final long MAX_RING_SIZE = 8_388_608;
+  static final long MAX_MAGLEV_TABLE_SIZE = 5_000_011;
+
+  private static final Duration ONE_MS = Duration.ofMillis(1);
+
+  private DestinationRuleReader() {}
+
+  static DestinationRuleSpec read(Field spec) {
+    if (!spec.object(SPEC)) {
+      return null;
+    }
+    Field hostField = spec.get("host");
+    String host = hostField.string();
+    if (!hostField.present()) {
+      hostField.error("is required, e.g. host: user (a service in this namespace) or its FQDN");
+    } else if (host != null) {
+      host = host.toLowerCase(Locale.ROOT);
+      String problem = host.equals("*")
+          ? "'*' would apply this rule to every service; name a host (or a wildcard such as "
+              + "*.example.com)"
+          : Hosts.problem(host, true);
+      if (problem != null) {
+        hostField.error(problem);
+      }
+    }
+    TrafficPolicy policy = trafficPolicy(spec.get("trafficPolicy"));
+    List<Subset> subsets = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (Field item : spec.get("subsets").items()) {
+      Subset subset = subset(item);
+      if (subset == null) {
+        continue;
+      }
+      if (!names.add(subset.name())) {
+        item.get("name").error("duplicate subset name '" + subset.name() + "'; give each subset "
+            + "its own name");
+        continue;
+      }
+      subsets.add(subset);
+    }
+    return new DestinationRuleSpec(host, policy, subsets);
+  }
+
+  private static Subset subset(Field f) {
+    if (!f.object(SUBSET)) {
+      if (!f.present()) {
+        f.error("is empty; a subset needs a name and labels");
+      }
+      return null;
+    }
+    Field nameField = f.get("name");
+    String name = nameField.string();
+    if (!nameField.present()) {
+      nameField.error("is required, e.g. name: v1");
+    } else if (name != null) {
+      String problem = Names.dns1123LabelProblem(name, "a subset name");
+      if (problem != null) {
+        nameField.error(problem);
+        name = null;
+      }
+    }
+    Field labelsField = f.get("labels");
+    Map<String, String> labels = Labels.read(labelsField);
+    if (!labelsField.present() || (labelsField.json().isObject() && labelsField.json().isEmpty())) {
+      labelsField.error("must not be empty: a subset needs labels to select its "
+          + "instances, e.g. labels: {version: v1}");
+    }
+    TrafficPolicy policy = trafficPolicy(f.get("trafficPolicy"));
+    return name == null ? null : new Subset(name, labels, policy);
+  }
+
+  private static TrafficPolicy trafficPolicy(Field f) {
+    if (!f.object(TRAFFIC_POLICY)) {
+      return null;
+    }
+    LoadBalancerSettings lb = loadBalancer(f.get("loadBalancer"));
+    ConnectionPoolSettings pool =
+        f.get("connectionPool").object(CONNECTION_POOL) ? new ConnectionPoolSettings() : null;
+    OutlierDetection outlier = outlierDetection(f.get("outlierDetection"));
+    return new TrafficPolicy(lb, pool, outlier);
+  }
+
+  private static LoadBalancerSettings loadBalancer(Field f) {
+    if (!f.object(LOAD_BALANCER)) {
+      return null;
+    }
+    boolean simple = f.has("simple");
+    boolean hash = f.has("consistentHash");
+    if (simple && hash) {
+      f.error("has simple and consistentHash; choose one");
+      return null;
+    }
+    if (simple) {
+      return simple(f.get("simple"));
+    }
+    if (hash) {
+      return consistentHash(f.get("consistentHash"));
+    }
+    if (!f.has("localityLbSetting") && !f.has("warmupDurationSecs") && !f.has("warmup")) {
+      f.error("is empty; give simple (e.g. ROUND_ROBIN) or consistentHash");
+    }
+    return null;
+  }
+
+  private static LoadBalancerSettings simple(Field f) {
+    String value = f.string();
+    if (value == null) {
+      return null;
+    }
+    switch (value) {
+      case "ROUND_ROBIN":
+        return new LoadBalancerSettings.Simple(SimpleLB.ROUND_ROBIN);
+      case "RANDOM":
+        return new LoadBalancerSettings.Simple(SimpleLB.RANDOM);
+      case "LEAST_REQUEST":
+      case "UNSPECIFIED":
+        return new LoadBalancerSettings.Simple(SimpleLB.LEAST_REQUEST);
+      case "LEAST_CONN":
+        f.warning("LEAST_CONN is deprecated; it means LEAST_REQUEST, write that instead");
+        return new LoadBalancerSettings.Simple(SimpleLB.LEAST_REQUEST);
+      case "PASSTHROUGH":
+        return new LoadBalancerSettings.Simple(SimpleLB.PASSTHROUGH);
+      default:
+        f.error("'" + value + "' is not a load balancer; use ROUND_ROBIN, RANDOM, LEAST_REQUEST or"
+            + " PASSTHROUGH");
+        return null;
+    }
+  }
+
+  private static LoadBalancerSettings consistentHash(Field f) {
+    if (!f.object(CONSISTENT_HASH)) {
+      return null;
+    }
+    List<String> keys = new ArrayList<>();
+    for (String k : List.of("httpHeaderName", "httpCookie", "httpQueryParameterName")) {
+      if (f.has(k)) {
+        keys.add(k);
+      }
+    }
+    Boolean sourceIp = f.get("useSourceIp").bool();
+    if (Boolean.TRUE.equals(sourceIp)) {
+      keys.add("useSourceIp");
+    }
+    HashKey key = null;
+    if (keys.isEmpty()) {
+      f.error("needs a hash key: one of httpHeaderName, httpCookie, httpQueryParameterName or "
+          + "useSourceIp: true");
+    } else if (keys.size() > 1) {
+      f.error("has " + keys.size() + " hash keys (" + String.join(", ", keys) + "); keep exactly "
+          + "one");
+    } else {
+      key = hashKey(f, keys.get(0));
+    }
+    HashAlgorithm algorithm = algorithm(f);
+    return key == null ? null : new LoadBalancerSettings.ConsistentHash(key, algorithm);
+  }
+
+  private static HashKey hashKey(Field f, String kind) {
+    switch (kind) {
+      case "httpHeaderName": {
+        Field h = f.get(kind);
+        String name = h.string();
+        if (name == null) {
+          return null;
+        }
+        String problem = HeaderNames.nameProblem(name);
+        if (problem != null) {
+          h.error(problem);
+          return null;
+        }
+        return new HashKey.HttpHeaderName(name.toLowerCase(Locale.ROOT));
+      }
+      case "httpQueryParameterName": {
+        String name = f.get(kind).nonEmptyString();
+        return name == null ? null : new HashKey.HttpQueryParameterName(name);
+      }
+      case "httpCookie": {
+        Field c = f.get(kind);
+        if (!c.object(COOKIE)) {
+          return null;
+        }
+        Field nameField = c.get("name");
+        String name = nameField.string();
+        if (!nameField.present()) {
+          nameField.error("is required, e.g. httpCookie: {name: user, ttl: 3600s}");
+          return null;
+        }
+        if (name != null && !HeaderNames.isToken(name)) {
+          nameField.error("'" + name + "' is not a valid cookie name: use letters, digits and "
+              + "!#$%&'*+-.^_`|~ only");
+          return null;
+        }
+        String path = c.get("path").string();
+        Duration ttl = c.get("ttl").duration(Duration.ZERO);
+        return name == null ? null : new HashKey.HttpCookie(name, path, ttl);
+      }
+      default:
+        return new HashKey.UseSourceIp();
+    }
+  }
+
+  private static HashAlgorithm algorithm(Field f) {
+    Field ring = f.get("ringHash");
+    Field maglev = f.get("maglev");
+    Field legacyRing = f.get("minimumRingSize");
+    if (ring.present() && maglev.present()) {
+      f.error("has ringHash and maglev; choose one hash algorithm");
+      return null;
+    }
+    if (legacyRing.present()) {
+      if (ring.present() || maglev.present()) {
+        legacyRing.error("minimumRingSize here is the deprecated form of ringHash.minimumRingSize;"
+            + " remove it (an algorithm is already chosen)");
+        return null;
+      }
+      Long size = legacyRing.longValue(0, MAX_RING_SIZE);
+      legacyRing.warning("deprecated; write ringHash: {minimumRingSize: "
+          + (size == null ? "N" : size) + "}");
+      return size == null ? null : new HashAlgorithm.RingHash(size == 0 ? HashAlgorithm.DEFAULT_RING_SIZE : size);
+    }
+    if (maglev.object(MAGLEV)) {
+      Field sizeField = maglev.get("tableSize");
+      Long size = sizeField.longValue(0, MAX_MAGLEV_TABLE_SIZE);
+      if (size == null || size == 0) {
+        return size == null && sizeField.present()
+            ? null
+            : new HashAlgorithm.Maglev(HashAlgorithm.DEFAULT_MAGLEV_TABLE_SIZE);
+      }
+      if (!isPrime(size)) {
+        sizeField.error(size + " is not a prime number; maglev needs a prime table size, e.g. "
+            + nextPrime(size) + " (the default is 65537)");
+        return null;
+      }
+      return new HashAlgorithm.Maglev(size);
+    }
+    if (ring.object(RING_HASH)) {
+      Long size = ring.get("minimumRingSize").longValue(0, MAX_RING_SIZE);
+      return size == null || size == 0
+          ? new HashAlgorithm.RingHash(HashAlgorithm.DEFAULT_RING_SIZE)
+          : new HashAlgorithm.RingHash(size);
+    }
+    return new HashAlgorithm.RingHash(HashAlgorithm.DEFAULT_RING_SIZE);
+  }
+
+  static boolean isPrime(long n) {
+    if (n < 2) {
+      return false;
+    }
+    if (n % 2 == 0) {
+      return n == 2;
+    }
+    for (long d = 3; d * d <= n; d += 2) {
+      if (n % d == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static long nextPrime(long n) {
+    long p = Math.max(2, n);
+    while (!isPrime(p)) {
+      p++;
+    }
+    return p;
+  }
+
+  private static OutlierDetection outlierDetection(Field f) {
+    if (!f.object(OUTLIER_DETECTION)) {
+      return null;
+    }
+    OutlierDetection d = OutlierDetection.DEFAULTS;
+    Integer c5xx = f.get("consecutive5xxErrors").integer(0, Integer.MAX_VALUE);
+    Integer cGateway = f.get("consecutiveGatewayErrors").integer(0, Integer.MAX_VALUE);
+    Duration interval = f.get("interval").duration(ONE_MS);
+    Duration base = f.get("baseEjectionTime").duration(ONE_MS);
+    Integer maxPercent = f.get("maxEjectionPercent").integer(0, 100);
+    return new OutlierDetection(
+        c5xx == null ? d.consecutive5xxErrors() : c5xx,
+        cGateway == null ? d.consecutiveGatewayErrors() : cGateway,
+        interval == null ? d.interval() : interval,
+        base == null ? d.baseEjectionTime() : base,
+        maxPercent == null ? d.maxEjectionPercent() : maxPercent);
+  }
+}
