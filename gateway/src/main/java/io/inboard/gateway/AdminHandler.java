@@ -1,0 +1,105 @@
+package io.inboard.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboard.core.mesh.Instance;
+import io.inboard.core.parse.ParsedResource;
+import io.inboard.core.snapshot.Snapshot;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The gateway's admin port: {@code /metrics} (Prometheus), {@code /healthz} (the process is up),
+ * {@code /readyz} (a snapshot has arrived, so routing is live) and {@code /config} (the snapshot
+ * in force, the Gateways it serves and their hosts).
+ */
+final class AdminHandler extends Handler.Abstract.NonBlocking {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final GatewayMetrics metrics;
+  private final Supplier<GatewayRoutes> routes;
+  private final Supplier<Boolean> ready;
+  private final Map<String, String> labels;
+  private final String source;
+
+  AdminHandler(GatewayMetrics metrics, Supplier<GatewayRoutes> routes, Supplier<Boolean> ready,
+      Map<String, String> labels, String source) {
+    this.metrics = metrics;
+    this.routes = routes;
+    this.ready = ready;
+    this.labels = labels;
+    this.source = source;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    String path = Request.getPathInContext(request);
+    switch (path) {
+      case "/metrics" -> send(response, callback, 200,
+          "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+      case "/healthz" -> send(response, callback, 200, "text/plain; charset=utf-8", "ok\n");
+      case "/readyz" -> {
+        boolean isReady = ready.get();
+        send(response, callback, isReady ? 200 : 503, "text/plain; charset=utf-8",
+            isReady ? "ready\n" : "waiting for the first snapshot from " + source + "\n");
+      }
+      case "/config" -> send(response, callback, 200, "application/json", config());
+      default -> send(response, callback, 404, "text/plain; charset=utf-8",
+          "not found; the admin port serves /metrics, /healthz, /readyz and /config\n");
+    }
+    return true;
+  }
+
+  private String config() {
+    GatewayRoutes current = routes.get();
+    Snapshot snapshot = current.snapshot();
+    ObjectNode root = JSON.createObjectNode();
+    root.put("revision", snapshot.revision());
+    root.put("source", source);
+    ObjectNode labelNode = root.putObject("labels");
+    new TreeMap<>(labels).forEach(labelNode::put);
+    ArrayNode gateways = root.putArray("gateways");
+    current.hosts().gateways().forEach(gateways::add);
+    ObjectNode hosts = root.putObject("hosts");
+    current.hosts().describeHosts().forEach((host, keys) -> {
+      ArrayNode list = hosts.putArray(host);
+      keys.forEach(list::add);
+    });
+    ArrayNode resources = root.putArray("resources");
+    for (ParsedResource parsed : snapshot.resources()) {
+      resources.add(parsed.source() != null ? parsed.source()
+          : JSON.createObjectNode().put("kind", parsed.resource().kind()).put("key", parsed.resource().key()));
+    }
+    ArrayNode instances = root.putArray("instances");
+    for (Instance i : snapshot.instances()) {
+      ObjectNode n = instances.addObject();
+      n.put("id", i.id()).put("service", i.service()).put("namespace", i.namespace())
+          .put("address", i.address()).put("port", i.port());
+      ObjectNode l = n.putObject("labels");
+      new TreeMap<>(i.labels()).forEach(l::put);
+    }
+    try {
+      return JSON.writeValueAsString(root) + "\n";
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode /config", e);
+    }
+  }
+
+  private static void send(Response response, Callback callback, int status, String type, String body) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+    response.write(true, ByteBuffer.wrap(bytes), callback);
+  }
+}

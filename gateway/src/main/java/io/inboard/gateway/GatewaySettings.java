@@ -1,0 +1,224 @@
+package io.inboard.gateway;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The gateway's settings, each from (first found) the command line, an {@code INBOARD_GATEWAY_*}
+ * environment variable, a properties file, or its default.
+ *
+ * @param server the config server's URL, or {@code null} in standalone mode
+ * @param config the standalone rules-and-instances file, or {@code null} with a server
+ */
+public record GatewaySettings(
+    String bind,
+    int port,
+    int adminPort,
+    URI server,
+    String token,
+    Path config,
+    Map<String, String> labels,
+    String name,
+    String namespace) {
+
+  /** One setting: its option name, environment variable, default and help. */
+  record Option(String name, String metavar, String defaultValue, String help) {
+    String env() {
+      return "INBOARD_GATEWAY_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+  }
+
+  static final List<Option> OPTIONS = List.of(
+      new Option("port", "N", "8080", "port the gateway proxies on (0 picks a free one)"),
+      new Option("admin-port", "N", "15020",
+          "port of /metrics, /healthz, /readyz, /config (0 picks a free one, -1 turns it off)"),
+      new Option("bind", "ADDR", "127.0.0.1", "address both ports listen on (0.0.0.0 for all)"),
+      new Option("server", "URL", null, "config server to watch, e.g. http://127.0.0.1:15010"),
+      new Option("token", "TOKEN", null, "bearer token for the config server (its agent token)"),
+      new Option("config", "FILE", null,
+          "standalone mode: a YAML file of Istio resources and static instances, no server"),
+      new Option("labels", "K=V,...", "istio=ingressgateway",
+          "this gateway's labels, matched by Gateway spec.selector"),
+      new Option("name", "NAME", "inboard-gateway", "workload name, reported as source_workload in metrics"),
+      new Option("namespace", "NS", "istio-system", "workload namespace, reported as source_workload_namespace"),
+      new Option("properties", "FILE", null,
+          "a properties file with any of these settings (keys as the option names, e.g. port=8080)"));
+
+  /** Bad usage, with a message saying what is wrong and how to fix it. */
+  static final class UsageException extends Exception {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  /** Whether {@code args} ask for help. */
+  static boolean wantsHelp(String[] args) {
+    for (String arg : args) {
+      if (arg.equals("--help") || arg.equals("-h")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static GatewaySettings parse(String[] args, Map<String, String> env) throws UsageException {
+    Map<String, String> given = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--")) {
+        throw new UsageException("unexpected argument '" + arg + "'; settings are given as --name value (see --help)");
+      }
+      String name = arg.substring(2);
+      String value = null;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      }
+      option(name);
+      if (value == null) {
+        if (i + 1 >= args.length) {
+          throw new UsageException("--" + name + " needs a value: --" + name + " " + option(name).metavar());
+        }
+        value = args[++i];
+      }
+      given.put(name, value);
+    }
+    Map<String, String> fromFile = new LinkedHashMap<>();
+    String propertiesFile = given.getOrDefault("properties", env.get(option("properties").env()));
+    if (propertiesFile != null) {
+      fromFile = readProperties(Path.of(propertiesFile));
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    for (Option option : OPTIONS) {
+      String value = given.get(option.name());
+      if (value == null) {
+        value = env.get(option.env());
+      }
+      if (value == null) {
+        value = fromFile.get(option.name());
+      }
+      if (value == null) {
+        value = option.defaultValue();
+      }
+      if (value != null) {
+        values.put(option.name(), value.trim());
+      }
+    }
+    return build(values);
+  }
+
+  private static GatewaySettings build(Map<String, String> values) throws UsageException {
+    int port = port(values, "port", false);
+    int adminPort = port(values, "admin-port", true);
+    URI server = null;
+    String serverText = values.get("server");
+    Path config = values.containsKey("config") ? Path.of(values.get("config")) : null;
+    if (serverText != null && !serverText.isEmpty()) {
+      try {
+        server = URI.create(serverText.endsWith("/") ? serverText.substring(0, serverText.length() - 1) : serverText);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--server '" + serverText + "' is not a URL: " + e.getMessage()
+            + "; give e.g. http://127.0.0.1:15010");
+      }
+      if (!"http".equals(server.getScheme()) && !"https".equals(server.getScheme()) || server.getHost() == null) {
+        throw new UsageException("--server '" + serverText + "' must be an http(s) URL with a host, e.g. http://127.0.0.1:15010");
+      }
+    }
+    if (server == null && config == null) {
+      throw new UsageException("no routing source: give --server URL to watch a config server, or --config FILE "
+          + "for standalone rules and instances (or INBOARD_GATEWAY_SERVER / INBOARD_GATEWAY_CONFIG)");
+    }
+    if (server != null && config != null) {
+      throw new UsageException("both --server and --config are set; give one: the config server, or a standalone file");
+    }
+    if (config != null && !Files.isReadable(config)) {
+      throw new UsageException("--config " + config + ": file not found or not readable");
+    }
+    return new GatewaySettings(values.get("bind"), port, adminPort, server, values.get("token"), config,
+        labels(values.get("labels")), values.get("name"), values.get("namespace"));
+  }
+
+  static Map<String, String> labels(String text) throws UsageException {
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (text == null || text.isBlank()) {
+      return labels;
+    }
+    for (String pair : text.split(",")) {
+      String p = pair.trim();
+      int eq = p.indexOf('=');
+      if (eq <= 0) {
+        throw new UsageException("--labels: '" + p + "' is not key=value; write e.g. --labels istio=ingressgateway,app=edge");
+      }
+      labels.put(p.substring(0, eq).trim(), p.substring(eq + 1).trim());
+    }
+    return Map.copyOf(labels);
+  }
+
+  private static int port(Map<String, String> values, String name, boolean mayBeOff) throws UsageException {
+    String text = values.get(name);
+    try {
+      int port = Integer.parseInt(text);
+      if (port >= 0 && port <= 65535 || mayBeOff && port == -1) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageException("--" + name + " '" + text + "' is not a port; use 0-65535"
+        + (mayBeOff ? " or -1 to turn it off" : ""));
+  }
+
+  private static Option option(String name) throws UsageException {
+    for (Option option : OPTIONS) {
+      if (option.name().equals(name)) {
+        return option;
+      }
+    }
+    List<String> names = new ArrayList<>();
+    OPTIONS.forEach(o -> names.add("--" + o.name()));
+    throw new UsageException("unknown option --" + name + "; known options: " + String.join(", ", names) + ", --help");
+  }
+
+  private static Map<String, String> readProperties(Path file) throws UsageException {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new UsageException("--properties " + file + ": cannot read it: " + e.getMessage());
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String key : properties.stringPropertyNames()) {
+      option(key.startsWith("--") ? key.substring(2) : key); // unknown keys are mistakes, say so
+      out.put(key.startsWith("--") ? key.substring(2) : key, properties.getProperty(key));
+    }
+    return out;
+  }
+
+  static String help() {
+    StringBuilder out = new StringBuilder();
+    out.append("Usage: java -jar inboard-gateway.jar (--server URL | --config FILE) [options]\n\n")
+        .append("The Inboard edge gateway: a reverse proxy that serves the Istio Gateway resources\n")
+        .append("selecting its labels and routes every request with the Inboard router.\n\n")
+        .append("Each setting is read from the command line, else the environment variable, else the\n")
+        .append("--properties file, else its default.\n\n");
+    for (Option o : OPTIONS) {
+      String left = "  --" + o.name() + " " + o.metavar();
+      out.append(String.format("%-28s %s%n", left, o.help()));
+      out.append(String.format("%-28s env %s%s%n", "", o.env(),
+          o.defaultValue() == null ? "" : ", default " + o.defaultValue()));
+    }
+    out.append(String.format("%-28s %s%n", "  --help", "print this help"));
+    return out.toString();
+  }
+}

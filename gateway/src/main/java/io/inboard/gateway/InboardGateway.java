@@ -1,0 +1,131 @@
+package io.inboard.gateway;
+
+import io.inboard.core.snapshot.Snapshot;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * A running gateway: one Jetty server with the proxy on one connector and the admin endpoints on
+ * another, fed with snapshots by a {@link SnapshotSource}.
+ */
+public final class InboardGateway implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(InboardGateway.class.getName());
+
+  private final Server server;
+  private final ServerConnector proxyConnector;
+  private final ServerConnector adminConnector;
+  private final InboardProxy proxy;
+  private final SnapshotSource source;
+  private final Map<String, String> labels;
+  private final InFlightCounts inFlight = new InFlightCounts();
+  private volatile boolean ready;
+
+  private InboardGateway(GatewaySettings settings, SnapshotSource source) {
+    this.source = source;
+    this.labels = settings.labels();
+    GatewayMetrics metrics = new GatewayMetrics(settings.name(), settings.namespace());
+    this.proxy = new InboardProxy(metrics, inFlight, labels);
+    metrics.revisionGauge(() -> proxy.routes().snapshot().revision());
+
+    QueuedThreadPool threads = new QueuedThreadPool(200, 4);
+    threads.setName("inboard-gateway");
+    server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    proxyConnector = new ServerConnector(server, new HttpConnectionFactory(http));
+    proxyConnector.setName("proxy");
+    proxyConnector.setHost(settings.bind());
+    proxyConnector.setPort(settings.port());
+    server.addConnector(proxyConnector);
+
+    ContextHandler proxyContext = new ContextHandler(proxy, "/");
+    proxyContext.setVirtualHosts(List.of("@proxy"));
+    ContextHandlerCollection contexts = new ContextHandlerCollection(proxyContext);
+    if (settings.adminPort() >= 0) {
+      adminConnector = new ServerConnector(server, new HttpConnectionFactory(http));
+      adminConnector.setName("admin");
+      adminConnector.setHost(settings.bind());
+      adminConnector.setPort(settings.adminPort());
+      server.addConnector(adminConnector);
+      ContextHandler adminContext = new ContextHandler(
+          new AdminHandler(metrics, proxy::routes, () -> ready, labels, source.describe()), "/");
+      adminContext.setVirtualHosts(List.of("@admin"));
+      contexts.addHandler(adminContext);
+    } else {
+      adminConnector = null;
+    }
+    server.setHandler(contexts);
+    // The proxy's client shares the server's threads: one pool to size, fewer threads on small boxes.
+    proxy.setUseServerThreadPool(true);
+    HttpClient client = new HttpClient();
+    client.setFollowRedirects(false);
+    client.setMaxConnectionsPerDestination(256);
+    client.setIdleTimeout(60_000);
+    client.setConnectTimeout(5_000);
+    proxy.setHttpClient(client);
+  }
+
+  /** Starts the gateway; it answers at once (404 for every host) until the first snapshot arrives. */
+  public static InboardGateway start(GatewaySettings settings) throws Exception {
+    return start(settings, SnapshotSources.from(settings));
+  }
+
+  static InboardGateway start(GatewaySettings settings, SnapshotSource source) throws Exception {
+    InboardGateway gateway = new InboardGateway(settings, source);
+    try {
+      gateway.server.start();
+      source.start(gateway::apply);
+    } catch (Exception | Error e) {
+      gateway.close();
+      throw e;
+    }
+    return gateway;
+  }
+
+  /** Compiles a snapshot and makes it the one in force, atomically for new requests. */
+  void apply(Snapshot snapshot) {
+    GatewayRoutes next = GatewayRoutes.compile(snapshot, labels, inFlight);
+    proxy.use(next);
+    ready = true;
+    LOG.log(Level.INFO, "revision {0} in force: {1} Gateway(s) select {2}, hosts {3}",
+        snapshot.revision(), next.hosts().gateways().size(), labels, next.hosts().describeHosts().keySet());
+  }
+
+  /** Installs a prepared routing state directly; for tests of the proxy's plumbing. */
+  void use(GatewayRoutes routes) {
+    proxy.use(routes);
+    ready = true;
+  }
+
+  public int port() {
+    return proxyConnector.getLocalPort();
+  }
+
+  /** The admin port, or -1 when it is turned off. */
+  public int adminPort() {
+    return adminConnector == null ? -1 : adminConnector.getLocalPort();
+  }
+
+  public boolean isReady() {
+    return ready;
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      source.close();
+    } finally {
+      server.stop();
+    }
+  }
+}

@@ -1,0 +1,440 @@
+package io.inboard.gateway;
+
+import io.inboard.core.mesh.Instance;
+import io.inboard.core.route.Decision;
+import java.lang.System.Logger.Level;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.proxy.ProxyHandler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The gateway's reverse proxy: for each request it asks the router where to go, and lets Jetty's
+ * {@link ProxyHandler} stream the request and response. Everything the gateway adds — the
+ * virtual-host choice, rewrites, header operations, redirects, direct responses, timeouts, faults,
+ * retries and metrics — hangs off the proxy's own hooks.
+ */
+final class InboardProxy extends ProxyHandler.Reverse {
+  private static final System.Logger LOG = System.getLogger(InboardProxy.class.getName());
+  private static final String EXCHANGE = Exchange.class.getName();
+  private static final String X_REQUEST_ID = "x-request-id";
+
+  private final GatewayMetrics metrics;
+  private final InFlightCounts inFlight;
+  private final Map<String, String> labels;
+  private final AtomicBoolean routerFailureLogged = new AtomicBoolean();
+  private volatile GatewayRoutes routes = GatewayRoutes.EMPTY;
+
+  InboardProxy(GatewayMetrics metrics, InFlightCounts inFlight, Map<String, String> labels) {
+    // rewriteHttpURI is overridden: the target comes from the decision, not a URI pattern.
+    super(request -> {
+      throw new IllegalStateException("rewriteHttpURI is overridden");
+    });
+    this.metrics = metrics;
+    this.inFlight = inFlight;
+    this.labels = Map.copyOf(labels);
+    setViaHost("inboard-gateway");
+  }
+
+  /** Swaps in the routing state of a new snapshot; requests already decided keep theirs. */
+  void use(GatewayRoutes next) {
+    routes = next;
+  }
+
+  GatewayRoutes routes() {
+    return routes;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    Exchange exchange = new Exchange(System.nanoTime(), routes);
+    Callback done = new Recording(callback, response, exchange);
+    String authority = GatewayRequestView.authorityOf(request);
+    List<String> gateways = exchange.routes.hosts().gatewaysFor(authority);
+    if (gateways.isEmpty()) {
+      exchange.flags = "NR";
+      LocalAnswer.reason(response, done, 404, "unknown host '" + VirtualHosts.hostOf(authority)
+          + "': no Gateway selecting this gateway (" + labels + ") lists it in spec.servers[].hosts");
+      return true;
+    }
+    exchange.gateways = gateways;
+    exchange.view = new GatewayRequestView(request, gateways.get(0));
+    Decision decision;
+    try {
+      decision = exchange.routes.decide(exchange.view, gateways);
+    } catch (RuntimeException e) {
+      if (routerFailureLogged.compareAndSet(false, true)) {
+        LOG.log(Level.ERROR, "the router failed on a request; answering 500 (logged once)", e);
+      }
+      exchange.flags = "RF";
+      LocalAnswer.reason(response, done, 500, "routing failed inside the gateway: " + e);
+      return true;
+    }
+    exchange.decision = decision;
+    Decision.Actions actions = decision.actions();
+    switch (decision.outcome()) {
+      case ROUTE -> forward(request, response, done, exchange, decision);
+      case REDIRECT -> LocalAnswer.redirect(response, done, decision.status(),
+          absolute(actions.redirectLocation(), exchange.view), actions.responseHeaders());
+      case DIRECT_RESPONSE -> LocalAnswer.direct(response, done, decision.status(),
+          actions.directResponseBody(), actions.responseHeaders());
+      case NO_INSTANCE -> {
+        exchange.flags = "UH";
+        LocalAnswer.reason(response, done, 503, reasonOf(decision, "no instance of the destination"));
+      }
+      case NO_ROUTE -> {
+        exchange.flags = "NR";
+        LocalAnswer.reason(response, done, 404, reasonOf(decision, "no route matched"));
+      }
+      case PASSTHROUGH -> {
+        exchange.flags = "NR";
+        LocalAnswer.reason(response, done, 404, "no VirtualService bound to gateway "
+            + String.join(" or ", gateways) + " serves host '" + VirtualHosts.hostOf(authority) + "'");
+      }
+    }
+    return true;
+  }
+
+  private void forward(Request request, Response response, Callback done, Exchange exchange,
+      Decision decision) {
+    exchange.routeTo(decision);
+    Decision.Fault fault = decision.actions().fault();
+    Duration delay = fault == null ? null : fault.delay();
+    if (delay != null && !delay.isZero() && !delay.isNegative()) {
+      request.getComponents().getScheduler().schedule(
+          () -> send(request, response, done, exchange), delay.toNanos(), TimeUnit.NANOSECONDS);
+    } else {
+      send(request, response, done, exchange);
+    }
+  }
+
+  private void send(Request request, Response response, Callback done, Exchange exchange) {
+    try {
+      Decision.Fault fault = exchange.decision.actions().fault();
+      if (fault != null && fault.abortStatus() > 0) {
+        exchange.flags = "FI";
+        LocalAnswer.reason(response, done, fault.abortStatus(), "fault injected: abort with "
+            + fault.abortStatus() + " by " + describe(exchange.decision.matched()));
+        return;
+      }
+      Mirroring.send(getHttpClient(), request, exchange);
+      request.setAttribute(EXCHANGE, exchange);
+      exchange.counted = exchange.instance.id();
+      inFlight.begin(exchange.counted);
+      super.handle(request, response, done);
+    } catch (RuntimeException e) {
+      done.failed(e);
+    }
+  }
+
+  @Override
+  protected HttpURI rewriteHttpURI(Request request) {
+    Exchange exchange = exchange(request);
+    Instance instance = exchange.instance;
+    String rewritten = exchange.decision.actions().rewrittenPath();
+    return HttpURI.build()
+        .scheme("http")
+        .host(instance.address())
+        .port(instance.port())
+        .path(rewritten != null ? rewritten : request.getHttpURI().getPath())
+        .query(request.getHttpURI().getQuery());
+  }
+
+  @Override
+  protected org.eclipse.jetty.client.Request newProxyToServerRequest(Request request, HttpURI target) {
+    org.eclipse.jetty.client.Request upstream = super.newProxyToServerRequest(request, target);
+    long timeout = exchange(request).attemptTimeoutMillis();
+    if (timeout > 0) {
+      upstream.timeout(timeout, TimeUnit.MILLISECONDS);
+    }
+    return upstream;
+  }
+
+  @Override
+  protected void copyRequestHeaders(Request request, org.eclipse.jetty.client.Request upstream) {
+    super.copyRequestHeaders(request, upstream);
+    Exchange exchange = exchange(request);
+    Decision.Actions actions = exchange.decision.actions();
+    upstream.headers(headers -> {
+      if (actions.rewrittenAuthority() != null) {
+        headers.put(HttpHeader.HOST, actions.rewrittenAuthority());
+      }
+      HeaderOperations.apply(actions.requestHeaders(), headers);
+      if (!headers.contains(X_REQUEST_ID)) {
+        headers.put(X_REQUEST_ID, exchange.requestId());
+      }
+    });
+  }
+
+  @Override
+  protected void addProxyHeaders(Request request, org.eclipse.jetty.client.Request upstream) {
+    super.addProxyHeaders(request, upstream);
+    Exchange exchange = exchange(request);
+    String client = Request.getRemoteAddr(request);
+    upstream.headers(headers -> {
+      String forwardedFor = headers.get("x-forwarded-for");
+      headers.put("x-forwarded-for", forwardedFor == null ? client : forwardedFor + ", " + client);
+      headers.put("x-forwarded-proto", exchange.view.scheme());
+      if (!headers.contains("x-forwarded-host")) {
+        headers.put("x-forwarded-host", exchange.view.authority());
+      }
+      if (exchange.decision.actions().rewrittenPath() != null) {
+        // Envoy's header: lets the upstream see the path the client asked for.
+        headers.put("x-envoy-original-path", request.getHttpURI().getPathQuery());
+      }
+    });
+  }
+
+  @Override
+  protected org.eclipse.jetty.client.Response.CompleteListener newServerToProxyResponseListener(
+      Request request, org.eclipse.jetty.client.Request upstream, Response response, Callback callback) {
+    return new AttemptListener(request, upstream, response, callback, exchange(request));
+  }
+
+  @Override
+  protected void onServerToProxyResponseFailure(Request request,
+      org.eclipse.jetty.client.Request upstream, org.eclipse.jetty.client.Response upstreamResponse,
+      Response response, Callback callback, Throwable failure) {
+    Exchange exchange = exchange(request);
+    if (response.isCommitted()) {
+      exchange.flags = "UR";
+      callback.failed(failure); // the client already has part of the answer: cut it off
+      return;
+    }
+    boolean timedOut = causedBy(failure, TimeoutException.class);
+    boolean connect = causedBy(failure, ConnectException.class);
+    Exchange.Failure kind = timedOut ? Exchange.Failure.PER_TRY_TIMEOUT
+        : connect ? Exchange.Failure.CONNECT : Exchange.Failure.RESET;
+    if (!(timedOut && exchange.routeTimeoutExpired()) && exchange.retriesFailure(request, kind)) {
+      retry(request, response, callback, exchange);
+      return;
+    }
+    response.reset();
+    String to = exchange.instance.id() + " (" + exchange.instance.address() + ":" + exchange.instance.port() + ")";
+    String tries = exchange.retriesDone() > 0 ? " after " + exchange.retriesDone() + " retries" : "";
+    if (timedOut) {
+      exchange.flags = "UT";
+      LocalAnswer.reason(response, callback, 504, "upstream request timeout: " + to
+          + " did not answer within " + timeoutText(exchange) + tries);
+    } else if (connect) {
+      exchange.flags = "UF";
+      LocalAnswer.reason(response, callback, 503, "upstream connect error: " + to + ": "
+          + failure.getMessage() + tries);
+    } else {
+      exchange.flags = "UC";
+      LocalAnswer.reason(response, callback, 502, "upstream reset: " + to + ": " + failure + tries);
+    }
+  }
+
+  private void retry(Request request, Response response, Callback callback, Exchange exchange) {
+    int attempt = exchange.nextAttempt();
+    // Envoy's back-off: 25 ms base, doubling, jittered, capped at 250 ms.
+    long ceiling = Math.min(250, 25L << Math.min(attempt - 1, 4));
+    long backoff = ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
+    request.getComponents().getScheduler().schedule(() -> {
+      try {
+        // A new decision may pick another instance (round robin, least request); a
+        // consistent-hash route picks the same one again, as Envoy does without a host predicate.
+        Decision again = exchange.routes.decide(exchange.view, exchange.gateways);
+        if (again.outcome() == Decision.Outcome.ROUTE && again.instance() != null) {
+          exchange.instance = again.instance();
+          inFlight.end(exchange.counted);
+          exchange.counted = exchange.instance.id();
+          inFlight.begin(exchange.counted);
+        }
+        HttpURI target = rewriteHttpURI(request);
+        org.eclipse.jetty.client.Request upstream = newProxyToServerRequest(request, target);
+        copyRequestHeaders(request, upstream);
+        addProxyHeaders(request, upstream);
+        sendProxyToServerRequest(request, upstream, response, callback);
+      } catch (RuntimeException e) {
+        callback.failed(e);
+      }
+    }, backoff, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Jetty's response listener with two additions: the rule's response header operations, and
+   * dropping an answer that the retry policy retries (before anything reaches the client).
+   */
+  private final class AttemptListener extends ProxyResponseListener {
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private final Exchange exchange;
+    private boolean discarding;
+
+    AttemptListener(Request request, org.eclipse.jetty.client.Request upstream, Response response,
+        Callback callback, Exchange exchange) {
+      super(request, upstream, response, callback);
+      this.request = request;
+      this.response = response;
+      this.callback = callback;
+      this.exchange = exchange;
+    }
+
+    @Override
+    public void onBegin(org.eclipse.jetty.client.Response upstreamResponse) {
+      if (exchange.retriesStatus(request, upstreamResponse.getStatus())) {
+        discarding = true;
+        return;
+      }
+      super.onBegin(upstreamResponse);
+    }
+
+    @Override
+    public void onHeaders(org.eclipse.jetty.client.Response upstreamResponse) {
+      if (discarding) {
+        return;
+      }
+      super.onHeaders(upstreamResponse);
+      HttpFields.Mutable headers = response.getHeaders();
+      HeaderOperations.apply(exchange.decision.actions().responseHeaders(), headers);
+      Decision.SetCookie cookie = exchange.decision.actions().setCookie();
+      if (cookie != null) {
+        headers.add(HttpHeader.SET_COOKIE, cookieHeader(cookie));
+      }
+    }
+
+    @Override
+    public void onContent(org.eclipse.jetty.client.Response upstreamResponse, Content.Chunk chunk,
+        Runnable demander) {
+      if (discarding) {
+        demander.run();
+        return;
+      }
+      super.onContent(upstreamResponse, chunk, demander);
+    }
+
+    @Override
+    public void onSuccess(org.eclipse.jetty.client.Response upstreamResponse) {
+      if (!discarding) {
+        super.onSuccess(upstreamResponse);
+      }
+    }
+
+    @Override
+    public void onComplete(Result result) {
+      if (discarding) {
+        retry(request, response, callback, exchange);
+        return;
+      }
+      super.onComplete(result);
+    }
+  }
+
+  /** Completes the client's callback after recording the request's metrics. */
+  private final class Recording implements Callback {
+    private final Callback delegate;
+    private final Response response;
+    private final Exchange exchange;
+
+    Recording(Callback delegate, Response response, Exchange exchange) {
+      this.delegate = delegate;
+      this.response = response;
+      this.exchange = exchange;
+    }
+
+    @Override
+    public void succeeded() {
+      record(response.getStatus());
+      delegate.succeeded();
+    }
+
+    @Override
+    public void failed(Throwable failure) {
+      if ("-".equals(exchange.flags)) {
+        exchange.flags = "DC";
+      }
+      record(response.isCommitted() ? response.getStatus() : 0);
+      delegate.failed(failure);
+    }
+
+    private void record(int status) {
+      if (exchange.counted != null) {
+        inFlight.end(exchange.counted);
+        exchange.counted = null;
+      }
+      try {
+        metrics.record(exchange.decision, exchange.instance, status,
+            System.nanoTime() - exchange.startNanos, exchange.flags);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "could not record metrics", e);
+      }
+    }
+
+    @Override
+    public InvocationType getInvocationType() {
+      return delegate.getInvocationType();
+    }
+  }
+
+  private static Exchange exchange(Request request) {
+    return (Exchange) request.getAttribute(EXCHANGE);
+  }
+
+  /** Envoy sends absolute redirects; a rule that gives only a path keeps the request's origin. */
+  private static String absolute(String location, GatewayRequestView view) {
+    if (location == null || location.isEmpty()) {
+      return view.scheme() + "://" + view.authority() + view.path();
+    }
+    if (location.startsWith("/")) {
+      return view.scheme() + "://" + view.authority() + location;
+    }
+    return location;
+  }
+
+  private static String reasonOf(Decision decision, String fallback) {
+    return decision.reason() == null || decision.reason().isBlank() ? fallback : decision.reason();
+  }
+
+  private static String describe(Decision.Match match) {
+    return match == null ? "the matched rule"
+        : match.virtualService() + " rule " + (match.ruleName() != null ? "'" + match.ruleName() + "'" : "#" + match.rule());
+  }
+
+  private static String timeoutText(Exchange exchange) {
+    Decision.Retries retries = exchange.decision.actions().retries();
+    Duration timeout = exchange.decision.actions().timeout();
+    if (timeout == null && retries != null && retries.perTryTimeout() != null) {
+      return retries.perTryTimeout().toMillis() + " ms (perTryTimeout)";
+    }
+    return timeout == null ? "the client's idle timeout" : timeout.toMillis() + " ms (route timeout)";
+  }
+
+  private static String cookieHeader(Decision.SetCookie cookie) {
+    StringBuilder value = new StringBuilder(cookie.name()).append('=').append(cookie.value());
+    if (cookie.path() != null && !cookie.path().isEmpty()) {
+      value.append("; Path=").append(cookie.path());
+    }
+    if (cookie.ttl() != null) {
+      value.append("; Max-Age=").append(cookie.ttl().toSeconds());
+    }
+    return value.append("; HttpOnly").toString();
+  }
+
+  private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,140 @@
+package io.inboard.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import io.inboard.core.diag.Diagnostic;
+import io.inboard.core.mesh.Instance;
+import io.inboard.core.mesh.InstancesFile;
+import io.inboard.core.parse.BoundedYaml;
+import io.inboard.core.parse.ParseResult;
+import io.inboard.core.parse.ResourceParser;
+import io.inboard.core.snapshot.Snapshot;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Standalone mode: rules and instances from one local YAML file instead of a config server. The
+ * file holds Istio documents ({@code VirtualService}, {@code DestinationRule}, {@code Gateway})
+ * and documents with an {@code instances:} list of {@code {id, service, namespace, address, port,
+ * labels}}. It is re-read when it changes; a file that does not parse leaves the last good state
+ * in force and says why.
+ */
+final class StandaloneConfig implements SnapshotSource {
+  private static final System.Logger LOG = System.getLogger(StandaloneConfig.class.getName());
+
+  private final Path file;
+  private final long pollMillis;
+  private ScheduledExecutorService poller;
+  private FileTime lastModified;
+  private long lastSize = -1;
+  private long revision;
+
+  StandaloneConfig(Path file, long pollMillis) {
+    this.file = file;
+    this.pollMillis = pollMillis;
+  }
+
+  /**
+   * Reads the file once: the snapshot at {@code revision}.
+   *
+   * @throws IllegalArgumentException listing every problem, each with its document and path
+   */
+  static Snapshot read(Path file, long revision) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    List<String> resourceDocuments = new ArrayList<>();
+    List<Instance> instances = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    try (MappingIterator<JsonNode> docs = BoundedYaml.yaml().readerFor(JsonNode.class).readValues(text)) {
+      int index = 0;
+      while (docs.hasNextValue()) {
+        JsonNode doc = docs.nextValue();
+        int at = index++;
+        if (doc == null || doc.isNull() || doc.isMissingNode()) {
+          continue;
+        }
+        if (doc.isObject() && doc.has("instances") && !doc.has("kind")) {
+          try {
+            instances.addAll(InstancesFile.parse(BoundedYaml.json().writeValueAsString(doc)));
+          } catch (IllegalArgumentException e) {
+            problems.add("document " + at + " (instances): " + e.getMessage());
+          }
+        } else {
+          resourceDocuments.add(BoundedYaml.json().writeValueAsString(doc));
+        }
+      }
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new IllegalArgumentException(file + " is not valid YAML: " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+    }
+    ParseResult parsed = ResourceParser.parse(String.join("\n---\n", resourceDocuments));
+    for (Diagnostic d : parsed.diagnostics()) {
+      if (d.isError()) {
+        problems.add(d.toString());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(file + " is invalid (nothing applied):\n  " + String.join("\n  ", problems));
+    }
+    return Snapshot.compile(revision, parsed.resources(), instances);
+  }
+
+  @Override
+  public void start(Consumer<Snapshot> sink) {
+    try {
+      load(sink);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    poller = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "inboard-gateway-config-file");
+      t.setDaemon(true);
+      return t;
+    });
+    poller.scheduleWithFixedDelay(() -> {
+      try {
+        if (changed()) {
+          load(sink);
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.WARNING, "keeping revision " + revision + ": " + e.getMessage());
+      }
+    }, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private boolean changed() throws IOException {
+    return !Files.getLastModifiedTime(file).equals(lastModified) || Files.size(file) != lastSize;
+  }
+
+  private void load(Consumer<Snapshot> sink) throws IOException {
+    FileTime modified = Files.getLastModifiedTime(file);
+    long size = Files.size(file);
+    // Remember what was read before parsing, so a bad file is reported once, not every poll.
+    lastModified = modified;
+    lastSize = size;
+    Snapshot snapshot = read(file, revision + 1);
+    revision++;
+    sink.accept(snapshot);
+  }
+
+  @Override
+  public String describe() {
+    return "file " + file;
+  }
+
+  @Override
+  public void close() {
+    if (poller != null) {
+      poller.shutdownNow();
+    }
+  }
+}

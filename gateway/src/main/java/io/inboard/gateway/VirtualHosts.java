@@ -1,0 +1,178 @@
+package io.inboard.gateway;
+
+import io.inboard.core.model.Gateway;
+import io.inboard.core.model.Server;
+import io.inboard.core.parse.ParsedResource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Which Gateway resources this gateway serves for a request's {@code Host}, as Istio picks a
+ * virtual host: the exact name first, then the longest {@code *.suffix}, then {@code *}; the port
+ * is ignored. Compiled once per snapshot; a look-up is a hash-map probe plus one probe per dot.
+ */
+final class VirtualHosts {
+  static final VirtualHosts NONE = new VirtualHosts(Map.of(), Map.of(), List.of(), List.of());
+
+  /** Exact host → keys ({@code ns/name}) of the Gateways that accept it, in key order. */
+  private final Map<String, List<String>> exact;
+  /** Wildcard suffix including its dot (e.g. {@code .example.com}) → Gateway keys. */
+  private final Map<String, List<String>> suffixes;
+  /** Gateways with a {@code *} host. */
+  private final List<String> anyHost;
+  /** Keys of all Gateways selecting this gateway, for {@code /config}. */
+  private final List<String> gateways;
+
+  private VirtualHosts(
+      Map<String, List<String>> exact,
+      Map<String, List<String>> suffixes,
+      List<String> anyHost,
+      List<String> gateways) {
+    this.exact = exact;
+    this.suffixes = suffixes;
+    this.anyHost = anyHost;
+    this.gateways = gateways;
+  }
+
+  /**
+   * Compiles the hosts of every Gateway among {@code resources} whose {@code selector} is a subset
+   * of {@code labels} (an empty selector selects every gateway, as in Istio).
+   */
+  static VirtualHosts compile(List<ParsedResource> resources, Map<String, String> labels) {
+    List<Gateway> selected = new ArrayList<>();
+    for (ParsedResource parsed : resources) {
+      if (parsed.resource() instanceof Gateway gateway && selects(gateway, labels)) {
+        selected.add(gateway);
+      }
+    }
+    selected.sort(Comparator.comparing(Gateway::key));
+    Map<String, Set<String>> exact = new HashMap<>();
+    Map<String, Set<String>> suffixes = new HashMap<>();
+    Set<String> anyHost = new LinkedHashSet<>();
+    for (Gateway gateway : selected) {
+      for (Server server : gateway.spec().servers()) {
+        for (String host : server.hosts()) {
+          String dns = dnsPart(host);
+          if (dns.equals("*")) {
+            anyHost.add(gateway.key());
+          } else if (dns.startsWith("*.")) {
+            suffixes.computeIfAbsent(dns.substring(1), k -> new LinkedHashSet<>()).add(gateway.key());
+          } else if (dns.startsWith("*")) {
+            // "*foo.com" is legal in Istio and means any name ending in "foo.com".
+            suffixes.computeIfAbsent(dns.substring(1), k -> new LinkedHashSet<>()).add(gateway.key());
+          } else {
+            exact.computeIfAbsent(dns, k -> new LinkedHashSet<>()).add(gateway.key());
+          }
+        }
+      }
+    }
+    return new VirtualHosts(
+        freeze(exact),
+        freeze(suffixes),
+        List.copyOf(anyHost),
+        selected.stream().map(Gateway::key).toList());
+  }
+
+  static boolean selects(Gateway gateway, Map<String, String> labels) {
+    for (Map.Entry<String, String> wanted : gateway.spec().selector().entrySet()) {
+      if (!wanted.getValue().equals(labels.get(wanted.getKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The keys of the Gateways accepting {@code authority} (a {@code Host} header, port allowed),
+   * best match first; empty when none does.
+   */
+  List<String> gatewaysFor(String authority) {
+    String host = hostOf(authority);
+    if (host.isEmpty()) {
+      return anyHost;
+    }
+    List<String> found = exact.get(host);
+    if (found != null) {
+      return found;
+    }
+    if (!suffixes.isEmpty()) {
+      // Longest suffix first: try ".b.c.d" before ".c.d" before ".d"; "*.c.d" needs a non-empty
+      // label in front, which starting the search after the first character guarantees.
+      for (int dot = host.indexOf('.', 1); dot >= 0; dot = host.indexOf('.', dot + 1)) {
+        found = suffixes.get(host.substring(dot));
+        if (found != null) {
+          return found;
+        }
+      }
+      // Suffixes that do not start at a dot ("*foo.com").
+      List<String> best = null;
+      int bestLength = -1;
+      for (Map.Entry<String, List<String>> suffix : suffixes.entrySet()) {
+        String s = suffix.getKey();
+        if (s.charAt(0) != '.' && s.length() > bestLength && host.length() > s.length()
+            && host.endsWith(s)) {
+          best = suffix.getValue();
+          bestLength = s.length();
+        }
+      }
+      if (best != null) {
+        return best;
+      }
+    }
+    return anyHost;
+  }
+
+  List<String> gateways() {
+    return gateways;
+  }
+
+  /** Accepted host patterns → Gateway keys, for {@code /config}. */
+  Map<String, List<String>> describeHosts() {
+    Map<String, List<String>> out = new TreeMap<>(exact);
+    suffixes.forEach((suffix, keys) -> out.put("*" + suffix, keys));
+    if (!anyHost.isEmpty()) {
+      out.put("*", anyHost);
+    }
+    return out;
+  }
+
+  /** The host of an authority, lower-case, without port, brackets kept for IPv6, no final dot. */
+  static String hostOf(String authority) {
+    if (authority == null) {
+      return "";
+    }
+    String host = authority.trim();
+    if (host.startsWith("[")) {
+      int close = host.indexOf(']');
+      host = close < 0 ? host : host.substring(0, close + 1);
+    } else {
+      int colon = host.indexOf(':');
+      if (colon >= 0) {
+        host = host.substring(0, colon);
+      }
+    }
+    if (host.endsWith(".")) {
+      host = host.substring(0, host.length() - 1);
+    }
+    return host.toLowerCase(Locale.ROOT);
+  }
+
+  /** A server host {@code [namespace/]dnsName} (namespace may be {@code *} or {@code .}) → its DNS name, lower-case. */
+  private static String dnsPart(String serverHost) {
+    int slash = serverHost.indexOf('/');
+    return serverHost.substring(slash + 1).toLowerCase(Locale.ROOT);
+  }
+
+  private static Map<String, List<String>> freeze(Map<String, Set<String>> map) {
+    Map<String, List<String>> out = new HashMap<>();
+    map.forEach((k, v) -> out.put(k, List.copyOf(v)));
+    return Map.copyOf(out);
+  }
+}

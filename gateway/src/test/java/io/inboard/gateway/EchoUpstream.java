@@ -1,0 +1,166 @@
+package io.inboard.gateway;
+
+import io.inboard.core.mesh.Instance;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * A real upstream service on 127.0.0.1: answers with what it received (instance, method, path,
+ * query, headers), one {@code name: value} line each, so tests see exactly what the gateway sent.
+ * Special paths: {@code /status/N}, {@code /slow?ms=N}, {@code /download?mb=N},
+ * {@code /upload} (counts the body), {@code /gated} (first bytes, then waits for {@link #gate}).
+ */
+final class EchoUpstream implements AutoCloseable {
+  final String id;
+  final Map<String, String> labels;
+  final AtomicInteger requests = new AtomicInteger();
+  /** Released by a test to let {@code /gated} finish its answer. */
+  final CountDownLatch gate = new CountDownLatch(1);
+  /** Counted down when {@code /upload} has received its first bytes. */
+  final CountDownLatch uploadStarted = new CountDownLatch(1);
+  final AtomicLong uploadedBytes = new AtomicLong();
+  /** How many of the next requests to {@code /flaky} answer 503 before one succeeds. */
+  final AtomicInteger flakyFailures = new AtomicInteger();
+  private final Server server;
+  private final ServerConnector connector;
+
+  EchoUpstream(String id, Map<String, String> labels) throws Exception {
+    this.id = id;
+    this.labels = Map.copyOf(labels);
+    QueuedThreadPool threads = new QueuedThreadPool(64, 2);
+    threads.setName("upstream-" + id);
+    server = new Server(threads);
+    connector = new ServerConnector(server, 1, 1);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    server.setHandler(new Echo());
+    server.start();
+  }
+
+  int port() {
+    return connector.getLocalPort();
+  }
+
+  Instance instance(String service, String namespace) {
+    return new Instance(id, service, namespace, "127.0.0.1", port(), labels);
+  }
+
+  @Override
+  public void close() throws Exception {
+    gate.countDown();
+    server.stop();
+  }
+
+  private final class Echo extends Handler.Abstract {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      requests.incrementAndGet();
+      String path = request.getHttpURI().getPath();
+      response.getHeaders().put("x-upstream-instance", id);
+      if (path.startsWith("/status/")) {
+        response.setStatus(Integer.parseInt(path.substring("/status/".length())));
+        Content.Sink.write(response, true, echo(request), callback);
+        return true;
+      }
+      if (path.equals("/flaky") && flakyFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        response.setStatus(503);
+        Content.Sink.write(response, true, "flaky failure from " + id + "\n", callback);
+        return true;
+      }
+      if (path.equals("/slow")) {
+        long ms = Long.parseLong(query(request, "ms", "1000"));
+        request.getComponents().getScheduler().schedule(
+            () -> Content.Sink.write(response, true, echo(request), callback), ms, TimeUnit.MILLISECONDS);
+        return true;
+      }
+      if (path.equals("/download")) {
+        long bytes = Long.parseLong(query(request, "mb", "1")) * 1024 * 1024;
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes);
+        writeBlocks(response, callback, bytes);
+        return true;
+      }
+      if (path.equals("/upload")) {
+        long total = 0;
+        byte[] scratch = new byte[64 * 1024];
+        try (var in = Content.Source.asInputStream(request)) {
+          for (int n; (n = in.read(scratch)) >= 0; ) {
+            total += n;
+            uploadedBytes.set(total);
+            if (total > 0) {
+              uploadStarted.countDown();
+            }
+          }
+        }
+        Content.Sink.write(response, true, "received " + total + " bytes at " + id + "\n", callback);
+        return true;
+      }
+      if (path.equals("/gated")) {
+        try (var out = Content.Sink.asOutputStream(response)) {
+          out.write(("first bytes from " + id + "\n").getBytes(StandardCharsets.UTF_8));
+          out.flush();
+          if (!gate.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("gate never opened");
+          }
+          out.write("rest\n".getBytes(StandardCharsets.UTF_8));
+        }
+        callback.succeeded();
+        return true;
+      }
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+      Content.Sink.write(response, true, echo(request), callback);
+      return true;
+    }
+
+    private String echo(Request request) {
+      StringBuilder out = new StringBuilder();
+      out.append("instance: ").append(id).append('\n');
+      out.append("version: ").append(labels.getOrDefault("version", "")).append('\n');
+      out.append("method: ").append(request.getMethod()).append('\n');
+      out.append("path: ").append(request.getHttpURI().getPath()).append('\n');
+      out.append("query: ").append(request.getHttpURI().getQuery()).append('\n');
+      for (HttpField field : request.getHeaders()) {
+        out.append("header ").append(field.getLowerCaseName()).append(": ").append(field.getValue()).append('\n');
+      }
+      return out.toString();
+    }
+
+    private String query(Request request, String name, String fallback) {
+      Fields fields = Request.extractQueryParameters(request);
+      String value = fields.getValue(name);
+      return value == null ? fallback : value;
+    }
+
+    /** Writes {@code remaining} bytes in 64 KiB blocks, each after the last one was sent. */
+    private void writeBlocks(Response response, Callback callback, long remaining) {
+      int size = (int) Math.min(64 * 1024, remaining);
+      boolean last = remaining - size == 0;
+      response.write(last, ByteBuffer.allocate(size), Callback.from(
+          () -> {
+            if (last) {
+              callback.succeeded();
+            } else {
+              writeBlocks(response, callback, remaining - size);
+            }
+          },
+          callback::failed));
+    }
+  }
+}

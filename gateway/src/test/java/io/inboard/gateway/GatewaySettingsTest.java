@@ -1,0 +1,67 @@
+package io.inboard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GatewaySettingsTest {
+  @TempDir Path dir;
+
+  @Test
+  void commandLineBeatsEnvironmentBeatsPropertiesFileBeatsDefaults() throws Exception {
+    Path properties = dir.resolve("gateway.properties");
+    Files.writeString(properties, "port=7001\nadmin-port=7002\nname=from-file\nserver=http://file:1\n");
+
+    GatewaySettings settings = GatewaySettings.parse(
+        new String[] {"--port", "9001", "--properties", properties.toString()},
+        Map.of("INBOARD_GATEWAY_PORT", "8001", "INBOARD_GATEWAY_ADMIN_PORT", "8002"));
+
+    assertThat(settings.port()).isEqualTo(9001);
+    assertThat(settings.adminPort()).isEqualTo(8002);
+    assertThat(settings.name()).isEqualTo("from-file");
+    assertThat(settings.server().toString()).isEqualTo("http://file:1");
+    assertThat(settings.bind()).isEqualTo("127.0.0.1");
+    assertThat(settings.labels()).containsExactlyEntriesOf(Map.of("istio", "ingressgateway"));
+  }
+
+  @Test
+  void labelsAndEqualsFormAreRead() throws Exception {
+    GatewaySettings settings = GatewaySettings.parse(
+        new String[] {"--server=http://127.0.0.1:15010/", "--labels", "istio=ingressgateway, zone=eu"}, Map.of());
+
+    assertThat(settings.server().toString()).isEqualTo("http://127.0.0.1:15010");
+    assertThat(settings.labels()).containsEntry("istio", "ingressgateway").containsEntry("zone", "eu");
+  }
+
+  @Test
+  void mistakesAreNamedWithTheFix() throws Exception {
+    assertThatThrownBy(() -> GatewaySettings.parse(new String[] {"--prot", "1"}, Map.of()))
+        .hasMessageContaining("unknown option --prot").hasMessageContaining("--port");
+    assertThatThrownBy(() -> GatewaySettings.parse(new String[] {"--server", "http://s", "--port", "x"}, Map.of()))
+        .hasMessageContaining("--port 'x' is not a port");
+    assertThatThrownBy(() -> GatewaySettings.parse(new String[0], Map.of()))
+        .hasMessageContaining("--server URL").hasMessageContaining("--config FILE");
+    assertThatThrownBy(() -> GatewaySettings.parse(new String[] {"--server", "http://s", "--labels", "istio"}, Map.of()))
+        .hasMessageContaining("'istio' is not key=value");
+    assertThatThrownBy(() -> GatewaySettings.parse(
+            new String[] {"--config", dir.resolve("missing.yaml").toString()}, Map.of()))
+        .hasMessageContaining("missing.yaml: file not found");
+    Path file = Files.writeString(dir.resolve("rules.yaml"), "");
+    assertThatThrownBy(() -> GatewaySettings.parse(
+            new String[] {"--config", file.toString(), "--server", "http://s"}, Map.of()))
+        .hasMessageContaining("give one");
+  }
+
+  @Test
+  void helpListsEverySettingWithItsEnvironmentVariable() {
+    String help = GatewaySettings.help();
+    for (GatewaySettings.Option option : GatewaySettings.OPTIONS) {
+      assertThat(help).contains("--" + option.name()).contains(option.env());
+    }
+  }
+}

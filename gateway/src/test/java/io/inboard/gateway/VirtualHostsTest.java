@@ -1,0 +1,114 @@
+package io.inboard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inboard.core.model.Gateway;
+import io.inboard.core.model.GatewayPort;
+import io.inboard.core.model.GatewaySpec;
+import io.inboard.core.model.ObjectMeta;
+import io.inboard.core.model.Server;
+import io.inboard.core.parse.ParsedResource;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class VirtualHostsTest {
+  private static final Map<String, String> INGRESS = Map.of("istio", "ingressgateway");
+
+  static ParsedResource gateway(String namespace, String name, Map<String, String> selector, String... hosts) {
+    Gateway gateway = new Gateway("networking.istio.io/v1", new ObjectMeta(name, namespace, null, null, null),
+        new GatewaySpec(selector, List.of(new Server(new GatewayPort(80, "http", "HTTP"), List.of(hosts), null))));
+    return new ParsedResource(gateway, null, 0);
+  }
+
+  @Test
+  void exactHostBeatsWildcards() {
+    VirtualHosts hosts = VirtualHosts.compile(List.of(
+        gateway("a", "exact", INGRESS, "user.example.com"),
+        gateway("b", "wild", INGRESS, "*.example.com"),
+        gateway("c", "any", INGRESS, "*")), INGRESS);
+
+    assertThat(hosts.gatewaysFor("user.example.com")).containsExactly("a/exact");
+    assertThat(hosts.gatewaysFor("other.example.com")).containsExactly("b/wild");
+    assertThat(hosts.gatewaysFor("example.org")).containsExactly("c/any");
+  }
+
+  @Test
+  void longestWildcardSuffixWins() {
+    VirtualHosts hosts = VirtualHosts.compile(List.of(
+        gateway("ns", "short", INGRESS, "*.com"),
+        gateway("ns", "long", INGRESS, "*.traffic-management.example.com"),
+        gateway("ns", "middle", INGRESS, "*.example.com")), INGRESS);
+
+    assertThat(hosts.gatewaysFor("user.traffic-management.example.com")).containsExactly("ns/long");
+    assertThat(hosts.gatewaysFor("a.b.example.com")).containsExactly("ns/middle");
+    assertThat(hosts.gatewaysFor("example.com")).containsExactly("ns/short");
+    // "*.example.com" needs a label in front of the suffix.
+    assertThat(hosts.gatewaysFor("x.com")).containsExactly("ns/short");
+  }
+
+  @Test
+  void portCaseAndTrailingDotAreIgnored() {
+    VirtualHosts hosts = VirtualHosts.compile(List.of(gateway("ns", "gw", INGRESS, "User.Example.com")), INGRESS);
+
+    assertThat(hosts.gatewaysFor("user.example.com:8080")).containsExactly("ns/gw");
+    assertThat(hosts.gatewaysFor("USER.EXAMPLE.COM")).containsExactly("ns/gw");
+    assertThat(hosts.gatewaysFor("user.example.com.")).containsExactly("ns/gw");
+    assertThat(hosts.gatewaysFor("admin.example.com")).isEmpty();
+  }
+
+  @Test
+  void namespacedServerHostsMatchOnTheirDnsName() {
+    VirtualHosts hosts = VirtualHosts.compile(List.of(
+        gateway("ns", "gw", INGRESS, "traffic-management/user.example.com", "*/shop.example.com", "./*.internal.example.com")),
+        INGRESS);
+
+    assertThat(hosts.gatewaysFor("user.example.com")).containsExactly("ns/gw");
+    assertThat(hosts.gatewaysFor("shop.example.com")).containsExactly("ns/gw");
+    assertThat(hosts.gatewaysFor("db.internal.example.com")).containsExactly("ns/gw");
+  }
+
+  @Test
+  void onlyGatewaysWhoseSelectorMatchesTheLabelsAreServed() {
+    VirtualHosts hosts = VirtualHosts.compile(List.of(
+        gateway("ns", "ingress", INGRESS, "a.example.com"),
+        gateway("ns", "egress", Map.of("istio", "egressgateway"), "b.example.com"),
+        gateway("ns", "picky", Map.of("istio", "ingressgateway", "zone", "eu"), "c.example.com"),
+        gateway("ns", "everyone", Map.of(), "d.example.com")), INGRESS);
+
+    assertThat(hosts.gateways()).containsExactly("ns/everyone", "ns/ingress");
+    assertThat(hosts.gatewaysFor("a.example.com")).containsExactly("ns/ingress");
+    assertThat(hosts.gatewaysFor("b.example.com")).isEmpty();
+    assertThat(hosts.gatewaysFor("c.example.com")).isEmpty();
+    assertThat(hosts.gatewaysFor("d.example.com")).containsExactly("ns/everyone");
+  }
+
+  @Test
+  void severalGatewaysOnOneHostAreAllCandidatesInKeyOrder() {
+    VirtualHosts hosts = VirtualHosts.compile(List.of(
+        gateway("z", "second", INGRESS, "user.example.com"),
+        gateway("a", "first", INGRESS, "user.example.com")), INGRESS);
+
+    assertThat(hosts.gatewaysFor("user.example.com")).containsExactly("a/first", "z/second");
+  }
+
+  @Test
+  void walkThroughGatewayAcceptsBothDomainsAndNothingElse() {
+    VirtualHosts hosts = VirtualHosts.compile(List.of(gateway("traffic-management", "microservice-gateway", INGRESS,
+        "user.traffic-management.example.com", "microservice.traffic-management.example.com")), INGRESS);
+
+    assertThat(hosts.gatewaysFor("user.traffic-management.example.com:80"))
+        .containsExactly("traffic-management/microservice-gateway");
+    assertThat(hosts.gatewaysFor("microservice.traffic-management.example.com"))
+        .containsExactly("traffic-management/microservice-gateway");
+    assertThat(hosts.gatewaysFor("unknown.traffic-management.example.com")).isEmpty();
+    assertThat(hosts.gatewaysFor(null)).isEmpty();
+  }
+
+  @Test
+  void hostOfStripsPortsAndKeepsIpv6Brackets() {
+    assertThat(VirtualHosts.hostOf("Example.COM:443")).isEqualTo("example.com");
+    assertThat(VirtualHosts.hostOf("[::1]:8080")).isEqualTo("[::1]");
+    assertThat(VirtualHosts.hostOf("10.0.0.1")).isEqualTo("10.0.0.1");
+  }
+}
