@@ -90,25 +90,33 @@ public final class RouteTable {
   }
 
   KnownHost lookup(String host, String callerNamespace) {
+    return lookup(host, callerNamespace, 0);
+  }
+
+  /**
+   * The {@code skip}-th host that could serve {@code host}, most specific first: the exact name
+   * (or alias, or short name in the caller's namespace), then wildcards from the longest suffix,
+   * then {@code *}; {@code null} when there are no more. The router moves on to the next when a
+   * host has nothing that applies where the request is (e.g. only gateway services, in the mesh).
+   */
+  KnownHost lookup(String host, String callerNamespace, int skip) {
     KnownHost k = exact.get(host);
-    if (k != null) {
-      return k;
-    }
-    if (callerNamespace != null && host.indexOf('.') < 0) {
+    if (k == null && callerNamespace != null && host.indexOf('.') < 0) {
       Map<String, KnownHost> inNs = shortNames.get(callerNamespace);
-      if (inNs != null && (k = inNs.get(host)) != null) {
-        return k;
-      }
+      k = inNs == null ? null : inNs.get(host);
+    }
+    if (k != null && skip-- == 0) {
+      return k;
     }
     if (!wildcards.isEmpty()) {
       for (int dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
         k = wildcards.get(host.substring(dot));
-        if (k != null) {
+        if (k != null && skip-- == 0) {
           return k;
         }
       }
     }
-    return anyHost;
+    return skip == 0 ? anyHost : null;
   }
 
   /** Compiles valid resources and instances. */

@@ -73,7 +73,7 @@ public final class Router {
     String gatewayKey = r.gateway();
     GatewayHosts gateway = null;
     String context;
-    KnownHost known;
+    String ns = null;
     if (gatewayKey != null) {
       gateway = table.gateways.get(gatewayKey);
       if (gateway == null) {
@@ -82,58 +82,73 @@ public final class Router {
       if (!gateway.serves(host)) {
         return noRoute("gateway " + gatewayKey + " does not serve host " + host, trace);
       }
-      known = table.lookup(host, null);
       context = gatewayKey;
       if (trace != null) {
         trace.add("gateway " + gatewayKey + " serves host " + host);
       }
     } else {
-      String ns = r.source() == null ? null : r.source().namespace();
-      known = table.lookup(host, ns);
+      ns = r.source() == null ? null : r.source().namespace();
       context = HostNames.MESH;
-      if (known == null) {
-        if (trace != null) {
-          trace.add("host " + host + (ns == null ? "" : " (from namespace " + ns + ")") + " is not known to the mesh");
-        }
-        return new Decision(Decision.Outcome.PASSTHROUGH, 0, "host " + host + " is not known to the mesh",
-            null, null, null, null, null, trace);
+    }
+    KnownHost known = null;
+    KnownHost first = null;
+    for (int c = 0; ; c++) {
+      KnownHost k = table.lookup(host, ns, c);
+      if (k == null) {
+        break;
+      }
+      if (first == null) {
+        first = k;
+      }
+      if (usable(k, context, gateway, host)) {
+        known = k;
+        break;
       }
       if (trace != null) {
-        trace.add("host " + host + (ns == null ? "" : " (from namespace " + ns + ")") + " resolved to " + known.name());
+        trace.add("host " + k.name() + " has no VirtualService for " + context
+            + (gateway == null && k.defaultPool() == null ? " and no instances" : "") + "; trying the next match");
       }
     }
+    if (known == null) {
+      if (gateway != null) {
+        return noRoute("no VirtualService bound to gateway " + gatewayKey + " serves host " + host, trace);
+      }
+      String reason = first == null
+          ? "host " + host + " is not known to the mesh"
+          : "host " + host + " has no VirtualService for the mesh and no instances";
+      if (trace != null) {
+        trace.add(reason + (ns == null ? "" : " (from namespace " + ns + ")") + "; passed through");
+      }
+      return new Decision(Decision.Outcome.PASSTHROUGH, 0, reason, null, null, null, null, null, trace);
+    }
+    if (trace != null && gateway == null) {
+      trace.add("host " + host + (ns == null ? "" : " (from namespace " + ns + ")") + " resolved to " + known.name());
+    } else if (trace != null) {
+      trace.add("host " + host + " resolved to " + known.name());
+    }
     boolean anyService = false;
-    if (known != null) {
-      List<VirtualServiceRoutes> services = known.virtualServices();
-      for (int s = 0; s < services.size(); s++) {
-        VirtualServiceRoutes vs = services.get(s);
-        if (!vs.attachedTo().contains(context) || (gateway != null && !gateway.admits(host, vs.namespace()))) {
-          if (trace != null) {
-            trace.add("VirtualService " + vs.key() + " does not apply at " + context);
-          }
-          continue;
-        }
-        anyService = true;
+    List<VirtualServiceRoutes> services = known.virtualServices();
+    for (int s = 0; s < services.size(); s++) {
+      VirtualServiceRoutes vs = services.get(s);
+      if (!applies(vs, context, gateway, host)) {
         if (trace != null) {
-          trace.add("VirtualService " + vs.key() + " applies at " + context);
+          trace.add("VirtualService " + vs.key() + " does not apply at " + context);
         }
-        for (Rule rule : vs.rules()) {
-          int block = matchingBlock(rule, r, context, vs, trace);
-          if (block != NOT_MATCHED) {
-            return act(rule, block, r, trace);
-          }
+        continue;
+      }
+      anyService = true;
+      if (trace != null) {
+        trace.add("VirtualService " + vs.key() + " applies at " + context);
+      }
+      for (Rule rule : vs.rules()) {
+        int block = matchingBlock(rule, r, context, vs, trace);
+        if (block != NOT_MATCHED) {
+          return act(rule, block, r, trace);
         }
       }
     }
     if (anyService) {
       return noRoute("no rule matched for host " + host + " at " + context, trace);
-    }
-    if (gateway != null) {
-      return noRoute("no VirtualService bound to gateway " + gatewayKey + " serves host " + host, trace);
-    }
-    if (known.defaultPool() == null) {
-      return new Decision(Decision.Outcome.PASSTHROUGH, 0,
-          "host " + host + " has no VirtualService for the mesh and no instances", null, null, null, null, null, trace);
     }
     SubsetPool pool = known.defaultPool();
     Decision.Target target = new Decision.Target(pool.host, null, 0);
@@ -142,6 +157,21 @@ public final class Router {
     }
     return send(null, "no VirtualService for " + pool.host + "; routed by its DestinationRule policy",
         target, pool, RouteTable.DEFAULT_ACTIONS, null, null, r, trace);
+  }
+
+  private static boolean applies(VirtualServiceRoutes vs, String context, GatewayHosts gateway, String host) {
+    return vs.attachedTo().contains(context) && (gateway == null || gateway.admits(host, vs.namespace()));
+  }
+
+  /** Whether a host has something for a request here: a service that applies, or instances. */
+  private static boolean usable(KnownHost k, String context, GatewayHosts gateway, String host) {
+    List<VirtualServiceRoutes> services = k.virtualServices();
+    for (int s = 0; s < services.size(); s++) {
+      if (applies(services.get(s), context, gateway, host)) {
+        return true;
+      }
+    }
+    return gateway == null && k.defaultPool() != null;
   }
 
   private int matchingBlock(Rule rule, RequestView r, String context, VirtualServiceRoutes vs, List<String> trace) {

@@ -1,0 +1,75 @@
+package io.inboard.core.explain;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboard.core.route.Decision;
+import io.inboard.core.route.DescribedRequest;
+import io.inboard.core.route.InFlight;
+import io.inboard.core.route.Router;
+import io.inboard.core.snapshot.Snapshot;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Decides an {@link ExplainRequest} against a snapshot and writes the answer as JSON: one
+ * explained decision ({@link DecisionJson}), or, with {@code samples}, how N decisions spread
+ * ({@code {samples, byStatus, bySubset, byInstance}}). Samples use a fixed seed, so the same
+ * question gets the same counts.
+ */
+public final class Explainer {
+  /** The seed of sampled explains: reproducible counts. */
+  public static final long SAMPLE_SEED = 20_141_025L;
+  /** {@code bySubset} key for decisions without a subset. */
+  public static final String NO_SUBSET = "(none)";
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private Explainer() {}
+
+  /**
+   * @throws IllegalArgumentException when the request's URL is not usable (the message says why)
+   */
+  public static ObjectNode explain(Snapshot snapshot, ExplainRequest request) {
+    DescribedRequest base = describe(request);
+    if (request.samples() == 0) {
+      return DecisionJson.toJson(new Router(snapshot).explain(base), MAPPER);
+    }
+    Router router = new Router(snapshot, InFlight.NONE, new SplittableRandom(SAMPLE_SEED));
+    Map<String, Integer> byStatus = new HashMap<>();
+    Map<String, Integer> bySubset = new HashMap<>();
+    Map<String, Integer> byInstance = new HashMap<>();
+    for (int i = 0; i < request.samples(); i++) {
+      DescribedRequest r = request.varyHeader() == null ? base : base.withHeader(request.varyHeader(), "user-" + i);
+      Decision d = router.route(r);
+      byStatus.merge(String.valueOf(d.status()), 1, Integer::sum);
+      if (d.destination() != null && d.outcome() == Decision.Outcome.ROUTE) {
+        bySubset.merge(d.destination().subset() == null ? NO_SUBSET : d.destination().subset(), 1, Integer::sum);
+      }
+      if (d.instance() != null) {
+        byInstance.merge(d.instance().id(), 1, Integer::sum);
+      }
+    }
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("samples", request.samples());
+    DecisionJson.counts(o, "byStatus", byStatus);
+    DecisionJson.counts(o, "bySubset", bySubset);
+    DecisionJson.counts(o, "byInstance", byInstance);
+    return o;
+  }
+
+  /** The request the router sees: at the gateway when one is given, else from {@code from}. */
+  static DescribedRequest describe(ExplainRequest request) {
+    DescribedRequest r = DescribedRequest.of(request.method(), request.url());
+    for (Map.Entry<String, List<String>> h : request.headers().entrySet()) {
+      for (String v : h.getValue()) {
+        r = r.withHeader(h.getKey(), v);
+      }
+    }
+    if (request.gateway() != null) {
+      return r.atGateway(request.gateway());
+    }
+    return request.from() == null ? r : r.from(request.from());
+  }
+}
