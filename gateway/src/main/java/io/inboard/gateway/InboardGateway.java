@@ -4,7 +4,6 @@ import io.inboard.core.snapshot.Snapshot;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -67,12 +66,6 @@ public final class InboardGateway implements AutoCloseable {
     server.setHandler(contexts);
     // The proxy's client shares the server's threads: one pool to size, fewer threads on small boxes.
     proxy.setUseServerThreadPool(true);
-    HttpClient client = new HttpClient();
-    client.setFollowRedirects(false);
-    client.setMaxConnectionsPerDestination(256);
-    client.setIdleTimeout(60_000);
-    client.setConnectTimeout(5_000);
-    proxy.setHttpClient(client);
   }
 
   /** Starts the gateway; it answers at once (404 for every host) until the first snapshot arrives. */
@@ -114,6 +107,11 @@ public final class InboardGateway implements AutoCloseable {
   /** The admin port, or -1 when it is turned off. */
   public int adminPort() {
     return adminConnector == null ? -1 : adminConnector.getLocalPort();
+  }
+
+  /** The revision of the snapshot in force (0 before the first). */
+  public long revision() {
+    return proxy.routes().snapshot().revision();
   }
 
   public boolean isReady() {

@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -47,6 +48,19 @@ final class InboardProxy extends ProxyHandler.Reverse {
     this.inFlight = inFlight;
     this.labels = Map.copyOf(labels);
     setViaHost("inboard-gateway");
+  }
+
+  /**
+   * Tunes the client that Jetty's proxy creates (it then removes content decoders and installs its
+   * own 100-continue handling, which is why the gateway does not bring a client of its own).
+   */
+  @Override
+  protected void configureHttpClient(HttpClient client) {
+    super.configureHttpClient(client);
+    client.setUserAgentField(null); // the client's own User-Agent is forwarded as it is
+    client.setMaxConnectionsPerDestination(256);
+    client.setIdleTimeout(60_000);
+    client.setConnectTimeout(5_000);
   }
 
   /** Swaps in the routing state of a new snapshot; requests already decided keep theirs. */

@@ -1,15 +1,13 @@
 package io.inboard.gateway;
 
+import io.inboard.core.controlplane.ConfigServerClient;
 import io.inboard.core.controlplane.SnapshotWire;
 import io.inboard.core.snapshot.Snapshot;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
@@ -20,23 +18,19 @@ import java.util.function.Consumer;
  */
 final class SnapshotWatcher implements SnapshotSource {
   private static final System.Logger LOG = System.getLogger(SnapshotWatcher.class.getName());
-  private static final int HOLD_SECONDS = 30;
+  private static final Duration HOLD = Duration.ofSeconds(30);
   private static final long MAX_BACKOFF_MILLIS = 10_000;
 
   private final URI server;
-  private final String token;
-  private final HttpClient client;
+  private final ConfigServerClient client;
   private volatile boolean closed;
   private Thread thread;
-  private long revision;
+  /** -1 until the first snapshot: the server answers at once. */
+  private long revision = -1;
 
   SnapshotWatcher(URI server, String token) {
     this.server = server;
-    this.token = token;
-    this.client = HttpClient.newBuilder()
-        .connectTimeout(Duration.ofSeconds(5))
-        .version(HttpClient.Version.HTTP_1_1)
-        .build();
+    this.client = new ConfigServerClient(server, token);
   }
 
   @Override
@@ -61,8 +55,6 @@ final class SnapshotWatcher implements SnapshotSource {
           revision = snapshot.revision();
           sink.accept(snapshot);
         }
-      } catch (InterruptedException e) {
-        return;
       } catch (IOException | RuntimeException e) {
         if (closed) {
           return;
@@ -83,41 +75,16 @@ final class SnapshotWatcher implements SnapshotSource {
   }
 
   /** One long-poll: the new snapshot, or {@code null} when the hold timed out unchanged. */
-  Snapshot poll() throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(
-            URI.create(server + "/v1/snapshot?since=" + revision + "&timeoutSeconds=" + HOLD_SECONDS))
-        .timeout(Duration.ofSeconds(HOLD_SECONDS + 15))
-        .header("Accept", "application/json")
-        .GET();
-    if (token != null && !token.isEmpty()) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() == 304) {
+  Snapshot poll() throws IOException {
+    Optional<SnapshotWire.Content> next = client.watch(revision, HOLD);
+    if (next.isEmpty()) {
       return null;
     }
-    if (response.statusCode() == 401 || response.statusCode() == 403) {
-      throw new IOException("the config server refused the token (" + response.statusCode()
-          + "); give the agent token with --token or INBOARD_GATEWAY_TOKEN");
-    }
-    if (response.statusCode() != 200) {
-      throw new IOException("GET /v1/snapshot answered " + response.statusCode() + ": "
-          + abbreviate(response.body()));
-    }
-    return decode(response.body());
-  }
-
-  /** The wire form ({@link SnapshotWire}) → a compiled snapshot. */
-  static Snapshot decode(String body) throws IOException {
     try {
-      return SnapshotWire.decodeSnapshot(body.getBytes(StandardCharsets.UTF_8));
+      return next.get().compile();
     } catch (IllegalArgumentException e) {
       throw new IOException("the config server sent a snapshot this gateway cannot use: " + e.getMessage(), e);
     }
-  }
-
-  private static String abbreviate(String text) {
-    return text == null ? "" : text.length() > 300 ? text.substring(0, 300) + "..." : text;
   }
 
   @Override

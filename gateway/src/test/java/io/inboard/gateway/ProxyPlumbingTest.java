@@ -84,6 +84,8 @@ class ProxyPlumbingTest {
         .containsEntry("header x-forwarded-for", "127.0.0.1")
         .containsEntry("header x-forwarded-proto", "http")
         .containsEntry("header x-forwarded-host", HOST + ":8080");
+    // Nothing doubled by the proxy's own client (User-Agent, Accept-Encoding).
+    assertThat(response.getContentAsString()).containsOnlyOnce("header user-agent:").containsOnlyOnce("header accept-encoding:");
     assertThat(seen.get("header x-request-id")).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
   }
 
