@@ -63,11 +63,17 @@ public final class ResourceReader {
       }
       return new Outcome(null, problems.resource(), problems.all());
     }
+    // Label the document by kind and name as written, so even errors in metadata say which one.
+    JsonNode kindNode = document.get("kind");
+    JsonNode nameNode = document.path("metadata").get("name");
+    if (kindNode != null && kindNode.isTextual() && nameNode != null && nameNode.isTextual()) {
+      JsonNode ns = document.path("metadata").get("namespace");
+      String namespace = ns != null && ns.isTextual() && !ns.textValue().isEmpty()
+          ? ns.textValue() : "default";
+      problems.resource(prefix + kindNode.textValue() + " " + namespace + "/" + nameNode.textValue());
+    }
     String kind = kind(root.get("kind"));
     ObjectMeta metadata = metadata(root.get("metadata"));
-    if (kind != null && metadata != null && metadata.name() != null) {
-      problems.resource(prefix + kind + " " + metadata.namespace() + "/" + metadata.name());
-    }
     String apiVersion = apiVersion(root.get("apiVersion"));
 
     Field spec = root.get("spec");
