@@ -1,0 +1,390 @@
+package io.inboard.agent.runtime;
+
+import io.inboard.core.controlplane.SnapshotWire;
+import io.inboard.core.mesh.Instance;
+import io.inboard.core.mesh.Workload;
+import io.inboard.core.route.Decision;
+import io.inboard.core.route.Router;
+import io.inboard.core.snapshot.Snapshot;
+import io.inboard.filter.FilterSettings;
+import io.inboard.filter.InboardFilter;
+import io.inboard.filter.RequestSample;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What the agent's instrumentation calls at run time: the router over the snapshot in force, this
+ * workload's identity, the headers to propagate, metrics and failure accounting. It also runs the
+ * control plane (one daemon thread: register, renew, watch, cache) or, in standalone mode, reads the
+ * rules file.
+ *
+ * <p>Nothing here throws into the application: failures are counted in
+ * {@code inboard_agent_errors_total{where}} and logged once per place.
+ */
+public final class AgentRuntime {
+  private static final Logger LOG = Logger.getLogger("io.inboard.agent");
+  private static volatile AgentRuntime instance;
+
+  private final AgentOptions options;
+  private final Workload self;
+  private final RoutingState state;
+  private final OutboundInFlight inFlight = new OutboundInFlight();
+  private final IstioMetrics metrics;
+  private final Set<String> loggedFailures = ConcurrentHashMap.newKeySet();
+  private final long startNanos = System.nanoTime();
+  private final String instanceId;
+  private volatile int detectedPort;
+  private volatile ControlPlaneLoop controlPlane;
+  private volatile AdminServer admin;
+  private volatile Thread worker;
+
+  private AgentRuntime(AgentOptions options) {
+    this.options = options;
+    this.self = new Workload(options.namespace(), options.service(), options.labels());
+    this.state = new RoutingState(options.propagate(), inFlight, options.firstSnapshotWait());
+    this.metrics = new IstioMetrics(() -> state.peek().snapshot().revision());
+    this.instanceId = instanceId(options.service());
+  }
+
+  /**
+   * Starts the runtime without blocking: the control plane or the rules file is handled on a daemon
+   * thread. Called once from premain; a second call returns the running runtime.
+   *
+   * @param instrumentation may be {@code null} (tests, embedding)
+   */
+  public static synchronized AgentRuntime start(AgentOptions options, Instrumentation instrumentation) {
+    if (instance != null) {
+      return instance;
+    }
+    AgentRuntime runtime = new AgentRuntime(options);
+    instance = runtime;
+    runtime.begin();
+    return runtime;
+  }
+
+  /** The running runtime, or {@code null} before {@link #start}. */
+  public static AgentRuntime get() {
+    return instance;
+  }
+
+  private void begin() {
+    for (String problem : options.problems()) {
+      LOG.warning("[inboard] " + problem);
+    }
+    try {
+      Path config = options.config();
+      URI server = options.server();
+      if (config != null) {
+        startStandalone(config);
+      } else if (server != null) {
+        startControlPlane(server);
+      } else {
+        LOG.warning(
+            "[inboard] neither option server nor config is set: no rules, every call goes out as the"
+                + " application made it (set INBOARD_SERVER or INBOARD_CONFIG)");
+        state.apply(Snapshot.EMPTY, null, "none");
+      }
+      if (options.adminPort() >= 0) {
+        admin = new AdminServer(options.adminAddress(), options.adminPort(), this);
+        LOG.info("[inboard] admin endpoint on http://" + options.adminAddress() + ":" + admin.port() + "/");
+      }
+    } catch (IOException | RuntimeException e) {
+      recordFailure("start", e);
+    }
+  }
+
+  // ------------------------------------------------------------------ what the hooks call
+
+  /**
+   * The router over the snapshot in force. Before the first snapshot has arrived (from the server,
+   * the cache or the rules file) this waits for it, at most {@code first-snapshot-wait}, then goes on
+   * with an empty snapshot: every call passes through.
+   */
+  public Router router() {
+    return state.read().router();
+  }
+
+  /** The snapshot in force, without waiting. */
+  public Snapshot snapshot() {
+    return state.peek().snapshot();
+  }
+
+  /** This workload: the source of its outbound calls ({@code sourceLabels}, {@code sourceNamespace}). */
+  public Workload self() {
+    return self;
+  }
+
+  /** The lower-case header names to propagate under the snapshot in force (no waiting). */
+  public Set<String> propagatedHeaders() {
+    return state.peek().propagatedHeaders();
+  }
+
+  /** In-flight counts for {@code LEAST_REQUEST}: call {@code started}/{@code finished} around routed calls. */
+  public OutboundInFlight inFlight() {
+    return inFlight;
+  }
+
+  /** Whether instrumentation {@code name} is switched on. */
+  public boolean instrumentationEnabled(String name) {
+    return options.instrumentationEnabled(name);
+  }
+
+  public AgentOptions options() {
+    return options;
+  }
+
+  /** A servlet filter bound to this runtime: propagated headers follow the snapshot, metrics go here. */
+  public InboardFilter newFilter() {
+    return new InboardFilter(
+        new FilterSettings(this::propagatedHeaders, metrics, self, options.generateRequestId(), this::recordFailure));
+  }
+
+  /**
+   * Records an outbound call to a mesh host ({@code reporter="source"}): {@code status} is what the
+   * application received (0 when the call failed without a response), {@code nanos} its duration.
+   * Passthrough decisions (hosts the mesh does not know) are not recorded.
+   */
+  public void recordOutbound(Decision decision, int status, long nanos) {
+    if (decision == null || decision.isPassthrough()) {
+      return;
+    }
+    try {
+      String host = decision.destination() == null ? null : decision.destination().host();
+      String[] labels = host == null ? new String[0] : host.split("\\.");
+      Instance target = decision.instance();
+      metrics.record(
+          new RequestSample(
+              "source",
+              self.service(),
+              self.namespace(),
+              self.labels().get("version"),
+              target == null ? null : target.service(),
+              target == null ? (labels.length > 1 ? labels[1] : null) : target.namespace(),
+              host,
+              labels.length > 0 ? labels[0] : null,
+              labels.length > 1 ? labels[1] : null,
+              target == null ? null : target.labels().get("version"),
+              "http",
+              status,
+              responseFlags(decision, status),
+              nanos));
+    } catch (RuntimeException e) {
+      recordFailure("metrics.outbound", e);
+    }
+  }
+
+  /** Envoy's response flags for what Inboard decided. */
+  static String responseFlags(Decision decision, int status) {
+    if (decision.outcome() == Decision.Outcome.NO_ROUTE) {
+      return "NR";
+    }
+    if (decision.outcome() == Decision.Outcome.NO_INSTANCE) {
+      return "UH";
+    }
+    if (decision.actions().fault() != null && decision.actions().fault().abortStatus() != 0) {
+      return "FI";
+    }
+    return status == 0 ? "UF" : "-";
+  }
+
+  /**
+   * Counts a failure inside Inboard at {@code where} ({@code inboard_agent_errors_total{where}}) and
+   * logs it the first time for that place. Never throws.
+   */
+  public void recordFailure(String where, Throwable failure) {
+    try {
+      metrics.failure(where);
+      if (loggedFailures.add(where)) {
+        LOG.log(Level.WARNING, "[inboard] failure in " + where + " (the call went on as the application made it; logged once)", failure);
+      }
+    } catch (Throwable ignored) {
+      // Accounting must never be the thing that breaks the application.
+    }
+  }
+
+  /** The servlet container listens on {@code port}: registration uses it unless option port is set. */
+  public void onServerPort(int port) {
+    if (port > 0 && detectedPort == 0) {
+      detectedPort = port;
+      ControlPlaneLoop loop = controlPlane;
+      if (loop != null) {
+        loop.nudge();
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ control plane
+
+  private void startControlPlane(URI server) {
+    SnapshotCache cache = new SnapshotCache(options.cacheDir());
+    ConfigServerConnection connection = new ConfigServerConnection(server, options.token(), Duration.ofSeconds(1));
+    ControlPlaneLoop loop = new ControlPlaneLoop(connection, cache, state, this::registration, options.leaseTtl(), this);
+    controlPlane = loop;
+    Thread thread = new InboardThread(loop, "inboard-control-plane");
+    worker = thread;
+    thread.start();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new InboardThread(
+                () -> {
+                  loop.stop();
+                  loop.deregister(Duration.ofSeconds(2));
+                },
+                "inboard-deregister"));
+  }
+
+  /** Whether this instance will be registered (a service name, and a port known or still awaited). */
+  boolean willRegister() {
+    return self.service() != null
+        && (options.port() > 0
+            || detectedPort > 0
+            || System.nanoTime() - startNanos < options.portWait().toNanos());
+  }
+
+  /** The instance to register, or {@code null} while its port is not known (or never will be). */
+  Instance registration() {
+    if (self.service() == null) {
+      return null;
+    }
+    int port = options.port() > 0 ? options.port() : detectedPort;
+    if (port <= 0) {
+      if (!willRegister() && loggedFailures.add("register.no-port")) {
+        LOG.warning("[inboard] no servlet port detected within " + options.portWait().toSeconds()
+            + "s and option port not set: this instance is not registered (set INBOARD_PORT)");
+      }
+      return null;
+    }
+    return new Instance(instanceId, self.service(), self.namespace(), address(), port, self.labels());
+  }
+
+  /** The configured address, else this host's address as seen from a non-loopback server, else loopback. */
+  private String address() {
+    String configured = options.address();
+    if (configured != null) {
+      return configured;
+    }
+    URI server = options.server();
+    try {
+      if (server != null && !InetAddress.getByName(server.getHost()).isLoopbackAddress()) {
+        return InetAddress.getLocalHost().getHostAddress();
+      }
+    } catch (IOException | RuntimeException e) {
+      // Unknown host: fall back to loopback below.
+    }
+    return "127.0.0.1";
+  }
+
+  private static String instanceId(String service) {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException | RuntimeException e) {
+      host = "localhost";
+    }
+    String raw = (service == null ? "unnamed" : service) + "-" + host + "-" + ProcessHandle.current().pid();
+    String id = raw.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-").replaceAll("-+", "-");
+    id = id.length() > 63 ? id.substring(0, 63) : id;
+    return id.replaceAll("^-|-$", "");
+  }
+
+  String instanceId() {
+    return instanceId;
+  }
+
+  // ------------------------------------------------------------------ standalone
+
+  private void startStandalone(Path file) {
+    Thread thread = new InboardThread(() -> watchRulesFile(file), "inboard-rules-file");
+    worker = thread;
+    thread.start();
+  }
+
+  /** Loads the rules file, then reloads it when it changes (polled every second). */
+  private void watchRulesFile(Path file) {
+    FileTime seen = null;
+    long revision = 0;
+    while (true) {
+      try {
+        FileTime modified = Files.exists(file) ? Files.getLastModifiedTime(file) : null;
+        if (modified != null && !modified.equals(seen)) {
+          seen = modified;
+          SnapshotWire.Content content = StandaloneRules.read(file, ++revision);
+          state.apply(content.compile(), content.toJson(), "file " + file);
+          LOG.info("[inboard] rules from " + file + " in force (revision " + revision + ")");
+        } else if (modified == null && !state.hasSnapshot()) {
+          LOG.warning("[inboard] rules file " + file + " does not exist; calls pass through until it does");
+          state.apply(Snapshot.EMPTY, null, "none (missing " + file + ")");
+        }
+      } catch (IOException | RuntimeException e) {
+        recordFailure("rules-file", e);
+        if (!state.hasSnapshot()) {
+          state.apply(Snapshot.EMPTY, null, "none (invalid " + file + ")");
+        }
+      }
+      try {
+        TimeUnit.SECONDS.sleep(1);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ for the admin endpoint and tests
+
+  RoutingState state() {
+    return state;
+  }
+
+  IstioMetrics metrics() {
+    return metrics;
+  }
+
+  ControlPlaneLoop controlPlaneForTest() {
+    return controlPlane;
+  }
+
+  /** The admin endpoint's port, or 0 when it is off. */
+  public int adminPort() {
+    AdminServer server = admin;
+    return server == null ? 0 : server.port();
+  }
+
+  /** Stops the threads and the admin endpoint (tests; the JVM's exit does it otherwise). */
+  void stop() {
+    ControlPlaneLoop loop = controlPlane;
+    if (loop != null) {
+      loop.stop();
+    }
+    Thread thread = worker;
+    if (thread != null) {
+      thread.interrupt();
+    }
+    AdminServer server = admin;
+    if (server != null) {
+      server.stop();
+    }
+    synchronized (AgentRuntime.class) {
+      if (instance == this) {
+        instance = null;
+      }
+    }
+  }
+
+  /** A runtime not registered as the JVM's one (tests run several side by side). */
+  static AgentRuntime startDetached(AgentOptions options) {
+    AgentRuntime runtime = new AgentRuntime(options);
+    runtime.begin();
+    return runtime;
+  }
+}

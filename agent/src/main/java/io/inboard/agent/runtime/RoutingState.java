@@ -1,0 +1,77 @@
+package io.inboard.agent.runtime;
+
+import io.inboard.core.propagation.PropagatedHeaders;
+import io.inboard.core.route.InFlight;
+import io.inboard.core.route.Router;
+import io.inboard.core.snapshot.Snapshot;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The routing state in force: one immutable {@link InForce} behind a {@code volatile}, swapped whole
+ * when a new snapshot arrives, so a request reads it once and sees one consistent revision. Until
+ * the first snapshot arrives, readers on application threads wait for it, bounded.
+ */
+final class RoutingState {
+  /** Everything derived from one snapshot. {@code wire} is its JSON as received (for /config). */
+  record InForce(Snapshot snapshot, Router router, Set<String> propagatedHeaders, byte[] wire, String origin) {}
+
+  private final Set<String> extraHeaders;
+  private final InFlight inFlight;
+  private final Duration firstWait;
+  private final CountDownLatch first = new CountDownLatch(1);
+  private volatile InForce current;
+  private volatile boolean waitedOut;
+
+  RoutingState(Set<String> extraHeaders, InFlight inFlight, Duration firstWait) {
+    this.extraHeaders = extraHeaders;
+    this.inFlight = inFlight;
+    this.firstWait = firstWait;
+    this.current = derive(Snapshot.EMPTY, null, "none yet");
+  }
+
+  /** Puts {@code snapshot} in force; from now on every read sees it. */
+  InForce apply(Snapshot snapshot, byte[] wire, String origin) {
+    InForce next = derive(snapshot, wire, origin);
+    current = next;
+    first.countDown();
+    return next;
+  }
+
+  /**
+   * The state in force. Before the first snapshot, an application thread waits for it up to the
+   * {@code first-snapshot-wait}; once that wait has run out for one caller, nobody waits again (the
+   * mesh is then passthrough until a snapshot arrives). The agent's own threads never wait.
+   */
+  InForce read() {
+    InForce state = current;
+    if (first.getCount() == 0 || waitedOut || InboardThread.isCurrent()) {
+      return state;
+    }
+    try {
+      if (!first.await(firstWait.toNanos(), TimeUnit.NANOSECONDS)) {
+        waitedOut = true;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return current;
+  }
+
+  /** The state in force without waiting. */
+  InForce peek() {
+    return current;
+  }
+
+  boolean hasSnapshot() {
+    return first.getCount() == 0;
+  }
+
+  private InForce derive(Snapshot snapshot, byte[] wire, String origin) {
+    // null randomness: each thread its own ThreadLocalRandom, no contention on the request path.
+    Router router = new Router(snapshot, inFlight, null);
+    return new InForce(snapshot, router, PropagatedHeaders.of(snapshot, extraHeaders), wire, origin);
+  }
+}

@@ -1,0 +1,70 @@
+package io.inboard.agent.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.inboard.core.route.Decision;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Standalone mode: rules and static instances from a local file, no server. */
+class StandaloneTest {
+  @TempDir Path dir;
+
+  @Test
+  void routesByTheRulesFileAndReloadsItWhenItChanges() throws Exception {
+    Path file = MeshFixtures.rulesFile(dir, "40-dark-release.yaml");
+    AgentRuntime runtime = AgentRuntime.startDetached(AgentOptions.parse("config=" + file + ",service=frontend", Map.of(), Map.of()));
+    try {
+      Decision dev = runtime.router().route(MeshFixtures.userCall(Map.of("mode", "dev")));
+      assertThat(dev.instance().id()).isEqualTo("user-v2");
+      assertThat(runtime.router().route(MeshFixtures.userCall(Map.of())).instance().id()).isEqualTo("user-v1");
+      long before = runtime.snapshot().revision();
+
+      Path rewritten = MeshFixtures.rulesFile(dir.resolve("next").toFile().mkdirs() ? dir.resolve("next") : dir, "20-consistent-hash.yaml");
+      Files.copy(rewritten, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+      await().atMost(Duration.ofSeconds(15)).until(() -> runtime.snapshot().revision() > before);
+      // Under consistent hashing one header value always reaches one instance, whatever mode says.
+      String first = runtime.router().route(MeshFixtures.userCall(Map.of("my-header", "alice"))).instance().id();
+      for (int i = 0; i < 20; i++) {
+        assertThat(runtime.router().route(MeshFixtures.userCall(Map.of("my-header", "alice"))).instance().id())
+            .isEqualTo(first);
+      }
+    } finally {
+      runtime.stop();
+    }
+  }
+
+  @Test
+  void anInvalidFileIsRefusedNamingTheFileAndDocument() throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, MeshFixtures.scenario("10-canary.yaml") + "\n---\nkind: Instances\ninstances:\n- {id: x, service: user}\n");
+    assertThatThrownBy(() -> StandaloneRules.read(file, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("document 3 (instances)");
+  }
+
+  @Test
+  void anInvalidFileAtStartLeavesCallsUnroutedInsteadOfWaiting() throws Exception {
+    Path file = dir.resolve("broken.yaml");
+    Files.writeString(file, "kind: VirtualService\n  bad: [indent\n");
+    AgentRuntime runtime = AgentRuntime.startDetached(AgentOptions.parse("config=" + file + ",first-snapshot-wait=10s", Map.of(), Map.of()));
+    try {
+      long start = System.nanoTime();
+      assertThat(runtime.router().route(MeshFixtures.userCall(Map.of())).outcome()).isEqualTo(Decision.Outcome.PASSTHROUGH);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+      assertThat(runtime.metrics().scrape()).contains("inboard_agent_errors_total{where=\"rules-file\"} 1");
+    } finally {
+      runtime.stop();
+    }
+  }
+}
