@@ -1,13 +1,191 @@
 package io.inboard.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboard.core.diag.Diagnostic;
+import io.inboard.core.explain.ExplainRequest;
+import io.inboard.core.explain.Explainer;
+import io.inboard.core.mesh.Instance;
+import io.inboard.core.mesh.InstancesFile;
+import io.inboard.core.mesh.Workload;
+import io.inboard.core.parse.ParseResult;
+import io.inboard.core.parse.ParsedResource;
+import io.inboard.core.parse.ResourceParser;
+import io.inboard.core.snapshot.Snapshot;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code inboardctl explain}: decide a described request. */
-@Command(name = "explain", description = "Decide a request and explain the decision.")
+/**
+ * {@code inboardctl explain}: decides a described request offline, against resource files and an
+ * instances file, and prints the decision as JSON (or, with {@code --samples}, how N decisions
+ * spread). Exit 0 decided, 1 invalid resources, 2 bad usage or unreadable input.
+ */
+@Command(
+    name = "explain",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Decide a request against resource files and explain the decision as JSON.",
+      "Without --gateway the request is made from the --from workload inside the mesh; with it,"
+          + " it arrives at that gateway.",
+      "Example: inboardctl explain -f rules.yaml --instances instances.yaml"
+          + " --from traffic-management/frontend -H 'mode: dev' GET http://user/"
+    })
 final class ExplainCommand implements Callable<Integer> {
+  static final int EXIT_DECIDED = 0;
+  static final int EXIT_INVALID = 1;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = {"-f", "--filename"}, required = true, arity = "1..*", paramLabel = "FILE",
+      parameterConsumer = FilesBeforeMethod.class,
+      description = "Resource file(s): Istio VirtualService, DestinationRule, Gateway (YAML or JSON).")
+  List<String> files = new ArrayList<>();
+
+  @Option(names = "--instances", paramLabel = "FILE",
+      description = "YAML list of {id, service, namespace, address, port, labels}.")
+  String instancesFile;
+
+  @Option(names = "--from", paramLabel = "NAMESPACE/SERVICE[,k=v...]",
+      description = "The calling workload inside the mesh, e.g. traffic-management/frontend,version=v1.")
+  String from;
+
+  @Option(names = "--gateway", paramLabel = "NAMESPACE/NAME",
+      description = "The Gateway the request arrives at, e.g. traffic-management/microservice-gateway.")
+  String gateway;
+
+  @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'", description = "A request header; repeatable.")
+  List<String> headers = new ArrayList<>();
+
+  @Option(names = "--samples", paramLabel = "N", defaultValue = "0",
+      description = "Decide N times and print counts by status, subset and instance.")
+  int samples;
+
+  @Option(names = "--vary-header", paramLabel = "NAME",
+      description = "With --samples: give each sample its own value of this header (user-0, user-1, ...).")
+  String varyHeader;
+
+  @Parameters(index = "0", paramLabel = "METHOD", description = "The HTTP method, e.g. GET.")
+  String method;
+
+  @Parameters(index = "1", paramLabel = "URL", description = "The absolute URL, e.g. http://user/list.")
+  String url;
+
   @Override
   public Integer call() {
-    throw new IllegalStateException("explain: being built");
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      ExplainRequest request = request();
+      List<Instance> instances = List.of();
+      if (instancesFile != null) {
+        instances = InstancesFile.parse(read(instancesFile));
+      }
+      List<ParsedResource> resources = new ArrayList<>();
+      boolean invalid = false;
+      for (String file : files) {
+        ParseResult parsed = ResourceParser.parse(read(file), files.size() > 1 ? file : "");
+        for (Diagnostic d : parsed.diagnostics()) {
+          if (d.isError()) {
+            invalid = true;
+          }
+          err.println(d);
+        }
+        resources.addAll(parsed.resources());
+      }
+      if (invalid) {
+        err.println("inboardctl explain: the resources are invalid; fix the errors above (see inboardctl validate)");
+        err.flush();
+        return EXIT_INVALID;
+      }
+      ObjectNode json = Explainer.explain(Snapshot.compile(0, resources, instances), request);
+      out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+      out.flush();
+      err.flush();
+      return EXIT_DECIDED;
+    } catch (UsageError | IllegalArgumentException e) {
+      err.println("inboardctl explain: " + e.getMessage());
+      err.flush();
+      return Inboardctl.EXIT_USAGE;
+    } catch (IOException e) {
+      err.println("inboardctl explain: " + e.getMessage());
+      err.flush();
+      return Inboardctl.EXIT_USAGE;
+    }
+  }
+
+  private ExplainRequest request() {
+    if (varyHeader != null && samples <= 0) {
+      throw new UsageError("--vary-header needs --samples N (N > 0)");
+    }
+    if (gateway != null && from != null) {
+      throw new UsageError("give either --from (a request inside the mesh) or --gateway (a request at the edge), not both");
+    }
+    Map<String, List<String>> h = new LinkedHashMap<>();
+    for (String header : headers) {
+      int colon = header.indexOf(':');
+      if (colon <= 0) {
+        throw new UsageError("header '" + header + "' must be 'NAME: VALUE', e.g. -H 'mode: dev'");
+      }
+      h.computeIfAbsent(header.substring(0, colon).trim(), k -> new ArrayList<>()).add(header.substring(colon + 1).trim());
+    }
+    Workload workload = from == null ? null : ExplainRequest.parseWorkload(from);
+    ExplainRequest request = new ExplainRequest(method, url, h, workload, gateway, samples, varyHeader);
+    io.inboard.core.route.DescribedRequest.of(method, url); // refuses a relative or non-http URL early
+    return request;
+  }
+
+  private static String read(String file) throws IOException {
+    try {
+      return file.equals("-")
+          ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+          : Files.readString(Path.of(file), StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new IOException("cannot read " + file + ": no such file");
+    } catch (IOException e) {
+      throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Takes the files after {@code -f} up to the next option or the METHOD, so that
+   * {@code explain -f rules.yaml GET http://user/} reads one file, not three.
+   */
+  static final class FilesBeforeMethod implements CommandLine.IParameterConsumer {
+    @Override
+    public void consumeParameters(java.util.Stack<String> args, CommandLine.Model.ArgSpec argSpec,
+        CommandLine.Model.CommandSpec commandSpec) {
+      List<String> files = argSpec.getValue() == null ? new ArrayList<>() : new ArrayList<>(argSpec.getValue());
+      if (args.isEmpty()) {
+        throw new CommandLine.ParameterException(commandSpec.commandLine(), "-f needs a FILE");
+      }
+      do {
+        files.add(args.pop());
+      } while (!args.isEmpty() && !isOption(args.peek()) && !args.peek().matches("[A-Z]+"));
+      argSpec.setValue(files);
+    }
+
+    private static boolean isOption(String arg) {
+      return arg.startsWith("-") && arg.length() > 1;
+    }
+  }
+
+  /** Bad usage found after picocli's own checks. */
+  private static final class UsageError extends RuntimeException {
+    UsageError(String message) {
+      super(message);
+    }
   }
 }

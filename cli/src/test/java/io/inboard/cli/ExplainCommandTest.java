@@ -1,0 +1,218 @@
+package io.inboard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code inboardctl explain} run in-process on the walk-through scenario files and two user
+ * instances (v1, v2): the acceptance checks of the routing core. Samples use the explainer's fixed
+ * seed; the stated share intervals are the acceptance tolerances.
+ */
+class ExplainCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String GATEWAY = "traffic-management/microservice-gateway";
+  private static final String FRONTEND = "traffic-management/frontend";
+
+  record Run(int exit, String out, String err) {
+    JsonNode json() {
+      try {
+        return JSON.readTree(out);
+      } catch (Exception e) {
+        throw new AssertionError("not JSON (exit " + exit + ", stderr " + err + "):\n" + out, e);
+      }
+    }
+  }
+
+  static Run inboardctl(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int exit = Inboardctl.run(args);
+      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  static String scenario(String name) {
+    try {
+      return Path.of(ExplainCommandTest.class.getResource("/scenarios/" + name).toURI()).toString();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** explain -f 00-gateway.yaml -f FILE --instances instances.yaml ARGS... */
+  static Run explain(String file, String... args) {
+    List<String> all = new ArrayList<>(List.of("explain", "-f", scenario("00-gateway.yaml"), scenario(file),
+        "--instances", scenario("instances.yaml")));
+    all.addAll(List.of(args));
+    return inboardctl(all.toArray(String[]::new));
+  }
+
+  static double share(JsonNode samples, String group, String key) {
+    return samples.path(group).path(key).asInt(0) / (double) samples.get("samples").asInt();
+  }
+
+  @Test
+  void canaryThroughTheGatewaySendsNinetyPercentToV1() {
+    Run run = explain("10-canary.yaml", "--gateway", GATEWAY, "--samples", "10000",
+        "GET", "http://user.traffic-management.example.com/");
+    assertThat(run.exit()).as(run.err()).isZero();
+    JsonNode json = run.json();
+    assertThat(json.get("samples").asInt()).isEqualTo(10000);
+    assertThat(json.path("byStatus").path("200").asInt()).isEqualTo(10000);
+    assertThat(share(json, "bySubset", "v1")).isBetween(0.88, 0.92);
+    assertThat(share(json, "byInstance", "user-v1")).isBetween(0.88, 0.92);
+  }
+
+  @Test
+  void canaryFromInsideTheMeshSendsNinetyPercentToV1() {
+    Run run = explain("10-canary.yaml", "--from", FRONTEND, "--samples", "10000", "GET", "http://user/");
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(share(run.json(), "bySubset", "v1")).isBetween(0.88, 0.92);
+    assertThat(share(run.json(), "bySubset", "v2")).isBetween(0.08, 0.12);
+  }
+
+  @Test
+  void prefixRouteThroughTheGatewayRewritesUserListToList() {
+    Run run = explain("10-canary.yaml", "--gateway", GATEWAY,
+        "GET", "http://microservice.traffic-management.example.com/user/list");
+    assertThat(run.exit()).as(run.err()).isZero();
+    JsonNode json = run.json();
+    assertThat(json.get("status").asInt()).isEqualTo(200);
+    assertThat(json.path("matched").path("virtualService").asText())
+        .isEqualTo("traffic-management/microservice-virtual-service");
+    assertThat(json.path("matched").path("ruleName").asText()).isEqualTo("user-by-prefix");
+    assertThat(json.path("actions").path("rewrittenPath").asText()).isEqualTo("/list");
+    assertThat(json.path("destination").path("host").asText()).isEqualTo("user.traffic-management.svc.cluster.local");
+    assertThat(json.path("instance").path("id").asText()).isIn("user-v1", "user-v2");
+  }
+
+  @Test
+  void darkReleaseSendsModeDevToV2AndEverythingElseToV1() {
+    for (String[] where : List.of(new String[] {"--gateway", GATEWAY, "http://user.traffic-management.example.com/"},
+        new String[] {"--from", FRONTEND, "http://user/"})) {
+      Run dev = explain("40-dark-release.yaml", where[0], where[1], "-H", "mode: dev", "--samples", "500", "GET", where[2]);
+      assertThat(dev.exit()).as(dev.err()).isZero();
+      assertThat(share(dev.json(), "bySubset", "v2")).as("%s with mode: dev", where[1]).isEqualTo(1.0);
+      Run plain = explain("40-dark-release.yaml", where[0], where[1], "--samples", "500", "GET", where[2]);
+      assertThat(share(plain.json(), "bySubset", "v1")).as("%s without mode", where[1]).isEqualTo(1.0);
+    }
+  }
+
+  @Test
+  void darkReleaseExplainsWhyTheFirstRuleDidNotMatch() {
+    Run run = explain("40-dark-release.yaml", "--from", FRONTEND, "-H", "mode: prod", "GET", "http://user/");
+    JsonNode json = run.json();
+    assertThat(json.path("matched").path("ruleName").asText()).isEqualTo("default");
+    assertThat(json.path("matched").path("rule").asInt()).isEqualTo(1);
+    assertThat(json.path("destination").path("subset").asText()).isEqualTo("v1");
+    List<String> trace = new ArrayList<>();
+    json.get("trace").forEach(t -> trace.add(t.asText()));
+    assertThat(trace).contains("rule 0 \"dark-release\": headers[mode] exact \"dev\" did not match \"prod\"");
+    assertThat(trace.get(0)).contains("resolved to user.traffic-management.svc.cluster.local");
+  }
+
+  @Test
+  void stickyCanaryKeepsOneUserOnOneVersionAndSplitsUsersNinetyTen() {
+    Run fixed = explain("30-sticky-canary.yaml", "--gateway", GATEWAY, "-H", "my-header: alice",
+        "--samples", "1000", "GET", "http://user.traffic-management.example.com/");
+    assertThat(fixed.exit()).as(fixed.err()).isZero();
+    assertThat(fixed.json().get("bySubset").size()).as("one subset for one key: %s", fixed.out()).isEqualTo(1);
+
+    Run varied = explain("30-sticky-canary.yaml", "--gateway", GATEWAY, "--vary-header", "my-header",
+        "--samples", "10000", "GET", "http://user.traffic-management.example.com/");
+    assertThat(share(varied.json(), "bySubset", "v2")).isBetween(0.09, 0.11);
+  }
+
+  @Test
+  void consistentHashKeepsOneKeyOnOneInstanceAndSpreadsKeys() {
+    Run fixed = explain("20-consistent-hash.yaml", "--from", FRONTEND, "-H", "my-header: bob",
+        "--samples", "1000", "GET", "http://user/");
+    assertThat(fixed.exit()).as(fixed.err()).isZero();
+    assertThat(fixed.json().get("byInstance").size()).as(fixed.out()).isEqualTo(1);
+
+    Run varied = explain("20-consistent-hash.yaml", "--from", FRONTEND, "--vary-header", "my-header",
+        "--samples", "1000", "GET", "http://user/");
+    assertThat(varied.json().get("byInstance").size()).as(varied.out()).isEqualTo(2);
+    assertThat(share(varied.json(), "byInstance", "user-v1")).isBetween(0.3, 0.7);
+  }
+
+  @Test
+  void singleDecisionShowsTheHashKey() {
+    Run run = explain("20-consistent-hash.yaml", "--from", FRONTEND, "-H", "my-header: bob", "GET", "http://user/");
+    assertThat(run.json().get("hashKey").asText()).isEqualTo("header my-header=bob");
+    assertThat(run.json().get("reason").asText()).contains("user-sticky");
+  }
+
+  @Test
+  void gatewayThatDoesNotServeTheHostAnswers404() {
+    Run run = explain("10-canary.yaml", "--gateway", GATEWAY, "GET", "http://other.example.org/");
+    assertThat(run.exit()).isZero();
+    assertThat(run.json().get("status").asInt()).isEqualTo(404);
+    assertThat(run.json().get("reason").asText())
+        .isEqualTo("gateway traffic-management/microservice-gateway does not serve host other.example.org");
+  }
+
+  @Test
+  void unknownHostPassesThrough() {
+    Run run = explain("10-canary.yaml", "--from", FRONTEND, "GET", "http://example.net/");
+    assertThat(run.json().get("outcome").asText()).isEqualTo("PASSTHROUGH");
+  }
+
+  @Test
+  void invalidResourcesPrintTheErrorsAndExitOne(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: user, namespace: traffic-management}
+        spec:
+          hosts: [user]
+          http:
+          - route:
+            - destination: {host: user}
+              wieght: 10
+        """);
+    Run run = inboardctl("explain", "-f", bad.toString(), "GET", "http://user/");
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).contains("ERROR").contains("wieght");
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void badUsageExitsTwoWithAMessage() {
+    assertThat(inboardctl("explain", "-f", "/no/such/file.yaml", "GET", "http://user/").exit()).isEqualTo(2);
+    Run header = explain("10-canary.yaml", "-H", "no-colon", "GET", "http://user/");
+    assertThat(header.exit()).isEqualTo(2);
+    assertThat(header.err()).contains("'NAME: VALUE'");
+    Run vary = explain("10-canary.yaml", "--vary-header", "my-header", "GET", "http://user/");
+    assertThat(vary.exit()).isEqualTo(2);
+    assertThat(vary.err()).contains("--samples");
+    Run from = explain("10-canary.yaml", "--from", "frontend", "GET", "http://user/");
+    assertThat(from.exit()).isEqualTo(2);
+    assertThat(from.err()).contains("NAMESPACE/SERVICE");
+    Run url = explain("10-canary.yaml", "GET", "/relative");
+    assertThat(url.exit()).isEqualTo(2);
+    assertThat(url.err()).contains("absolute");
+    assertThat(explain("10-canary.yaml", "GET").exit()).isEqualTo(2);
+  }
+}
