@@ -239,7 +239,14 @@ public final class AgentRuntime {
             new InboardThread(
                 () -> {
                   loop.stop();
-                  loop.deregister(Duration.ofSeconds(2));
+                  // Bounded: a server that accepts but does not answer must not hold up the exit.
+                  Thread deregister = new InboardThread(loop::deregister, "inboard-deregister-call");
+                  deregister.start();
+                  try {
+                    deregister.join(2000);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
                 },
                 "inboard-deregister"));
   }

@@ -1,11 +1,10 @@
 package io.inboard.agent.runtime;
 
+import io.inboard.core.controlplane.ConfigServerException;
 import io.inboard.core.controlplane.SnapshotWire;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.snapshot.Snapshot;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -68,10 +67,6 @@ final class ControlPlaneLoop implements Runnable {
         if (wire != null) {
           apply(wire);
         }
-      } catch (InterruptedException e) {
-        if (stopped) {
-          return;
-        }
       } catch (IOException | RuntimeException e) {
         if (stopped) {
           return;
@@ -98,17 +93,15 @@ final class ControlPlaneLoop implements Runnable {
   }
 
   /** Removes this instance's lease, best effort and bounded (called from the shutdown hook). */
-  void deregister(Duration timeout) {
+  void deregister() {
     Instance current = registered;
     if (current == null) {
       return;
     }
     try {
-      connection.deregister(current, timeout);
+      connection.deregister(current);
     } catch (IOException | RuntimeException e) {
       LOG.fine("[inboard] could not deregister " + current.id() + ": " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -142,7 +135,7 @@ final class ControlPlaneLoop implements Runnable {
   private void serverUnreachable(Exception e) {
     if (!failing) {
       failing = true;
-      String why = e instanceof ConnectException || e instanceof HttpTimeoutException ? "cannot connect" : e.getMessage();
+      String why = e.getMessage();
       LOG.warning(
           "[inboard] config server "
               + connection.server()
@@ -174,7 +167,7 @@ final class ControlPlaneLoop implements Runnable {
   }
 
   /** Registers or renews when due and the instance is known; its failures do not stop the watch. */
-  private void keepLease() throws InterruptedException {
+  private void keepLease() {
     if (System.nanoTime() - nextRegistrationNanos < 0) {
       return;
     }
@@ -197,7 +190,9 @@ final class ControlPlaneLoop implements Runnable {
       nextRegistrationNanos = System.nanoTime() + ttl.toNanos() / 3;
     } catch (IOException | RuntimeException e) {
       nextRegistrationNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(registerBackoff.next());
-      if (!(e instanceof ConnectException)) {
+      // A refusal (bad token, invalid identity) is worth a log line; an unreachable server is
+      // already reported by the watch.
+      if (e instanceof ConfigServerException || e instanceof RuntimeException) {
         runtime.recordFailure("control-plane.register", e);
       }
     }

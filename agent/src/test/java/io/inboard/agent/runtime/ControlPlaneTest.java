@@ -156,7 +156,7 @@ class ControlPlaneTest {
     String path = server.calls("PUT").get(0).path();
     runtime.stop();
     // What the shutdown hook runs:
-    runtime.controlPlaneForTest().deregister(Duration.ofSeconds(5));
+    runtime.controlPlaneForTest().deregister();
     assertThat(server.calls("DELETE")).extracting(FakeConfigServer.Call::path).containsExactly(path);
   }
 }
