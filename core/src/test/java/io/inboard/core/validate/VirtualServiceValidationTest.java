@@ -1,0 +1,573 @@
+package io.inboard.core.validate;
+
+import static io.inboard.core.validate.Docs.errors;
+import static io.inboard.core.validate.Docs.valid;
+import static io.inboard.core.validate.Docs.vs;
+import static io.inboard.core.validate.Docs.warnings;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inboard.core.model.Destination;
+import io.inboard.core.model.HTTPMatchRequest;
+import io.inboard.core.model.HTTPRoute;
+import io.inboard.core.model.Percent;
+import io.inboard.core.model.StringMatch;
+import io.inboard.core.model.VirtualService;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class VirtualServiceValidationTest {
+
+  private static final String ROUTE = """
+      route:
+      - destination: {host: reviews}
+      """;
+
+  private static String rule(String body) {
+    return "hosts: [reviews]\nhttp:\n- " + body.strip().replace("\n", "\n  ") + "\n";
+  }
+
+  @Test
+  void readsEveryFieldIntoTheModel() {
+    VirtualService vs = valid(vs("""
+        hosts: [Reviews, reviews.example.com]
+        gateways: [edge, mesh]
+        http:
+        - name: canary
+          match:
+          - name: by-header
+            uri: {prefix: /api}
+            method: {exact: GET}
+            headers:
+              X-User: {regex: "a.*"}
+              x-present: {}
+            queryParams:
+              debug: {exact: "1"}
+            withoutHeaders:
+              X-Skip: {exact: "yes"}
+            ignoreUriCase: true
+            sourceLabels: {app: frontend}
+            sourceNamespace: web
+            gateways: [shop/edge]
+            port: 8080
+          route:
+          - destination: {host: reviews, subset: v1, port: {number: 9080}}
+            weight: 90
+            headers:
+              request:
+                set: {x-version: v1}
+          - destination: {host: reviews, subset: v2}
+            weight: 10
+          rewrite: {uri: /, authority: backend}
+          timeout: 1.5s
+          retries: {attempts: 3, perTryTimeout: 250ms, retryOn: "5xx,connect-failure,503"}
+          fault:
+            delay: {fixedDelay: 2s, percentage: {value: 12.5}}
+            abort: {httpStatus: 503, percentage: {value: 1}}
+          mirror: {host: shadow}
+          mirrorPercentage: {value: 50}
+          headers:
+            request: {add: {x-a: "1"}, remove: [x-b]}
+            response: {set: {x-c: "2"}}
+        """));
+
+    assertThat(vs.spec().hosts()).containsExactly("reviews", "reviews.example.com");
+    assertThat(vs.spec().gateways()).containsExactly("edge", "mesh");
+    HTTPRoute rule = vs.spec().http().get(0);
+    assertThat(rule.name()).isEqualTo("canary");
+    HTTPMatchRequest m = rule.match().get(0);
+    assertThat(m.uri()).isEqualTo(StringMatch.prefix("/api"));
+    assertThat(m.method()).isEqualTo(StringMatch.exact("GET"));
+    assertThat(m.headers()).containsEntry("x-user", StringMatch.regex("a.*"))
+        .containsEntry("x-present", StringMatch.present());
+    assertThat(m.queryParams()).containsEntry("debug", StringMatch.exact("1"));
+    assertThat(m.withoutHeaders()).containsOnlyKeys("x-skip");
+    assertThat(m.ignoreUriCase()).isTrue();
+    assertThat(m.sourceLabels()).containsEntry("app", "frontend");
+    assertThat(m.sourceNamespace()).isEqualTo("web");
+    assertThat(m.gateways()).containsExactly("shop/edge");
+    assertThat(m.port()).isEqualTo(8080);
+    assertThat(rule.route()).hasSize(2);
+    assertThat(rule.route().get(0).destination()).isEqualTo(new Destination("reviews", "v1", 9080));
+    assertThat(rule.route().get(0).weight()).isEqualTo(90);
+    assertThat(rule.route().get(0).headers().request().set()).containsEntry("x-version", "v1");
+    assertThat(rule.rewrite().uri()).isEqualTo("/");
+    assertThat(rule.rewrite().authority()).isEqualTo("backend");
+    assertThat(rule.timeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(rule.retries().attempts()).isEqualTo(3);
+    assertThat(rule.retries().perTryTimeout()).isEqualTo(Duration.ofMillis(250));
+    assertThat(rule.retries().retryOn()).containsExactly("5xx", "connect-failure", "503");
+    assertThat(rule.fault().delay().fixedDelay()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(rule.fault().delay().percentage()).isEqualTo(new Percent(12.5));
+    assertThat(rule.fault().abort().httpStatus()).isEqualTo(503);
+    assertThat(rule.mirror()).isEqualTo(new Destination("shadow", null, 0));
+    assertThat(rule.mirrorPercentage().fraction()).isEqualTo(0.5);
+    assertThat(rule.headers().request().add()).containsEntry("x-a", "1");
+    assertThat(rule.headers().request().remove()).containsExactly("x-b");
+    assertThat(rule.headers().response().set()).containsEntry("x-c", "2");
+  }
+
+  @Test
+  void absentWeightIsNullAndSingleDestinationNeedsNone() {
+    VirtualService vs = valid(vs(rule(ROUTE)));
+    assertThat(vs.spec().http().get(0).route().get(0).weight()).isNull();
+    assertThat(vs.spec().http().get(0).isCatchAll()).isTrue();
+  }
+
+  @Test
+  void unknownFieldIsAnErrorThatSuggestsTheNearestName() {
+    assertThat(errors(vs(rule("""
+        route:
+        - destination: {host: reviews}
+          wieght: 100
+        """)))).containsExactly("spec.http[0].route[0].wieght: unknown field; did you mean weight?");
+  }
+
+  @Test
+  void unknownFieldFarFromAnyNameListsTheKnownOnes() {
+    assertThat(errors(vs(rule(ROUTE + "colour: blue"))))
+        .singleElement().asString()
+        .startsWith("spec.http[0].colour: unknown field; known fields here are name, match, route");
+  }
+
+  @Test
+  void fieldsIstioHasButInboardDoesNotAreWarningsNamingTheField() {
+    String yaml = vs("""
+        hosts: [reviews]
+        exportTo: ["."]
+        tcp: [{route: [{destination: {host: reviews}}]}]
+        http:
+        - route:
+          - destination: {host: reviews}
+          corsPolicy: {allowOrigins: [{exact: "https://a.example.com"}]}
+          match:
+          - statPrefix: x
+        """);
+    assertThat(errors(yaml)).isEmpty();
+    assertThat(warnings(yaml)).containsExactlyInAnyOrder(
+        "spec.exportTo: exportTo is not supported by Inboard yet; ignored",
+        "spec.tcp: tcp is not supported by Inboard yet; ignored",
+        "spec.http[0].corsPolicy: corsPolicy is not supported by Inboard yet; ignored",
+        "spec.http[0].match[0].statPrefix: statPrefix is not supported by Inboard yet; ignored");
+  }
+
+  @Test
+  void starHostIsRefusedForTheMeshButAllowedOnGatewaysOnly() {
+    assertThat(errors(vs("hosts: [\"*\"]\nhttp: [{route: [{destination: {host: reviews}}]}]")))
+        .singleElement().asString().startsWith("spec.hosts[0]: '*' matches every host");
+    assertThat(errors(vs("hosts: [\"*\"]\ngateways: [edge, mesh]\n"
+        + "http: [{route: [{destination: {host: reviews}}]}]"))).hasSize(1);
+    VirtualService onGateway = valid(vs("hosts: [\"*\"]\ngateways: [edge]\n"
+        + "http: [{route: [{destination: {host: reviews}}]}]"));
+    assertThat(onGateway.spec().hosts()).containsExactly("*");
+  }
+
+  @Test
+  void invalidAndDuplicateHostsAreErrors() {
+    List<String> errors = errors(vs("""
+        hosts:
+        - http://reviews.example.com/x
+        - reviews:8080
+        - bad_host
+        - a..b
+        - "*foo.example.com"
+        - reviews
+        - Reviews
+        - "*.example.com"
+        http: [{route: [{destination: {host: reviews}}]}]
+        """));
+    assertThat(errors).containsExactly(
+        "spec.hosts[0]: 'http://reviews.example.com/x' is a URL; a host is only the DNS name, e.g. "
+            + "'reviews.example.com'",
+        "spec.hosts[1]: 'reviews:8080' contains a port; a host is a DNS name (ports go in "
+            + "destination.port or match.port)",
+        "spec.hosts[2]: 'bad_host' is not a valid host: label 'bad_host' must be 1-63 lower-case "
+            + "letters, digits or '-', not starting or ending with '-'",
+        "spec.hosts[3]: 'a..b' has an empty label (two dots in a row)",
+        "spec.hosts[4]: '*foo.example.com' is not a valid wildcard host: '*' must be the whole first"
+            + " label, as in '*.example.com'",
+        "spec.hosts[6]: duplicate host 'reviews'; list each host once");
+  }
+
+  @Test
+  void hostsAreRequired() {
+    assertThat(errors(vs("http: [{route: [{destination: {host: reviews}}]}]")))
+        .containsExactly("spec.hosts: needs at least one host, e.g. hosts: [user] or hosts: "
+            + "[api.example.com]");
+  }
+
+  @Test
+  void negativeWeightIsAnError() {
+    assertThat(errors(vs(rule("""
+        route:
+        - destination: {host: reviews, subset: v1}
+          weight: 110
+        - destination: {host: reviews, subset: v2}
+          weight: -10
+        """)))).containsExactly("spec.http[0].route[1].weight: weight -10 is negative; weights are "
+            + "relative shares of 0 or more (e.g. 90 and 10)");
+  }
+
+  @Test
+  void allZeroOrMissingWeightsOnSeveralDestinationsAreAnError() {
+    String expected = "spec.http[0].route: all weights are 0 or missing, so no destination would "
+        + "get traffic; give weights, e.g. 90 and 10 (they are relative)";
+    assertThat(errors(vs(rule("""
+        route:
+        - destination: {host: reviews, subset: v1}
+          weight: 0
+        - destination: {host: reviews, subset: v2}
+          weight: 0
+        """)))).containsExactly(expected);
+    assertThat(errors(vs(rule("""
+        route:
+        - destination: {host: reviews, subset: v1}
+        - destination: {host: reviews, subset: v2}
+        """)))).containsExactly(expected);
+  }
+
+  @Test
+  void weightsAreRelativeAndAMissingOneIsWarnedAbout() {
+    String yaml = vs(rule("""
+        route:
+        - destination: {host: reviews, subset: v1}
+          weight: 3
+        - destination: {host: reviews, subset: v2}
+          weight: 1
+        - destination: {host: reviews, subset: v3}
+        """));
+    assertThat(errors(yaml)).isEmpty();
+    assertThat(warnings(yaml)).containsExactly("spec.http[0].route[2]: has no weight, so it gets no"
+        + " traffic while other destinations have weights; give it a weight, or remove it");
+  }
+
+  @Test
+  void weightMustBeAWholeNumber() {
+    assertThat(errors(vs(rule("""
+        route:
+        - destination: {host: reviews}
+          weight: "90"
+        """)))).containsExactly("spec.http[0].route[0].weight: must be a number, not a string; "
+            + "remove the quotes: 90");
+  }
+
+  @Test
+  void invalidRegexIsReportedWithItsPosition() {
+    assertThat(errors(vs(rule("""
+        match:
+        - uri: {regex: "/api/(v1|v2"}
+          headers:
+            x-user: {regex: "a**"}
+        """ + ROUTE)))).containsExactly(
+        "spec.http[0].match[0].uri.regex: invalid RE2 regex '/api/(v1|v2' at position 5: missing "
+            + "closing ) ('(v1|v2') (see https://github.com/google/re2/wiki/Syntax)",
+        "spec.http[0].match[0].headers.x-user.regex: invalid RE2 regex 'a**' at position 1: invalid"
+            + " nested repetition operator ('**') (see https://github.com/google/re2/wiki/Syntax)");
+  }
+
+  @Test
+  void perlOnlyRegexSyntaxIsExplained() {
+    assertThat(errors(vs(rule("match: [{uri: {regex: \"/a(?!b)\"}}]\n" + ROUTE))))
+        .singleElement().asString().contains("RE2 has no look-ahead");
+  }
+
+  @Test
+  void aRuleNeedsExactlyOneAction() {
+    assertThat(errors(vs(rule("name: nothing")))).containsExactly(
+        "spec.http[0]: has no action; give it a route, redirect or directResponse");
+    assertThat(errors(vs(rule(ROUTE + "directResponse: {status: 503}")))).containsExactly(
+        "spec.http[0]: has route and directResponse; a rule takes exactly one of route, redirect "
+            + "or directResponse");
+    assertThat(errors(vs(rule("redirect: {uri: /new}\ndirectResponse: {status: 200}"))))
+        .containsExactly("spec.http[0]: has redirect and directResponse; a rule takes exactly one "
+            + "of route, redirect or directResponse");
+    assertThat(errors(vs(rule("route: []")))).contains(
+        "spec.http[0].route: is empty; list at least one destination");
+  }
+
+  @Test
+  void faultOrRewriteWithRedirectIsAnError() {
+    assertThat(errors(vs(rule("""
+        redirect: {uri: /new}
+        fault: {abort: {httpStatus: 500, percentage: {value: 10}}}
+        rewrite: {uri: /other}
+        """)))).containsExactly(
+        "spec.http[0].fault: a redirect is answered at once, so fault cannot apply; remove fault "
+            + "or the redirect",
+        "spec.http[0].rewrite: rewrite and redirect exclude each other; to send the client "
+            + "elsewhere put the new uri in redirect.uri, otherwise use route with rewrite");
+  }
+
+  @Test
+  void mirrorWithMirrorsIsAnError() {
+    String yaml = vs(rule(ROUTE + """
+        mirror: {host: shadow}
+        mirrors: [{destination: {host: shadow2}}]
+        """));
+    assertThat(errors(yaml)).containsExactly("spec.http[0].mirrors: mirror and mirrors exclude "
+        + "each other; use mirror (mirrors is not supported by Inboard yet)");
+    assertThat(warnings(yaml)).containsExactly(
+        "spec.http[0].mirrors: mirrors is not supported by Inboard yet; ignored");
+  }
+
+  @Test
+  void percentagesOutsideZeroToHundredAreErrors() {
+    assertThat(errors(vs(rule(ROUTE + """
+        mirror: {host: shadow}
+        mirrorPercentage: {value: 100.5}
+        fault:
+          delay: {fixedDelay: 1s, percentage: {value: -1}}
+          abort: {httpStatus: 503, percentage: 50}
+        """)))).containsExactly(
+        "spec.http[0].fault.delay.percentage.value: -1 is not a percentage; use a number from 0 "
+            + "to 100",
+        "spec.http[0].fault.abort.percentage: must be a mapping of fields, not the number 50",
+        "spec.http[0].fault.abort.percentage: write a percentage as {value: 50}",
+        "spec.http[0].mirrorPercentage.value: 100.5 is not a percentage; use a number from 0 to "
+            + "100");
+  }
+
+  @Test
+  void deprecatedIntegerPercentsAreReadWithAWarning() {
+    String yaml = vs(rule(ROUTE + """
+        mirror: {host: shadow}
+        mirrorPercent: 25
+        fault: {delay: {fixedDelay: 1s, percent: 5}}
+        """));
+    VirtualService vs = valid(yaml);
+    assertThat(vs.spec().http().get(0).mirrorPercentage()).isEqualTo(new Percent(25));
+    assertThat(vs.spec().http().get(0).fault().delay().percentage()).isEqualTo(new Percent(5));
+    assertThat(warnings(yaml)).hasSize(2);
+  }
+
+  @Test
+  void invalidDurationsAreErrorsSayingWhatIsWrong() {
+    assertThat(errors(vs(rule(ROUTE + """
+        timeout: 1x
+        retries: {attempts: 2, perTryTimeout: 10}
+        fault: {delay: {fixedDelay: "-1s"}}
+        """)))).containsExactly(
+        "spec.http[0].timeout: '1x' is not a duration ('x' is not a unit (use h, m, s, ms, us or "
+            + "ns)); write e.g. 1.5s, 250ms, 1m or 1h",
+        "spec.http[0].retries.perTryTimeout: must be a duration such as 1.5s, 250ms, 1m or 1h, not"
+            + " the number 10; add a unit, e.g. 10s",
+        "spec.http[0].fault.delay.fixedDelay: '-1s' is not a duration (it is negative); write e.g."
+            + " 1.5s, 250ms, 1m or 1h");
+  }
+
+  @Test
+  void invalidHeaderNamesInMatchesAndOperationsAreErrors() {
+    assertThat(errors(vs(rule("""
+        match:
+        - headers:
+            "x user": {exact: a}
+            ":authority": {exact: b}
+          withoutHeaders:
+            "x@y": {}
+        route:
+        - destination: {host: reviews}
+          headers:
+            request: {set: {"bad header": v}}
+        headers:
+          response: {remove: ["x(y)"]}
+          request: {add: {x-ok: "line\\nbreak"}}
+        """)))).containsExactly(
+        "spec.http[0].match[0].headers[\"x user\"]: 'x user' is not a valid header name: use "
+            + "letters, digits and !#$%&'*+-.^_`|~ only (no spaces, ':' or quotes)",
+        "spec.http[0].match[0].headers[\":authority\"]: ':authority' is an HTTP/2 pseudo-header; "
+            + "Inboard sees HTTP/1.1 headers only (use 'host', or rewrite.authority)",
+        "spec.http[0].match[0].withoutHeaders[\"x@y\"]: 'x@y' is not a valid header name: use "
+            + "letters, digits and !#$%&'*+-.^_`|~ only (no spaces, ':' or quotes)",
+        "spec.http[0].route[0].headers.request.set[\"bad header\"]: 'bad header' is not a valid "
+            + "header name: use letters, digits and !#$%&'*+-.^_`|~ only (no spaces, ':' or quotes)",
+        "spec.http[0].headers.request.add.x-ok: header value must not contain line breaks or NUL "
+            + "characters",
+        "spec.http[0].headers.response.remove[0]: 'x(y)' is not a valid header name: use letters,"
+            + " digits and !#$%&'*+-.^_`|~ only (no spaces, ':' or quotes)");
+  }
+
+  @Test
+  void headerListedTwiceInDifferentCaseIsAnError() {
+    assertThat(errors(vs(rule("match: [{headers: {X-A: {exact: a}, x-a: {exact: b}}}]\n" + ROUTE))))
+        .containsExactly("spec.http[0].match[0].headers.x-a: header 'x-a' is listed twice (header "
+            + "names are case-insensitive); keep one");
+  }
+
+  @Test
+  void redirectCodeMustBe3xxAndDirectResponseStatus200To599() {
+    assertThat(errors(vs(rule("redirect: {uri: /x, redirectCode: 200}")))).containsExactly(
+        "spec.http[0].redirect.redirectCode: 200 is not a redirect status; use a 3xx code such as "
+            + "301, 302, 307 or 308");
+    assertThat(errors(vs(rule("directResponse: {status: 600}")))).containsExactly(
+        "spec.http[0].directResponse.status: 600 is not a response status; use 200-599");
+    assertThat(errors(vs(rule("directResponse: {body: {string: x}}")))).containsExactly(
+        "spec.http[0].directResponse.status: is required, e.g. status: 503");
+  }
+
+  @Test
+  void redirectAndDirectResponseAreReadWithDefaults() {
+    VirtualService vs = valid(vs("""
+        hosts: [reviews]
+        http:
+        - match: [{uri: {exact: /old}}]
+          redirect: {uri: /new, authority: other.example.com, scheme: https, port: 8443}
+        - match: [{uri: {exact: /moved}}]
+          redirect: {uri: /new, redirectCode: 308}
+        - directResponse: {status: 418, body: {string: teapot}}
+        """));
+    assertThat(vs.spec().http().get(0).redirect().redirectCode()).isEqualTo(301);
+    assertThat(vs.spec().http().get(0).redirect().port()).isEqualTo(8443);
+    assertThat(vs.spec().http().get(1).redirect().redirectCode()).isEqualTo(308);
+    assertThat(vs.spec().http().get(2).directResponse().status()).isEqualTo(418);
+    assertThat(vs.spec().http().get(2).directResponse().body()).isEqualTo("teapot");
+  }
+
+  @Test
+  void redirectSchemeAndEmptyRedirectAreErrors() {
+    assertThat(errors(vs(rule("redirect: {scheme: ftp}")))).containsExactly(
+        "spec.http[0].redirect.scheme: 'ftp' is not a redirect scheme; use http or https");
+    assertThat(errors(vs(rule("redirect: {redirectCode: 302}")))).containsExactly(
+        "spec.http[0].redirect: redirects nowhere; give at least one of uri, authority, scheme or "
+            + "port");
+  }
+
+  @Test
+  void rewriteMustRewriteSomethingAndNotTheAuthorityTwice() {
+    assertThat(errors(vs(rule(ROUTE + "rewrite: {}")))).containsExactly(
+        "spec.http[0].rewrite: rewrites nothing; give uri, authority or both");
+    assertThat(errors(vs(rule(ROUTE + """
+        rewrite: {authority: a.example.com}
+        headers: {request: {set: {Host: b.example.com}}}
+        """)))).containsExactly("spec.http[0].headers.request.set.Host: the authority is already "
+            + "rewritten by rewrite.authority; set it in one place only");
+  }
+
+  @Test
+  void retriesAreChecked() {
+    assertThat(errors(vs(rule(ROUTE + "retries: {attempts: 0, retryOn: 5xx}")))).containsExactly(
+        "spec.http[0].retries.attempts: attempts is 0, which disables retries, but perTryTimeout "
+            + "or retryOn is set; give attempts (e.g. 3) or remove the others");
+    assertThat(errors(vs(rule(ROUTE + "retries: {attempts: 2, retryOn: \"5xx,sometimes\"}"))))
+        .containsExactly("spec.http[0].retries.retryOn: 'sometimes' is not a retry condition; use "
+            + "e.g. 5xx, gateway-error, connect-failure, reset, retriable-4xx, refused-stream or a "
+            + "status code like 503, separated by commas");
+    assertThat(errors(vs(rule(ROUTE + "retries: {attempts: -1}")))).containsExactly(
+        "spec.http[0].retries.attempts: -1 is out of range; use 0..2147483647");
+  }
+
+  @Test
+  void faultNeedsADelayOrAnAbortWithTheirRequiredParts() {
+    assertThat(errors(vs(rule(ROUTE + "fault: {}")))).containsExactly(
+        "spec.http[0].fault: needs a delay, an abort, or both");
+    assertThat(errors(vs(rule(ROUTE + "fault: {delay: {percentage: {value: 1}}, abort: {}}"))))
+        .containsExactly(
+            "spec.http[0].fault.delay.fixedDelay: is required, e.g. fixedDelay: 5s",
+            "spec.http[0].fault.abort.httpStatus: is required, e.g. httpStatus: 503");
+    assertThat(errors(vs(rule(ROUTE + "fault: {abort: {httpStatus: 99}}")))).containsExactly(
+        "spec.http[0].fault.abort.httpStatus: 99 is not an HTTP status to abort with; use 200-599");
+  }
+
+  @Test
+  void stringMatchTakesExactlyOneKind() {
+    assertThat(errors(vs(rule("""
+        match:
+        - uri: {exact: /a, prefix: /b}
+          method: {}
+          authority: example.com
+          scheme: {suffix: s}
+        """ + ROUTE)))).containsExactly(
+        "spec.http[0].match[0].uri: has exact and prefix; give only one of exact, prefix or regex",
+        "spec.http[0].match[0].scheme.suffix: unknown field; known fields here are exact, prefix, "
+            + "regex",
+        "spec.http[0].match[0].method: is empty; give one of exact, prefix or regex",
+        "spec.http[0].match[0].authority: must be a mapping of fields, not the string "
+            + "'example.com'",
+        "spec.http[0].match[0].authority: write the match as {exact: example.com} (or prefix, "
+            + "regex)");
+  }
+
+  @Test
+  void matchConditionsAreChecked() {
+    assertThat(errors(vs(rule("""
+        match:
+        - port: 70000
+          sourceNamespace: Web_NS
+          sourceLabels: {"bad key!": x}
+          ignoreUriCase: "yes"
+          gateways: [istio-system.edge.svc.cluster.local]
+        """ + ROUTE)))).containsExactly(
+        "spec.http[0].match[0].ignoreUriCase: must be true or false, not the string 'yes'",
+        "spec.http[0].match[0].sourceLabels[\"bad key!\"]: 'bad key!' is not a valid label key: use"
+            + " at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or "
+            + "digit (optionally after a 'prefix/')",
+        "spec.http[0].match[0].sourceNamespace: 'Web_NS' is not a valid namespace: use lower-case "
+            + "letters, digits and '-', starting and ending with a letter or digit",
+        "spec.http[0].match[0].gateways[0]: 'istio-system.edge.svc.cluster.local' is the legacy "
+            + "FQDN form of a gateway name; write it as namespace/name, e.g. 'edge/istio-system'",
+        "spec.http[0].match[0].port: 70000 is out of range; use 1..65535");
+  }
+
+  @Test
+  void emptyMatchBlockMatchesEverything() {
+    VirtualService vs = valid(vs(rule("match: [{}]\n" + ROUTE)));
+    assertThat(vs.spec().http().get(0).match()).hasSize(1);
+    assertThat(vs.spec().http().get(0).isCatchAll()).isTrue();
+  }
+
+  @Test
+  void destinationIsChecked() {
+    assertThat(errors(vs(rule("""
+        route:
+        - destination: {subset: V1, port: {number: 0}}
+        - destination: {host: "*", subset: v2}
+        - destination: {host: "*.example.com"}
+        - weight: 1
+        """)))).containsExactly(
+        "spec.http[0].route[0].destination.host: is required, e.g. host: user (a service in this "
+            + "namespace) or its FQDN",
+        "spec.http[0].route[0].destination.subset: 'V1' is not a valid subset name: use lower-case"
+            + " letters, digits and '-', starting and ending with a letter or digit; write it as 'v1'",
+        "spec.http[0].route[0].destination.port.number: 0 is out of range; use 1..65535",
+        "spec.http[0].route[1].destination.host: '*' is not a destination; name the service to "
+            + "send to",
+        "spec.http[0].route[2].destination.host: '*.example.com' is a wildcard; a destination must "
+            + "name one service",
+        "spec.http[0].route[3].destination: is required, e.g. destination: {host: user, subset: "
+            + "v1}");
+  }
+
+  @Test
+  void httpRulesAreRequiredUnlessOnlyTcpIsGiven() {
+    assertThat(errors(vs("hosts: [reviews]"))).containsExactly("spec.http: needs at least one "
+        + "rule, e.g. http: [{route: [{destination: {host: user}}]}]");
+    String tcpOnly = vs("hosts: [reviews]\ntcp: [{route: [{destination: {host: reviews}}]}]");
+    assertThat(errors(tcpOnly)).isEmpty();
+    assertThat(warnings(tcpOnly)).contains("spec: has no http rules: Inboard routes HTTP only, so "
+        + "this VirtualService does nothing");
+  }
+
+  @Test
+  void delegateIsNotSupportedAndLeavesTheRuleWithoutAction() {
+    String yaml = vs(rule("delegate: {name: child}"));
+    assertThat(errors(yaml)).containsExactly("spec.http[0]: delegate is not supported by Inboard "
+        + "yet, so this rule has no action; give it a route, redirect or directResponse");
+    assertThat(warnings(yaml)).containsExactly(
+        "spec.http[0].delegate: delegate is not supported by Inboard yet; ignored");
+  }
+
+  @Test
+  void everyProblemOfADocumentIsReportedAtOnce() {
+    List<String> errors = errors(vs("""
+        hosts: [reviews, reviews]
+        http:
+        - route:
+          - destination: {host: reviews}
+            weight: -1
+          - destination: {host: reviews}
+          timeout: soon
+        - redirect: {uri: /x}
+          rewrite: {uri: /y}
+        """));
+    assertThat(errors).hasSize(4);
+  }
+}
