@@ -7,6 +7,10 @@ public final class GatewayMain {
   private GatewayMain() {}
 
   public static void main(String[] args) throws Exception {
+    // One line per log record: "2026-01-01T10:00:00.000Z INFO io.inboard.gateway.InboardGateway: ...".
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+    }
     if (GatewaySettings.wantsHelp(args)) {
       System.out.print(GatewaySettings.help());
       return;
