@@ -33,7 +33,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class ControlPlaneBench {
   /** Edit {@code i} gives v2 the weight {@code 1000 + i}: unique, so every agent can tell it apart. */
-  private static final Pattern MARKER = Pattern.compile("\"weight\"\\s*:\\s*(1\\d{3})\\b");
+  private static final Pattern MARKER = Pattern.compile("\"weight\"\\s*:\\s*1(\\d{3})\\b");
   private static final String NAMESPACE = "traffic-management";
 
   public static void main(String[] argv) throws Exception {
@@ -59,11 +59,11 @@ public final class ControlPlaneBench {
       command.addAll(jvmOptions);
       command.add("-jar");
       command.add(serverJar.toAbsolutePath().toString());
-      for (String a : args.string("server-args", "--host 127.0.0.1 --port {port} --data-dir {data}").split("\\s+")) {
+      for (String a : args.string("server-args", "--bind 127.0.0.1 --port {port} --data-dir {data}").split("\\s+")) {
         command.add(a.replace("{port}", Integer.toString(port)).replace("{data}", data.toString()));
       }
       Launched server = launcher.start("config-server", port, command, Map.of());
-      HttpProbe.awaitOk(server, "/v1/snapshot?since=-1&timeout=0s", Duration.ofMillis(100), Duration.ofSeconds(60));
+      HttpProbe.awaitOk(server, "/v1/snapshot?since=-1&timeoutSeconds=0", Duration.ofMillis(100), Duration.ofSeconds(60));
       URI base = URI.create("http://127.0.0.1:" + port);
       HttpClient admin = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       ProcSample idle = server.sample();
@@ -88,12 +88,14 @@ public final class ControlPlaneBench {
         Thread.sleep(500); // every watcher back in its long poll
         ProcSample before = server.sample();
         Histogram latency = new Histogram(60_000_000L, 3);
+        Histogram applyRoundTrip = new Histogram(60_000_000L, 3);
         List<Long> perEditP99 = new ArrayList<>();
         long missing = 0;
         long editsStart = System.nanoTime();
         for (int edit = 1; edit <= edits; edit++) {
           long sent = System.nanoTime();
           apply(admin, base, rules(edit));
+          applyRoundTrip.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
           long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
           while (watchers.seen(edit) < agents && System.nanoTime() < end) {
             Thread.sleep(1);
@@ -128,6 +130,9 @@ public final class ControlPlaneBench {
         e2a.put("meanMs", Math.round(f.mean()) / 1000.0);
         e2a.put("worstEditP99Ms", perEditP99.stream().mapToLong(Long::longValue).max().orElse(0) / 1000.0);
         out.put("editToApplied", e2a);
+        LatencyFigures a = LatencyFigures.of(applyRoundTrip);
+        out.put("applyRoundTrip", Map.of("p50Ms", a.p50() / 1000.0, "p99Ms", a.p99() / 1000.0,
+            "maxMs", a.max() / 1000.0));
         out.put("watchers", Map.of("snapshotsReceived", watchers.snapshotsReceived(),
             "bytesReceived", watchers.bytesReceived(), "errors", watchers.errors(),
             "firstError", String.valueOf(watchers.firstError())));

@@ -40,10 +40,10 @@ final class ServerWiring implements MeshWiring {
     try {
       Files.createDirectories(data);
       List<String> command = new ArrayList<>(List.of(Setups.javaExecutable(), "-Xmx256m", "-jar",
-          serverJar.toAbsolutePath().toString(), "--host", "127.0.0.1", "--port", Integer.toString(port),
+          serverJar.toAbsolutePath().toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port),
           "--data-dir", data.toString()));
       server = launcher.start("config-server", port, command, Map.of());
-      HttpProbe.awaitOk(server, "/v1/snapshot?since=-1&timeout=0s", Duration.ofMillis(100), Duration.ofSeconds(60));
+      HttpProbe.awaitOk(server, "/v1/snapshot?since=-1&timeoutSeconds=0", Duration.ofMillis(100), Duration.ofSeconds(60));
       HttpResponse<String> response = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/apply"))
               .header("Content-Type", "application/yaml")
