@@ -1,0 +1,106 @@
+package io.inboard.agent.it.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/** The three HTTP clients, used the way applications use them: no header handling at all. */
+final class Clients {
+  private final OkHttpClient okhttp = new OkHttpClient.Builder().build();
+  private final OkHttpClient okhttpPlain = new OkHttpClient();
+  private final HttpClient jdk = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  String call(String client, String target) throws Exception {
+    try {
+      return switch (client) {
+        case "okhttp" -> okhttp(okhttp, target);
+        case "okhttp-plain" -> okhttp(okhttpPlain, target);
+        case "okhttp-async" -> okhttpAsync(target);
+        case "jdk" -> jdk(target);
+        case "jdk-async" -> jdkAsync(target);
+        case "huc" -> urlConnection(target);
+        default -> throw new IllegalArgumentException("unknown client " + client);
+      };
+    } catch (ExecutionException e) {
+      return error(e.getCause());
+    } catch (IOException e) {
+      return error(e);
+    }
+  }
+
+  static String error(Throwable e) {
+    return "error=" + e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).replace('\n', ' ');
+  }
+
+  private static String line(int status, String body) {
+    String first = body == null ? "" : body.lines().findFirst().orElse("");
+    return "status=" + status + " " + first;
+  }
+
+  private static String okhttp(OkHttpClient client, String target) throws IOException {
+    try (Response response = client.newCall(new Request.Builder().url(target).build()).execute()) {
+      String reason = response.header("x-inboard-reason");
+      return line(response.code(), response.body().string()) + (reason == null ? "" : " reason=" + reason.replace(' ', '_'));
+    }
+  }
+
+  private String okhttpAsync(String target) throws Exception {
+    CompletableFuture<String> result = new CompletableFuture<>();
+    okhttp
+        .newCall(new Request.Builder().url(target).build())
+        .enqueue(
+            new Callback() {
+              @Override
+              public void onFailure(Call call, IOException e) {
+                result.completeExceptionally(e);
+              }
+
+              @Override
+              public void onResponse(Call call, Response response) {
+                try (response) {
+                  result.complete(line(response.code(), response.body().string()));
+                } catch (IOException e) {
+                  result.completeExceptionally(e);
+                }
+              }
+            });
+    return result.get(30, TimeUnit.SECONDS);
+  }
+
+  private String jdk(String target) throws Exception {
+    HttpResponse<String> response =
+        jdk.send(HttpRequest.newBuilder(URI.create(target)).build(), HttpResponse.BodyHandlers.ofString());
+    return line(response.statusCode(), response.body());
+  }
+
+  private String jdkAsync(String target) throws Exception {
+    HttpResponse<String> response =
+        jdk.sendAsync(HttpRequest.newBuilder(URI.create(target)).build(), HttpResponse.BodyHandlers.ofString())
+            .get(30, TimeUnit.SECONDS);
+    return line(response.statusCode(), response.body());
+  }
+
+  private static String urlConnection(String target) throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) URI.create(target).toURL().openConnection();
+    connection.setConnectTimeout(10_000);
+    connection.setReadTimeout(30_000);
+    int status = connection.getResponseCode();
+    InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+    String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    return line(status, body);
+  }
+}

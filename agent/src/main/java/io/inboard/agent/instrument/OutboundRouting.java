@@ -1,0 +1,27 @@
+package io.inboard.agent.instrument;
+
+import io.inboard.core.mesh.Workload;
+import io.inboard.core.route.Decision;
+import io.inboard.core.route.RequestView;
+
+/**
+ * What the outbound instrumentations need from the agent's runtime: a decision for each call, the
+ * caller's identity, and somewhere to record what happened. Kept this small so the instrumentations
+ * can be exercised against any runtime.
+ */
+public interface OutboundRouting {
+  /**
+   * Decides one outbound call (waiting, bounded, for the first snapshot). Returns a
+   * {@link Decision.Outcome#PASSTHROUGH} decision for hosts the mesh does not know.
+   */
+  Decision decide(RequestView request);
+
+  /** This service, the source of every outbound call. */
+  Workload caller();
+
+  /** Records one routed call; {@code status} is 0 when no response came (an I/O error). */
+  void recordOutbound(Decision decision, int status, long durationNanos);
+
+  /** Counts and logs (once per place) an internal failure that Inboard recovered from. */
+  void recordFailure(String where, Throwable error);
+}

@@ -1,0 +1,79 @@
+package io.inboard.agent.instrument.outbound;
+
+import io.inboard.agent.instrument.OutboundRouting;
+import io.inboard.bridge.OutboundHook;
+
+/**
+ * The agent's implementation of the bridge's outbound hook: dispatches each client's advice to its
+ * routing. Each client's classes are touched only when that client calls, so an application
+ * without OkHttp never loads the OkHttp routing.
+ */
+public final class AgentOutboundHook implements OutboundHook {
+  private final MeshCalls calls;
+  private volatile JdkHttpRouting jdk;
+  private volatile OkHttpRouting okhttp;
+  private volatile UrlConnectionRouting urlConnection;
+
+  public AgentOutboundHook(OutboundRouting routing) {
+    this.calls = new MeshCalls(routing);
+  }
+
+  @Override
+  public Object jdkHttpRequest(Object request) {
+    return jdk().request(request);
+  }
+
+  @Override
+  public Object jdkHttpSent(Object token, Object future) {
+    return jdk().sent(token, future);
+  }
+
+  @Override
+  public void okHttpClientBuilding(Object builder) {
+    try {
+      okhttp().building(builder);
+    } catch (Throwable t) {
+      // e.g. the application's OkHttp is not visible from the agent's class loader
+      calls.routing().recordFailure("okhttp", t);
+    }
+  }
+
+  @Override
+  public Object okHttpNewCall(Object request) {
+    try {
+      return okhttp().newCall(request);
+    } catch (Throwable t) {
+      calls.routing().recordFailure("okhttp", t);
+      return request;
+    }
+  }
+
+  @Override
+  public Object urlConnecting(Object connection, Object url) {
+    return urlConnection().connecting(connection, url);
+  }
+
+  private JdkHttpRouting jdk() {
+    JdkHttpRouting routing = jdk;
+    if (routing == null) {
+      routing = jdk = new JdkHttpRouting(calls);
+    }
+    return routing;
+  }
+
+  private OkHttpRouting okhttp() {
+    OkHttpRouting routing = okhttp;
+    if (routing == null) {
+      routing = okhttp = new OkHttpRouting(calls);
+    }
+    return routing;
+  }
+
+  private UrlConnectionRouting urlConnection() {
+    UrlConnectionRouting routing = urlConnection;
+    if (routing == null) {
+      routing = urlConnection = new UrlConnectionRouting(calls);
+    }
+    return routing;
+  }
+}

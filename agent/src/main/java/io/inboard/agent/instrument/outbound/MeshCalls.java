@@ -1,0 +1,132 @@
+package io.inboard.agent.instrument.outbound;
+
+import io.inboard.agent.instrument.OutboundRouting;
+import io.inboard.core.propagation.PropagationContext;
+import io.inboard.core.route.Decision;
+import java.time.Duration;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
+
+/**
+ * Turns the router's decision for an outbound call into a {@link CallPlan} the client
+ * instrumentations apply, the same way for every client.
+ */
+final class MeshCalls {
+  private final OutboundRouting routing;
+
+  MeshCalls(OutboundRouting routing) {
+    this.routing = routing;
+  }
+
+  OutboundRouting routing() {
+    return routing;
+  }
+
+  /**
+   * Adds the current context's headers that the request lacks: the application's own values
+   * always win, and nothing is added outside a request.
+   */
+  static void addContextHeaders(Predicate<String> present, BiConsumer<String, String> add) {
+    PropagationContext context = PropagationContext.current();
+    if (context.isEmpty()) {
+      return;
+    }
+    context.forEach(
+        (name, values) -> {
+          if (!present.test(name)) {
+            for (String value : values) {
+              add.accept(name, value);
+            }
+          }
+        });
+  }
+
+  /** Only plain HTTP is routed: an instance's address would not match a TLS server's name. */
+  static boolean routable(String scheme) {
+    return "http".equalsIgnoreCase(scheme);
+  }
+
+  CallPlan plan(OutgoingRequest request) {
+    Decision decision = routing.decide(request);
+    if (decision == null || decision.isPassthrough()) {
+      return CallPlan.UNTOUCHED;
+    }
+    Decision.Actions actions = decision.actions();
+    Decision.Fault fault = actions.fault();
+    if (fault != null && fault.abortStatus() > 0) {
+      return answered(decision, request, fault.abortStatus(), "fault injected");
+    }
+    switch (decision.outcome()) {
+      case ROUTE -> {
+        if (decision.instance() == null) {
+          return answered(decision, request, 503, "no instance");
+        }
+        String host = actions.rewrittenAuthority() != null ? actions.rewrittenAuthority() : request.authority();
+        return new CallPlan.Routed(
+            decision,
+            decision.instance().address(),
+            decision.instance().port(),
+            host,
+            actions.rewrittenPath(),
+            actions.requestHeaders(),
+            actions.timeout(),
+            fault == null ? null : fault.delay());
+      }
+      case NO_ROUTE, NO_INSTANCE, REDIRECT, DIRECT_RESPONSE -> {
+        return answered(decision, request, decision.status(), decision.reason());
+      }
+      default -> {
+        return CallPlan.UNTOUCHED;
+      }
+    }
+  }
+
+  private static CallPlan answered(Decision decision, OutgoingRequest request, int status, String reason) {
+    Decision.Target target = decision.destination();
+    String host = target != null && target.host() != null ? target.host() : request.authority();
+    String why = reason == null || reason.isBlank() ? decision.outcome().name().toLowerCase() : reason;
+    String message =
+        "inboard answered "
+            + status
+            + " for "
+            + host
+            + (target != null && target.subset() != null ? " subset " + target.subset() : "")
+            + ": "
+            + why;
+    return new CallPlan.Answered(
+        decision,
+        status,
+        why,
+        message,
+        decision.actions().redirectLocation(),
+        decision.actions().directResponseBody());
+  }
+
+  /** Applies remove, set, add, in that order, through the client's own header operations. */
+  static void applyHeaderOps(
+      Decision.HeaderOps ops,
+      java.util.function.Consumer<String> remove,
+      BiConsumer<String, String> set,
+      BiConsumer<String, String> add) {
+    if (ops == null || ops.isEmpty()) {
+      return;
+    }
+    for (String name : ops.remove()) {
+      remove.accept(name);
+    }
+    ops.set().forEach(set);
+    ops.add().forEach(add);
+  }
+
+  /** Sleeps an injected delay; an interrupt ends it early and is kept for the caller to see. */
+  static void delay(Duration delay) {
+    if (delay == null || delay.isZero() || delay.isNegative()) {
+      return;
+    }
+    try {
+      Thread.sleep(delay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

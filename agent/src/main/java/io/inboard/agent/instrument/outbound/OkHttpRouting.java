@@ -1,0 +1,54 @@
+package io.inboard.agent.instrument.outbound;
+
+import io.inboard.core.propagation.PropagationContext;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+
+/** The OkHttp side of the outbound hook: adds the interceptor, tags calls with the context. */
+final class OkHttpRouting {
+  private final MeshCalls calls;
+
+  OkHttpRouting(MeshCalls calls) {
+    this.calls = calls;
+  }
+
+  /** Adds Inboard's interceptor once; a builder copied from a client ({@code newBuilder}) has it. */
+  void building(Object candidate) {
+    try {
+      if (!(candidate instanceof OkHttpClient.Builder builder)) {
+        return;
+      }
+      for (Interceptor interceptor : builder.interceptors()) {
+        if (interceptor instanceof InboardInterceptor) {
+          return;
+        }
+      }
+      // Last among the application's interceptors: it sees the headers they add.
+      builder.addInterceptor(new InboardInterceptor(calls));
+    } catch (Throwable t) {
+      calls.routing().recordFailure("okhttp", t);
+    }
+  }
+
+  /**
+   * Tags a new call's request with the caller's context, so an {@code enqueue}d call, which runs
+   * on OkHttp's dispatcher threads, still propagates the request's headers. The tag never reaches
+   * the wire.
+   */
+  Object newCall(Object candidate) {
+    try {
+      if (!(candidate instanceof Request request)) {
+        return candidate;
+      }
+      PropagationContext context = PropagationContext.current();
+      if (context.isEmpty() || request.tag(PropagationContext.class) != null) {
+        return candidate;
+      }
+      return request.newBuilder().tag(PropagationContext.class, context).build();
+    } catch (Throwable t) {
+      calls.routing().recordFailure("okhttp", t);
+      return candidate;
+    }
+  }
+}

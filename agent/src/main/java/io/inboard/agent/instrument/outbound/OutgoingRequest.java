@@ -1,0 +1,81 @@
+package io.inboard.agent.instrument.outbound;
+
+import io.inboard.core.mesh.Workload;
+import io.inboard.core.route.RequestView;
+import java.util.function.UnaryOperator;
+
+/**
+ * The router's view of one outbound call, over whatever the client's own request type is: the
+ * header look-up goes straight to it, nothing is copied.
+ */
+final class OutgoingRequest implements RequestView {
+  private final String method;
+  private final String scheme;
+  private final String authority;
+  private final String path;
+  private final String query;
+  private final UnaryOperator<String> headers;
+  private final Workload source;
+
+  OutgoingRequest(
+      String method,
+      String scheme,
+      String authority,
+      String path,
+      String query,
+      UnaryOperator<String> headers,
+      Workload source) {
+    this.method = method;
+    this.scheme = scheme;
+    this.authority = authority;
+    this.path = path == null || path.isEmpty() ? "/" : path;
+    this.query = query;
+    this.headers = headers;
+    this.source = source;
+  }
+
+  /** {@code host} or {@code host:port} as a URL gives them ({@code port} -1 when absent). */
+  static String authority(String host, int port) {
+    return port < 0 ? host : host + ":" + port;
+  }
+
+  @Override
+  public String method() {
+    return method;
+  }
+
+  @Override
+  public String scheme() {
+    return scheme;
+  }
+
+  @Override
+  public String authority() {
+    return authority;
+  }
+
+  @Override
+  public String path() {
+    return path;
+  }
+
+  @Override
+  public String query() {
+    return query;
+  }
+
+  @Override
+  public String header(String name) {
+    return headers.apply(name);
+  }
+
+  @Override
+  public Workload source() {
+    return source;
+  }
+
+  @Override
+  public String gateway() {
+    return null;
+  }
+}

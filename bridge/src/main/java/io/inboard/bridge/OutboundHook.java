@@ -1,0 +1,55 @@
+package io.inboard.bridge;
+
+import java.io.IOException;
+
+/**
+ * What advice inlined into HTTP client classes calls. Implemented by the agent; parameters are
+ * typed {@code Object} because the bridge sits on the bootstrap class path and must not depend on
+ * the clients' classes.
+ *
+ * <p>Implementations never throw: any internal failure leaves the call as the application made it.
+ * A deliberate refusal (the mesh answers 404 or 503 without a network call) is returned as an
+ * {@link IOException} for the advice to raise.
+ */
+public interface OutboundHook {
+  /** Does nothing: in force until the agent has started. */
+  OutboundHook NONE = new OutboundHook() {};
+
+  /**
+   * {@code java.net.http}: called with the application's {@code HttpRequest} on the calling thread
+   * before it is sent. Returns the request to send (the same one when untouched), an
+   * {@link IOException} to fail the call with, or a token that {@link #jdkHttpSent} receives.
+   */
+  default Object jdkHttpRequest(Object request) {
+    return request;
+  }
+
+  /**
+   * {@code java.net.http}: called with what {@link #jdkHttpRequest} returned and the response
+   * future the client produced (or {@code null} when the call was refused); returns the future to
+   * give the application.
+   */
+  default Object jdkHttpSent(Object token, Object future) {
+    return future;
+  }
+
+  /** OkHttp: called with each {@code OkHttpClient.Builder} a client is built from. */
+  default void okHttpClientBuilding(Object builder) {}
+
+  /**
+   * OkHttp: called with the {@code Request} of each new call on the calling thread; returns the
+   * request to use (with the current context's headers added).
+   */
+  default Object okHttpNewCall(Object request) {
+    return request;
+  }
+
+  /**
+   * {@code HttpURLConnection}: called as the connection is about to connect, with the connection
+   * and its URL. Returns the URL to connect to instead, {@code null} to leave it, or an
+   * {@link IOException} to fail the connect with.
+   */
+  default Object urlConnecting(Object connection, Object url) {
+    return null;
+  }
+}
