@@ -47,8 +47,12 @@ final class WalkThroughMesh implements AutoCloseable {
     await().atMost(Duration.ofSeconds(30)).until(() -> gateway.revision() > before);
   }
 
-  /** The gateway document, the named resources from the test class path, and both instances. */
   String rulesText(String... resources) throws IOException {
+    return rulesText(v1, v2, resources);
+  }
+
+  /** The gateway document, the named resources from the test class path, and both instances. */
+  static String rulesText(EchoUpstream v1, EchoUpstream v2, String... resources) throws IOException {
     List<String> docs = new ArrayList<>();
     docs.add(resource("scenarios/00-gateway.yaml"));
     for (String name : resources) {
