@@ -1,6 +1,5 @@
 package io.inboard.core.mesh;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.inboard.core.parse.BoundedYaml;
 import java.util.ArrayList;
@@ -39,10 +38,9 @@ public final class InstancesFile {
   public static List<Instance> parse(String text) {
     JsonNode root;
     try {
-      root = BoundedYaml.yaml().readTree(text);
-    } catch (JacksonException e) {
-      throw new IllegalArgumentException("instances file is not valid YAML: " + e.getOriginalMessage()
-          + location(e));
+      root = BoundedYaml.readTree(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("instances file is not valid YAML: " + e.getMessage(), e);
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       return List.of();
@@ -141,11 +139,5 @@ public final class InstancesFile {
       return null;
     }
     return s;
-  }
-
-  private static String location(JacksonException e) {
-    return e.getLocation() == null
-        ? ""
-        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
   }
 }

@@ -3,8 +3,10 @@ package io.inboard.core.parse;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.util.List;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
@@ -34,7 +36,30 @@ public final class BoundedYaml {
 
   private BoundedYaml() {}
 
-  /** A mapper for YAML (which also reads JSON, a subset of YAML), bounded as described above. */
+  /**
+   * Reads the first document of YAML or JSON text into a tree, with anchors and aliases expanded
+   * (within bounds) and empty values as null. For small files such as an instances list.
+   *
+   * @return the tree, or {@code null} for empty input
+   * @throws IllegalArgumentException for malformed or oversized input, naming line and column
+   */
+  public static JsonNode readTree(String text) {
+    if (text.length() > MAX_CHARS) {
+      throw new IllegalArgumentException("input is larger than " + MAX_CHARS + " characters");
+    }
+    try {
+      List<DocumentReader.Document> documents = DocumentReader.read(text);
+      return documents.isEmpty() ? null : documents.get(0).root();
+    } catch (DocumentReader.SyntaxError e) {
+      throw new IllegalArgumentException(e.getMessage()
+          + (e.line > 0 ? " (line " + e.line + ", column " + e.column + ")" : ""));
+    }
+  }
+
+  /**
+   * A mapper for YAML, bounded as described above. Note that Jackson's own tree reading does not
+   * expand aliases; use {@link #readTree} or {@link ResourceParser} for user input.
+   */
   public static ObjectMapper yaml() {
     return YAML;
   }
@@ -51,8 +76,8 @@ public final class BoundedYaml {
     options.setNestingDepthLimit(MAX_DEPTH);
     options.setCodePointLimit(MAX_CHARS);
     options.setAllowDuplicateKeys(false);
-    YAMLFactory factory =
-        YAMLFactory.builder().loaderOptions(options).streamReadConstraints(CONSTRAINTS).build();
+    YAMLFactory factory = new EventYamlParser.Factory(
+        YAMLFactory.builder().loaderOptions(options).streamReadConstraints(CONSTRAINTS));
     factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     return factory;
   }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,7 +48,7 @@ final class DocumentReader {
   }
 
   private final JsonParser parser;
-  private final YAMLParser yaml;
+  private final EventYamlParser yaml;
   private final Map<String, JsonNode> anchors = new HashMap<>();
   private final Map<String, Integer> anchorSizes = new HashMap<>();
   private int nodes;
@@ -57,25 +56,29 @@ final class DocumentReader {
 
   private DocumentReader(JsonParser parser) {
     this.parser = parser;
-    this.yaml = parser instanceof YAMLParser y ? y : null;
+    this.yaml = parser instanceof EventYamlParser y ? y : null;
   }
 
   static List<Document> read(String text) throws SyntaxError {
-    String start = text.stripLeading();
-    if (start.startsWith("{") || start.startsWith("[")) {
-      try {
-        return readWith(text, false);
-      } catch (SyntaxError jsonError) {
-        // A YAML flow collection also starts with '{' or '['; only if it is not YAML either is
-        // the JSON parser's message the one to show.
-        try {
-          return readWith(text, true);
-        } catch (SyntaxError yamlError) {
-          throw jsonError;
-        }
-      }
+    if (looksLikeJson(text)) {
+      return readWith(text, false);
     }
     return readWith(text, true);
+  }
+
+  /**
+   * JSON is YAML too, but a JSON parser explains JSON mistakes better. Text is taken as JSON when
+   * it opens with '{' or '[' and its first key or value is a double-quoted string.
+   */
+  private static boolean looksLikeJson(String text) {
+    int i = 0;
+    while (i < text.length() && (Character.isWhitespace(text.charAt(i)) || text.charAt(i) == '{'
+        || text.charAt(i) == '[')) {
+      i++;
+    }
+    String start = text.stripLeading();
+    return (start.startsWith("{") || start.startsWith("[")) && i < text.length()
+        && text.charAt(i) == '"';
   }
 
   private static List<Document> readWith(String text, boolean asYaml) throws SyntaxError {
@@ -117,7 +120,7 @@ final class DocumentReader {
       throw error("nesting deeper than " + BoundedYaml.MAX_DEPTH + " levels");
     }
     count(1);
-    String anchor = yaml == null ? null : yaml.getCurrentAnchor();
+    String anchor = yaml == null ? null : yaml.nodeAnchor();
     int before = nodes;
     JsonNode node;
     switch (token) {
@@ -134,7 +137,7 @@ final class DocumentReader {
         if (yaml != null && yaml.isCurrentAlias()) {
           return alias(parser.getText());
         }
-        node = NODES.textNode(parser.getText());
+        node = yaml != null && yaml.isPlainEmpty() ? NODES.nullNode() : NODES.textNode(parser.getText());
       }
       case VALUE_NUMBER_INT -> node = switch (parser.getNumberType()) {
         case INT -> NODES.numberNode(parser.getIntValue());
