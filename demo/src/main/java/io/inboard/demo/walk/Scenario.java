@@ -95,7 +95,7 @@ public enum Scenario {
         }
     };
 
-    public static final int CANARY_REQUESTS = 600;
+    public static final int CANARY_REQUESTS = 1000;
     public static final int HASH_KEYS = 20;
     public static final int HASH_REPEATS = 10;
     public static final int STICKY_KEYS = 1000;
