@@ -37,6 +37,8 @@ final class EchoUpstream implements AutoCloseable {
   final AtomicLong uploadedBytes = new AtomicLong();
   /** How many of the next requests to {@code /flaky} answer 503 before one succeeds. */
   final AtomicInteger flakyFailures = new AtomicInteger();
+  /** The {@code Host} and path of the last request received. */
+  volatile String lastHostAndPath;
   private final Server server;
   private final ServerConnector connector;
 
@@ -71,8 +73,9 @@ final class EchoUpstream implements AutoCloseable {
   private final class Echo extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-      requests.incrementAndGet();
       String path = request.getHttpURI().getPath();
+      lastHostAndPath = request.getHeaders().get(HttpHeader.HOST) + path;
+      requests.incrementAndGet();
       response.getHeaders().put("x-upstream-instance", id);
       if (path.startsWith("/status/")) {
         response.setStatus(Integer.parseInt(path.substring("/status/".length())));

@@ -296,6 +296,19 @@ class ProxyPlumbingTest {
   }
 
   @Test
+  void mirrorSendsACopyWithAShadowHostAndTheClientGetsTheRealAnswer() throws Exception {
+    Instance mirror = v2.instance("user", "traffic-management");
+    decide.set(view -> route(v1, actions().mirror(new Decision.Mirror(new Decision.Target(SERVICE, "v2", 0), mirror)).build()));
+    int before = v2.requests.get();
+
+    ContentResponse response = client.get(HOST + ":8080", "/mirrored");
+
+    assertThat(TestClient.echo(response)).containsEntry("instance", "user-v1");
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> v2.requests.get() > before);
+    assertThat(v2.lastHostAndPath).isEqualTo("user.example.com-shadow:8080/mirrored");
+  }
+
+  @Test
   void responseBytesReachTheClientBeforeTheUpstreamHasFinished() throws Exception {
     CountDownLatch firstBytes = new CountDownLatch(1);
     CompletableFuture<Result> done = new CompletableFuture<>();
@@ -390,6 +403,12 @@ class ProxyPlumbingTest {
     Decision.Fault fault;
     String redirect;
     String direct;
+    Decision.Mirror mirror;
+
+    ActionsBuilder mirror(Decision.Mirror mirror) {
+      this.mirror = mirror;
+      return this;
+    }
 
     ActionsBuilder rewrite(String path, String authority) {
       this.path = path;
@@ -433,7 +452,7 @@ class ProxyPlumbingTest {
     }
 
     Actions build() {
-      return new Actions(path, authority, request, response, timeout, retries, fault, null, redirect, direct, null);
+      return new Actions(path, authority, request, response, timeout, retries, fault, mirror, redirect, direct, null);
     }
   }
 
