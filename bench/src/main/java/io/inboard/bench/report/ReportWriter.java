@@ -474,6 +474,30 @@ public final class ReportWriter {
           .append(fmt(s.path("threadsMedian").asDouble())).append(" |\n");
     }
     md.append('\n');
+    JsonNode b = startup.path("memoryBreakdown");
+    if (b.has("with") && b.has("without")) {
+      md.append("Where the memory goes: one more start of each with `-XX:NativeMemoryTracking=summary`, after the"
+          + " same burst (JVM committed MB per area from `jcmd VM.native_memory summary`; committed heap is"
+          + " reserved address space the collector sized, not all of it resident):\n\n"
+          + "| area | without | with | difference |\n|---|---|---|---|\n");
+      JsonNode with = b.get("with");
+      JsonNode without = b.get("without");
+      row("RSS", without.path("rssMb"), with.path("rssMb"));
+      row("RSS after a full GC", without.path("rssAfterGcMb"), with.path("rssAfterGcMb"));
+      row("live heap after a full GC", without.path("heapLiveAfterGcMb"), with.path("heapLiveAfterGcMb"));
+      with.path("committedMbByArea").fieldNames().forEachRemaining(area -> row("committed: " + area,
+          without.path("committedMbByArea").path(area), with.path("committedMbByArea").path(area)));
+      md.append('\n');
+    } else if (b.has("error")) {
+      md.append("Memory breakdown not measured: ").append(b.get("error").asText()).append("\n\n");
+    }
+  }
+
+  private void row(String what, JsonNode without, JsonNode with) {
+    double a = without.asDouble(Double.NaN);
+    double c = with.asDouble(Double.NaN);
+    md.append("| ").append(what).append(" | ").append(fmt(a)).append(" | ").append(fmt(c)).append(" | ")
+        .append(c - a >= 0 ? "+" : "").append(fmt(c - a)).append(" |\n");
   }
 
   private void jmhSection() {

@@ -58,6 +58,22 @@ public final class StartupBench {
         }
       }
     }
+    Map<String, Object> breakdown = new LinkedHashMap<>();
+    if (withAgent) {
+      // One more pair with native memory tracking, to say where the agent's RSS goes. Not timed:
+      // tracking itself costs a little start-up time and memory, alike on both sides.
+      try (Launcher launcher = new Launcher(work)) {
+        List<String> nmt = new ArrayList<>(jvmOptions);
+        nmt.add("-XX:NativeMemoryTracking=summary");
+        breakdown.put("without", memoryBreakdown(launcher, demoJar, nmt, List.of(), "nmt-without", burst));
+        List<String> options = new ArrayList<>();
+        options.add("-javaagent:" + agentJar.toAbsolutePath());
+        options.addAll(agentOptions);
+        breakdown.put("with", memoryBreakdown(launcher, demoJar, nmt, options, "nmt-with", burst));
+      } catch (RuntimeException e) {
+        breakdown.put("error", e.getMessage());
+      }
+    }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("repeats", repeats);
     out.put("burst", burst);
@@ -77,8 +93,68 @@ public final class StartupBench {
           + " requests %.1f MB%n", name, m.get("firstRequestSMedian"), list.size(), m.get("rssAfterFirstMbMedian"),
           burst, m.get("rssAfterBurstMbMedian"));
     });
+    out.put("memoryBreakdown", breakdown);
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(result.toFile(), out);
     System.out.println("[startup] wrote " + result);
+  }
+
+  /**
+   * Starts the service with native memory tracking, serves the first request and the burst, and
+   * returns RSS with the JVM's committed memory per area ({@code jcmd VM.native_memory summary}) and
+   * the heap in use after a full collection ({@code jcmd GC.heap_info}).
+   */
+  private static Map<String, Object> memoryBreakdown(Launcher launcher, Path demoJar, List<String> jvmOptions,
+      List<String> agentOptions, String role, int burst) throws IOException {
+    int port = Launcher.freePort();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(agentOptions.stream().map(o -> o.replace("{port}", Integer.toString(port))).toList());
+    command.add("-jar");
+    command.add(demoJar.toAbsolutePath().toString());
+    Launched service = launcher.start("startup " + role, port, command,
+        Map.of("HOST", "127.0.0.1", "PORT", Integer.toString(port), "VERSION", "v1"));
+    try {
+      HttpProbe.awaitOk(service, "/", Duration.ofMillis(5), Duration.ofSeconds(60));
+      for (int i = 0; i < burst; i++) {
+        HttpProbe.status(port, "/");
+      }
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("rssMb", Math.round(service.sample().rssMb() * 10) / 10.0);
+      Map<String, Object> areas = new LinkedHashMap<>();
+      java.util.regex.Matcher m = java.util.regex.Pattern
+          .compile("(?m)^-\\s+([A-Za-z ]+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)")
+          .matcher(jcmd(service.pid(), "VM.native_memory", "summary"));
+      while (m.find()) {
+        areas.put(m.group(1).trim(), Math.round(Long.parseLong(m.group(2)) / 102.4) / 10.0);
+      }
+      r.put("committedMbByArea", areas);
+      jcmd(service.pid(), "GC.run");
+      java.util.regex.Matcher heap = java.util.regex.Pattern.compile("heap\\s+total\\s+(\\d+)K,\\s+used\\s+(\\d+)K")
+          .matcher(jcmd(service.pid(), "GC.heap_info"));
+      if (heap.find()) {
+        r.put("heapLiveAfterGcMb", Math.round(Long.parseLong(heap.group(2)) / 102.4) / 10.0);
+      }
+      r.put("rssAfterGcMb", Math.round(service.sample().rssMb() * 10) / 10.0);
+      return r;
+    } finally {
+      launcher.stop(service);
+    }
+  }
+
+  private static String jcmd(long pid, String... command) throws IOException {
+    List<String> line = new ArrayList<>();
+    line.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+    line.add(Long.toString(pid));
+    line.addAll(List.of(command));
+    Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
+    String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      p.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return text;
   }
 
   private static Map<String, Object> once(Launcher launcher, Path demoJar, List<String> jvmOptions,
