@@ -1,0 +1,179 @@
+package io.inboard.core.validate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inboard.core.diag.Diagnostic;
+import io.inboard.core.mesh.Instance;
+import io.inboard.core.parse.ParseResult;
+import io.inboard.core.parse.ResourceParser;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AnalyzerTest {
+
+  private static final String DR = """
+      apiVersion: networking.istio.io/v1
+      kind: DestinationRule
+      metadata: {name: user, namespace: shop}
+      spec:
+        host: user
+        subsets:
+        - {name: v1, labels: {version: v1}}
+        - {name: v2, labels: {version: v2}}
+      ---
+      """;
+
+  private static final String GATEWAY = """
+      apiVersion: networking.istio.io/v1
+      kind: Gateway
+      metadata: {name: edge, namespace: istio-system}
+      spec:
+        selector: {istio: ingressgateway}
+        servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
+      ---
+      """;
+
+  private static final Instance USER_V1 =
+      new Instance("user-v1", "user", "shop", "127.0.0.1", 8081, Map.of("version", "v1"));
+
+  private static String vs(String spec) {
+    return "apiVersion: networking.istio.io/v1\nkind: VirtualService\n"
+        + "metadata: {name: user, namespace: shop}\nspec:\n  "
+        + spec.strip().replace("\n", "\n  ") + "\n";
+  }
+
+  private static List<String> analyze(String yaml, List<Instance> instances) {
+    ParseResult parsed = ResourceParser.parse(yaml);
+    assertThat(parsed.hasErrors()).as(parsed.diagnostics().toString()).isFalse();
+    List<Diagnostic> found = Analyzer.analyze(parsed.resources(), instances);
+    assertThat(found).allMatch(d -> !d.isError());
+    return found.stream().map(Diagnostic::toString).toList();
+  }
+
+  @Test
+  void consistentResourcesGiveNoWarnings() {
+    assertThat(analyze(DR + GATEWAY + vs("""
+        hosts: [user]
+        gateways: [istio-system/edge, mesh]
+        http:
+        - route:
+          - {destination: {host: user, subset: v1}, weight: 90}
+          - {destination: {host: user.shop.svc.cluster.local, subset: v2}, weight: 10}
+        """), null)).isEmpty();
+  }
+
+  @Test
+  void subsetReferencedButNotDefined() {
+    assertThat(analyze(DR + vs("""
+        hosts: [user]
+        http:
+        - route: [{destination: {host: user, subset: v3}}]
+          mirror: {host: orders, subset: canary}
+        """), null)).containsExactly(
+        "WARNING VirtualService shop/user spec.http[0].route[0].destination.subset: subset 'v3' is "
+            + "not defined: DestinationRule shop/user has no subset of that name; define it "
+            + "(requests to it would get 503)",
+        "WARNING VirtualService shop/user spec.http[0].mirror.subset: subset 'canary' is not "
+            + "defined: no DestinationRule has host orders.shop.svc.cluster.local; define it "
+            + "(requests to it would get 503)");
+  }
+
+  @Test
+  void shortHostsResolveAgainstTheirOwnNamespace() {
+    String otherNamespaceRule = DR.replace("namespace: shop", "namespace: other");
+    assertThat(analyze(otherNamespaceRule + vs("""
+        hosts: [user]
+        http: [{route: [{destination: {host: user, subset: v1}}]}]
+        """), null)).singleElement().asString()
+        .contains("no DestinationRule has host user.shop.svc.cluster.local");
+  }
+
+  @Test
+  void ruleAfterACatchAllIsUnreachable() {
+    assertThat(analyze(vs("""
+        hosts: [user]
+        http:
+        - name: only-mobile
+          match: [{headers: {x-mobile: {}}}]
+          route: [{destination: {host: user}}]
+        - name: everything
+          match: [{uri: {prefix: /}}, {}]
+          route: [{destination: {host: user}}]
+        - name: too-late
+          match: [{uri: {prefix: /admin}}]
+          route: [{destination: {host: user}}]
+        - name: also-too-late
+          route: [{destination: {host: user}}]
+        """), null)).containsExactly(
+        "WARNING VirtualService shop/user spec.http[2]: can never match: rule 1 (everything) "
+            + "matches every request first; move this rule above it, or remove it",
+        "WARNING VirtualService shop/user spec.http[3]: can never match: rule 1 (everything) "
+            + "matches every request first; move this rule above it, or remove it");
+  }
+
+  @Test
+  void matchOnlyOnTheCallerIsNotACatchAll() {
+    assertThat(analyze(vs("""
+        hosts: [user]
+        http:
+        - match: [{sourceLabels: {app: frontend}}]
+          route: [{destination: {host: user}}]
+        - route: [{destination: {host: user}}]
+        """), null)).isEmpty();
+  }
+
+  @Test
+  void instancesAreOnlyJudgedWhenGiven() {
+    String yaml = DR + vs("""
+        hosts: [user]
+        http:
+        - route:
+          - {destination: {host: user, subset: v1}, weight: 50}
+          - {destination: {host: user, subset: v2}, weight: 50}
+        - match: [{uri: {prefix: /orders}}]
+          route: [{destination: {host: orders}}]
+        - match: [{uri: {prefix: /partner}}]
+          route: [{destination: {host: api.partner.example.com}}]
+        """);
+    assertThat(analyze(yaml, null)).filteredOn(w -> w.contains("instance")).isEmpty();
+    assertThat(analyze(yaml, List.of(USER_V1))).filteredOn(w -> w.contains("instance"))
+        .containsExactlyInAnyOrder(
+            "WARNING VirtualService shop/user spec.http[1].route[0].destination.host: no known "
+                + "instance of orders.shop.svc.cluster.local; requests to it would get 503 until "
+                + "one registers",
+            "WARNING DestinationRule shop/user spec.subsets[1].labels: subset 'v2' selects no "
+                + "known instance of user.shop.svc.cluster.local (none has version=v2); requests "
+                + "to it would get 503");
+  }
+
+  @Test
+  void destinationRuleForAHostWithoutInstances() {
+    assertThat(analyze(DR, List.of())).containsExactly("WARNING DestinationRule shop/user "
+        + "spec.host: no known instance of user.shop.svc.cluster.local; its subsets select "
+        + "nothing yet");
+  }
+
+  @Test
+  void gatewayNamesMustResolveToAGateway() {
+    assertThat(analyze(GATEWAY + vs("""
+        hosts: [user.example.com]
+        gateways: [istio-system/edge, edge, mesh]
+        http:
+        - match: [{gateways: [shop/ingress]}]
+          route: [{destination: {host: user}}]
+        """), null)).containsExactly(
+        "WARNING VirtualService shop/user spec.gateways[1]: no Gateway shop/edge is defined here; "
+            + "this VirtualService is not served there until it is (check the name and namespace)",
+        "WARNING VirtualService shop/user spec.http[0].match[0].gateways[0]: no Gateway "
+            + "shop/ingress is defined here; this VirtualService is not served there until it is "
+            + "(check the name and namespace)");
+  }
+
+  @Test
+  void fqdnOfAShortName() {
+    assertThat(Analyzer.fqdn("user", "shop")).isEqualTo("user.shop.svc.cluster.local");
+    assertThat(Analyzer.fqdn("user.other", "shop")).isEqualTo("user.other");
+    assertThat(Analyzer.fqdn("*.example.com", "shop")).isEqualTo("*.example.com");
+  }
+}
