@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "inboardctl 0.1.0",
     description = "Validate, explain and manage Inboard's Istio traffic rules.",
-    subcommands = {ValidateCommand.class, ExplainCommand.class})
+    subcommands = {
+      ValidateCommand.class,
+      ExplainCommand.class,
+      ApplyCommand.class,
+      GetCommand.class,
+      DeleteCommand.class,
+      InstancesCommand.class
+    })
 public final class Inboardctl implements Runnable {
   /** Exit code for bad usage or unreadable input. */
   static final int EXIT_USAGE = 2;

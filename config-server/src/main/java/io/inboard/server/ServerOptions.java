@@ -1,0 +1,137 @@
+package io.inboard.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The server's settings, from the command line and the environment.
+ *
+ * @param adminToken {@code null} when none is configured
+ * @param agentToken {@code null} when none is configured
+ */
+public record ServerOptions(int port, String bind, Path dataDir, String adminToken, String agentToken) {
+  public static final int DEFAULT_PORT = 15010;
+  public static final String DEFAULT_BIND = "127.0.0.1";
+  public static final String DEFAULT_DATA_DIR = "./inboard-data";
+
+  public static final String HELP = String.join("\n",
+      "Usage: java -jar inboard-config-server.jar [OPTIONS]",
+      "",
+      "The Inboard config server: stores Istio VirtualService, DestinationRule and Gateway",
+      "resources, keeps instance leases, and serves snapshots to agents and gateways.",
+      "",
+      "Options:",
+      "  --port N                 TCP port to listen on (default " + DEFAULT_PORT + "; 0 picks a free port)",
+      "  --bind ADDR              address to bind (default " + DEFAULT_BIND + "); binding anything but",
+      "                           loopback requires tokens",
+      "  --data-dir DIR           where resources and the revision are stored (default " + DEFAULT_DATA_DIR + ")",
+      "  --admin-token-file FILE  read the admin token (all writes) from FILE",
+      "  --agent-token-file FILE  read the agent token (register instances, read, watch) from FILE",
+      "  -h, --help               print this help and exit",
+      "",
+      "Environment:",
+      "  INBOARD_ADMIN_TOKEN      the admin token (a token file takes precedence)",
+      "  INBOARD_AGENT_TOKEN      the agent token (a token file takes precedence)",
+      "",
+      "Without tokens every local caller may do everything, and only a loopback address may be",
+      "bound. Requests then need no Authorization header; with tokens they send",
+      "'Authorization: Bearer <token>'.");
+
+  /** Thrown for bad usage; the message says what is wrong. */
+  public static final class UsageException extends Exception {
+    public UsageException(String message) {
+      super(message);
+    }
+  }
+
+  /** Returns {@code null} when help was asked for. */
+  public static ServerOptions parse(String[] args, Map<String, String> env) throws UsageException {
+    int port = DEFAULT_PORT;
+    String bind = DEFAULT_BIND;
+    String dataDir = DEFAULT_DATA_DIR;
+    String adminFile = null;
+    String agentFile = null;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      String value = null;
+      int eq = a.indexOf('=');
+      if (a.startsWith("--") && eq > 0) {
+        value = a.substring(eq + 1);
+        a = a.substring(0, eq);
+      }
+      switch (a) {
+        case "-h", "--help" -> {
+          return null;
+        }
+        case "--port", "--bind", "--data-dir", "--admin-token-file", "--agent-token-file" -> {
+          if (value == null) {
+            if (i + 1 >= args.length) {
+              throw new UsageException(a + " needs a value");
+            }
+            value = args[++i];
+          }
+          switch (a) {
+            case "--port" -> port = parsePort(value);
+            case "--bind" -> bind = value;
+            case "--data-dir" -> dataDir = value;
+            case "--admin-token-file" -> adminFile = value;
+            default -> agentFile = value;
+          }
+        }
+        default -> throw new UsageException("unknown option '" + args[i] + "'; see --help");
+      }
+    }
+    String admin = adminFile != null ? readToken(adminFile) : blankToNull(env.get("INBOARD_ADMIN_TOKEN"));
+    String agent = agentFile != null ? readToken(agentFile) : blankToNull(env.get("INBOARD_AGENT_TOKEN"));
+    if (admin == null && agent != null) {
+      throw new UsageException("an agent token is configured but no admin token; set INBOARD_ADMIN_TOKEN"
+          + " or --admin-token-file too, or nobody could change resources");
+    }
+    if (admin != null && admin.equals(agent)) {
+      throw new UsageException("the admin and agent tokens are the same; give agents their own token");
+    }
+    return new ServerOptions(port, bind, Path.of(dataDir), admin, agent);
+  }
+
+  public boolean hasTokens() {
+    return adminToken != null || agentToken != null;
+  }
+
+  @Override
+  public String toString() {
+    // Never print the tokens themselves.
+    return "ServerOptions[port=" + port + ", bind=" + bind + ", dataDir=" + dataDir
+        + ", adminToken=" + (adminToken == null ? "none" : "set") + ", agentToken="
+        + (agentToken == null ? "none" : "set") + "]";
+  }
+
+  private static int parsePort(String value) throws UsageException {
+    try {
+      int p = Integer.parseInt(value);
+      if (p < 0 || p > 65535) {
+        throw new NumberFormatException();
+      }
+      return p;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--port '" + value + "' is not a port number (0-65535)");
+    }
+  }
+
+  private static String readToken(String file) throws UsageException {
+    try {
+      String t = Files.readString(Path.of(file)).trim();
+      if (t.isEmpty()) {
+        throw new UsageException("token file " + file + " is empty");
+      }
+      return t;
+    } catch (IOException e) {
+      throw new UsageException("cannot read token file " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+}

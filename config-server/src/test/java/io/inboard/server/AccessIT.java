@@ -1,0 +1,93 @@
+package io.inboard.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tokens: admin writes, agent registers and reads, everyone else is refused; start-up safety. */
+class AccessIT {
+  private static final String ADMIN = "admin-secret-4f1c";
+  private static final String AGENT = "agent-secret-9d2e";
+  private static final String VS = "/v1/namespaces/traffic-management/virtualservices/user-virtual-service";
+  private static final String INSTANCE = "{\"service\":\"user\",\"address\":\"127.0.0.1\",\"port\":8081}";
+
+  @TempDir Path dataDir;
+
+  @Test
+  void writesNeedTheAdminTokenAndAgentsMayOnlyRegisterAndRead() throws Exception {
+    try (ServerProcess server = ServerProcess.start(dataDir,
+        Map.of("INBOARD_ADMIN_TOKEN", ADMIN, "INBOARD_AGENT_TOKEN", AGENT))) {
+      Http anonymous = new Http(server.url());
+      Http admin = anonymous.withToken(ADMIN);
+      Http agent = anonymous.withToken(AGENT);
+      Http wrong = anonymous.withToken("not-the-token");
+      assertThat(admin.apply(Scenarios.text("10-canary.yaml")).status()).isEqualTo(200);
+      Map<String, String> before = DataDir.hashes(dataDir);
+
+      Http.Response missing = anonymous.apply(Scenarios.text("00-gateway.yaml"));
+      assertThat(missing.status()).isEqualTo(401);
+      assertThat(missing.json().get("error").asText()).contains("Bearer");
+      Http.Response bad = wrong.apply(Scenarios.text("00-gateway.yaml"));
+      assertThat(bad.status()).isEqualTo(401);
+      assertThat(bad.body()).doesNotContain("not-the-token");
+      assertThat(anonymous.get(VS).status()).isEqualTo(401);
+      assertThat(wrong.get("/v1/snapshot?since=-1").status()).isEqualTo(401);
+
+      Http.Response forbidden = agent.apply(Scenarios.text("00-gateway.yaml"));
+      assertThat(forbidden.status()).isEqualTo(403);
+      assertThat(forbidden.json().get("error").asText()).contains("admin token");
+      assertThat(agent.delete(VS).status()).isEqualTo(403);
+      assertThat(DataDir.hashes(dataDir)).isEqualTo(before);
+
+      assertThat(agent.get(VS).status()).isEqualTo(200);
+      assertThat(agent.get("/v1/snapshot?since=-1").status()).isEqualTo(200);
+      assertThat(agent.send("PUT", "/v1/namespaces/traffic-management/instances/u1", INSTANCE, "application/json")
+          .status()).isEqualTo(200);
+      assertThat(agent.delete("/v1/namespaces/traffic-management/instances/u1").status()).isEqualTo(200);
+      assertThat(anonymous.send("PUT", "/v1/namespaces/traffic-management/instances/u1", INSTANCE,
+          "application/json").status()).isEqualTo(401);
+      assertThat(anonymous.get("/healthz").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void tokensComeFromFilesAndAreNeverLogged() throws Exception {
+    Path adminFile = dataDir.resolve("admin.token");
+    Files.writeString(adminFile, ADMIN + "\n");
+    Path data = dataDir.resolve("data");
+    ServerProcess server = ServerProcess.start(data, "--admin-token-file", adminFile.toString());
+    Http admin = new Http(server.url(), ADMIN);
+    assertThat(admin.apply(Scenarios.text("00-gateway.yaml")).status()).isEqualTo(200);
+    assertThat(new Http(server.url()).apply(Scenarios.text("00-gateway.yaml")).status()).isEqualTo(401);
+    server.close();
+    assertThat(server.output()).contains("admin created gateway traffic-management/microservice-gateway").doesNotContain(ADMIN);
+  }
+
+  @Test
+  void refusesToBindBeyondLoopbackWithoutTokens() throws Exception {
+    Process p = new ProcessBuilder(List.of(ServerProcess.javaBinary(), "-jar", ServerProcess.jar().toString(),
+        "--bind", "0.0.0.0", "--port", "0", "--data-dir", dataDir.toString()))
+        .redirectErrorStream(true).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String output = new String(p.getInputStream().readAllBytes());
+    assertThat(p.exitValue()).isNotZero();
+    assertThat(output).contains("refusing to bind 0.0.0.0 without tokens").contains("INBOARD_ADMIN_TOKEN");
+  }
+
+  @Test
+  void helpDocumentsEveryOptionAndVariable() throws Exception {
+    Process p = new ProcessBuilder(List.of(ServerProcess.javaBinary(), "-jar", ServerProcess.jar().toString(),
+        "--help")).redirectErrorStream(true).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String output = new String(p.getInputStream().readAllBytes());
+    assertThat(p.exitValue()).isZero();
+    assertThat(output).contains("--port", "--bind", "--data-dir", "--admin-token-file", "--agent-token-file",
+        "INBOARD_ADMIN_TOKEN", "INBOARD_AGENT_TOKEN");
+  }
+}

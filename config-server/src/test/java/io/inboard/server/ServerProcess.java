@@ -1,0 +1,143 @@
+package io.inboard.server;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real config server jar ({@code target/inboard-config-server.jar}) running as a separate
+ * process on 127.0.0.1 with a free port, as users run it.
+ */
+final class ServerProcess implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+?:(\\d+))\\s");
+
+  private final Process process;
+  private final StringBuffer output;
+  private final String url;
+  final long startMillis;
+
+  private ServerProcess(Process process, StringBuffer output, String url, long startMillis) {
+    this.process = process;
+    this.output = output;
+    this.url = url;
+    this.startMillis = startMillis;
+  }
+
+  /** Everything the server printed so far (stdout and stderr). */
+  String output() {
+    return output.toString();
+  }
+
+  static Path jar() {
+    String configured = System.getProperty("inboard.server.jar");
+    Path jar = configured != null ? Path.of(configured) : Path.of("target", "inboard-config-server.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("server jar " + jar.toAbsolutePath() + " missing; run 'mvn package' first");
+    }
+    return jar;
+  }
+
+  static ServerProcess start(Path dataDir, String... extraArgs) throws IOException {
+    return start(dataDir, Map.of(), extraArgs);
+  }
+
+  /** Starts the server and waits until it prints the address it listens on. */
+  static ServerProcess start(Path dataDir, Map<String, String> env, String... extraArgs) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", jar().toString(),
+        "--port", "0", "--data-dir", dataDir.toString()));
+    cmd.addAll(List.of(extraArgs));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().remove("INBOARD_ADMIN_TOKEN");
+    pb.environment().remove("INBOARD_AGENT_TOKEN");
+    pb.environment().putAll(env);
+    long t0 = System.nanoTime();
+    Process p = pb.start();
+    StringBuffer out = new StringBuffer();
+    CompletableFuture<String> url = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          out.append(line).append('\n');
+          Matcher m = LISTENING.matcher(line + " ");
+          if (m.find()) {
+            url.complete(m.group(1));
+          }
+        }
+      } catch (IOException ignored) {
+        // process gone
+      }
+      url.completeExceptionally(new IOException("server exited before listening:\n" + out));
+    }, "server-output");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      String u = url.get(60, TimeUnit.SECONDS);
+      return new ServerProcess(p, out, u, (System.nanoTime() - t0) / 1_000_000);
+    } catch (Exception e) {
+      p.destroyForcibly();
+      throw new IOException("config server did not start: " + e.getMessage() + "\n" + out, e);
+    }
+  }
+
+  static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  String url() {
+    return url;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  Process process() {
+    return process;
+  }
+
+  /** SIGKILL: no shutdown hook, no flushing — a crash. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(15, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(15, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Live thread count of the server process, from /proc (Linux). */
+  int threads() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+      if (line.startsWith("Threads:")) {
+        return Integer.parseInt(line.substring(8).trim());
+      }
+    }
+    throw new IOException("no Threads line for " + pid());
+  }
+
+  /** Resident memory of the server process in kB, from /proc (Linux). */
+  long residentKb() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.substring(6).replace("kB", "").trim());
+      }
+    }
+    throw new IOException("no VmRSS line for " + pid());
+  }
+}
