@@ -75,6 +75,21 @@ final class MatchBlock {
     return out;
   }
 
+  /**
+   * The name of the one header this block tests when that is its only condition (the common
+   * "header X matches" rule), else {@code null}; lets the router test such rules in a tight loop.
+   */
+  String singleHeaderName() {
+    boolean single = headers.length == 1 && gateways.isEmpty() && sourceNamespace == null
+        && labelKeys.length == 0 && port == 0 && uri == null && scheme == null && method == null
+        && authority == null && queries.length == 0 && withouts.length == 0;
+    return single ? headerNames[0] : null;
+  }
+
+  ValueMatcher singleHeaderMatcher() {
+    return headers[0];
+  }
+
   void collectHeaderNames(Set<String> into) {
     into.addAll(List.of(headerNames));
     into.addAll(List.of(withoutNames));

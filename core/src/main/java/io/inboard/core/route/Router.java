@@ -140,7 +140,25 @@ public final class Router {
       if (trace != null) {
         trace.add("VirtualService " + vs.key() + " applies at " + context);
       }
+      boolean inherited = vs.gateways().contains(context);
+      // Consecutive rules often test the same header: read it once (names are interned).
+      String lastHeader = null;
+      String lastValue = null;
       for (Rule rule : vs.rules()) {
+        String header = rule.singleHeaderName;
+        if (header != null && trace == null) {
+          if (!inherited) {
+            continue;
+          }
+          if (header != lastHeader) {
+            lastValue = r.header(header);
+            lastHeader = header;
+          }
+          if (rule.singleHeaderMatcher.matches(lastValue)) {
+            return act(rule, 0, r, null);
+          }
+          continue;
+        }
         int block = matchingBlock(rule, r, context, vs, trace);
         if (block != NOT_MATCHED) {
           return act(rule, block, r, trace);

@@ -32,6 +32,12 @@ final class Rule {
   final double mirrorPercent;
   /** Base actions for redirects and direct responses (header operations, etc.). */
   final Decision.Actions baseActions;
+  /**
+   * When the rule's one block tests one header and nothing else: that header's (interned) name
+   * and matcher, else {@code null}.
+   */
+  final String singleHeaderName;
+  final ValueMatcher singleHeaderMatcher;
   /** E.g. {@code matched rule 0 "user-canary" of VirtualService traffic-management/user-vs}. */
   final String reason;
 
@@ -67,6 +73,9 @@ final class Rule {
     this.mirrorPercent = mirrorPercent;
     this.baseActions = baseActions;
     this.reason = "matched " + label + " of VirtualService " + virtualService;
+    String single = blocks.length == 1 ? blocks[0].singleHeaderName() : null;
+    this.singleHeaderName = single == null ? null : single.intern();
+    this.singleHeaderMatcher = single == null ? null : blocks[0].singleHeaderMatcher();
   }
 
   /** Whether any block (or, without blocks, the rule itself) can apply in {@code context}. */

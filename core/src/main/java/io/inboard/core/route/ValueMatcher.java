@@ -8,6 +8,12 @@ import io.inboard.core.model.StringMatch;
  * snapshot) or present. {@code ignoreCase} is used for uri exact and prefix matches only.
  */
 final class ValueMatcher {
+  private static final int VERDICTS = 256;
+  /** Longer values are not remembered, so the cache stays small. */
+  private static final int MAX_REMEMBERED_LENGTH = 256;
+
+  private record Verdict(String value, boolean matched) {}
+
   enum Kind {
     EXACT,
     PREFIX,
@@ -18,7 +24,18 @@ final class ValueMatcher {
   final Kind kind;
   final String value;
   private final Pattern pattern;
+  /**
+   * For regexes: a literal every full match starts with, checked before running the regex, so a
+   * rule list of regexes like {@code rule-7-[a-z]+} rejects most rules with a {@code startsWith}.
+   */
+  private final String literalPrefix;
   private final boolean ignoreCase;
+  /**
+   * Recent regex verdicts by value (direct-mapped on the value's hash). Header values repeat a lot
+   * (the same users, the same modes), and an RE2/J match costs far more than a look-up here.
+   * Entries are immutable, so unsynchronized reads and writes are safe: a race only loses an entry.
+   */
+  private final Verdict[] verdicts;
   /** E.g. {@code exact "dev"}; built once for explain traces. */
   final String description;
 
@@ -27,6 +44,8 @@ final class ValueMatcher {
     this.value = value;
     this.ignoreCase = ignoreCase;
     this.pattern = kind == Kind.REGEX ? Pattern.compile(value) : null;
+    this.literalPrefix = kind == Kind.REGEX ? literalPrefix(value) : "";
+    this.verdicts = kind == Kind.REGEX ? new Verdict[VERDICTS] : null;
     String d = kind == Kind.PRESENT ? "present" : kind.name().toLowerCase() + " \"" + value + "\"";
     this.description = ignoreCase ? d + " (ignoring case)" : d;
   }
@@ -57,9 +76,60 @@ final class ValueMatcher {
       case PREFIX:
         return actual.regionMatches(ignoreCase, 0, value, 0, value.length());
       case REGEX:
-        return pattern.matches(actual);
+        return actual.startsWith(literalPrefix) && regexMatches(actual);
       default:
         return true;
     }
+  }
+
+  private boolean regexMatches(String actual) {
+    if (actual.length() > MAX_REMEMBERED_LENGTH) {
+      return pattern.matches(actual);
+    }
+    int slot = actual.hashCode() & (VERDICTS - 1);
+    Verdict v = verdicts[slot];
+    if (v != null && v.value.equals(actual)) {
+      return v.matched;
+    }
+    boolean matched = pattern.matches(actual);
+    verdicts[slot] = new Verdict(actual, matched);
+    return matched;
+  }
+
+  /**
+   * The plain characters a regex starts with, which every full match must start with too; empty
+   * when the pattern begins with anything else or has a top-level alternation. A quantifier after
+   * the last literal makes that character optional, so it is left out.
+   */
+  static String literalPrefix(String regex) {
+    int depth = 0;
+    boolean escaped = false;
+    boolean inClass = false;
+    for (int i = 0; i < regex.length(); i++) {
+      char c = regex.charAt(i);
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (inClass) {
+        inClass = c != ']';
+      } else if (c == '[') {
+        inClass = true;
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')') {
+        depth--;
+      } else if (c == '|' && depth == 0) {
+        return "";
+      }
+    }
+    int end = 0;
+    while (end < regex.length() && "\\.[](){}*+?|^$".indexOf(regex.charAt(end)) < 0) {
+      end++;
+    }
+    if (end < regex.length() && "*+?{".indexOf(regex.charAt(end)) >= 0 && end > 0) {
+      end--;
+    }
+    return regex.substring(0, end);
   }
 }
