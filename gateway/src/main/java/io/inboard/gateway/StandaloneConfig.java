@@ -1,13 +1,13 @@
 package io.inboard.gateway;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
-import io.inboard.core.diag.Diagnostic;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboard.core.controlplane.SnapshotWire;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.mesh.InstancesFile;
 import io.inboard.core.parse.BoundedYaml;
-import io.inboard.core.parse.ParseResult;
-import io.inboard.core.parse.ResourceParser;
 import io.inboard.core.snapshot.Snapshot;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * Standalone mode: rules and instances from one local YAML file instead of a config server. The
  * file holds Istio documents ({@code VirtualService}, {@code DestinationRule}, {@code Gateway})
  * and documents with an {@code instances:} list of {@code {id, service, namespace, address, port,
- * labels}}. It is re-read when it changes; a file that does not parse leaves the last good state
+ * labels}} (and no {@code kind}, or {@code kind: Instances}) — the same file as the agent's
+ * standalone mode. It is re-read when it changes; a file that does not parse leaves the last good state
  * in force and says why.
  */
 final class StandaloneConfig implements SnapshotSource {
@@ -51,7 +52,7 @@ final class StandaloneConfig implements SnapshotSource {
    */
   static Snapshot read(Path file, long revision) throws IOException {
     String text = Files.readString(file, StandardCharsets.UTF_8);
-    List<String> resourceDocuments = new ArrayList<>();
+    List<ObjectNode> resources = new ArrayList<>();
     List<Instance> instances = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     try (MappingIterator<JsonNode> docs = BoundedYaml.yaml().readerFor(JsonNode.class).readValues(text)) {
@@ -62,30 +63,37 @@ final class StandaloneConfig implements SnapshotSource {
         if (doc == null || doc.isNull() || doc.isMissingNode()) {
           continue;
         }
-        if (doc.isObject() && doc.has("instances") && !doc.has("kind")) {
+        if (!(doc instanceof ObjectNode object)) {
+          problems.add("document " + at + ": must be a mapping (an Istio resource or an instances list)");
+          continue;
+        }
+        boolean instancesDocument = object.has("instances")
+            && (!object.has("kind") || "Instances".equals(object.path("kind").asText()));
+        if (instancesDocument) {
           try {
-            instances.addAll(InstancesFile.parse(BoundedYaml.json().writeValueAsString(doc)));
+            instances.addAll(InstancesFile.parse(BoundedYaml.json().writeValueAsString(object.get("instances"))));
           } catch (IllegalArgumentException e) {
             problems.add("document " + at + " (instances): " + e.getMessage());
           }
         } else {
-          resourceDocuments.add(BoundedYaml.json().writeValueAsString(doc));
+          resources.add(object);
         }
       }
-    } catch (com.fasterxml.jackson.core.JacksonException e) {
+    } catch (JacksonException e) {
       throw new IllegalArgumentException(file + " is not valid YAML: " + e.getOriginalMessage()
           + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
     }
-    ParseResult parsed = ResourceParser.parse(String.join("\n---\n", resourceDocuments));
-    for (Diagnostic d : parsed.diagnostics()) {
-      if (d.isError()) {
-        problems.add(d.toString());
-      }
+    // The same path as a snapshot from the config server: each document parsed and validated.
+    Snapshot snapshot = null;
+    try {
+      snapshot = new SnapshotWire.Content(revision, resources, instances).compile();
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
     }
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(file + " is invalid (nothing applied):\n  " + String.join("\n  ", problems));
+      throw new IllegalArgumentException(file + " is invalid (nothing applied): " + String.join("; ", problems));
     }
-    return Snapshot.compile(revision, parsed.resources(), instances);
+    return snapshot;
   }
 
   @Override
