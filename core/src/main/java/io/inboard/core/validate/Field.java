@@ -236,11 +236,11 @@ final class Field {
 
   /** Istio's {@code Percent}: {@code {value: 12.5}} in [0, 100]. */
   Percent percent() {
+    if (present() && json.isNumber()) {
+      error("must be a mapping; write a percentage as {value: " + json.asText() + "}");
+      return null;
+    }
     if (!object(Schema.of("value"))) {
-      if (present() && json.isNumber()) {
-        // The error from object() already says "must be a mapping"; say what the mapping is.
-        error("write a percentage as {value: " + json.asText() + "}");
-      }
       return null;
     }
     Field value = get("value");

@@ -21,10 +21,12 @@ final class StringMatches {
       }
       return null;
     }
+    if (f.json().isTextual()) {
+      f.error("must be a mapping; write the match as {exact: " + f.json().textValue()
+          + "} (or prefix, regex)");
+      return null;
+    }
     if (!f.object(SCHEMA)) {
-      if (f.json().isTextual()) {
-        f.error("write the match as {exact: " + f.json().textValue() + "} (or prefix, regex)");
-      }
       return null;
     }
     List<String> kinds = new ArrayList<>();

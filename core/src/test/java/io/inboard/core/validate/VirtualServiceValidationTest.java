@@ -321,8 +321,8 @@ class VirtualServiceValidationTest {
         """)))).containsExactly(
         "spec.http[0].fault.delay.percentage.value: -1 is not a percentage; use a number from 0 "
             + "to 100",
-        "spec.http[0].fault.abort.percentage: must be a mapping of fields, not the number 50",
-        "spec.http[0].fault.abort.percentage: write a percentage as {value: 50}",
+        "spec.http[0].fault.abort.percentage: must be a mapping; write a percentage as {value: "
+            + "50}",
         "spec.http[0].mirrorPercentage.value: 100.5 is not a percentage; use a number from 0 to "
             + "100");
   }
@@ -480,10 +480,8 @@ class VirtualServiceValidationTest {
         "spec.http[0].match[0].scheme.suffix: unknown field; known fields here are exact, prefix, "
             + "regex",
         "spec.http[0].match[0].method: is empty; give one of exact, prefix or regex",
-        "spec.http[0].match[0].authority: must be a mapping of fields, not the string "
-            + "'example.com'",
-        "spec.http[0].match[0].authority: write the match as {exact: example.com} (or prefix, "
-            + "regex)");
+        "spec.http[0].match[0].authority: must be a mapping; write the match as {exact: "
+            + "example.com} (or prefix, regex)");
   }
 
   @Test
@@ -553,6 +551,17 @@ class VirtualServiceValidationTest {
         + "yet, so this rule has no action; give it a route, redirect or directResponse");
     assertThat(warnings(yaml)).containsExactly(
         "spec.http[0].delegate: delegate is not supported by Inboard yet; ignored");
+  }
+
+  @Test
+  void emptyYamlValuesCountAsAbsent() {
+    assertThat(errors(vs(rule(ROUTE + "timeout:\nretries:\nname:")))).isEmpty();
+    assertThat(errors(vs(rule("redirect:")))).containsExactly(
+        "spec.http[0].redirect: is empty; give at least one of uri, authority, scheme or port",
+        "spec.http[0]: has no action; give it a route, redirect or directResponse");
+    // A quoted empty string is a value, not an absence.
+    assertThat(errors(vs(rule(ROUTE + "rewrite: {authority: ''}")))).containsExactly(
+        "spec.http[0].rewrite.authority: must not be empty; remove it to keep the authority");
   }
 
   @Test
