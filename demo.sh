@@ -31,6 +31,8 @@ jars=(config-server/target/inboard-config-server.jar gateway/target/inboard-gate
       agent/target/inboard-agent.jar demo-user-service/target/demo-user-service.jar
       cli/target/inboardctl.jar demo/target/inboard-demo.jar)
 
+modules=config-server,gateway,agent,demo-user-service,cli,demo
+
 needs_build() {
   [[ -n "$rebuild" ]] && return 0
   local jar
@@ -46,9 +48,10 @@ needs_build() {
 
 if needs_build; then
   mkdir -p target
-  echo "==> building (mvn -B -DskipTests package; the first build downloads dependencies and takes a few minutes)"
+  echo "==> building the jars it runs (the first build downloads dependencies and takes a few minutes)"
+  echo "    mvn -B -Dmaven.test.skip=true package -pl $modules -am"
   # Show one line per module as it starts; the whole log stays in target/demo-build.log.
-  if ! mvn -B -DskipTests package 2>&1 | tee target/demo-build.log \
+  if ! mvn -B -Dmaven.test.skip=true package -pl "$modules" -am 2>&1 | tee target/demo-build.log \
       | grep --line-buffered -E '^\[INFO\] Building .*\[[0-9]+/[0-9]+\]|BUILD (SUCCESS|FAILURE)|^\[ERROR\]' \
       | sed -u 's/^\[INFO\] /    /'; then
     echo "demo.sh: the build failed; see target/demo-build.log" >&2

@@ -292,8 +292,8 @@ class ManifestsTest {
             assertThat(volume.getConfigMap().getName()).isEqualTo(generator.get("name"));
             Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
             String mount = c.getVolumeMounts().get(0).getMountPath();
-            assertThat(c.getCommand()).contains("apply")
-                    .containsSubsequence("--server", "http://inboard-config-server.traffic-management.svc:15010")
+            assertThat(c.getCommand())
+                    .containsSubsequence("-jar", "/app/inboardctl.jar", "apply", "--server", configServerAddress())
                     .containsSubsequence("-f", mount + "/00-gateway.yaml", "-f", mount + "/" + file.getFileName());
             assertThat(env(c, "INBOARD_TOKEN").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("admin");
         }

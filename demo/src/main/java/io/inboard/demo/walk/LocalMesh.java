@@ -156,6 +156,10 @@ public final class LocalMesh implements AutoCloseable {
                 url(ports.frontendAdmin()));
     }
 
+    public MeshJars jars() {
+        return jars;
+    }
+
     public Ports ports() {
         return ports;
     }

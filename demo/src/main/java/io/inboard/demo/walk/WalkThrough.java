@@ -111,10 +111,11 @@ public final class WalkThrough {
         out.println("  curl -s -H 'Host: " + TrafficPath.PREFIX_DOMAIN + "' " + gw + "/user/list");
         out.println("  curl -s -H 'Host: " + TrafficPath.USER_DOMAIN + "' -H 'mode: dev' " + gw + "/");
         out.println("  curl -s -H 'my-header: alice' " + mesh.frontendUrl() + "/    # frontend -> http://user/, header carried by the agent");
-        out.println("  java -jar cli/target/inboardctl.jar --server " + cs + " apply -f "
+        out.println("  java -jar cli/target/inboardctl.jar apply --server " + cs + " -f "
                 + options.scenarios().resolve("10-canary.yaml"));
-        out.println("  java -jar cli/target/inboardctl.jar --server " + cs + " get virtualservices -n "
+        out.println("  java -jar cli/target/inboardctl.jar get virtualservices --server " + cs + " -n "
                 + LocalMesh.NAMESPACE);
+        out.println("  java -jar cli/target/inboardctl.jar instances --server " + cs);
         out.println("  curl -s " + mesh.adminUrls().get(0) + "/metrics | grep istio_requests_total");
         out.println("Logs: " + mesh.runDir());
     }
