@@ -40,7 +40,7 @@ public final class AgentRuntime {
   private final Workload self;
   private final RoutingState state;
   private final OutboundInFlight inFlight = new OutboundInFlight();
-  private final IstioMetrics metrics;
+  private volatile IstioMetrics metrics;
   private final Set<String> loggedFailures = ConcurrentHashMap.newKeySet();
   private final long startNanos = System.nanoTime();
   private final String instanceId;
@@ -53,7 +53,6 @@ public final class AgentRuntime {
     this.options = options;
     this.self = new Workload(options.namespace(), options.service(), options.labels());
     this.state = new RoutingState(options.propagate(), inFlight, options.firstSnapshotWait());
-    this.metrics = new IstioMetrics(() -> state.peek().snapshot().revision());
     this.instanceId = instanceId(options.service());
   }
 
@@ -79,6 +78,8 @@ public final class AgentRuntime {
   }
 
   private void begin() {
+    // The metrics registry takes a while to load; build it off the application's main thread.
+    new InboardThread(this::metrics, "inboard-metrics-init").start();
     for (String problem : options.problems()) {
       LOG.warning("[inboard] " + problem);
     }
@@ -144,10 +145,19 @@ public final class AgentRuntime {
     return options;
   }
 
-  /** A servlet filter bound to this runtime: propagated headers follow the snapshot, metrics go here. */
+  /**
+   * A servlet filter bound to this runtime: propagated headers follow the snapshot in force, metrics
+   * go to the admin endpoint. A request that arrives before the first snapshot waits for it (bounded,
+   * like an outbound call), so that it captures the headers the rules need.
+   */
   public InboardFilter newFilter() {
     return new InboardFilter(
-        new FilterSettings(this::propagatedHeaders, metrics, self, options.generateRequestId(), this::recordFailure));
+        new FilterSettings(
+            () -> state.read().propagatedHeaders(),
+            sample -> metrics().record(sample),
+            self,
+            options.generateRequestId(),
+            this::recordFailure));
   }
 
   /**
@@ -163,7 +173,7 @@ public final class AgentRuntime {
       String host = decision.destination() == null ? null : decision.destination().host();
       String[] labels = host == null ? new String[0] : host.split("\\.");
       Instance target = decision.instance();
-      metrics.record(
+      metrics().record(
           new RequestSample(
               "source",
               self.service(),
@@ -204,7 +214,7 @@ public final class AgentRuntime {
    */
   public void recordFailure(String where, Throwable failure) {
     try {
-      metrics.failure(where);
+      metrics().failure(where);
       if (loggedFailures.add(where)) {
         LOG.log(Level.WARNING, "[inboard] failure in " + where + " (the call went on as the application made it; logged once)", failure);
       }
@@ -353,8 +363,19 @@ public final class AgentRuntime {
     return state;
   }
 
+  /** The metrics registry, built on first use (normally by a background thread at start). */
   IstioMetrics metrics() {
-    return metrics;
+    IstioMetrics m = metrics;
+    if (m == null) {
+      synchronized (this) {
+        m = metrics;
+        if (m == null) {
+          m = new IstioMetrics(() -> state.peek().snapshot().revision());
+          metrics = m;
+        }
+      }
+    }
+    return m;
   }
 
   ControlPlaneLoop controlPlaneForTest() {
