@@ -45,6 +45,12 @@ final class DestinationRuleReader {
   static final long MAX_RING_SIZE = 8_388_608;
   static final long MAX_MAGLEV_TABLE_SIZE = 5_000_011;
 
+  /**
+   * Whether anything ejects instances yet. Until it does, users are told their outlierDetection
+   * has no effect rather than left to believe it protects them.
+   */
+  static final boolean OUTLIER_DETECTION_APPLIED = false;
+
   private static final Duration ONE_MS = Duration.ofMillis(1);
 
   private DestinationRuleReader() {}
@@ -312,6 +318,10 @@ final class DestinationRuleReader {
   private static OutlierDetection outlierDetection(Field f) {
     if (!f.object(OUTLIER_DETECTION)) {
       return null;
+    }
+    if (!OUTLIER_DETECTION_APPLIED) {
+      f.warning("outlierDetection is checked but not applied by Inboard yet: no instance is "
+          + "ejected");
     }
     OutlierDetection d = OutlierDetection.DEFAULTS;
     Integer c5xx = f.get("consecutive5xxErrors").integer(0, Integer.MAX_VALUE);

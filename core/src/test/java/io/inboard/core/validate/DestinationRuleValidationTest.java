@@ -196,7 +196,10 @@ class DestinationRuleValidationTest {
 
   @Test
   void outlierDetectionDefaultsAndLimits() {
-    DestinationRule dr = valid(dr("host: r\ntrafficPolicy: {outlierDetection: {interval: 5s}}"));
+    String yaml = dr("host: r\ntrafficPolicy: {outlierDetection: {interval: 5s}}");
+    DestinationRule dr = valid(yaml);
+    assertThat(warnings(yaml)).containsExactly("spec.trafficPolicy.outlierDetection: "
+        + "outlierDetection is checked but not applied by Inboard yet: no instance is ejected");
     OutlierDetection od = dr.spec().trafficPolicy().outlierDetection();
     assertThat(od).isEqualTo(new OutlierDetection(5, 0, Duration.ofSeconds(5), Duration.ofSeconds(30), 10));
     assertThat(errors(dr("host: r\ntrafficPolicy: {outlierDetection: {maxEjectionPercent: 150, "
