@@ -311,6 +311,33 @@ class ManifestsTest {
         }
     }
 
+    @Test
+    void everyJarTheManifestsRunIsPackedIntoTheImage() throws IOException {
+        String pom = Files.readString(manifests.root.resolve("pom.xml"));
+        Set<String> packed = new HashSet<>();
+        Matcher m = Pattern.compile("<into>/app</into><includes>([^<]+\\.jar)</includes>").matcher(pom);
+        while (m.find()) {
+            packed.add("/app/" + m.group(1));
+        }
+        Set<String> used = new HashSet<>();
+        List<Container> containers = new ArrayList<>();
+        manifests.all(Deployment.class).forEach(d -> containers.addAll(d.getSpec().getTemplate().getSpec().getContainers()));
+        manifests.all(Job.class).forEach(j -> containers.addAll(j.getSpec().getTemplate().getSpec().getContainers()));
+        Pattern jar = Pattern.compile("/app/[\\w.-]+\\.jar");
+        for (Container c : containers) {
+            List<String> words = new ArrayList<>(c.getCommand());
+            c.getEnv().stream().map(EnvVar::getValue).filter(Objects::nonNull).forEach(words::add);
+            for (String word : words) {
+                Matcher j = jar.matcher(word);
+                while (j.find()) {
+                    used.add(j.group());
+                }
+            }
+        }
+        assertThat(used).contains("/app/inboard-agent.jar", "/app/inboardctl.jar", "/app/inboard-gateway.jar");
+        assertThat(packed).as("jars Jib packs into /app (k8s/pom.xml)").containsAll(used);
+    }
+
     // --- helpers ---
 
     private String configServerAddress() {
