@@ -74,7 +74,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   run mvn -B -q -DskipTests package
 fi
 
-BENCH_JAR=$(ls -S "$OUT"/*.jar 2>/dev/null | grep -v -e original -e sources | head -1 || true)
+BENCH_JAR=$OUT/benchmarks.jar
 DEMO_JAR=demo-user-service/target/demo-user-service.jar
 AGENT_JAR=agent/target/inboard-agent.jar
 SERVER_JAR=config-server/target/inboard-config-server.jar
@@ -98,12 +98,12 @@ BENCH="java -Xmx512m -cp $BENCH_JAR"
 } > "$RESULTS/machine.txt"
 
 if [ "$QUICK" = 1 ]; then
-  WP_ARGS=(--warmup-seconds 3 --phase-warmup-seconds 1 --seconds 3 --rounds 1 --wrk-seconds 3 --wrk-rounds 1)
+  WP_ARGS=(--rates 200 --warmup-seconds 3 --phase-warmup-seconds 1 --seconds 3 --rounds 1 --wrk-seconds 3 --wrk-rounds 1)
   CP_ARGS=(--agents 200 --edits 10)
   SU_ARGS=(--repeats 2 --burst 200)
   JMH_ARGS=(-f 1 -wi 1 -w 1s -i 1 -r 1s)
 else
-  WP_ARGS=(--warmup-seconds 10 --phase-warmup-seconds 2 --seconds 10 --rounds 2 --wrk-seconds 8 --wrk-rounds 2)
+  WP_ARGS=(--rates 500,1000 --warmup-seconds 10 --phase-warmup-seconds 2 --seconds 10 --rounds 2 --wrk-seconds 8 --wrk-rounds 2)
   CP_ARGS=(--agents 200 --edits 50)
   SU_ARGS=(--repeats 5 --burst 2000)
   JMH_ARGS=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
@@ -121,7 +121,7 @@ if [ ! -f "$AGENT_JAR" ]; then
 fi
 
 log "whole path: plain, inboard, proxy (about 5 minutes)"
-run $BENCH io.inboard.bench.wholepath.WholePathBench --setups "$SETUPS" --rates 500,1000 \
+run $BENCH io.inboard.bench.wholepath.WholePathBench --setups "$SETUPS" \
   --demo-jar "$DEMO_JAR" --agent-jar "$AGENT_JAR" --config-server-jar "$SERVER_JAR" \
   --inboard-mode "$INBOARD_MODE" --jvm-options "$JVM_OPTIONS" \
   --work "$OUT/wholepath" --out "$RESULTS/wholepath.json" "${WP_ARGS[@]}" \
@@ -144,12 +144,27 @@ run $BENCH io.inboard.bench.startup.StartupBench --demo-jar "$DEMO_JAR" --agent-
   || log "startup benchmark failed (see above)"
 
 log "JMH: router, consistent hashing, context hand-off"
-run java -jar "$BENCH_JAR" 'io.inboard.bench.*RouterBenchmark.*' "${JMH_ARGS[@]}" \
-  -rf json -rff "$RESULTS/jmh-router.json" > "$OUT/jmh-router.log" 2>&1 \
-  || log "router JMH failed (see $OUT/jmh-router.log)"
-run java -jar "$BENCH_JAR" 'io.inboard.bench.jmh.(HashBalancerBenchmark|ContextHandOffBenchmark).*' "${JMH_ARGS[@]}" \
-  -rf json -rff "$RESULTS/jmh-bench.json" > "$OUT/jmh-bench.log" 2>&1 \
-  || log "JMH failed (see $OUT/jmh-bench.log)"
+jmh() {
+  # One JMH run at a time on this machine: JMH refuses to start while another holds /tmp/jmh.lock
+  # (someone else's benchmark); wait for it rather than measure two benchmarks fighting for 2 cores.
+  local name=$1; shift
+  local tries=0
+  while true; do
+    if run java -jar "$BENCH_JAR" "$@" "${JMH_ARGS[@]}" -rf json -rff "$RESULTS/$name.json" > "$OUT/$name.log" 2>&1; then
+      return 0
+    fi
+    if grep -q "Unable to acquire the JMH lock" "$OUT/$name.log" && [ $tries -lt 12 ]; then
+      tries=$((tries + 1))
+      log "another JMH run holds the lock; waiting 15 s ($tries/12)"
+      sleep 15
+      continue
+    fi
+    log "JMH $name failed (see $OUT/$name.log)"
+    return 0
+  done
+}
+jmh jmh-router 'io.inboard.bench.jmh.RouterBenchmark'
+jmh jmh-bench 'io.inboard.bench.jmh.(HashBalancerBenchmark|ContextHandOffBenchmark)'
 
 run $BENCH io.inboard.bench.report.ReportWriter --results "$RESULTS" --report bench/REPORT.md --json bench/results.json
 log "done: bench/REPORT.md, bench/results.json"

@@ -22,7 +22,7 @@ final class NginxSidecar {
   record Upstream(int port, int weight) {}
 
   static Launched start(Launcher launcher, String role, int listenPort, List<Upstream> upstreams, Path workDir) {
-    Path dir = workDir.resolve("nginx-" + role.replaceAll("[^A-Za-z0-9]+", "-"));
+    Path dir = workDir.toAbsolutePath().resolve("nginx-" + role.replaceAll("[^A-Za-z0-9]+", "-"));
     StringBuilder servers = new StringBuilder();
     for (Upstream upstream : upstreams) {
       servers.append("    server 127.0.0.1:").append(upstream.port())
