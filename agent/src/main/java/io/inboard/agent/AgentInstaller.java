@@ -23,6 +23,7 @@ import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.Nexus;
 import net.bytebuddy.utility.JavaModule;
 
 /**
@@ -49,6 +50,11 @@ final class AgentInstaller {
     RuntimeBinding runtime = RuntimeBinding.start(agentArgs, instrumentation);
     Hooks.install(new AgentOutboundHook(runtime), new AgentInboundHook(runtime));
 
+    // The agent never injects classes (advice is inlined), so Byte Buddy's Nexus, whose set-up
+    // touches sun.misc.Unsafe and makes Java 24+ print a warning, is not needed.
+    if (System.getProperty(Nexus.PROPERTY) == null) {
+      System.setProperty(Nexus.PROPERTY, "true");
+    }
     AgentBuilder builder =
         new AgentBuilder.Default()
             .disableClassFormatChanges()

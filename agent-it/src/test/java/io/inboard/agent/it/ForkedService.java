@@ -21,6 +21,25 @@ final class ForkedService implements AutoCloseable {
   static final Path AGENT_JAR = Path.of(required("inboard.it.agent.jar"));
   static final String CLASSPATH = required("inboard.it.classpath");
 
+  /** {@link #CLASSPATH} with OkHttp 4 in place of OkHttp 5. */
+  static String classpathWithOkHttp4() throws IOException {
+    Path dir = Path.of(required("inboard.it.okhttp4.dir"));
+    List<String> okhttp4;
+    try (var files = Files.list(dir)) {
+      okhttp4 = files.map(Path::toString).filter(f -> f.endsWith(".jar")).toList();
+    }
+    if (okhttp4.isEmpty()) {
+      throw new IllegalStateException("no OkHttp 4 jar in " + dir + "; run the build through mvn verify");
+    }
+    List<String> entries = new ArrayList<>(okhttp4);
+    for (String entry : CLASSPATH.split(java.io.File.pathSeparator)) {
+      if (!entry.contains("okhttp-jvm")) {
+        entries.add(entry);
+      }
+    }
+    return String.join(java.io.File.pathSeparator, entries);
+  }
+
   private final String name;
   private final Process process;
   private final int port;

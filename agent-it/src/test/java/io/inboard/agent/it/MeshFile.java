@@ -77,6 +77,10 @@ final class MeshFile {
     return this;
   }
 
+  String text() {
+    return text.toString();
+  }
+
   Path write(Path dir, String name) throws IOException {
     Files.createDirectories(dir);
     Path file = dir.resolve(name);

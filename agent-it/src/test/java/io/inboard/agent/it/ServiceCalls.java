@@ -24,9 +24,23 @@ final class ServiceCalls {
   static List<CallResult> call(
       ForkedService service, String client, String thread, int n, String target, Map<String, String> headers)
       throws Exception {
+    return call(service, client, thread, n, target, headers, null);
+  }
+
+  /** As above; the service's application code sets {@code appHeader} ({@code name:value}) itself. */
+  static List<CallResult> call(
+      ForkedService service,
+      String client,
+      String thread,
+      int n,
+      String target,
+      Map<String, String> headers,
+      String appHeader)
+      throws Exception {
     String query =
         "/call?client=" + client + "&on=" + thread + "&n=" + n + "&target="
-            + URLEncoder.encode(target, StandardCharsets.UTF_8);
+            + URLEncoder.encode(target, StandardCharsets.UTF_8)
+            + (appHeader == null ? "" : "&header=" + URLEncoder.encode(appHeader, StandardCharsets.UTF_8));
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(service.url(query))).timeout(Duration.ofSeconds(120));
     headers.forEach(request::header);

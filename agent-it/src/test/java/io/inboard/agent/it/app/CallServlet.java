@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * {@code http://user/echo}) with client C ({@code okhttp}, {@code okhttp-async}, {@code jdk},
  * {@code jdk-async}, {@code huc}) on thread T ({@code request}, {@code executor},
  * {@code scheduled}, {@code forkjoin}, {@code completable}), and answers one line per call:
- * {@code status=CODE BODY} or {@code error=MESSAGE}.
+ * {@code status=CODE BODY} or {@code error=MESSAGE}. {@code header=NAME:VALUE} makes the
+ * application set that header itself on each call.
  */
 final class CallServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
@@ -36,9 +37,10 @@ final class CallServlet extends HttpServlet {
     String on = param(request, "on", "request");
     int n = Integer.parseInt(param(request, "n", "1"));
     String target = param(request, "target", "http://user/echo");
+    String header = request.getParameter("header");
     List<String> lines = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      Callable<String> call = () -> clients.call(client, target);
+      Callable<String> call = () -> clients.call(client, target, header);
       lines.add(run(on, call));
     }
     response.setContentType("text/plain");

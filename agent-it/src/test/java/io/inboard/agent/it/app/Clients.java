@@ -24,15 +24,21 @@ final class Clients {
   private final OkHttpClient okhttpPlain = new OkHttpClient();
   private final HttpClient jdk = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-  String call(String client, String target) throws Exception {
+  /**
+   * Calls {@code target} with {@code client}; {@code header} ({@code name:value} or {@code null}) is
+   * one header the application sets itself.
+   */
+  String call(String client, String target, String header) throws Exception {
+    String name = header == null ? null : header.substring(0, header.indexOf(':'));
+    String value = header == null ? null : header.substring(header.indexOf(':') + 1);
     try {
       return switch (client) {
-        case "okhttp" -> okhttp(okhttp, target);
-        case "okhttp-plain" -> okhttp(okhttpPlain, target);
-        case "okhttp-async" -> okhttpAsync(target);
-        case "jdk" -> jdk(target);
-        case "jdk-async" -> jdkAsync(target);
-        case "huc" -> urlConnection(target);
+        case "okhttp" -> okhttp(okhttp, target, name, value);
+        case "okhttp-plain" -> okhttp(okhttpPlain, target, name, value);
+        case "okhttp-async" -> okhttpAsync(target, name, value);
+        case "jdk" -> jdk(target, name, value);
+        case "jdk-async" -> jdkAsync(target, name, value);
+        case "huc" -> urlConnection(target, name, value);
         default -> throw new IllegalArgumentException("unknown client " + client);
       };
     } catch (ExecutionException e) {
@@ -51,17 +57,38 @@ final class Clients {
     return "status=" + status + " " + first;
   }
 
-  private static String okhttp(OkHttpClient client, String target) throws IOException {
-    try (Response response = client.newCall(new Request.Builder().url(target).build()).execute()) {
-      String reason = response.header("x-inboard-reason");
-      return line(response.code(), response.body().string()) + (reason == null ? "" : " reason=" + reason.replace(' ', '_'));
+  private static Request okhttpRequest(String target, String name, String value) {
+    Request.Builder request = new Request.Builder().url(target);
+    if (name != null) {
+      request.header(name, value);
+    }
+    return request.build();
+  }
+
+  private static HttpRequest jdkRequest(String target, String name, String value) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target));
+    if (name != null) {
+      request.header(name, value);
+    }
+    return request.build();
+  }
+
+  private static String okhttp(OkHttpClient client, String target, String name, String value) throws IOException {
+    try (Response response = client.newCall(okhttpRequest(target, name, value)).execute()) {
+      return describe(response);
     }
   }
 
-  private String okhttpAsync(String target) throws Exception {
+  /** The response's line, with the reason the mesh gave when it answered the call itself. */
+  private static String describe(Response response) throws IOException {
+    String reason = response.header("x-inboard-reason");
+    return line(response.code(), response.body().string()) + (reason == null ? "" : " reason=" + reason.replace(' ', '_'));
+  }
+
+  private String okhttpAsync(String target, String name, String value) throws Exception {
     CompletableFuture<String> result = new CompletableFuture<>();
     okhttp
-        .newCall(new Request.Builder().url(target).build())
+        .newCall(okhttpRequest(target, name, value))
         .enqueue(
             new Callback() {
               @Override
@@ -72,7 +99,7 @@ final class Clients {
               @Override
               public void onResponse(Call call, Response response) {
                 try (response) {
-                  result.complete(line(response.code(), response.body().string()));
+                  result.complete(describe(response));
                 } catch (IOException e) {
                   result.completeExceptionally(e);
                 }
@@ -81,21 +108,23 @@ final class Clients {
     return result.get(30, TimeUnit.SECONDS);
   }
 
-  private String jdk(String target) throws Exception {
-    HttpResponse<String> response =
-        jdk.send(HttpRequest.newBuilder(URI.create(target)).build(), HttpResponse.BodyHandlers.ofString());
+  private String jdk(String target, String name, String value) throws Exception {
+    HttpResponse<String> response = jdk.send(jdkRequest(target, name, value), HttpResponse.BodyHandlers.ofString());
     return line(response.statusCode(), response.body());
   }
 
-  private String jdkAsync(String target) throws Exception {
+  private String jdkAsync(String target, String name, String value) throws Exception {
     HttpResponse<String> response =
-        jdk.sendAsync(HttpRequest.newBuilder(URI.create(target)).build(), HttpResponse.BodyHandlers.ofString())
+        jdk.sendAsync(jdkRequest(target, name, value), HttpResponse.BodyHandlers.ofString())
             .get(30, TimeUnit.SECONDS);
     return line(response.statusCode(), response.body());
   }
 
-  private static String urlConnection(String target) throws IOException {
+  private static String urlConnection(String target, String name, String value) throws IOException {
     HttpURLConnection connection = (HttpURLConnection) URI.create(target).toURL().openConnection();
+    if (name != null) {
+      connection.setRequestProperty(name, value);
+    }
     connection.setConnectTimeout(10_000);
     connection.setReadTimeout(30_000);
     int status = connection.getResponseCode();

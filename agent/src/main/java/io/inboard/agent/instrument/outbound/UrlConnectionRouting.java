@@ -59,8 +59,8 @@ final class UrlConnectionRouting {
         }
       }
       MeshCalls.delay(routed.delay());
-      // The decision is recorded when the call is sent; the status is not observed here.
-      calls.routing().recordOutbound(routed.decision(), 0, 0);
+      // Not recorded: the response status is not observed at connect, and a call recorded without
+      // one would count as failed.
       String path = routed.path() != null ? routed.path() : url.getPath();
       String file = url.getQuery() == null ? path : path + "?" + url.getQuery();
       String address = routed.address();

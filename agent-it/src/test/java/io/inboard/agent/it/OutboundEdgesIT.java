@@ -1,0 +1,193 @@
+package io.inboard.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What the agent does at the edges of routing, for every client: hosts the mesh does not know are
+ * left alone; a mesh host with nowhere to go is answered without a network call; the application's
+ * own header values win; and an internal failure leaves the call as the application made it.
+ */
+class OutboundEdgesIT {
+  static final List<String> CLIENTS = List.of("okhttp", "okhttp-async", "jdk", "jdk-async", "huc");
+
+  static final String RULES =
+      """
+      apiVersion: networking.istio.io/v1
+      kind: DestinationRule
+      metadata: {name: user, namespace: traffic-management}
+      spec:
+        host: user
+        trafficPolicy:
+          loadBalancer:
+            consistentHash: {httpHeaderName: my-header}
+        subsets:
+        - {name: v1, labels: {version: v1}}
+        - {name: v2, labels: {version: v2}}
+        - {name: v3, labels: {version: v3}}
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata: {name: user, namespace: traffic-management}
+      spec:
+        hosts: [user]
+        http:
+        - route:
+          - destination: {host: user, subset: v1}
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata: {name: local, namespace: traffic-management}
+      spec:
+        hosts: [localhost]
+        http:
+        - route:
+          - destination: {host: user, subset: v2}
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata: {name: ghost, namespace: traffic-management}
+      spec:
+        hosts: [ghost]
+        http:
+        - route:
+          - destination: {host: user, subset: v3}
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata: {name: nowhere, namespace: traffic-management}
+      spec:
+        hosts: [nowhere]
+        http:
+        - match:
+          - uri: {prefix: /never}
+          route:
+          - destination: {host: user, subset: v1}
+      """;
+
+  @TempDir static Path dir;
+  private static EchoServer v1;
+  private static EchoServer v2;
+
+  @BeforeAll
+  static void startUser() throws Exception {
+    v1 = new EchoServer("v1", "user-v1");
+    v2 = new EchoServer("v2", "user-v2");
+  }
+
+  @AfterAll
+  static void stopUser() throws Exception {
+    v1.close();
+    v2.close();
+  }
+
+  static List<Jdks.Jdk> runtimes() {
+    return Jdks.available();
+  }
+
+  private static ForkedService service(Jdks.Jdk jdk, String name, boolean failing) throws Exception {
+    return service(jdk, name, failing, ForkedService.CLASSPATH);
+  }
+
+  private static ForkedService service(Jdks.Jdk jdk, String name, boolean failing, String classpath)
+      throws Exception {
+    Path rules = MeshFile.empty().with(RULES).instances("user", "traffic-management", v1, v2)
+        .write(dir, name + "-" + jdk + ".yaml");
+    Map<String, String> options =
+        new java.util.HashMap<>(
+            Map.of(
+                "inboard.service", "front",
+                "inboard.namespace", "traffic-management",
+                "inboard.config", rules.toString()));
+    if (failing) {
+      options.put("io.inboard.agent.fail-outbound", "true");
+    }
+    return ForkedService.start(name, jdk, "jetty", options, classpath);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runtimes")
+  void edgesOfRouting(Jdks.Jdk jdk) throws Exception {
+    Map<String, String> alice = Map.of("my-header", "alice");
+    try (ForkedService service = service(jdk, "edges", false)) {
+      for (String client : CLIENTS) {
+        // A host the mesh does not know: untouched, so no propagated header either.
+        CallResult direct =
+            ServiceCalls.call(service, client, "request", 1, "http://127.0.0.1:" + v1.port() + "/echo", alice).get(0);
+        assertThat(direct.version()).as(client + ": " + direct.line()).isEqualTo("v1");
+        assertThat(direct.header("my-header")).as(client + ": " + direct.line()).isNull();
+
+        // A mesh host is routed even when the URL names a real server: localhost -> user v2.
+        CallResult local =
+            ServiceCalls.call(service, client, "request", 1, "http://localhost:" + v1.port() + "/echo", alice).get(0);
+        assertThat(local.version()).as(client + ": " + local.line()).isEqualTo("v2");
+        assertThat(local.fields().get("host")).as(client + ": " + local.line()).isEqualTo("localhost:" + v1.port());
+        assertThat(local.header("my-header")).as(client + ": " + local.line()).isEqualTo("alice");
+
+        // The application's own value is sent, once; the propagated one is not added beside it.
+        CallResult own =
+            ServiceCalls.call(service, client, "request", 1, "http://user/echo", alice, "my-header:own").get(0);
+        assertThat(own.header("my-header")).as(client + ": " + own.line()).isEqualTo("own");
+
+        CallResult noInstance = ServiceCalls.call(service, client, "request", 1, "http://ghost/x", alice).get(0);
+        CallResult noRoute = ServiceCalls.call(service, client, "request", 1, "http://nowhere/x", alice).get(0);
+        if (client.startsWith("okhttp")) {
+          assertThat(noInstance.status()).as(client + ": " + noInstance.line()).isEqualTo(503);
+          assertThat(noInstance.fields().get("reason")).as(client + ": " + noInstance.line()).isNotBlank();
+          assertThat(noRoute.status()).as(client + ": " + noRoute.line()).isEqualTo(404);
+        } else {
+          assertThat(noInstance.error())
+              .as(client + ": " + noInstance.line())
+              .contains("503")
+              .contains("user.traffic-management.svc.cluster.local")
+              .contains("v3");
+          assertThat(noRoute.error()).as(client + ": " + noRoute.line()).contains("404").contains("nowhere");
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runtimes")
+  void internalFailureLeavesTheCallAsTheApplicationMadeIt(Jdks.Jdk jdk) throws Exception {
+    try (ForkedService service = service(jdk, "failing", true)) {
+      for (String client : CLIENTS) {
+        for (String thread : List.of("request", "executor")) {
+          CallResult call =
+              ServiceCalls.call(
+                      service, client, thread, 1, "http://localhost:" + v1.port() + "/echo", Map.of("my-header", "a"))
+                  .get(0);
+          // Routed, this call would reach v2 (see edgesOfRouting); failing, it goes where the URL says.
+          assertThat(call.status()).as(client + ": " + call.line()).isEqualTo(200);
+          assertThat(call.version()).as(client + ": " + call.line()).isEqualTo("v1");
+        }
+      }
+      assertThat(service.output()).contains("outbound decision failed on purpose");
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void okHttp4IsRoutedLikeOkHttp5() throws Exception {
+    Jdks.Jdk jdk = Jdks.available().get(0);
+    try (ForkedService service = service(jdk, "okhttp4", false, ForkedService.classpathWithOkHttp4())) {
+      for (String client : List.of("okhttp", "okhttp-plain", "okhttp-async")) {
+        CallResult local =
+            ServiceCalls.call(service, client, "executor", 1, "http://localhost:" + v1.port() + "/echo", Map.of("my-header", "bob"))
+                .get(0);
+        assertThat(local.fields().get("h.user-agent")).as(local.line()).startsWith("okhttp/4.");
+        assertThat(local.version()).as(client + ": " + local.line()).isEqualTo("v2");
+        assertThat(local.header("my-header")).as(client + ": " + local.line()).isEqualTo("bob");
+        CallResult noInstance = ServiceCalls.call(service, client, "request", 1, "http://ghost/x", Map.of()).get(0);
+        assertThat(noInstance.status()).as(client + ": " + noInstance.line()).isEqualTo(503);
+      }
+    }
+  }
+}
