@@ -17,7 +17,7 @@ for arg in "$@"; do
   case "$arg" in
     --keep-running) keep="--keep-running" ;;
     --rebuild) rebuild=yes ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "demo.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
