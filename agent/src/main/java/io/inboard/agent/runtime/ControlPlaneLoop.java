@@ -61,7 +61,6 @@ final class ControlPlaneLoop implements Runnable {
         if (failing) {
           failing = false;
           LOG.info("[inboard] config server " + connection.server() + " reachable again");
-          nextRegistrationNanos = System.nanoTime(); // its leases may be gone after a restart
         }
         backoff.reset();
         if (wire != null) {
@@ -135,6 +134,9 @@ final class ControlPlaneLoop implements Runnable {
   private void serverUnreachable(Exception e) {
     if (!failing) {
       failing = true;
+      // A server that comes back may have restarted and forgotten its leases: register again
+      // first thing once it answers.
+      nextRegistrationNanos = System.nanoTime();
       String why = e.getMessage();
       LOG.warning(
           "[inboard] config server "

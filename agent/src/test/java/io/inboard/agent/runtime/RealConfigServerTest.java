@@ -56,7 +56,8 @@ class RealConfigServerTest {
 
       // Registered under its identity.
       await().atMost(Duration.ofSeconds(20)).until(() -> instancesOf(control, agent.instanceId()) == 1);
-      // Routing by the dark release.
+      // Routing by the dark release (once its snapshot is in force; a busy machine may take a while).
+      await().atMost(Duration.ofSeconds(20)).until(() -> agent.snapshot().instances().size() >= 2);
       assertThat(agent.router().route(MeshFixtures.userCall(Map.of("mode", "dev"))).instance().id()).isEqualTo("user-v2");
       assertThat(agent.router().route(MeshFixtures.userCall(Map.of())).instance().id()).isEqualTo("user-v1");
 
