@@ -1,0 +1,87 @@
+package io.inboard.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class FixedRateLoadTest {
+  private HttpServer server;
+  private final AtomicInteger served = new AtomicInteger();
+  private volatile long stallAtRequest = -1;
+
+  @BeforeEach
+  void startServer() throws Exception {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    server.setExecutor(Executors.newSingleThreadExecutor());
+    server.createContext("/", exchange -> {
+      int n = served.incrementAndGet();
+      if (n == stallAtRequest) {
+        try {
+          Thread.sleep(1500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      byte[] body = "ok".getBytes(StandardCharsets.US_ASCII);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+  }
+
+  @AfterEach
+  void stopServer() {
+    server.stop(0);
+  }
+
+  @Test
+  void sendsTheScheduledNumberOfRequestsOverKeepAliveConnections() throws Exception {
+    FixedRateLoad load = new FixedRateLoad(FixedRateLoad.Target.loopback(server.getAddress().getPort(), "/"), 4);
+    FixedRateLoad.PhaseResult r = load.run(200, Duration.ofMillis(500));
+    load.close();
+
+    assertThat(r.sent()).isEqualTo(100);
+    assertThat(r.ok()).isEqualTo(100);
+    assertThat(r.errors()).isZero();
+    assertThat(r.corrected().getTotalCount()).isEqualTo(100);
+    assertThat(served.get()).isEqualTo(100);
+  }
+
+  @Test
+  void chargesAStallToEveryRequestThatWasDueDuringIt() throws Exception {
+    // A single-threaded server stalls 1.5 s once. At 100 requests/s, 150 requests fall due during
+    // the stall, about 50 of them in its first half second: from their intended start they waited
+    // over a second. A closed-loop tool would record only the requests already sent (at most one
+    // per connection) as slow. The margins are wide so that a busy machine cannot fake either side.
+    stallAtRequest = 50;
+    FixedRateLoad load = new FixedRateLoad(FixedRateLoad.Target.loopback(server.getAddress().getPort(), "/"), 8);
+    FixedRateLoad.PhaseResult r = load.run(100, Duration.ofSeconds(3));
+    load.close();
+
+    long slowCorrected = r.corrected().getCountBetweenValues(1_000_000, FixedRateLoad.HIGHEST_MICROS);
+    long slowService = r.service().getCountBetweenValues(1_000_000, FixedRateLoad.HIGHEST_MICROS);
+    assertThat(r.ok()).isEqualTo(300);
+    assertThat(slowCorrected).as("requests charged over 1 s from their intended start").isGreaterThan(25);
+    assertThat(slowService).as("requests whose own round trip took over 1 s").isLessThanOrEqualTo(8);
+    assertThat(r.corrected().getMaxValue()).isGreaterThan(1_400_000);
+  }
+
+  @Test
+  void keepsWholeResponsesWhenAsked() throws Exception {
+    FixedRateLoad load = new FixedRateLoad(FixedRateLoad.Target.loopback(server.getAddress().getPort(), "/"), 1);
+    var responses = load.responses(3);
+    load.close();
+
+    assertThat(responses).hasSize(3).allSatisfy(r -> assertThat(r).startsWith("HTTP/1.1 200").endsWith("ok"));
+  }
+}

@@ -1,0 +1,99 @@
+package io.inboard.bench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportWriterTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  private static String phase(int p50, int p99, double cpuSeconds, int ok) {
+    return """
+        {"ok": %d, "errors": 0, "sent": %d, "achievedRps": 500, "cpuSeconds": %s, "cpuSecondsPer1000": 0,
+         "latencyUs": {"p50": %d, "p90": %d, "p99": %d, "p99.9": %d, "max": %d, "mean": 1},
+         "serviceTimeUs": {"p50": 1, "p99": 1}, "rounds": []}
+        """.formatted(ok, ok, cpuSeconds, p50, p50, p99, p99, p99);
+  }
+
+  private void writeFixtures() throws Exception {
+    Path results = Files.createDirectories(dir.resolve("results"));
+    // At 500 rps: plain 1000/2000 us, inboard +50/+100, proxy +500/+2000. At 1000 rps the ratios are
+    // worse (0.2 and 0.1): the headline must take the worse of the two.
+    Files.writeString(results.resolve("wholepath.json"), """
+        {"settings": {}, "skipped": {}, "setups": {},
+         "fixedRate": {
+           "plain":   {"500": %s, "1000": %s},
+           "inboard": {"500": %s, "1000": %s},
+           "proxy":   {"500": %s, "1000": %s}},
+         "saturation": {"plain": {"rps": [1000], "rpsMedian": 1000}, "inboard": {"rps": [960], "rpsMedian": 960},
+                        "proxy": {"rps": [700], "rpsMedian": 700}},
+         "processes": {}}
+        """.formatted(
+            phase(1000, 2000, 10, 10000), phase(1000, 2000, 10, 10000),
+            phase(1050, 2100, 11, 10000), phase(1100, 2200, 11, 10000),
+            phase(1500, 4000, 20, 10000), phase(1500, 4000, 20, 10000)));
+    Files.writeString(results.resolve("startup.json"), """
+        {"repeats": 5, "burst": 2000,
+         "without": {"firstRequestSMedian": 1.2, "rssAfterBurstMbMedian": 100.0, "rssAfterFirstMbMedian": 90, "runs": []},
+         "with": {"firstRequestSMedian": 1.5, "rssAfterBurstMbMedian": 125.5, "rssAfterFirstMbMedian": 110, "runs": []}}
+        """);
+    Files.writeString(results.resolve("controlplane.json"), """
+        {"agents": 200, "edits": 50, "editToApplied": {"p50Ms": 20.0, "p99Ms": 150.5}}
+        """);
+    Files.writeString(results.resolve("jmh-router.json"), """
+        [{"benchmark": "io.inboard.bench.jmh.RouterBenchmark.route", "mode": "sample",
+          "params": {"scenario": "rules200-last"},
+          "primaryMetric": {"score": 3000, "scoreError": 1, "scoreUnit": "ns/op", "scorePercentiles": {"50.0": 2900}}},
+         {"benchmark": "io.inboard.bench.jmh.RouterBenchmark.route", "mode": "sample",
+          "params": {"scenario": "canary-mesh"},
+          "primaryMetric": {"score": 0.31, "scoreError": 0.01, "scoreUnit": "us/op", "scorePercentiles": {"50.0": 0.25}}}]
+        """);
+  }
+
+  @Test
+  void computesTheHeadlineFiguresFromTheRunsFiles() throws Exception {
+    writeFixtures();
+    Path report = dir.resolve("REPORT.md");
+    Path json = dir.resolve("results.json");
+    ReportWriter.main(new String[] {"--results", dir.resolve("results").toString(), "--report", report.toString(),
+        "--json", json.toString(), "--analysis", dir.resolve("none.md").toString()});
+
+    JsonNode r = JSON.readTree(json.toFile());
+    assertThat(r.get("added_latency_ratio_p50").asDouble()).isEqualTo(0.2); // (1100-1000)/(1500-1000)
+    assertThat(r.get("added_latency_ratio_p99").asDouble()).isEqualTo(0.1); // (2200-2000)/(4000-2000)
+    assertThat(r.get("throughput_ratio").asDouble()).isEqualTo(0.96);
+    assertThat(r.get("cpu_per_request_ratio").asDouble()).isEqualTo(1.1);
+    assertThat(r.get("agent_rss_mb").asDouble()).isEqualTo(25.5);
+    assertThat(r.get("agent_startup_s").asDouble()).isEqualTo(0.3);
+    assertThat(r.get("edit_to_applied_p99_ms").asDouble()).isEqualTo(150.5);
+    assertThat(r.get("router_decision_ns_p50").asDouble()).isEqualTo(250.0);
+    String md = Files.readString(report);
+    assertThat(md).contains("| Added latency p50 (inboard-plain)/(proxy-plain) | <= 0.10 | 0.200 | MISSED by 0.100 |");
+    assertThat(md).contains("| Saturation throughput inboard/plain | >= 0.95 | 0.960 | met |");
+  }
+
+  @Test
+  void saysWhatWasNotMeasuredAndWhy() throws Exception {
+    Path results = Files.createDirectories(dir.resolve("results"));
+    Files.writeString(results.resolve("wholepath.json"), """
+        {"settings": {}, "skipped": {"inboard": "agent jar missing"}, "setups": {},
+         "fixedRate": {"plain": {"500": %s}, "proxy": {"500": %s}}, "saturation": {}, "processes": {}}
+        """.formatted(phase(1000, 2000, 10, 10000), phase(1500, 4000, 20, 10000)));
+    Path json = dir.resolve("results.json");
+    ReportWriter.main(new String[] {"--results", results.toString(), "--report", dir.resolve("R.md").toString(),
+        "--json", json.toString()});
+
+    JsonNode r = JSON.readTree(json.toFile());
+    assertThat(r.get("added_latency_ratio_p50").isNull()).isTrue();
+    assertThat(r.get("throughput_ratio").isNull()).isTrue();
+    assertThat(r.get("notes").get("added_latency_ratio").asText()).contains("not measured").contains("agent jar missing");
+    assertThat(Files.readString(dir.resolve("R.md"))).contains("**Set-up `inboard` not measured:** agent jar missing");
+  }
+}
