@@ -81,8 +81,11 @@ final class VirtualServiceReader {
         http.error("needs at least one rule, e.g. http: [{route: [{destination: {host: user}}]}]");
       }
     }
-    for (Field rule : http.items()) {
-      rules.add(rule(rule));
+    for (Field item : http.items()) {
+      HTTPRoute rule = rule(item);
+      if (rule != null) {
+        rules.add(rule);
+      }
     }
     return new VirtualServiceSpec(hosts, gateways, rules);
   }
