@@ -10,6 +10,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -18,6 +19,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class InboardGateway implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(InboardGateway.class.getName());
+
+  private static final long STOP_TIMEOUT_MILLIS = 15_000;
 
   private final Server server;
   private final ServerConnector proxyConnector;
@@ -63,7 +66,9 @@ public final class InboardGateway implements AutoCloseable {
     } else {
       adminConnector = null;
     }
-    server.setHandler(contexts);
+    // On stop (SIGTERM in a rolling update) requests in flight finish, up to the stop timeout.
+    server.setHandler(new GracefulHandler(contexts));
+    server.setStopTimeout(STOP_TIMEOUT_MILLIS);
     // The proxy's client shares the server's threads: one pool to size, fewer threads on small boxes.
     proxy.setUseServerThreadPool(true);
   }
