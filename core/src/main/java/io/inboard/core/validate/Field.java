@@ -267,7 +267,7 @@ final class Field {
       return "a list";
     }
     if (node.isTextual()) {
-      return "the string '" + node.textValue() + "'";
+      return "the string '" + Names.abbreviate(node.textValue()) + "'";
     }
     if (node.isBoolean()) {
       return "the boolean " + node.asText();

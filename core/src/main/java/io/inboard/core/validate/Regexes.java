@@ -22,11 +22,11 @@ final class Regexes {
         fragment = at >= 0 ? regex.substring(at) : fragment;
       }
       String where = at >= 0 ? " at position " + at : "";
-      String shown = fragment == null || fragment.isEmpty() ? "" : " ('" + fragment + "')";
+      String shown = fragment == null || fragment.isEmpty() ? "" : " ('" + Names.abbreviate(fragment) + "')";
       String perlHint = e.getDescription().contains("Perl syntax")
           ? "; RE2 has no look-ahead, look-behind or back-references"
           : "";
-      return "invalid RE2 regex '" + regex + "'" + where + ": " + e.getDescription() + shown
+      return "invalid RE2 regex '" + Names.abbreviate(regex) + "'" + where + ": " + e.getDescription() + shown
           + perlHint + " (see https://github.com/google/re2/wiki/Syntax)";
     }
   }

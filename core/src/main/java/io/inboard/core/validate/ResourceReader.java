@@ -113,7 +113,7 @@ public final class ResourceReader {
       return null;
     }
     if (!API_VERSIONS.contains(v)) {
-      f.error("'" + v + "' is not supported; use networking.istio.io/v1 (v1beta1 and v1alpha3 are "
+      f.error("'" + Names.abbreviate(v) + "' is not supported; use networking.istio.io/v1 (v1beta1 and v1alpha3 are "
           + "accepted too)");
       return null;
     }
@@ -131,7 +131,7 @@ public final class ResourceReader {
     }
     if (!KINDS.contains(kind)) {
       String nearest = Schema.of(KINDS.toArray(String[]::new)).nearest(kind);
-      f.error("unknown kind '" + kind + "'; Inboard reads " + String.join(", ", KINDS)
+      f.error("unknown kind '" + Names.abbreviate(kind) + "'; Inboard reads " + String.join(", ", KINDS)
           + (nearest != null ? " (did you mean " + nearest + "?)" : ""));
       return null;
     }
