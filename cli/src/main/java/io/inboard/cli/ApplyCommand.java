@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
       "Every document of every file is sent as one apply: if any is invalid, none is stored."
     })
 final class ApplyCommand implements Callable<Integer> {
-  @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE",
+  @Option(names = {"-f", "--filename"}, required = true, arity = "1..*", paramLabel = "FILE",
       description = "YAML or JSON file (a directory: its *.yaml, *.yml, *.json; '-': standard input).")
   List<String> files;
 

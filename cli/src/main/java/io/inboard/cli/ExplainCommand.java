@@ -49,10 +49,14 @@ final class ExplainCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = {"-f", "--filename"}, required = true, arity = "1..*", paramLabel = "FILE",
+  @Option(names = {"-f", "--filename"}, arity = "1..*", paramLabel = "FILE",
       parameterConsumer = FilesBeforeMethod.class,
-      description = "Resource file(s): Istio VirtualService, DestinationRule, Gateway (YAML or JSON).")
+      description = "Resource file(s): Istio VirtualService, DestinationRule, Gateway (YAML or JSON)."
+          + " Without -f, --server decides against a live config server.")
   List<String> files = new ArrayList<>();
+
+  /** {@code --server/--token}: without {@code -f}, decide against the config server's live state. */
+  @CommandLine.Mixin ServerConnection server;
 
   @Option(names = "--instances", paramLabel = "FILE",
       description = "YAML list of {id, service, namespace, address, port, labels}.")
@@ -89,6 +93,14 @@ final class ExplainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       ExplainRequest request = request();
+      if (files.isEmpty()) {
+        if (!server.isSet()) {
+          throw new UsageError("give -f FILE... to explain offline, or --server URL to explain against a config server");
+        }
+        out.println(Online.json(server.client().explain(request.toJson(new ObjectMapper()))));
+        out.flush();
+        return EXIT_DECIDED;
+      }
       List<Instance> instances = List.of();
       if (instancesFile != null) {
         instances = InstancesFile.parse(read(instancesFile));
