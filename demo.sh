@@ -68,6 +68,8 @@ pid=""
 stop_everything() {
   local status=$?
   trap - EXIT INT TERM
+  # A closed output (e.g. a pager or tee gone with the Ctrl-C) must not cut the clean-up short.
+  trap '' PIPE
   if [[ -n "$pid" ]]; then
     # The walk-through runs in its own process group (setsid): signal the whole group, so its JVMs
     # go too even if it cannot stop them itself.

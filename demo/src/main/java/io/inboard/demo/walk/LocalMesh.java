@@ -25,6 +25,7 @@ public final class LocalMesh implements AutoCloseable {
 
     private final List<MeshProcess> processes = Collections.synchronizedList(new ArrayList<>());
     private final Path runDir;
+    private Path stateDir;
     private final Consumer<String> progress;
     private final MeshJars jars;
     private final List<String> jvmOptions;
@@ -69,9 +70,11 @@ public final class LocalMesh implements AutoCloseable {
 
     private void startAll() throws IOException, InterruptedException {
         long started = System.nanoTime();
+        // Fresh state every start: a reused run directory must not hand old rules or a cached snapshot on.
+        stateDir = Files.createTempDirectory(runDir, "state-");
         MeshProcess server = launch("config-server", List.of("-jar", jars.configServer().toString(),
                 "--port", String.valueOf(ports.configServer()), "--bind", LOOPBACK,
-                "--data-dir", runDir.resolve("config-data").toString()), Map.of());
+                "--data-dir", stateDir.resolve("config-data").toString()), Map.of());
         server.awaitHttp(configServerUrl().resolve("/readyz"), READY_TIMEOUT);
         progress.accept(String.format("config server ready on %s (%.1f s)", configServerUrl(), seconds(started)));
 
@@ -109,7 +112,7 @@ public final class LocalMesh implements AutoCloseable {
                 "-Dinboard.address=" + LOOPBACK,
                 "-Dinboard.port=" + port,
                 "-Dinboard.admin-port=" + adminPort,
-                "-Dinboard.cache-dir=" + runDir.resolve(name + "-cache"),
+                "-Dinboard.cache-dir=" + stateDir.resolve(name + "-cache"),
                 "-jar", jars.userService().toString()));
         Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "HOST", LOOPBACK, "PORT", String.valueOf(port), "VERSION", version, "INSTANCE", name));

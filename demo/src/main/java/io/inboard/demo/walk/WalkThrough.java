@@ -41,7 +41,13 @@ public final class WalkThrough {
             System.exit(2);
             return;
         }
-        System.exit(new WalkThrough(System.out).run(options));
+        try {
+            System.exit(new WalkThrough(System.out).run(options));
+        } catch (IllegalStateException e) {
+            // What went wrong and where its log is, not a stack trace of the driver.
+            System.err.println("walk-through failed: " + e.getMessage());
+            System.exit(1);
+        }
     }
 
     private int run(Options options) throws Exception {
