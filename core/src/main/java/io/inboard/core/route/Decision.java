@@ -14,7 +14,8 @@ import java.util.Map;
  * @param matched the virtual service and rule that matched; {@code null} when none did
  * @param destination the chosen destination; {@code null} unless {@link Outcome#ROUTE} or
  *     {@link Outcome#NO_INSTANCE}
- * @param instance the chosen endpoint; {@code null} unless routed
+ * @param instance the chosen endpoint; {@code null} unless routed, and {@code null} when routed
+ *     under a {@code PASSTHROUGH} balancer (send to the authority as the application gave it)
  * @param hashKey the consistent-hash key used (e.g. {@code header my-header=alice}), or {@code null}
  * @param trace in explain mode, one step per rule evaluated (and host resolution); else empty
  */
@@ -88,8 +89,9 @@ public record Decision(
 
   /**
    * What the caller applies besides choosing the instance. {@code rewrittenPath} and
-   * {@code rewrittenAuthority} are {@code null} when unchanged; {@code timeout} {@code null} means
-   * none.
+   * {@code rewrittenAuthority} are {@code null} when unchanged; {@code rewrittenPath} is the path
+   * only, the caller keeps the request's query string. {@code timeout} {@code null} means none;
+   * {@code retries} is Istio's default policy when the rule sets none.
    */
   public record Actions(
       String rewrittenPath,

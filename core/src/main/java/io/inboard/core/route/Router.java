@@ -113,9 +113,12 @@ public final class Router {
       if (gateway != null) {
         return noRoute("no VirtualService bound to gateway " + gatewayKey + " serves host " + host, trace);
       }
-      String reason = first == null
-          ? "host " + host + " is not known to the mesh"
-          : "host " + host + " has no VirtualService for the mesh and no instances";
+      String reason = first != null
+          ? "host " + host + " has no VirtualService for the mesh and no instances"
+          : ns == null && host.indexOf('.') < 0
+              ? "host " + host + " is not known to the mesh (a short name resolves only from a calling"
+                  + " workload's namespace)"
+              : "host " + host + " is not known to the mesh";
       if (trace != null) {
         trace.add(reason + (ns == null ? "" : " (from namespace " + ns + ")") + "; passed through");
       }
