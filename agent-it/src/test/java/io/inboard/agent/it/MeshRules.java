@@ -24,22 +24,36 @@ final class MeshRules {
   }
 
   static MeshRules of(String scenario, EchoServer... user) throws Exception {
-    String probe = "rules-" + scenario.replace(".yaml", "").replaceAll("[^a-z0-9-]", "-");
+    String probe = probeHost(scenario);
     String text =
-        MeshFile.scenario(scenario)
-            .instances("user", "traffic-management", user)
-            .with(
-                "apiVersion: networking.istio.io/v1\n"
-                    + "kind: VirtualService\n"
-                    + "metadata: {name: rules-probe, namespace: traffic-management}\n"
-                    + "spec:\n"
-                    + "  hosts: ["
-                    + probe
-                    + "]\n"
-                    + "  http:\n"
-                    + "  - directResponse: {status: 200}\n")
-            .text();
+        MeshFile.scenario(scenario).instances("user", "traffic-management", user).with(probeDocument(probe)).text();
     return new MeshRules(probe, text);
+  }
+
+  /** A scenario's rules plus its probe, without instances: what the test applies to a config server. */
+  static MeshRules forServer(String scenario) throws Exception {
+    String probe = probeHost(scenario);
+    return new MeshRules(probe, MeshFile.scenario(scenario).with(probeDocument(probe)).text());
+  }
+
+  String text() {
+    return text;
+  }
+
+  private static String probeHost(String scenario) {
+    return "rules-" + scenario.replace(".yaml", "").replaceAll("[^a-z0-9-]", "-");
+  }
+
+  private static String probeDocument(String host) {
+    return "apiVersion: networking.istio.io/v1\n"
+        + "kind: VirtualService\n"
+        + "metadata: {name: rules-probe, namespace: traffic-management}\n"
+        + "spec:\n"
+        + "  hosts: ["
+        + host
+        + "]\n"
+        + "  http:\n"
+        + "  - directResponse: {status: 200}\n";
   }
 
   /** Replaces {@code file} in one step, so the agent never reads half a file. */
