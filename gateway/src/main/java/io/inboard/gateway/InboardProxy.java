@@ -237,7 +237,8 @@ final class InboardProxy extends ProxyHandler.Reverse {
       return;
     }
     response.reset();
-    String to = exchange.instance.id() + " (" + exchange.instance.address() + ":" + exchange.instance.port() + ")";
+    // The reason names the instance by id, not by address: it goes to clients outside the mesh.
+    String to = "instance " + exchange.instance.id();
     String tries = exchange.retriesDone() > 0 ? " after " + exchange.retriesDone() + " retries" : "";
     if (timedOut) {
       exchange.flags = "UT";
@@ -245,11 +246,12 @@ final class InboardProxy extends ProxyHandler.Reverse {
           + " did not answer within " + timeoutText(exchange) + tries);
     } else if (connect) {
       exchange.flags = "UF";
-      LocalAnswer.reason(response, callback, 503, "upstream connect error: " + to + ": "
-          + failure.getMessage() + tries);
+      LocalAnswer.reason(response, callback, 503, "upstream connect error: " + to
+          + " refused the connection" + tries);
     } else {
       exchange.flags = "UC";
-      LocalAnswer.reason(response, callback, 502, "upstream reset: " + to + ": " + failure + tries);
+      LocalAnswer.reason(response, callback, 502, "upstream reset: " + to
+          + " closed the connection before answering" + tries);
     }
   }
 

@@ -82,6 +82,12 @@ final class EchoUpstream implements AutoCloseable {
         Content.Sink.write(response, true, echo(request), callback);
         return true;
       }
+      if (path.equals("/reset")) {
+        // Hang up without a byte of answer, as a crashing instance would.
+        request.getConnectionMetaData().getConnection().getEndPoint().close();
+        callback.failed(new java.io.IOException("connection closed by the test upstream"));
+        return true;
+      }
       if (path.equals("/flaky") && flakyFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         response.setStatus(503);
         Content.Sink.write(response, true, "flaky failure from " + id + "\n", callback);

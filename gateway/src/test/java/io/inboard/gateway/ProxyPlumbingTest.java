@@ -281,7 +281,16 @@ class ProxyPlumbingTest {
     ContentResponse response = client.get(HOST, "/");
 
     assertThat(response.getStatus()).isEqualTo(503);
-    assertThat(response.getHeaders().get("x-inboard-reason")).contains("upstream connect error").contains("user-gone");
+    assertThat(response.getHeaders().get("x-inboard-reason")).contains("upstream connect error").contains("user-gone")
+        .doesNotContain("127.0.0.1");
+  }
+
+  @Test
+  void anInstanceThatHangsUpWithoutAnsweringIs502WithReason() throws Exception {
+    ContentResponse response = client.get(HOST, "/reset");
+
+    assertThat(response.getStatus()).isEqualTo(502);
+    assertThat(response.getHeaders().get("x-inboard-reason")).contains("upstream reset").contains("user-v1");
   }
 
   @Test
