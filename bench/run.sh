@@ -10,6 +10,7 @@
 #   QUICK=1 bench/run.sh         a short run to check the set-up (figures not meaningful)
 #   SKIP_BUILD=1 bench/run.sh    use the jars already built
 #   INBOARD_MODE=standalone      agents read a local rules file instead of the config server
+#   REPORT_ONLY=1 bench/run.sh   rewrite the report from the last run's results (no measuring)
 #
 # Every process started here is stopped on exit, also on Ctrl-C or failure.
 set -euo pipefail
@@ -59,7 +60,14 @@ need_tools() {
 }
 
 mkdir -p "$RESULTS"
+if [ "${REPORT_ONLY:-0}" = 1 ]; then
+  # Rewrites REPORT.md and results.json from the last run's files (e.g. after editing ANALYSIS.md).
+  java -cp "$OUT/benchmarks.jar" io.inboard.bench.report.ReportWriter --results "$RESULTS" \
+    --report bench/REPORT.md --json bench/results.json
+  exit 0
+fi
 rm -f "$RESULTS"/*.json "$OUT"/*/pids
+[ -f bench/results.json ] && cp bench/results.json "$RESULTS/previous-results.json"
 : > "$RESULTS/commands.txt"
 run() {
   # Runs a command and records it, so the report can list exactly what was executed.

@@ -56,7 +56,9 @@ public final class ReportWriter {
     Path report = args.path("report", "bench/REPORT.md");
     Path json = args.path("json", "bench/results.json");
     Path analysis = args.path("analysis", "bench/ANALYSIS.md");
-    JsonNode previous = read(json);
+    // run.sh copies the committed results.json here before measuring, so the report can show
+    // before/after, and regenerating the report alone does not compare a run with itself.
+    JsonNode previous = read(results.resolve("previous-results.json"));
     ReportWriter writer = new ReportWriter(results);
     writer.write(previous, analysis);
     Files.writeString(report, writer.md.toString());
