@@ -289,7 +289,13 @@ public final class Router {
       }
     }
     String rewritten = rule.rewriteUri == null ? null : rewritePath(rule, block, r.path());
-    return send(rule, rule.reason, target.target(), pool, target.actions(), key, setCookie, r, trace, rewritten);
+    Decision d = send(rule, rule.reason, target.target(), pool, target.actions(), key, setCookie, r, trace, rewritten);
+    if (d.hashKey() == null && key != null && keyDef != null && d.outcome() == Decision.Outcome.ROUTE) {
+      // The key chose the subset (sticky canary) though the subset's own balancer does not hash.
+      return new Decision(d.outcome(), d.status(), d.reason(), d.matched(), d.destination(), d.instance(),
+          HashKeys.describe(keyDef, key), d.actions(), d.trace());
+    }
+    return d;
   }
 
   private Decision send(Rule rule, String reason, Decision.Target target, SubsetPool pool,
