@@ -72,9 +72,6 @@ final class Exchange {
       n.put("path", d.path() == null ? "" : d.path());
       n.put("message", d.message());
     }
-    if (e.status() == 405 && e.details().isEmpty()) {
-      // nothing else to add
-    }
     sendJson(e.status(), body);
   }
 

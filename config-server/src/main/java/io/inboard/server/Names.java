@@ -21,7 +21,8 @@ final class Names {
       return what + " is missing; give a DNS-1123 label such as 'user-rules'";
     }
     if (value.length() > MAX_NAME) {
-      return what + " is " + value.length() + " characters long; at most " + MAX_LABEL + " are allowed";
+      return what + " is " + value.length() + " characters long; names over " + MAX_NAME
+          + " characters are refused, and a DNS-1123 label has at most " + MAX_LABEL;
     }
     if (value.length() > MAX_LABEL) {
       return what + " '" + value + "' is " + value.length() + " characters long; a DNS-1123 label has at most "

@@ -8,9 +8,7 @@ import io.inboard.core.parse.ParseResult;
 import io.inboard.core.parse.ParsedResource;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -80,21 +78,27 @@ final class ResourceEndpoints {
     ex.sendJson(200, body);
   }
 
-  /** Validates without storing: the core's diagnostics, then analysis against live instances. */
+  /**
+   * Validates without storing: the findings of {@code inboardctl validate} on the same text, the
+   * analysis run against the live instances (none registered: no instance warnings, as offline).
+   */
   void analyze(Exchange ex) {
     RequestBody.Text text = RequestBody.read(ex.request);
     BodySyntax.check(text);
     ParseResult parsed = MeshCore.parse(text.text());
     List<Diagnostic> all = new ArrayList<>(parsed.diagnostics());
     all.addAll(nameDiagnostics(parsed.resources()));
-    if (!parsed.hasErrors()) {
-      all.addAll(MeshCore.analyze(parsed.resources(), controlPlane.current().instances()));
-    }
+    all.addAll(MeshCore.analyze(parsed.resources(), liveInstancesOrNull(controlPlane.current())));
     ObjectNode body = Exchange.JSON.createObjectNode();
     body.put("valid", all.stream().noneMatch(Diagnostic::isError));
     ArrayNode list = body.putArray("diagnostics");
     all.forEach(d -> list.add(diagnosticJson(d)));
     ex.sendJson(200, body);
+  }
+
+  /** With no instance registered yet the server knows nothing about instances, like offline validate. */
+  private static List<io.inboard.core.mesh.Instance> liveInstancesOrNull(Published p) {
+    return p.instances().isEmpty() ? null : p.instances();
   }
 
   /** Decides a described request against the live snapshot, exactly as {@code inboardctl explain}. */
@@ -125,9 +129,12 @@ final class ResourceEndpoints {
     ArrayNode warnings = body.putArray("warnings");
     parsed.diagnostics().stream().filter(d -> !d.isError()).forEach(d -> warnings.add(diagnosticJson(d)));
     Published p = controlPlane.current();
+    Set<String> applied = new HashSet<>();
+    result.outcomes().forEach(o -> applied.add(o.key().kind().kind() + " " + o.key().namespace() + "/" + o.key().name()));
     try {
-      MeshCore.analyze(p.parsedResources(), p.instances()).stream()
-          .filter(d -> !d.isError())
+      // Analysis of the whole new state, reported for the resources of this request.
+      MeshCore.analyze(p.parsedResources(), liveInstancesOrNull(p)).stream()
+          .filter(d -> !d.isError() && d.resource() != null && applied.stream().anyMatch(d.resource()::endsWith))
           .forEach(d -> warnings.add(diagnosticJson(d)));
     } catch (RuntimeException e) {
       // Analysis only informs; a failure in it must not turn a stored write into an error.

@@ -34,6 +34,9 @@ final class ServerMetrics {
   void bind(ControlPlane controlPlane, WatchHub watches) {
     gauge("inboard.revision", "The current revision", controlPlane, c -> c.current().revision());
     gauge("inboard.watchers.waiting", "Watch requests currently held", watches, WatchHub::waiting);
+    Timer fanOut = Timer.builder("inboard.watch.fanout")
+        .description("Time to hand one new revision to every waiting watcher").register(registry);
+    watches.onFanOut(n -> fanOut.record(n, TimeUnit.NANOSECONDS));
     instances = MultiGauge.builder("inboard.instances").description("Live instances per service").register(registry);
     controlPlane.onPublish(p -> updateInstances(p.instances()));
     updateInstances(controlPlane.current().instances());

@@ -19,6 +19,7 @@ final class WatchHub implements AutoCloseable {
   private final Set<Waiter> waiting = ConcurrentHashMap.newKeySet();
   private final ScheduledThreadPoolExecutor timer;
   private final ExecutorService notifier;
+  private volatile java.util.function.LongConsumer fanOutNanos = n -> { };
 
   WatchHub(ControlPlane controlPlane) {
     this.controlPlane = controlPlane;
@@ -26,6 +27,11 @@ final class WatchHub implements AutoCloseable {
     this.timer.setRemoveOnCancelPolicy(true);
     this.notifier = java.util.concurrent.Executors.newSingleThreadExecutor(daemon("inboard-watch-notifier"));
     controlPlane.onPublish(p -> notifier.execute(() -> wake(p)));
+  }
+
+  /** Told how long each fan-out took to hand a revision to every woken watcher (for metrics). */
+  void onFanOut(java.util.function.LongConsumer recorder) {
+    this.fanOutNanos = recorder;
   }
 
   int waiting() {
@@ -56,10 +62,16 @@ final class WatchHub implements AutoCloseable {
   }
 
   private void wake(Published p) {
+    long start = System.nanoTime();
+    int woken = 0;
     for (Waiter w : waiting) {
       if (w.since != p.revision()) {
         w.complete(p);
+        woken++;
       }
+    }
+    if (woken > 0) {
+      fanOutNanos.accept(System.nanoTime() - start);
     }
   }
 

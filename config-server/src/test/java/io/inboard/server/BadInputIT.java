@@ -123,6 +123,9 @@ class BadInputIT {
         named("../ as a name in the body", Case.apply(vs("../../evil"), 422, "metadata.name")),
         named("upper-case name", Case.apply(vs("UserRules"), 422, "metadata.name")),
         named("name over 253 characters", Case.apply(vs("a".repeat(300)), 422, "300 characters")),
+        named("name over 253 characters in the URL", new Case("GET",
+            "/v1/namespaces/traffic-management/virtualservices/" + "a".repeat(300), null, null, 400,
+            List.of("300 characters"))),
         named("stale resourceVersion", Case.apply(vs("user-virtual-service")
             .replace("namespace: traffic-management", "namespace: traffic-management\n  resourceVersion: \"1\""),
             409, "stale")),

@@ -88,7 +88,17 @@ class CrashSafetyIT {
         }
       });
       writer.start();
-      Thread.sleep(100 + random.nextInt(600));
+      // Kill at a random moment once writes are flowing (on a busy machine the first takes a while).
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        synchronized (ackedThisRound) {
+          if (!ackedThisRound.isEmpty()) {
+            break;
+          }
+        }
+        Thread.sleep(5);
+      }
+      Thread.sleep(random.nextInt(400));
       server.kill();
       stop.set(true);
       writer.join(30_000);

@@ -131,6 +131,14 @@ final class ServerProcess implements AutoCloseable {
     throw new IOException("no Threads line for " + pid());
   }
 
+  /** CPU time (user + system) the server process used so far, in milliseconds, from /proc (Linux). */
+  long cpuMillis() throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // After "pid (comm) ", utime and stime are the 12th and 13th fields, in clock ticks of 10 ms.
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+  }
+
   /** Resident memory of the server process in kB, from /proc (Linux). */
   long residentKb() throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
