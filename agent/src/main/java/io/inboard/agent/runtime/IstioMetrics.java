@@ -28,6 +28,7 @@ final class IstioMetrics implements RequestMetrics {
   IstioMetrics(LongSupplier revision) {
     Gauge.builder("inboard.agent.snapshot.revision", revision, r -> r.getAsLong())
         .description("Revision of the routing snapshot in force")
+        .strongReference(true) // Micrometer holds gauge objects weakly; this supplier has no other owner
         .register(registry);
   }
 
