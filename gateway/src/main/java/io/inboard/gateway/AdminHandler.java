@@ -9,6 +9,12 @@ import io.inboard.core.parse.ParsedResource;
 import io.inboard.core.snapshot.Snapshot;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import io.inboard.core.explain.ExplainRequest;
+import io.inboard.core.explain.Explainer;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -17,11 +23,13 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 
 /**
  * The gateway's admin port: {@code /metrics} (Prometheus), {@code /healthz} (the process is up),
- * {@code /readyz} (a snapshot has arrived, so routing is live) and {@code /config} (the snapshot
- * in force, the Gateways it serves and their hosts).
+ * {@code /readyz} (a snapshot has arrived, so routing is live), {@code /config} (the snapshot
+ * in force, the Gateways it serves and their hosts) and {@code /explain} (why a described request
+ * would go where it goes through this gateway).
  */
 final class AdminHandler extends Handler.Abstract.NonBlocking {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -54,10 +62,57 @@ final class AdminHandler extends Handler.Abstract.NonBlocking {
             isReady ? "ready\n" : "waiting for the first snapshot from " + source + "\n");
       }
       case "/config" -> send(response, callback, 200, "application/json", config());
+      case "/explain" -> explain(request, response, callback);
       default -> send(response, callback, 404, "text/plain; charset=utf-8",
-          "not found; the admin port serves /metrics, /healthz, /readyz and /config\n");
+          "not found; the admin port serves /metrics, /healthz, /readyz, /config and /explain\n");
     }
     return true;
+  }
+
+  /**
+   * {@code /explain?url=http://HOST/PATH[&method=GET][&header=name:value]...[&samples=N[&varyHeader=NAME]]}:
+   * the decision for that request as it would arrive here, with the Gateway picked by its host.
+   */
+  private void explain(Request request, Response response, Callback callback) {
+    Fields query = Request.extractQueryParameters(request);
+    String url = query.getValue("url");
+    if (url == null || url.isBlank()) {
+      send(response, callback, 400, "text/plain; charset=utf-8", "give the request to explain as url=http://HOST/PATH, "
+          + "e.g. /explain?url=http://user.traffic-management.example.com/&header=mode:dev\n");
+      return;
+    }
+    try {
+      Map<String, List<String>> headers = new LinkedHashMap<>();
+      List<String> headerValues = query.getValues("header");
+      for (String header : headerValues == null ? List.<String>of() : headerValues) {
+        int colon = header.indexOf(':');
+        if (colon <= 0) {
+          throw new IllegalArgumentException("header '" + header + "' must be name:value, e.g. header=mode:dev");
+        }
+        headers.computeIfAbsent(header.substring(0, colon).trim(), k -> new ArrayList<>())
+            .add(header.substring(colon + 1).trim());
+      }
+      String samplesText = query.getValue("samples");
+      int samples = samplesText == null ? 0 : Integer.parseInt(samplesText);
+      GatewayRoutes current = routes.get();
+      String authority = URI.create(url).getRawAuthority();
+      List<String> gateways = current.hosts().gatewaysFor(authority);
+      if (gateways.isEmpty()) {
+        ObjectNode unknown = JSON.createObjectNode();
+        unknown.put("status", 404);
+        unknown.put("reason", "unknown host '" + VirtualHosts.hostOf(authority)
+            + "': no Gateway selecting this gateway (" + labels + ") lists it in spec.servers[].hosts");
+        send(response, callback, 200, "application/json", JSON.writeValueAsString(unknown) + "\n");
+        return;
+      }
+      ExplainRequest explain = new ExplainRequest(query.getValue("method"), url, headers, null, gateways.get(0),
+          samples, query.getValue("varyHeader"));
+      ObjectNode out = Explainer.explain(current.snapshot(), explain);
+      out.put("gateway", gateways.get(0));
+      send(response, callback, 200, "application/json", JSON.writeValueAsString(out) + "\n");
+    } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      send(response, callback, 400, "text/plain; charset=utf-8", "cannot explain: " + e.getMessage() + "\n");
+    }
   }
 
   private String config() {

@@ -125,6 +125,23 @@ class WalkThroughScenariosTest {
   }
 
   @Test
+  void theAdminExplainSaysWhichRuleAndSubsetARequestGetsAtThisGateway() throws Exception {
+    mesh.apply("scenarios/40-dark-release.yaml");
+    try (TestClient admin = new TestClient(mesh.gateway.adminPort())) {
+      String dev = admin.get("localhost", "/explain?url=http://" + MICROSERVICE_HOST + "/user/list&header=mode:dev")
+          .getContentAsString();
+      String plain = admin.get("localhost", "/explain?url=http://" + MICROSERVICE_HOST + "/user/list").getContentAsString();
+      String unknown = admin.get("localhost", "/explain?url=http://shop.example.com/").getContentAsString();
+
+      assertThat(dev).contains("dark-release-by-prefix").contains("\"v2\"")
+          .contains("traffic-management/microservice-gateway");
+      assertThat(plain).contains("user-by-prefix").contains("\"v1\"");
+      assertThat(unknown).contains("404").contains("unknown host 'shop.example.com'");
+      assertThat(admin.get("localhost", "/explain").getStatus()).isEqualTo(400);
+    }
+  }
+
+  @Test
   void unknownHostAndUnroutedPathAre404WithReason() throws Exception {
     mesh.apply("scenarios/40-dark-release.yaml");
 
