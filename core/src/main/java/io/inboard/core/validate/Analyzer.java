@@ -8,6 +8,7 @@ import io.inboard.core.model.Gateway;
 import io.inboard.core.model.HTTPMatchRequest;
 import io.inboard.core.model.HTTPRoute;
 import io.inboard.core.model.Resource;
+import io.inboard.core.model.Server;
 import io.inboard.core.model.Subset;
 import io.inboard.core.model.VirtualService;
 import io.inboard.core.parse.ParsedResource;
@@ -198,7 +199,52 @@ public final class Analyzer {
     if (!defined.contains(key)) {
       warn(vs, path, "no Gateway " + key + " is defined here; this VirtualService is not served "
           + "there until it is (check the name and namespace)");
+      return;
     }
+    Gateway gateway = resources.stream()
+        .filter(r -> r instanceof Gateway && r.key().equals(key))
+        .map(Gateway.class::cast)
+        .findFirst()
+        .orElseThrow();
+    if (vs.spec().hosts().stream().noneMatch(host -> servedBy(gateway, host, ns))) {
+      List<String> served = gateway.spec().servers().stream()
+          .flatMap(s -> s.hosts().stream())
+          .toList();
+      warn(vs, path, "Gateway " + key + " serves none of this VirtualService's hosts (it serves "
+          + String.join(", ", served) + "); add a host it serves, or a host to its servers");
+    }
+  }
+
+  /** Whether a server host of {@code gateway} ({@code [ns/]dns}) admits {@code host} of {@code ns}. */
+  private static boolean servedBy(Gateway gateway, String host, String ns) {
+    for (Server server : gateway.spec().servers()) {
+      for (String entry : server.hosts()) {
+        String scope = "*";
+        String dns = entry;
+        int slash = entry.indexOf('/');
+        if (slash >= 0) {
+          scope = entry.substring(0, slash);
+          dns = entry.substring(slash + 1);
+        }
+        boolean namespaceOk = scope.equals("*")
+            || (scope.equals(".") ? gateway.metadata().namespace().equals(ns) : scope.equals(ns));
+        if (namespaceOk && hostsOverlap(dns, host)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // A wildcard on either side admits the names under its suffix, as Istio's gateway binding does.
+  private static boolean hostsOverlap(String a, String b) {
+    if (a.equals("*") || b.equals("*") || a.equals(b)) {
+      return true;
+    }
+    if (a.startsWith("*.") && b.endsWith(a.substring(1))) {
+      return true;
+    }
+    return b.startsWith("*.") && a.endsWith(b.substring(1));
   }
 
   private static String format(Map<String, String> labels) {

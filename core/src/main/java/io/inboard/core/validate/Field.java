@@ -180,7 +180,9 @@ final class Field {
     }
     long v = json.longValue();
     if (v < min || v > max) {
-      error(v + " is out of range; use " + min + ".." + max);
+      error(max >= Integer.MAX_VALUE
+          ? v + " is too small; use " + min + " or more"
+          : v + " is out of range; use " + min + ".." + max);
       return null;
     }
     return v;

@@ -171,6 +171,33 @@ class AnalyzerTest {
   }
 
   @Test
+  void gatewayMustServeOneOfTheHosts() {
+    String gateway = """
+        apiVersion: networking.istio.io/v1
+        kind: Gateway
+        metadata: {name: edge, namespace: shop}
+        spec:
+          selector: {istio: ingressgateway}
+          servers:
+          - port: {number: 80, name: http, protocol: HTTP}
+            hosts: ["*.example.com", "other/api.example.org"]
+        ---
+        """;
+    assertThat(analyze(gateway + vs("""
+        hosts: [user, user.example.com]
+        gateways: [edge]
+        http: [{route: [{destination: {host: user}}]}]
+        """), null)).isEmpty();
+    assertThat(analyze(gateway + vs("""
+        hosts: [user, api.example.org]
+        gateways: [edge]
+        http: [{route: [{destination: {host: user}}]}]
+        """), null)).containsExactly("WARNING VirtualService shop/user spec.gateways[0]: Gateway "
+            + "shop/edge serves none of this VirtualService's hosts (it serves *.example.com, "
+            + "other/api.example.org); add a host it serves, or a host to its servers");
+  }
+
+  @Test
   void fqdnOfAShortName() {
     assertThat(Analyzer.fqdn("user", "shop")).isEqualTo("user.shop.svc.cluster.local");
     assertThat(Analyzer.fqdn("user.other", "shop")).isEqualTo("user.other");

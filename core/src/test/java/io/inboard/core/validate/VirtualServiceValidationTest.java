@@ -452,7 +452,7 @@ class VirtualServiceValidationTest {
             + "e.g. 5xx, gateway-error, connect-failure, reset, retriable-4xx, refused-stream or a "
             + "status code like 503, separated by commas");
     assertThat(errors(vs(rule(ROUTE + "retries: {attempts: -1}")))).containsExactly(
-        "spec.http[0].retries.attempts: -1 is out of range; use 0..2147483647");
+        "spec.http[0].retries.attempts: -1 is too small; use 0 or more");
   }
 
   @Test
