@@ -123,7 +123,7 @@ final class ExplainCommand implements Callable<Integer> {
         return EXIT_INVALID;
       }
       ObjectNode json = Explainer.explain(Snapshot.compile(0, resources, instances), request);
-      out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+      out.println(io.inboard.core.explain.DecisionJson.pretty(json));
       out.flush();
       err.flush();
       return EXIT_DECIDED;

@@ -48,6 +48,18 @@ public final class DecisionJson {
     return o;
   }
 
+  /** Indented JSON with every array element on its own line, so a trace reads top to bottom. */
+  public static String pretty(com.fasterxml.jackson.databind.JsonNode json) {
+    com.fasterxml.jackson.core.util.DefaultPrettyPrinter printer =
+        new com.fasterxml.jackson.core.util.DefaultPrettyPrinter()
+            .withArrayIndenter(com.fasterxml.jackson.core.util.DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
+    try {
+      return new ObjectMapper().writer(printer).writeValueAsString(json);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree always serializes", e);
+    }
+  }
+
   private static void target(ObjectNode o, Decision.Target t) {
     o.put("host", t.host());
     o.put("subset", t.subset());
