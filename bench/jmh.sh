@@ -3,7 +3,7 @@
 # bench/JMH-REPORT.md: the raw JMH output and a summary of the median decision times.
 #   bench/jmh.sh                 build + run (about 2 minutes on 2 cores)
 #   SKIP_BUILD=1 bench/jmh.sh    reuse the jar
-#   JMH_ARGS="-f 1 -wi 5 -i 10" bench/jmh.sh   other JMH options
+#   JMH_ARGS="-f 1 -wi 5 -i 10" bench/jmh.sh   other JMH options (default adds -prof gc: bytes/decision)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=bench/target/benchmarks.jar
@@ -16,7 +16,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 [ -f "$JAR" ] || { echo "missing $JAR: the build did not produce it" >&2; exit 1; }
 
-read -r -a ARGS <<< "${JMH_ARGS:--f 1 -wi 3 -w 1s -i 5 -r 1s}"
+read -r -a ARGS <<< "${JMH_ARGS:--f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc}"
 cat /proc/loadavg > "$OUT/loadavg-start"
 java -jar "$JAR" 'io.inboard.bench.jmh.RouterBenchmark' "${ARGS[@]}" \
   -rf json -rff "$OUT/result.json" | tee "$OUT/output.txt"
@@ -37,13 +37,15 @@ for r in runs:
     p = r['primaryMetric']
     pct = p['scorePercentiles']
     median = pct['50.0']
+    alloc = r.get('secondaryMetrics', {}).get('gc.alloc.rate.norm', {}).get('score')
+    alloc = f"{alloc:.0f}" if alloc is not None else '?'
     if s.endswith('-fresh'):
         # Informational: the worst case, a header value never seen before on every request.
-        rows.append(f"| {s} | {median:.0f} | {pct['90.0']:.0f} | {pct['99.0']:.0f} | {p['score']:.0f} | (none) | - |")
+        rows.append(f"| {s} | {median:.0f} | {pct['90.0']:.0f} | {pct['99.0']:.0f} | {p['score']:.0f} | {alloc} | (none) | - |")
         continue
     target = 5000 if s.startswith('rules200') else 1000
     ok &= median < target
-    rows.append(f"| {s} | {median:.0f} | {pct['90.0']:.0f} | {pct['99.0']:.0f} | {p['score']:.0f} | < {target} | {'yes' if median < target else 'NO'} |")
+    rows.append(f"| {s} | {median:.0f} | {pct['90.0']:.0f} | {pct['99.0']:.0f} | {p['score']:.0f} | {alloc} | < {target} | {'yes' if median < target else 'NO'} |")
 with open(report, 'w') as f:
     f.write('# Router JMH report\n\n')
     f.write('`Router.route(request)` per decision, JMH SampleTime, nanoseconds. Written by `bench/jmh.sh`.\n\n')
@@ -58,7 +60,7 @@ with open(report, 'w') as f:
             'rarely help and RE2/J runs on nearly every decision (the worst case; informational, no target).\n\n')
     f.write('A load average far above the core count means the benchmark thread was often descheduled: '
             'the high percentiles then measure the machine, not the router; the medians are the figures to read.\n\n')
-    f.write('| scenario | median | p90 | p99 | mean | target (median) | met |\n|---|---|---|---|---|---|---|\n')
+    f.write('| scenario | median | p90 | p99 | mean | bytes allocated / decision | target (median) | met |\n|---|---|---|---|---|---|---|---|\n')
     f.write('\n'.join(rows) + '\n\n')
     f.write(f'All targets met: {"yes" if ok else "no"}.\n\n')
     f.write('## Raw JMH output\n\n```\n' + open(raw).read() + '```\n')
