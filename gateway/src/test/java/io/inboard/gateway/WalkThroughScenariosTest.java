@@ -122,6 +122,11 @@ class WalkThroughScenariosTest {
       assertThat(version(domain, "mode", "prod")).isEqualTo("v1");
       assertThat(version(domain, "mode", "Dev")).isEqualTo("v1");
     }
+    // The port in Host is ignored, as Istio does, and the case of the host name too.
+    ContentResponse withPort = mesh.client.get(domain.toUpperCase() + ":8080",
+        domain.equals(USER_HOST) ? "/" : "/user/", "mode", "dev");
+    assertThat(withPort.getStatus()).isEqualTo(200);
+    assertThat(TestClient.echo(withPort).get("version")).isEqualTo("v2");
   }
 
   @Test
