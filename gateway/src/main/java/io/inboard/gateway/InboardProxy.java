@@ -124,6 +124,11 @@ final class InboardProxy extends ProxyHandler.Reverse {
 
   private void forward(Request request, Response response, Callback done, Exchange exchange,
       Decision decision) {
+    if (decision.instance() == null) {
+      exchange.flags = "UH";
+      LocalAnswer.reason(response, done, 503, reasonOf(decision, "no instance chosen for the destination"));
+      return;
+    }
     exchange.routeTo(decision);
     Decision.Fault fault = decision.actions().fault();
     Duration delay = fault == null ? null : fault.delay();
