@@ -126,6 +126,19 @@ class ValidateCommandTest {
   }
 
   @Test
+  void dashReadsStandardInput() throws IOException {
+    java.io.InputStream oldIn = System.in;
+    try {
+      System.setIn(Files.newInputStream(Path.of(resource("five-mistakes.yaml"))));
+      Run run = inboardctl("validate", "-f", "-");
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.errorLines()).hasSize(5);
+    } finally {
+      System.setIn(oldIn);
+    }
+  }
+
+  @Test
   void missingFileIsBadInputWithExitCode2(@TempDir Path dir) {
     String missing = dir.resolve("nope.yaml").toString();
     Run run = inboardctl("validate", "-f", resource("scenarios/00-gateway.yaml"), missing);
