@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.inboard.core.explain.ExplainRequest;
 import io.inboard.core.explain.Explainer;
@@ -32,13 +33,33 @@ final class AdminServer {
 
   AdminServer(String address, int port, AgentRuntime runtime) throws IOException {
     server = HttpServer.create(new InetSocketAddress(address, port), 16);
-    executor = Executors.newSingleThreadExecutor(task -> new InboardThread(task, "inboard-admin"));
+    executor = Executors.newFixedThreadPool(2, task -> new InboardThread(task, "inboard-admin"));
     server.setExecutor(executor);
-    server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", runtime.metrics().scrape()));
-    server.createContext("/config", ex -> respond(ex, 200, "application/json", config(runtime)));
-    server.createContext("/explain", ex -> explain(ex, runtime));
-    server.createContext("/", ex -> respond(ex, 404, "application/json", error("no such endpoint; try /metrics, /config or /explain?url=http://user/")));
+    server.createContext("/metrics", guarded(runtime, ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", runtime.metrics().scrape())));
+    server.createContext("/config", guarded(runtime, ex -> respond(ex, 200, "application/json", config(runtime))));
+    server.createContext("/explain", guarded(runtime, ex -> explain(ex, runtime)));
+    server.createContext("/", guarded(runtime, ex -> respond(ex, 404, "application/json", error("no such endpoint; try /metrics, /config or /explain?url=http://user/"))));
     server.start();
+  }
+
+  /** Answers 500 instead of leaving the exchange open when a handler fails unexpectedly. */
+  private static HttpHandler guarded(AgentRuntime runtime, HttpHandler handler) {
+    return ex -> {
+      try {
+        handler.handle(ex);
+      } catch (IOException e) {
+        throw e;
+      } catch (Throwable e) {
+        runtime.recordFailure("admin", e);
+        try {
+          respond(ex, 500, "application/json", error("internal error: " + e));
+        } catch (IOException | RuntimeException ignored) {
+          // The response may have been started already; closing is all that is left.
+        } finally {
+          ex.close();
+        }
+      }
+    };
   }
 
   int port() {
@@ -61,7 +82,7 @@ final class AdminServer {
     ObjectNode labels = self.putObject("labels");
     runtime.self().labels().forEach(labels::put);
     out.putArray("propagatedHeaders").addAll(state.propagatedHeaders().stream().sorted().map(JSON.getNodeFactory()::textNode).toList());
-    JsonNode snapshot = state.wire() == null ? JSON.createObjectNode() : JSON.readTree(state.wire());
+    JsonNode snapshot = state.content() == null ? JSON.createObjectNode() : JSON.readTree(state.content().toJson());
     out.set("snapshot", snapshot);
     return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out);
   }

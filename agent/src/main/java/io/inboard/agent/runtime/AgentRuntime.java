@@ -337,7 +337,7 @@ public final class AgentRuntime {
         if (modified != null && !modified.equals(seen)) {
           seen = modified;
           SnapshotWire.Content content = StandaloneRules.read(file, ++revision);
-          state.apply(content.compile(), content.toJson(), "file " + file);
+          state.apply(content.compile(), content, "file " + file);
           LOG.info("[inboard] rules from " + file + " in force (revision " + revision + ")");
         } else if (modified == null && !state.hasSnapshot()) {
           LOG.warning("[inboard] rules file " + file + " does not exist; calls pass through until it does");

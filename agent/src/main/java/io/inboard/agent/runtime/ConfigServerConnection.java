@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * What the control-plane loop needs from the config server — the instance lease and the snapshot
@@ -40,11 +39,10 @@ class ConfigServerConnection {
   }
 
   /**
-   * Long-polls for a snapshot other than {@code since}: its wire bytes (what the cache keeps), or
+   * Long-polls for a snapshot other than {@code since}: its content, or
    * {@code null} when nothing changed within {@code hold}.
    */
-  byte[] watch(long since, Duration hold) throws IOException {
-    Optional<SnapshotWire.Content> content = client.watch(since, hold);
-    return content.map(SnapshotWire.Content::toJson).orElse(null);
+  SnapshotWire.Content watch(long since, Duration hold) throws IOException {
+    return client.watch(since, hold).orElse(null);
   }
 }

@@ -57,14 +57,14 @@ final class ControlPlaneLoop implements Runnable {
     while (!stopped) {
       try {
         keepLease();
-        byte[] wire = connection.watch(revision, watchHold());
+        SnapshotWire.Content content = connection.watch(revision, watchHold());
         if (failing) {
           failing = false;
           LOG.info("[inboard] config server " + connection.server() + " reachable again");
         }
         backoff.reset();
-        if (wire != null) {
-          apply(wire);
+        if (content != null) {
+          apply(content);
         }
       } catch (IOException | RuntimeException e) {
         if (stopped) {
@@ -104,30 +104,22 @@ final class ControlPlaneLoop implements Runnable {
     }
   }
 
-  private void apply(byte[] wire) {
+  /** Puts a new snapshot in force first, then keeps it on disk (off the path to routing by it). */
+  private void apply(SnapshotWire.Content content) {
+    revision = content.revision();
     Snapshot snapshot;
     try {
-      snapshot = SnapshotWire.decodeSnapshot(wire);
+      snapshot = content.compile();
     } catch (IllegalArgumentException e) {
       // Keep routing by the last good snapshot; a newer revision will replace this one.
       runtime.recordFailure("snapshot.decode", e);
-      revision = peekRevision(wire);
       return;
     }
-    revision = snapshot.revision();
-    state.apply(snapshot, wire, "server");
+    state.apply(snapshot, content, "server");
     try {
-      cache.write(wire);
+      cache.write(content.toJson());
     } catch (IOException | RuntimeException e) {
       runtime.recordFailure("snapshot.cache-write", e);
-    }
-  }
-
-  private static long peekRevision(byte[] wire) {
-    try {
-      return SnapshotWire.decode(wire).revision();
-    } catch (IllegalArgumentException e) {
-      return -1;
     }
   }
 
@@ -159,8 +151,9 @@ final class ControlPlaneLoop implements Runnable {
       if (wire == null) {
         return;
       }
-      Snapshot snapshot = SnapshotWire.decodeSnapshot(wire);
-      state.apply(snapshot, wire, "cache");
+      SnapshotWire.Content content = SnapshotWire.decode(wire);
+      Snapshot snapshot = content.compile();
+      state.apply(snapshot, content, "cache");
       revision = snapshot.revision();
       LOG.info("[inboard] routing from the cached snapshot " + cache.file() + " (revision " + revision + ")");
     } catch (IOException | RuntimeException e) {

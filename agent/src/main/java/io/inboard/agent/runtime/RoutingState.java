@@ -1,5 +1,6 @@
 package io.inboard.agent.runtime;
 
+import io.inboard.core.controlplane.SnapshotWire;
 import io.inboard.core.propagation.PropagatedHeaders;
 import io.inboard.core.route.InFlight;
 import io.inboard.core.route.Router;
@@ -15,8 +16,9 @@ import java.util.concurrent.TimeUnit;
  * the first snapshot arrives, readers on application threads wait for it, bounded.
  */
 final class RoutingState {
-  /** Everything derived from one snapshot. {@code wire} is its JSON as received (for /config). */
-  record InForce(Snapshot snapshot, Router router, Set<String> propagatedHeaders, byte[] wire, String origin) {}
+  /** Everything derived from one snapshot; {@code content} is what it was compiled from (for /config), or null. */
+  record InForce(
+      Snapshot snapshot, Router router, Set<String> propagatedHeaders, SnapshotWire.Content content, String origin) {}
 
   private final Set<String> extraHeaders;
   private final InFlight inFlight;
@@ -33,8 +35,8 @@ final class RoutingState {
   }
 
   /** Puts {@code snapshot} in force; from now on every read sees it. */
-  InForce apply(Snapshot snapshot, byte[] wire, String origin) {
-    InForce next = derive(snapshot, wire, origin);
+  InForce apply(Snapshot snapshot, SnapshotWire.Content content, String origin) {
+    InForce next = derive(snapshot, content, origin);
     current = next;
     first.countDown();
     return next;
@@ -69,9 +71,9 @@ final class RoutingState {
     return first.getCount() == 0;
   }
 
-  private InForce derive(Snapshot snapshot, byte[] wire, String origin) {
+  private InForce derive(Snapshot snapshot, SnapshotWire.Content content, String origin) {
     // null randomness: each thread its own ThreadLocalRandom, no contention on the request path.
     Router router = new Router(snapshot, inFlight, null);
-    return new InForce(snapshot, router, PropagatedHeaders.of(snapshot, extraHeaders), wire, origin);
+    return new InForce(snapshot, router, PropagatedHeaders.of(snapshot, extraHeaders), content, origin);
   }
 }

@@ -25,13 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
 class AdminServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private AgentRuntime runtime;
-  private final HttpClient client = HttpClient.newHttpClient();
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
     Path file = MeshFixtures.rulesFile(dir, "40-dark-release.yaml");
     runtime = AgentRuntime.startDetached(AgentOptions.parse(
-        "config=" + file + ",service=frontend,namespace=traffic-management,labels=version=v1,admin-port=0", Map.of(), Map.of()));
+        "config=" + file + ",service=frontend,namespace=traffic-management,labels=version=v1,admin-port=0,"
+            + "first-snapshot-wait=60s", Map.of(), Map.of()));
     runtime.router(); // the rules are in force
   }
 

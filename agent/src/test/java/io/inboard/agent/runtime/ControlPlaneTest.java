@@ -96,7 +96,7 @@ class ControlPlaneTest {
       closedPort = socket.getLocalPort();
     }
     AgentRuntime runtime =
-        runtime("server=http://127.0.0.1:" + closedPort + ",service=frontend,cache-dir=" + dir.resolve("cache"));
+        runtime("server=http://127.0.0.1:" + closedPort + ",service=frontend,first-snapshot-wait=60s,cache-dir=" + dir.resolve("cache"));
     // The first outbound call waits (bounded) for the cache to be loaded, then routes by it.
     Decision decision = runtime.router().route(MeshFixtures.userCall(Map.of("mode", "dev")));
     assertThat(runtime.snapshot().revision()).isEqualTo(17);

@@ -112,7 +112,7 @@ class RealConfigServerTest {
       }
     }
     AgentRuntime second = AgentRuntime.startDetached(AgentOptions.parse(
-        "server=http://127.0.0.1:" + port + ",service=frontend,namespace=traffic-management,cache-dir=" + cache,
+        "server=http://127.0.0.1:" + port + ",service=frontend,namespace=traffic-management,first-snapshot-wait=60s,cache-dir=" + cache,
         Map.of(), Map.of()));
     try {
       Decision decision = second.router().route(MeshFixtures.userCall(Map.of("mode", "dev")));

@@ -33,7 +33,8 @@ class RuntimeFilterTest {
   void theFilterCapturesTheHeadersTheRulesInForceNeedAndMeasuresAsTheDestination() throws Exception {
     Path rules = MeshFixtures.rulesFile(dir, "40-dark-release.yaml");
     AgentRuntime runtime = AgentRuntime.startDetached(AgentOptions.parse(
-        "config=" + rules + ",service=frontend,namespace=traffic-management,labels=version=v1,propagate=x-tenant",
+        "config=" + rules + ",service=frontend,namespace=traffic-management,labels=version=v1,propagate=x-tenant,"
+            + "first-snapshot-wait=60s",
         Map.of(), Map.of()));
     Server server = new Server();
     try {
