@@ -10,9 +10,10 @@ import java.util.List;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
- * Jackson readers for untrusted YAML and JSON, bounded so that hostile input is refused instead of
- * expanded: few aliases (a "billion laughs" document needs many), a size cap, a nesting cap, and
- * duplicate keys treated as errors (YAML would otherwise keep the last one silently).
+ * Jackson readers for untrusted YAML and JSON, bounded so that hostile input is refused: a size
+ * cap, a nesting cap, and duplicate keys treated as errors (YAML would otherwise keep the last one
+ * silently). Jackson's YAML parser does not expand aliases itself; {@link #readTree} and
+ * {@link ResourceParser} do, within a budget, so a "billion laughs" document is an error.
  */
 public final class BoundedYaml {
   /** The largest input accepted, in characters (about 3 MiB of text). */
@@ -21,7 +22,10 @@ public final class BoundedYaml {
   /** Deeper nesting than any Istio resource needs. */
   public static final int MAX_DEPTH = 64;
 
-  /** Aliases in ordinary configs are rare; an expansion attack needs many. */
+  /**
+   * Passed to SnakeYAML for completeness: it only applies where SnakeYAML composes a node graph,
+   * which Jackson does not; the bound that matters is the expansion budget of the tree reader.
+   */
   public static final int MAX_ALIASES = 50;
 
   private static final StreamReadConstraints CONSTRAINTS =
