@@ -278,6 +278,10 @@ final class InboardProxy extends ProxyHandler.Reverse {
         }
         HttpURI target = rewriteHttpURI(request);
         org.eclipse.jetty.client.Request upstream = newProxyToServerRequest(request, target);
+        // As ProxyHandler.handle does for the first attempt: its interim-response handlers
+        // (102, 103) find the client's request and response under these names.
+        upstream.attribute(ProxyHandler.class.getName() + ".clientToProxyRequest", request)
+            .attribute(ProxyHandler.class.getName() + ".proxyToClientResponse", response);
         copyRequestHeaders(request, upstream);
         addProxyHeaders(request, upstream);
         sendProxyToServerRequest(request, upstream, response, callback);
