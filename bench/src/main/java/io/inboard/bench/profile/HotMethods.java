@@ -22,12 +22,21 @@ import jdk.jfr.consumer.RecordingFile;
 public final class HotMethods {
   public static void main(String[] args) throws IOException {
     if (args.length < 1) {
-      System.err.println("usage: HotMethods FILE.jfr [package-prefix] [top]");
+      System.err.println("usage: HotMethods FILE.jfr [package-prefix,...] [top]");
       System.exit(2);
     }
-    String prefix = args.length > 1 ? args[1] : "io.inboard.agent,io.inboard.bridge";
-    List<String> prefixes = List.of(prefix.split(","));
+    String prefix = args.length > 1 ? args[1] : AGENT;
     int top = args.length > 2 ? Integer.parseInt(args[2]) : 25;
+    System.out.print(summarize(Path.of(args[0]), prefix, top));
+  }
+
+  /** The agent's packages, as relocated in its jar, and the bootstrap bridge. */
+  public static final String AGENT = "io.inboard.agent,io.inboard.bridge";
+
+  /** The summary {@link #main} prints, as text. */
+  public static String summarize(Path recording, String prefix, int top) throws IOException {
+    List<String> prefixes = List.of(prefix.split(","));
+    StringBuilder out = new StringBuilder();
     Map<String, Integer> self = new HashMap<>();
     Map<String, Integer> inclusive = new HashMap<>();
     Map<String, Integer> firstMatching = new HashMap<>();
@@ -35,7 +44,7 @@ public final class HotMethods {
     long ownSamples = 0;
     long samples = 0;
     long matching = 0;
-    List<RecordedEvent> events = RecordingFile.readAllEvents(Path.of(args[0]));
+    List<RecordedEvent> events = RecordingFile.readAllEvents(recording);
     for (RecordedEvent e : events) {
       if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
         continue;
@@ -76,23 +85,25 @@ public final class HotMethods {
         firstMatching.merge(outermostMatch, 1, Integer::sum);
       }
     }
-    System.out.printf("%d CPU samples; %d (%.1f%%) with %s on the stack%n", samples, matching,
-        100.0 * matching / Math.max(1, samples), prefix);
-    System.out.printf("%d (%.1f%%) are %s's own work (its code, or JDK code it called directly)%n", ownSamples,
-        100.0 * ownSamples / Math.max(1, samples), prefix);
-    print("own samples (top of stack)", self, samples, top);
-    print(prefix + "'s own work, by its method", own, samples, top);
-    print("inclusive (anywhere on the stack)", inclusive, samples, top);
-    print("outermost " + prefix + " frame of the samples that have one", firstMatching, samples, top);
+    out.append(String.format("%d CPU samples; %d (%.1f%%) with %s on the stack%n", samples, matching,
+        100.0 * matching / Math.max(1, samples), prefix));
+    out.append(String.format("%d (%.1f%%) are %s's own work (its code, or JDK code it called directly)%n", ownSamples,
+        100.0 * ownSamples / Math.max(1, samples), prefix));
+    print(out, prefix + "'s own work, by its method", own, samples, top);
+    print(out, "own samples (top of stack)", self, samples, top);
+    print(out, "inclusive (anywhere on the stack)", inclusive, samples, top);
+    print(out, "outermost " + prefix + " frame of the samples that have one", firstMatching, samples, top);
+    return out.toString();
   }
 
   private static String name(RecordedFrame f) {
     return f.getMethod().getType().getName() + "." + f.getMethod().getName();
   }
 
-  private static void print(String title, Map<String, Integer> counts, long total, int top) {
-    System.out.println("\n" + title + ":");
+  private static void print(StringBuilder out, String title, Map<String, Integer> counts, long total, int top) {
+    out.append('\n').append(title).append(":\n");
     counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(top)
-        .forEach(e -> System.out.printf("  %5.1f%%  %s%n", 100.0 * e.getValue() / Math.max(1, total), e.getKey()));
+        .forEach(e -> out.append(String.format("  %5.1f%%  %s%n", 100.0 * e.getValue() / Math.max(1, total),
+            e.getKey())));
   }
 }

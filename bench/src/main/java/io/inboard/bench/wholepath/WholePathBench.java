@@ -28,6 +28,8 @@ import org.HdrHistogram.Histogram;
 public final class WholePathBench {
   private final Args args;
   private final Map<String, Object> out = new LinkedHashMap<>();
+  private int jfrSeconds;
+  private Path jfrDir;
 
   private WholePathBench(Args args) {
     this.args = args;
@@ -53,6 +55,8 @@ public final class WholePathBench {
     int wrkRounds = args.integer("wrk-rounds", 2);
     int wrkConnections = args.integer("wrk-connections", 32);
     int wrkThreads = args.integer("wrk-threads", 1);
+    jfrSeconds = args.integer("jfr-seconds", 0);
+    jfrDir = work;
     List<String> jvmOptions = args.words("jvm-options", "-Xmx256m");
     Files.createDirectories(result.getParent());
 
@@ -176,6 +180,10 @@ public final class WholePathBench {
     });
     out.put("saturation", saturation);
 
+    if (jfrSeconds > 0) {
+      profile(setups, loads, rates.get(rates.size() - 1));
+    }
+
     Map<String, Object> memory = new LinkedHashMap<>();
     for (Setup setup : setups) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -189,6 +197,59 @@ public final class WholePathBench {
     out.put("processes", memory);
     out.put("loadAverageAfter", loadAverage());
     loads.values().forEach(FixedRateLoad::close);
+  }
+
+  /**
+   * Records a JFR profile of every JVM of each set-up under the fixed-rate load, one set-up at a time
+   * (after the measurements: profiling perturbs timing), and writes each recording's hot-method
+   * summary next to it ({@code <work>/<role>.jfr}, {@code .hot.txt}).
+   */
+  private void profile(List<Setup> setups, Map<String, FixedRateLoad> loads, int rate) throws Exception {
+    Map<String, Object> summaries = new LinkedHashMap<>();
+    for (Setup setup : setups) {
+      List<Launched> jvms = setup.processes().stream().filter(p -> !p.role().contains("sidecar")).toList();
+      // jcmd attaches slowly on a busy machine: start all recordings at once.
+      List<Thread> starting = new ArrayList<>();
+      for (Launched p : jvms) {
+        Thread t = new Thread(() -> jcmdQuietly(p.pid(), "JFR.start", "name=bench", "settings=profile"));
+        t.start();
+        starting.add(t);
+      }
+      for (Thread t : starting) {
+        t.join();
+      }
+      FixedRateLoad.PhaseResult r = loads.get(setup.name()).run(rate, Duration.ofSeconds(jfrSeconds));
+      for (Launched p : jvms) {
+        Path file = jfrDir.toAbsolutePath().resolve(p.role().replace(' ', '-') + ".jfr");
+        jcmd(p.pid(), "JFR.stop", "name=bench", "filename=" + file);
+        String summary = io.inboard.bench.profile.HotMethods.summarize(file, io.inboard.bench.profile.HotMethods.AGENT, 25);
+        Path text = Path.of(file.toString().replace(".jfr", ".hot.txt"));
+        Files.writeString(text, summary);
+        summaries.put(p.role(), summary.lines().limit(2).toList());
+        System.out.println("[wholepath] profiled " + p.role() + " at " + rate + " rps (" + r.ok() + " requests): "
+            + summary.lines().skip(1).findFirst().orElse("") + " -> " + text);
+      }
+    }
+    out.put("profiles", summaries);
+  }
+
+  private static void jcmdQuietly(long pid, String... command) {
+    try {
+      jcmd(pid, command);
+    } catch (Exception e) {
+      System.out.println("[wholepath] " + e.getMessage());
+    }
+  }
+
+  private static void jcmd(long pid, String... command) throws Exception {
+    List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        Long.toString(pid)));
+    line.addAll(List.of(command));
+    Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
+    String text = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0 || text.contains("Exception")) {
+      throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed for " + pid + ": " + text);
+    }
   }
 
   /** Sends 200 requests and counts the versions that answered, to prove the set-up routes as meant. */
