@@ -43,7 +43,7 @@ public final class AgentRuntime {
   private volatile IstioMetrics metrics;
   private final Set<String> loggedFailures = ConcurrentHashMap.newKeySet();
   private final long startNanos = System.nanoTime();
-  private final String instanceId;
+  private volatile String instanceId;
   private volatile int detectedPort;
   private volatile ControlPlaneLoop controlPlane;
   private volatile AdminServer admin;
@@ -53,7 +53,6 @@ public final class AgentRuntime {
     this.options = options;
     this.self = new Workload(options.namespace(), options.service(), options.labels());
     this.state = new RoutingState(options.propagate(), inFlight, options.firstSnapshotWait());
-    this.instanceId = instanceId(options.service());
   }
 
   /**
@@ -282,7 +281,7 @@ public final class AgentRuntime {
       }
       return null;
     }
-    return new Instance(instanceId, self.service(), self.namespace(), address(), port, self.labels());
+    return new Instance(instanceId(), self.service(), self.namespace(), address(), port, self.labels());
   }
 
   /** The configured address, else this host's address as seen from a non-loopback server, else loopback. */
@@ -315,8 +314,17 @@ public final class AgentRuntime {
     return id.replaceAll("^-|-$", "");
   }
 
+  /**
+   * {@code <service>-<host>-<pid>}, worked out on first use on the control-plane thread: resolving
+   * the host name can be slow, and premain must not wait for it.
+   */
   String instanceId() {
-    return instanceId;
+    String id = instanceId;
+    if (id == null) {
+      id = instanceId(self.service());
+      instanceId = id;
+    }
+    return id;
   }
 
   // ------------------------------------------------------------------ standalone
