@@ -172,7 +172,7 @@ jmh() {
   done
 }
 jmh jmh-router 'io.inboard.bench.jmh.RouterBenchmark'
-jmh jmh-bench 'io.inboard.bench.jmh.(HashBalancerBenchmark|ContextHandOffBenchmark)'
+jmh jmh-bench 'io.inboard.bench.jmh.(HashBalancerBenchmark|ContextHandOffBenchmark|IstioMetricsBenchmark)'
 
 run $BENCH io.inboard.bench.report.ReportWriter --results "$RESULTS" --report bench/REPORT.md --json bench/results.json
 log "done: bench/REPORT.md, bench/results.json"
