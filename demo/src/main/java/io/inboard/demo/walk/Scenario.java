@@ -27,7 +27,7 @@ public enum Scenario {
         public Verdict judge(Tally t) {
             double v1 = t.share("v1");
             boolean ok = t.failures() == 0 && t.requests() >= 500 && v1 >= 0.85 && v1 <= 0.95;
-            return new Verdict(ok, "none (no key)", String.format(Locale.ROOT, "v1 share %.3f in [0.85, 0.95]", v1)
+            return new Verdict(ok, "none (no key)", String.format(Locale.ROOT, "v1 %.3f in [0.85, 0.95]", v1)
                     + failures(t));
         }
     },
@@ -45,8 +45,8 @@ public enum Scenario {
             int used = t.instancesUsed().size();
             boolean ok = t.failures() == 0 && t.keys() == HASH_KEYS && stuck == HASH_KEYS && used >= 2;
             return new Verdict(ok,
-                    String.format(Locale.ROOT, "%d/%d keys on one instance, %d instances used", stuck, t.keys(), used),
-                    "each key on one instance, both used" + failures(t));
+                    String.format(Locale.ROOT, "%d/%d keys on 1 instance, %d used", stuck, t.keys(), used),
+                    "1 instance per key, both used" + failures(t));
         }
     },
 
@@ -64,8 +64,8 @@ public enum Scenario {
             boolean ok = t.failures() == 0 && t.keys() == STICKY_KEYS && stuck == STICKY_KEYS
                     && v2 >= 0.07 && v2 <= 0.13;
             return new Verdict(ok,
-                    String.format(Locale.ROOT, "%d/%d keys on one version", stuck, t.keys()),
-                    String.format(Locale.ROOT, "v2 share of keys %.3f in [0.07, 0.13]", v2) + failures(t));
+                    String.format(Locale.ROOT, "%d/%d keys on 1 version", stuck, t.keys()),
+                    String.format(Locale.ROOT, "v2 keys %.3f in [0.07, 0.13]", v2) + failures(t));
         }
     },
 
@@ -89,9 +89,9 @@ public enum Scenario {
             boolean othersOnV1 = Set.of("v1").equals(byKey.get("mode=prod")) && Set.of("v1").equals(byKey.get("-"));
             boolean ok = t.failures() == 0 && devOnV2 && othersOnV1 && t.requests() == 3 * DARK_REQUESTS;
             return new Verdict(ok,
-                    "mode=dev -> " + byKey.get("mode=dev") + ", mode=prod -> " + byKey.get("mode=prod")
-                            + ", no mode -> " + byKey.get("-"),
-                    "dev always v2, otherwise always v1" + failures(t));
+                    "dev->" + names(byKey.get("mode=dev")) + ", prod->" + names(byKey.get("mode=prod"))
+                            + ", none->" + names(byKey.get("-")),
+                    "dev always v2, rest always v1" + failures(t));
         }
     };
 
@@ -136,6 +136,10 @@ public enum Scenario {
             }
         }
         return probes;
+    }
+
+    private static String names(Set<String> versions) {
+        return versions == null ? "nothing" : String.join("+", versions);
     }
 
     private static String failures(Tally t) {

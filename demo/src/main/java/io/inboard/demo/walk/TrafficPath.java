@@ -21,12 +21,12 @@ public record TrafficPath(String label, URI target, String hostHeader, boolean v
 
     /** {@code user.traffic-management.example.com/} through the gateway. */
     public static TrafficPath gatewayUserDomain(URI gateway) {
-        return new TrafficPath("gateway " + USER_DOMAIN + "/", gateway.resolve("/"), USER_DOMAIN, false);
+        return new TrafficPath("gateway (user domain) /", gateway.resolve("/"), USER_DOMAIN, false);
     }
 
     /** {@code microservice.traffic-management.example.com/user/list} through the gateway (prefix rewritten). */
     public static TrafficPath gatewayPrefixDomain(URI gateway) {
-        return new TrafficPath("gateway " + PREFIX_DOMAIN + "/user/list", gateway.resolve("/user/list"),
+        return new TrafficPath("gateway (microservice domain) /user/list", gateway.resolve("/user/list"),
                 PREFIX_DOMAIN, false);
     }
 

@@ -72,11 +72,14 @@ public final class WalkThrough {
                     Tally tally = driver.drive(path, scenario.probes());
                     Verdict verdict = scenario.judge(tally);
                     table.add(new ResultTable.Row(scenario, path, tally, verdict));
-                    step(String.format(Locale.ROOT, "  %-5s %5d requests %-60s %.1f s",
+                    step(String.format(Locale.ROOT, "  %-5s %5d requests %-41s %.1f s",
                             verdict.passed() ? "ok" : "FAIL", tally.requests(), path.label(), seconds(t0)));
                 }
             }
         }
+        out.println();
+        out.println("user domain: Host " + TrafficPath.USER_DOMAIN + "; microservice domain: Host "
+                + TrafficPath.PREFIX_DOMAIN + " (prefix /user rewritten to /)");
         out.println();
         table.print(out);
         out.println();

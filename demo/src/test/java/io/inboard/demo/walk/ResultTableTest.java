@@ -27,7 +27,7 @@ class ResultTableTest {
         String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
         assertThat(lines[0]).startsWith("scenario").contains("requests").contains("stickiness");
         assertThat(lines[1]).matches("-+");
-        assertThat(lines[2]).contains("10-canary").contains("user.traffic-management.example.com/")
+        assertThat(lines[2]).contains("10-canary").contains("gateway (user domain) /")
                 .contains("90.0%").contains("10.0%").contains("FAIL"); // 10 requests are too few
         assertThat(table.allPassed()).isFalse();
     }

@@ -57,7 +57,7 @@ class ScenarioTest {
         Verdict verdict = Scenario.CONSISTENT_HASH.judge(tally);
 
         assertThat(verdict.passed()).isFalse();
-        assertThat(verdict.stickiness()).contains("1 instances used");
+        assertThat(verdict.stickiness()).contains("1 used");
     }
 
     @Test
@@ -72,7 +72,7 @@ class ScenarioTest {
         Verdict verdict = Scenario.STICKY_CANARY.judge(tally);
 
         assertThat(verdict.passed()).isTrue();
-        assertThat(verdict.stickiness()).isEqualTo("1000/1000 keys on one version");
+        assertThat(verdict.stickiness()).isEqualTo("1000/1000 keys on 1 version");
         assertThat(verdict.detail()).contains("0.100");
     }
 
