@@ -63,6 +63,7 @@ class WalkThroughScenariosTest {
         v1++;
       }
     }
+    System.out.printf("canary via %s: v1 share %.3f over %d requests%n", domain, v1 / (double) requests, requests);
     assertThat(v1 / (double) requests).isBetween(0.85, 0.95);
   }
 
@@ -99,6 +100,8 @@ class WalkThroughScenariosTest {
         v2++;
       }
     }
+    System.out.printf("sticky canary via %s: v2 share %.3f over %d distinct my-header values%n", domain,
+        v2 / (double) values, values);
     assertThat(v2 / (double) values).isBetween(0.07, 0.13);
     // Again for a sample of the values, canary users included: each stays where it was.
     int checked = 0;
