@@ -436,12 +436,21 @@ public final class ReportWriter {
         .append(e.path("missingAfter5s").asLong()).append(" | ").append(e.path("p50Ms").asText()).append(" | ")
         .append(e.path("p90Ms").asText()).append(" | ").append(e.path("p99Ms").asText()).append(" | ")
         .append(e.path("maxMs").asText()).append(" | ").append(e.path("worstEditP99Ms").asText()).append(" |\n\n");
+    JsonNode apply = control.path("applyRoundTrip");
+    if (!apply.isMissingNode()) {
+      md.append("The edit's own round trip (`POST /v1/apply` until its answer: validate, store with fsync, publish):"
+          + " p50 ").append(apply.path("p50Ms").asText()).append(" ms, p99 ").append(apply.path("p99Ms").asText())
+          .append(" ms, max ").append(apply.path("maxMs").asText()).append(" ms; the rest of edit-to-applied is the"
+              + " fan-out to the watchers.\n\n");
+    }
     md.append("| config server | RSS MB | threads | heap (jcmd GC.heap_info) |\n|---|---|---|---|\n");
     for (String k : List.of("serverIdle", "serverWithWatchers")) {
       JsonNode s = control.path(k);
       md.append("| ").append(k.equals("serverIdle") ? "idle, no watcher" : "with all watchers connected").append(" | ")
           .append(s.path("rssMb").asText()).append(" | ").append(s.path("threads").asText()).append(" | ")
-          .append(s.path("heap")).append(" |\n");
+          .append(s.path("heap").has("usedMb") ? s.path("heap").path("usedMb").asText() + " MB used of "
+              + s.path("heap").path("committedMb").asText() + " MB committed" : s.path("heap").toString())
+          .append(" |\n");
     }
     JsonNode w = control.path("watchers");
     md.append("\nServer CPU during the edits: ").append(control.path("serverWithWatchers")
@@ -492,8 +501,13 @@ public final class ReportWriter {
       row("RSS", without.path("rssMb"), with.path("rssMb"));
       row("RSS after a full GC", without.path("rssAfterGcMb"), with.path("rssAfterGcMb"));
       row("live heap after a full GC", without.path("heapLiveAfterGcMb"), with.path("heapLiveAfterGcMb"));
-      with.path("committedMbByArea").fieldNames().forEachRemaining(area -> row("committed: " + area,
-          without.path("committedMbByArea").path(area), with.path("committedMbByArea").path(area)));
+      with.path("committedMbByArea").fieldNames().forEachRemaining(area -> {
+        JsonNode a = without.path("committedMbByArea").path(area);
+        JsonNode c = with.path("committedMbByArea").path(area);
+        if (a.asDouble() >= 0.1 || c.asDouble() >= 0.1) {
+          row("committed: " + area, a, c);
+        }
+      });
       md.append('\n');
     } else if (b.has("error")) {
       md.append("Memory breakdown not measured: ").append(b.get("error").asText()).append("\n\n");
