@@ -60,6 +60,20 @@ final class RuntimeBinding implements OutboundRouting, InboundSetup {
   }
 
   @Override
+  public void callStarted(Decision decision) {
+    if (decision.instance() != null) {
+      runtime.inFlight().started(decision.instance().id());
+    }
+  }
+
+  @Override
+  public void callFinished(Decision decision) {
+    if (decision.instance() != null) {
+      runtime.inFlight().finished(decision.instance().id());
+    }
+  }
+
+  @Override
   public InboardFilter newFilter() {
     return runtime.newFilter();
   }

@@ -17,7 +17,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * A downstream instance ({@code user} v1 or v2) in the test's own JVM: answers every request with
  * one line naming itself and echoing what it received, e.g.
- * {@code version=v1 instance=user-v1 host=user path=/echo h.my-header=alice ...}.
+ * {@code version=v1 instance=user-v1 host=user path=/echo h.my-header=alice ...}; with
+ * {@code ?delay=MILLIS} it waits that long first.
  */
 final class EchoServer implements AutoCloseable {
   private final Server server;
@@ -36,7 +37,12 @@ final class EchoServer implements AutoCloseable {
     server.setHandler(
         new Handler.Abstract() {
           @Override
-          public boolean handle(Request request, Response response, Callback callback) {
+          public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            // ?delay=MILLIS answers late: how the tests see a rule's timeout cut a call short.
+            String query = request.getHttpURI().getQuery();
+            if (query != null && query.startsWith("delay=")) {
+              Thread.sleep(Long.parseLong(query.substring("delay=".length())));
+            }
             Map<String, String> headers = new TreeMap<>();
             for (HttpField field : request.getHeaders()) {
               headers.merge(

@@ -63,6 +63,16 @@ class OutboundEdgesIT {
       ---
       apiVersion: networking.istio.io/v1
       kind: VirtualService
+      metadata: {name: slow, namespace: traffic-management}
+      spec:
+        hosts: [slow]
+        http:
+        - timeout: 0.5s
+          route:
+          - destination: {host: user, subset: v1}
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
       metadata: {name: nowhere, namespace: traffic-management}
       spec:
         hosts: [nowhere]
@@ -136,6 +146,12 @@ class OutboundEdgesIT {
         CallResult own =
             ServiceCalls.call(service, client, "request", 1, "http://user/echo", alice, "my-header:own").get(0);
         assertThat(own.header("my-header")).as(client + ": " + own.line()).isEqualTo("own");
+
+        // The rule's 0.5 s timeout cuts short a call the application allows 10 s or more (the
+        // echo answers after 4 s: without the timeout this call would succeed).
+        CallResult slow =
+            ServiceCalls.call(service, client, "request", 1, "http://slow/echo?delay=4000", alice).get(0);
+        assertThat(slow.error()).as(client + ": " + slow.line()).containsPattern("(?i)time.?out");
 
         CallResult noInstance = ServiceCalls.call(service, client, "request", 1, "http://ghost/x", alice).get(0);
         CallResult noRoute = ServiceCalls.call(service, client, "request", 1, "http://nowhere/x", alice).get(0);

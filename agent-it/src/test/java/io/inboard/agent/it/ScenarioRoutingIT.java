@@ -81,7 +81,9 @@ class ScenarioRoutingIT {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("runtimes")
   void canaryGivesV1NinetyPercentOfCalls(Jdks.Jdk jdk, String container) throws Exception {
-    ScenarioChecks.canary(serviceWith("10-canary.yaml", jdk, container));
+    // 500 calls per client and thread here (share's deviation 0.0134; the band is 4.5 of them each
+    // side); ConfigServerScenarioIT makes the acceptance's 2000.
+    ScenarioChecks.canary(serviceWith("10-canary.yaml", jdk, container), 500, 0.84, 0.96);
   }
 
   @ParameterizedTest(name = "{0} {1}")

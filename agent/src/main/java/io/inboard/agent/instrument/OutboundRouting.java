@@ -22,6 +22,12 @@ public interface OutboundRouting {
   /** Records one routed call; {@code status} is 0 when no response came (an I/O error). */
   void recordOutbound(Decision decision, int status, long durationNanos);
 
+  /** A call routed by {@code decision} goes out to its instance (the least-request balancer counts these). */
+  default void callStarted(Decision decision) {}
+
+  /** The call that {@link #callStarted} announced has ended, with or without a response. */
+  default void callFinished(Decision decision) {}
+
   /** Counts and logs (once per place) an internal failure that Inboard recovered from. */
   void recordFailure(String where, Throwable error);
 }

@@ -79,9 +79,9 @@ public final class InboardInterceptor implements Interceptor {
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, routed.timeout().toMillis()));
         next =
             chain
-                .withConnectTimeout(Math.min(millis, chain.connectTimeoutMillis()), TimeUnit.MILLISECONDS)
-                .withReadTimeout(millis, TimeUnit.MILLISECONDS)
-                .withWriteTimeout(millis, TimeUnit.MILLISECONDS);
+                .withConnectTimeout(shorter(millis, chain.connectTimeoutMillis()), TimeUnit.MILLISECONDS)
+                .withReadTimeout(shorter(millis, chain.readTimeoutMillis()), TimeUnit.MILLISECONDS)
+                .withWriteTimeout(shorter(millis, chain.writeTimeoutMillis()), TimeUnit.MILLISECONDS);
       }
       MeshCalls.delay(routed.delay());
     } catch (Throwable t) {
@@ -90,13 +90,20 @@ public final class InboardInterceptor implements Interceptor {
     }
     long start = System.nanoTime();
     int status = 0;
+    calls.routing().callStarted(routed.decision());
     try {
       Response response = next.proceed(rewritten);
       status = response.code();
       return response;
     } finally {
+      calls.routing().callFinished(routed.decision());
       calls.routing().recordOutbound(routed.decision(), status, System.nanoTime() - start);
     }
+  }
+
+  /** The rule's timeout, unless the application's own is shorter; OkHttp's 0 means none. */
+  static int shorter(int mesh, int application) {
+    return application == 0 ? mesh : Math.min(mesh, application);
   }
 
   private static Request rewrite(Request request, CallPlan.Routed routed, PropagationContext context) {

@@ -91,14 +91,17 @@ final class JdkHttpRouting {
         return CompletableFuture.failedFuture(refused);
       }
       if (token instanceof RoutedHttpRequest routed && future instanceof CompletableFuture<?> pending) {
+        calls.routing().callStarted(routed.decision);
         pending.whenComplete(
-            (response, error) ->
-                calls
-                    .routing()
-                    .recordOutbound(
-                        routed.decision,
-                        response instanceof HttpResponse<?> r ? r.statusCode() : 0,
-                        System.nanoTime() - routed.startNanos));
+            (response, error) -> {
+              calls.routing().callFinished(routed.decision);
+              calls
+                  .routing()
+                  .recordOutbound(
+                      routed.decision,
+                      response instanceof HttpResponse<?> r ? r.statusCode() : 0,
+                      System.nanoTime() - routed.startNanos);
+            });
       }
     } catch (Throwable t) {
       calls.routing().recordFailure("jdk-httpclient", t);
