@@ -21,7 +21,8 @@ public final class LocalMesh implements AutoCloseable {
 
     public static final String NAMESPACE = "traffic-management";
     private static final String LOOPBACK = "127.0.0.1";
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    // Generous: four JVMs with the agent starting together on two busy cores have taken over 90 s.
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
     private final List<MeshProcess> processes = Collections.synchronizedList(new ArrayList<>());
     private final Path runDir;
