@@ -31,6 +31,7 @@ public final class ConfigServer implements AutoCloseable {
   private final ScheduledExecutorService reaper;
   private final Server jetty;
   private final ServerConnector connector;
+  private final ServerMetrics metrics;
 
   private ConfigServer(ServerOptions options, ResourceStore store) throws Exception {
     this.store = store;
@@ -48,7 +49,7 @@ public final class ConfigServer implements AutoCloseable {
     StoredState state = store.load();
     this.controlPlane = new ControlPlane(store, state.revision(), parseStored(state), System::nanoTime);
     this.watches = new WatchHub(controlPlane);
-    ServerMetrics metrics = metricsReady.join();
+    this.metrics = metricsReady.join();
     metrics.bind(controlPlane, watches);
     this.reaper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(WatchHub.daemon("inboard-lease-reaper"));
     reaper.scheduleWithFixedDelay(this::expireLeases, 1, 1, TimeUnit.SECONDS);
@@ -87,15 +88,29 @@ public final class ConfigServer implements AutoCloseable {
     try {
       ConfigServer server = new ConfigServer(options, store);
       server.jetty.start();
-      if (!options.hasTokens()) {
-        LOG.log(System.Logger.Level.WARNING, "no tokens configured: every caller on this machine may change"
-            + " routing; bound to loopback " + options.bind() + " only");
-      }
+      server.warmUp(options);
       return server;
     } catch (Exception | Error e) {
       store.close();
       throw e;
     }
+  }
+
+  /**
+   * Work that need not delay listening: the JVM metrics (JMX), encoding the first snapshot, and
+   * the start-up warning (which initialises logging).
+   */
+  private void warmUp(ServerOptions options) {
+    Thread t = new Thread(() -> {
+      if (!options.hasTokens()) {
+        LOG.log(System.Logger.Level.WARNING, "no tokens configured: every caller on this machine may change"
+            + " routing; bound to loopback " + options.bind() + " only");
+      }
+      controlPlane.current().wire();
+      metrics.bindJvm();
+    }, "inboard-warm-up");
+    t.setDaemon(true);
+    t.start();
   }
 
   public int port() {

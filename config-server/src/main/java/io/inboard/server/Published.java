@@ -8,21 +8,20 @@ import java.util.List;
 
 /**
  * One revision of the whole state as watchers see it: the stored documents and live instances.
- * Immutable; its wire form is encoded once and shared by every watcher woken for it, and its
- * compiled {@link Snapshot} (for explain) is built on first use.
+ * Immutable; its wire form is encoded on first use, once, and shared by every watcher woken for
+ * it; its compiled {@link Snapshot} (for explain) is also built on first use.
  */
 final class Published {
   private final long revision;
   private final List<StoredResource> resources;
   private final List<Instance> instances;
-  private final byte[] wire;
+  private volatile byte[] wire;
   private volatile Snapshot snapshot;
 
   Published(long revision, List<StoredResource> resources, List<Instance> instances) {
     this.revision = revision;
     this.resources = List.copyOf(resources);
     this.instances = List.copyOf(instances);
-    this.wire = encode();
   }
 
   long revision() {
@@ -43,7 +42,17 @@ final class Published {
 
   /** {@code {"revision": N, "resources": [...], "instances": [...]}}, as served by /v1/snapshot. */
   byte[] wire() {
-    return wire;
+    byte[] w = wire;
+    if (w == null) {
+      synchronized (this) {
+        w = wire;
+        if (w == null) {
+          w = encode();
+          wire = w;
+        }
+      }
+    }
+    return w;
   }
 
   Snapshot snapshot() {

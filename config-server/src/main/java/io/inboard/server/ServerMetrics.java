@@ -22,11 +22,17 @@ import java.util.function.ToDoubleFunction;
 final class ServerMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Timer apply;
+  private final java.util.concurrent.ConcurrentHashMap<String, Timer> requestTimers =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private MultiGauge instances;
 
   ServerMetrics() {
     apply = Timer.builder("inboard.apply").description("Time to validate, store and publish an apply or PUT")
         .register(registry);
+  }
+
+  /** The JVM's memory and thread metrics; they load the JMX machinery, so this runs after start. */
+  void bindJvm() {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
   }
@@ -57,10 +63,12 @@ final class ServerMetrics {
   }
 
   void request(String route, String method, int status, long nanos) {
-    Timer.builder("inboard.http.requests")
-        .description("HTTP requests by route template, method and status")
-        .tags("route", route, "method", method, "status", Integer.toString(status))
-        .register(registry)
+    // Looked up once per (route, method, status): a fan-out records hundreds at once.
+    requestTimers.computeIfAbsent(route + ' ' + method + ' ' + status, k ->
+        Timer.builder("inboard.http.requests")
+            .description("HTTP requests by route template, method and status")
+            .tags("route", route, "method", method, "status", Integer.toString(status))
+            .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 

@@ -86,6 +86,15 @@ class ScenarioApplyIT {
       assertThat(stored.get("metadata").get("resourceVersion").asText()).isNotEmpty();
     }
 
+    // What get prints as YAML applies back unchanged (resourceVersion included, and current).
+    Run yaml = inboardctl("get", "vs", "user-virtual-service", "-n", "traffic-management", "--server", server.url());
+    assertThat(yaml.exit()).as(yaml.toString()).isZero();
+    Path roundTrip = dir.resolve("round-trip.yaml");
+    Files.writeString(roundTrip, yaml.out());
+    Run reapplied = inboardctl("apply", "--server", server.url(), "-f", roundTrip.toString());
+    assertThat(reapplied.out().strip()).as(reapplied.toString())
+        .isEqualTo("virtualservice traffic-management/user-virtual-service unchanged");
+
     Run again = inboardctl("apply", "--server", server.url(), "-f", gatewayFile.toString(), file.toString());
     assertThat(again.out().lines().toList()).isNotEmpty().allMatch(l -> l.endsWith(" unchanged"));
 
