@@ -39,24 +39,43 @@ public final class RingHash implements ConsistentHashTable {
     }
     int perEndpoint = (int) Math.max(1, Math.min(minimumRingSize, MAXIMUM_RING_SIZE / n));
     int size = perEndpoint * n;
-    long[] entries = new long[size];
-    int[] order = new int[size];
-    // Sort (hash, owner) pairs: flip the sign bit so signed order equals unsigned order.
-    long[][] pairs = new long[size][];
-    int k = 0;
-    for (int e = 0; e < n; e++) {
+    // Flip the sign bit so that signed order equals unsigned order.
+    long[] hashes = new long[size];
+    for (int e = 0, k = 0; e < n; e++) {
       String key = endpointKeys.get(e);
       for (int i = 0; i < perEndpoint; i++) {
-        long h = XxHash64.hash(key + "_" + i, 0) ^ Long.MIN_VALUE;
-        pairs[k++] = new long[] {h, e};
+        hashes[k++] = XxHash64.hash(key + "_" + i, 0) ^ Long.MIN_VALUE;
       }
     }
-    Arrays.sort(pairs, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
-    for (int i = 0; i < size; i++) {
-      entries[i] = pairs[i][0];
-      order[i] = (int) pairs[i][1];
+    long[] points = hashes.clone();
+    Arrays.sort(points);
+    for (int i = 1; i < size; i++) {
+      if (points[i] == points[i - 1]) {
+        return withCollisions(hashes, perEndpoint, n);
+      }
     }
-    return new RingHash(entries, order, n);
+    // Points are distinct: each one's owner is found by searching the sorted ring.
+    int[] owners = new int[size];
+    for (int i = 0; i < size; i++) {
+      owners[Arrays.binarySearch(points, hashes[i])] = i / perEndpoint;
+    }
+    return new RingHash(points, owners, n);
+  }
+
+  // Two points with the same 64-bit hash (practically never): sort (hash, owner) pairs.
+  private static RingHash withCollisions(long[] hashes, int perEndpoint, int n) {
+    Integer[] order = new Integer[hashes.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> hashes[a] != hashes[b] ? Long.compare(hashes[a], hashes[b]) : Integer.compare(a, b));
+    long[] points = new long[hashes.length];
+    int[] owners = new int[hashes.length];
+    for (int i = 0; i < order.length; i++) {
+      points[i] = hashes[order[i]];
+      owners[i] = order[i] / perEndpoint;
+    }
+    return new RingHash(points, owners, n);
   }
 
   @Override

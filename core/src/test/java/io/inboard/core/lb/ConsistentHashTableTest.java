@@ -122,6 +122,18 @@ class ConsistentHashTableTest {
   }
 
   @org.junit.jupiter.api.Test
+  void identicalPointsStillMakeAWholeRing() {
+    // Two endpoints with the same key put every point on the ring twice.
+    RingHash ring = RingHash.build(List.of("same", "same", "other"), 16);
+    assertThat(ring.size()).isEqualTo(48);
+    java.util.Set<Integer> owners = new java.util.HashSet<>();
+    for (int k = 0; k < 2000; k++) {
+      owners.add(ring.pick(XxHash64.hash("key-" + k, 0)));
+    }
+    assertThat(owners).contains(2).isSubsetOf(0, 1, 2);
+  }
+
+  @org.junit.jupiter.api.Test
   void noEndpointsPicksNothing() {
     assertThat(RingHash.build(List.of(), 1024).pick(42)).isEqualTo(-1);
     assertThat(Maglev.build(List.of(), 65537).pick(42)).isEqualTo(-1);
