@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -111,8 +110,12 @@ final class ControlPlaneLoop implements Runnable {
     try {
       snapshot = content.compile();
     } catch (IllegalArgumentException e) {
-      // Keep routing by the last good snapshot; a newer revision will replace this one.
+      // Keep routing by the last good snapshot (at start: the cached one); a newer revision will
+      // replace this one.
       runtime.recordFailure("snapshot.decode", e);
+      if (!state.hasSnapshot()) {
+        loadCache();
+      }
       return;
     }
     state.apply(snapshot, content, "server");
