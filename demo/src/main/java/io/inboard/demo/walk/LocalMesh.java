@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -176,19 +175,23 @@ public final class LocalMesh implements AutoCloseable {
         return List.copyOf(processes);
     }
 
-    /** Stops the parts in the reverse order of their start. */
+    /**
+     * Stops the services and the gateway together, then the config server last, so that the
+     * agents can still deregister on their way out. Calling it again does nothing.
+     */
     @Override
-    public void close() {
-        List<MeshProcess> reversed = new ArrayList<>(processes);
-        Collections.reverse(reversed);
-        // Ask all to stop first, then wait: stopping one at a time would add up the grace periods.
-        for (MeshProcess p : reversed) {
-            p.requestStop();
-        }
-        for (Iterator<MeshProcess> it = reversed.iterator(); it.hasNext(); ) {
-            it.next().stop(Duration.ofSeconds(5));
-        }
+    public synchronized void close() {
+        List<MeshProcess> started = new ArrayList<>(processes);
         processes.clear();
+        if (started.isEmpty()) {
+            return;
+        }
+        MeshProcess controlPlane = started.get(0);
+        List<MeshProcess> dataPlane = started.subList(1, started.size());
+        // Ask all to stop first, then wait: stopping one at a time would add up the grace periods.
+        dataPlane.forEach(MeshProcess::requestStop);
+        dataPlane.forEach(p -> p.stop(Duration.ofSeconds(10)));
+        controlPlane.stop(Duration.ofSeconds(10));
     }
 
     private static URI url(int port) {
