@@ -32,8 +32,6 @@ import org.HdrHistogram.Histogram;
  * connected.
  */
 public final class ControlPlaneBench {
-  /** Edit {@code i} gives v2 the weight {@code 1000 + i}: unique, so every agent can tell it apart. */
-  private static final Pattern MARKER = Pattern.compile("\"weight\"\\s*:\\s*1(\\d{3})\\b");
   private static final String NAMESPACE = "traffic-management";
 
   public static void main(String[] argv) throws Exception {
@@ -75,7 +73,7 @@ public final class ControlPlaneBench {
         register(admin, base, i);
       }
 
-      try (SimulatedAgents watchers = new SimulatedAgents(base, agents, MARKER)) {
+      try (SimulatedAgents watchers = new SimulatedAgents(base, agents)) {
         watchers.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (watchers.seen(0) < agents && System.nanoTime() < deadline) {
@@ -87,6 +85,7 @@ public final class ControlPlaneBench {
         }
         Thread.sleep(500); // every watcher back in its long poll
         ProcSample before = server.sample();
+        ProcSample selfBefore = ProcSample.of(ProcessHandle.current().pid());
         Histogram latency = new Histogram(60_000_000L, 3);
         Histogram applyRoundTrip = new Histogram(60_000_000L, 3);
         List<Long> perEditP99 = new ArrayList<>();
@@ -115,6 +114,8 @@ public final class ControlPlaneBench {
         }
         double editsSeconds = (System.nanoTime() - editsStart) / 1e9;
         ProcSample loaded = server.sample();
+        ProcSample selfAfter = ProcSample.of(ProcessHandle.current().pid());
+        out.put("simulatedAgentsCpuSecondsDuringEdits", round1(selfAfter.cpuSecondsSince(selfBefore)));
         out.put("serverWithWatchers", Map.of("rssMb", round1(loaded.rssMb()), "threads", loaded.threads(),
             "heap", heapInfo(server.pid()),
             "cpuSecondsDuringEdits", round1(loaded.cpuSecondsSince(before)),
@@ -144,7 +145,10 @@ public final class ControlPlaneBench {
     System.out.println("[controlplane] wrote " + result);
   }
 
-  /** The 10-canary virtual service with v2's weight as the edit marker. */
+  /**
+   * The 10-canary virtual service with v2's weight {@code 1000 + edit} as the edit marker: unique, so
+   * every agent can tell which edit it holds (see {@link SimulatedAgents#marker}).
+   */
   static String rules(int edit) {
     return """
         apiVersion: networking.istio.io/v1

@@ -455,7 +455,9 @@ public final class ReportWriter {
     JsonNode w = control.path("watchers");
     md.append("\nServer CPU during the edits: ").append(control.path("serverWithWatchers")
         .path("cpuSecondsDuringEdits").asText()).append(" s over ").append(control.path("serverWithWatchers")
-        .path("editsWallSeconds").asText()).append(" s. Snapshots delivered: ").append(w.path("snapshotsReceived")
+        .path("editsWallSeconds").asText()).append(" s; the simulated agents' JVM used ")
+        .append(control.path("simulatedAgentsCpuSecondsDuringEdits").asText("?"))
+        .append(" CPU-s meanwhile (it shares the 2 cores with the server). Snapshots delivered: ").append(w.path("snapshotsReceived")
         .asText()).append(" (").append(w.path("bytesReceived").asLong() / 1024).append(" KiB); watch errors: ")
         .append(w.path("errors").asText()).append(".\n\n");
   }
