@@ -29,6 +29,8 @@ final class ValueMatcher {
    * rule list of regexes like {@code rule-7-[a-z]+} rejects most rules with a {@code startsWith}.
    */
   private final String literalPrefix;
+  /** The fast matcher when the regex has the simple form, else {@code null} (RE2/J only). */
+  private final SimpleRegex simple;
   private final boolean ignoreCase;
   /**
    * Recent regex verdicts by value (direct-mapped on the value's hash). Header values repeat a lot
@@ -46,6 +48,7 @@ final class ValueMatcher {
     this.pattern = kind == Kind.REGEX ? Pattern.compile(value) : null;
     this.literalPrefix = kind == Kind.REGEX ? literalPrefix(value) : "";
     this.verdicts = kind == Kind.REGEX ? new Verdict[VERDICTS] : null;
+    this.simple = kind == Kind.REGEX ? SimpleRegex.compile(value) : null;
     String d = kind == Kind.PRESENT ? "present" : kind.name().toLowerCase() + " \"" + value + "\"";
     this.description = ignoreCase ? d + " (ignoring case)" : d;
   }
@@ -83,6 +86,12 @@ final class ValueMatcher {
   }
 
   private boolean regexMatches(String actual) {
+    if (simple != null) {
+      Boolean fast = simple.matches(actual);
+      if (fast != null) {
+        return fast;
+      }
+    }
     if (actual.length() > MAX_REMEMBERED_LENGTH) {
       return pattern.matches(actual);
     }
