@@ -56,8 +56,10 @@ with open(report, 'w') as f:
             '(`dark-default-mesh` falls through the header rule to the default); `sticky-mesh` 30-sticky-canary '
             'with a hash key (sticky subset pick + ring hash); `rules200-*` a VirtualService of 200 rules, each '
             'a header regex match, with a request matching the last rule (`-last`) or none (`-none`, a 404 decision); '
-            '`rules200-last-fresh` sends 4096 different header values in turn, so the remembered regex verdicts '
-            'rarely help and RE2/J runs on nearly every decision (the worst case; informational, no target).\n\n')
+            '`rules200-last-fresh` sends 4096 different header values in turn, so nothing is remembered between '
+            'decisions; `rules200-re2-fresh` does the same with regexes outside the simple form the router matches '
+            'itself (`rule-i-(x|[a-z]+)`), so the matching rule runs on RE2/J every time. The two `-fresh` scenarios '
+            'are informational (no target).\n\n')
     f.write('A load average far above the core count means the benchmark thread was often descheduled: '
             'the high percentiles then measure the machine, not the router; the medians are the figures to read.\n\n')
     f.write('| scenario | median | p90 | p99 | mean | bytes allocated / decision | target (median) | met |\n|---|---|---|---|---|---|---|---|\n')
