@@ -78,8 +78,8 @@ run() {
 need_tools
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  log "building (mvn -q -DskipTests package)"
-  run mvn -B -q -DskipTests package
+  log "building (mvn -q -DskipTests package, the modules measured and what they need)"
+  run mvn -B -q -DskipTests package -pl bench,agent,config-server,demo-user-service -am
 fi
 
 BENCH_JAR=$OUT/benchmarks.jar

@@ -38,6 +38,14 @@ final class ServerWiring implements MeshWiring {
     int port = Launcher.freePort();
     Path data = workDir.resolve("config-server-data");
     try {
+      // A fresh store each run: no resources or leases left over from an earlier one.
+      if (Files.exists(data)) {
+        try (var paths = Files.walk(data)) {
+          for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
       Files.createDirectories(data);
       List<String> command = new ArrayList<>(List.of(Setups.javaExecutable(), "-Xmx256m", "-jar",
           serverJar.toAbsolutePath().toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port),
