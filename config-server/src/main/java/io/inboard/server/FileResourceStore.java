@@ -34,7 +34,11 @@ public final class FileResourceStore implements ResourceStore {
   static final String STATE = "state.json";
   static final String REVISION = "revision";
   private static final String TMP_PREFIX = ".tmp-";
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Built on first use: a first start with an empty directory needs no JSON before listening. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   private final Path dir;
   private final FileChannel lockChannel;
@@ -72,7 +76,7 @@ public final class FileResourceStore implements ResourceStore {
     if (Files.exists(state)) {
       JsonNode root;
       try {
-        root = JSON.readTree(Files.readAllBytes(state));
+        root = Json.MAPPER.readTree(Files.readAllBytes(state));
       } catch (IOException e) {
         throw new IOException("cannot read " + state + ": " + e.getMessage(), e);
       }
@@ -102,11 +106,11 @@ public final class FileResourceStore implements ResourceStore {
 
   @Override
   public void commit(StoredState state) throws IOException {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("revision", state.revision());
     ArrayNode resources = root.putArray("resources");
     state.documents().forEach(resources::add);
-    replace(STATE, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+    replace(STATE, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
   }
 
   @Override

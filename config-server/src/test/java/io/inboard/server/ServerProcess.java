@@ -52,9 +52,9 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * JVM options for functional tests: C1 only and the serial collector start a JVM in about half
-   * the CPU time, which matters on a busy 2-core machine and for tests that restart the server
-   * many times. Measurements use {@link #PRODUCTION_JVM} instead.
+   * JVM options for functional tests: C1 only and the serial collector start a JVM in about two
+   * thirds of the CPU time, which matters on a busy 2-core machine and for tests that restart the
+   * server many times. Measurements use {@link #PRODUCTION_JVM} instead.
    */
   static final List<String> TEST_JVM = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
