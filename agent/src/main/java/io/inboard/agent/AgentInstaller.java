@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.Nexus;
@@ -45,6 +47,7 @@ final class AgentInstaller {
   private AgentInstaller() {}
 
   static void install(String agentArgs, Instrumentation instrumentation) {
+    long start = System.nanoTime();
     letJdkModulesReadBridge(instrumentation);
     PropagationContext.useStorage(new SlotContextStorage());
     RuntimeBinding runtime = RuntimeBinding.start(agentArgs, instrumentation);
@@ -56,7 +59,9 @@ final class AgentInstaller {
       System.setProperty(Nexus.PROPERTY, "true");
     }
     AgentBuilder builder =
-        new AgentBuilder.Default()
+        // Advice is checked when it is written; validating every transformed type again only
+        // costs start-up time.
+        new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
             .disableClassFormatChanges()
             .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
             .with(new FailureListener(runtime))
@@ -74,7 +79,12 @@ final class AgentInstaller {
       }
     }
     builder.installOn(instrumentation);
-    runtime.log("instrumented: " + String.join(", ", enabled));
+    runtime.log(
+        "instrumented "
+            + String.join(", ", enabled)
+            + " in "
+            + (System.nanoTime() - start) / 1_000_000
+            + " ms");
   }
 
   /**
