@@ -67,4 +67,22 @@ class StandaloneTest {
       runtime.stop();
     }
   }
+
+  @Test
+  void anInvalidEditKeepsThePreviousRulesInForce() throws Exception {
+    Path file = MeshFixtures.rulesFile(dir, "40-dark-release.yaml");
+    AgentRuntime runtime = AgentRuntime.startDetached(
+        AgentOptions.parse("config=" + file + ",service=frontend,first-snapshot-wait=60s", Map.of(), Map.of()));
+    try {
+      assertThat(runtime.router().route(MeshFixtures.userCall(Map.of("mode", "dev"))).instance().id()).isEqualTo("user-v2");
+      long before = runtime.snapshot().revision();
+      Files.writeString(file, Files.readString(file).replace("weight", "wieght").replace("subset: v2", "subset: v2\n        wieght: 5"));
+      Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+      await().atMost(Duration.ofSeconds(15)).until(() -> runtime.metrics().scrape().contains("where=\"rules-file\""));
+      assertThat(runtime.snapshot().revision()).isEqualTo(before);
+      assertThat(runtime.router().route(MeshFixtures.userCall(Map.of("mode", "dev"))).instance().id()).isEqualTo("user-v2");
+    } finally {
+      runtime.stop();
+    }
+  }
 }
