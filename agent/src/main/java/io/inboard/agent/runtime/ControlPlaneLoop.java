@@ -29,6 +29,7 @@ final class ControlPlaneLoop implements Runnable {
   private final Backoff backoff = new Backoff(200, 10_000);
   private final Backoff registerBackoff = new Backoff(500, 10_000);
   private final Object wake = new Object();
+  private final CacheWriter cacheWriter;
 
   private volatile boolean stopped;
   private volatile Instance registered;
@@ -49,6 +50,7 @@ final class ControlPlaneLoop implements Runnable {
     this.instance = instance;
     this.ttl = ttl;
     this.runtime = runtime;
+    this.cacheWriter = new CacheWriter(cache, runtime);
   }
 
   @Override
@@ -87,6 +89,7 @@ final class ControlPlaneLoop implements Runnable {
 
   void stop() {
     stopped = true;
+    cacheWriter.stop();
     nudge();
   }
 
@@ -103,7 +106,7 @@ final class ControlPlaneLoop implements Runnable {
     }
   }
 
-  /** Puts a new snapshot in force first, then keeps it on disk (off the path to routing by it). */
+  /** Puts a new snapshot in force, then has it kept on disk by the cache writer's thread. */
   private void apply(SnapshotWire.Content content) {
     revision = content.revision();
     Snapshot snapshot;
@@ -119,11 +122,7 @@ final class ControlPlaneLoop implements Runnable {
       return;
     }
     state.apply(snapshot, content, "server");
-    try {
-      cache.write(content.toJson());
-    } catch (IOException | RuntimeException e) {
-      runtime.recordFailure("snapshot.cache-write", e);
-    }
+    cacheWriter.submit(content);
   }
 
   private void serverUnreachable(Exception e) {
