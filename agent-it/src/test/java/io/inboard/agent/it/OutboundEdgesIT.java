@@ -109,6 +109,11 @@ class OutboundEdgesIT {
 
   private static ForkedService service(Jdks.Jdk jdk, String name, boolean failing, String classpath)
       throws Exception {
+    return service(jdk, name, failing, classpath, Map.of());
+  }
+
+  private static ForkedService service(
+      Jdks.Jdk jdk, String name, boolean failing, String classpath, Map<String, String> extra) throws Exception {
     Path rules = MeshFile.empty().with(RULES).instances("user", "traffic-management", v1, v2)
         .write(dir, name + "-" + jdk + ".yaml");
     Map<String, String> options =
@@ -120,6 +125,7 @@ class OutboundEdgesIT {
     if (failing) {
       options.put("io.inboard.agent.fail-outbound", "true");
     }
+    options.putAll(extra);
     return ForkedService.start(name, jdk, "jetty", options, classpath);
   }
 
@@ -204,6 +210,32 @@ class OutboundEdgesIT {
         CallResult noInstance = ServiceCalls.call(service, client, "request", 1, "http://ghost/x", Map.of()).get(0);
         assertThat(noInstance.status()).as(client + ": " + noInstance.line()).isEqualTo(503);
       }
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void switchedOffInstrumentationsLeaveTheirCallsAlone() throws Exception {
+    Jdks.Jdk jdk = Jdks.available().get(0);
+    Map<String, String> off =
+        Map.of(
+            "inboard.instrumentation.okhttp.enabled", "false",
+            "inboard.instrumentation.executors.enabled", "false");
+    try (ForkedService service = service(jdk, "switched-off", false, ForkedService.CLASSPATH, off)) {
+      String local = "http://localhost:" + v1.port() + "/echo";
+      Map<String, String> carol = Map.of("my-header", "carol");
+
+      CallResult okhttp = ServiceCalls.call(service, "okhttp", "request", 1, local, carol).get(0);
+      assertThat(okhttp.version()).as("okhttp off: " + okhttp.line()).isEqualTo("v1");
+      assertThat(okhttp.header("my-header")).as("okhttp off: " + okhttp.line()).isNull();
+
+      CallResult jdkOnRequest = ServiceCalls.call(service, "jdk", "request", 1, local, carol).get(0);
+      assertThat(jdkOnRequest.version()).as("jdk: " + jdkOnRequest.line()).isEqualTo("v2");
+      assertThat(jdkOnRequest.header("my-header")).as("jdk: " + jdkOnRequest.line()).isEqualTo("carol");
+
+      // Routed still, but without the executors instrumentation the pool thread has no context.
+      CallResult jdkOnPool = ServiceCalls.call(service, "jdk", "executor", 1, local, carol).get(0);
+      assertThat(jdkOnPool.version()).as("jdk on a pool: " + jdkOnPool.line()).isEqualTo("v2");
+      assertThat(jdkOnPool.header("my-header")).as("jdk on a pool: " + jdkOnPool.line()).isNull();
     }
   }
 }
