@@ -26,8 +26,8 @@ import java.util.logging.Logger;
 /**
  * What the agent's instrumentation calls at run time: the router over the snapshot in force, this
  * workload's identity, the headers to propagate, metrics and failure accounting. It also runs the
- * control plane (daemon threads: register, renew and watch on one, the cache written on another) or, in standalone mode, reads the
- * rules file.
+ * control plane (register, renew and watch on one daemon thread, cache writes on another) or, in
+ * standalone mode, reads the rules file.
  *
  * <p>Nothing here throws into the application: failures are counted in
  * {@code inboard_agent_errors_total{where}} and logged once per place.

@@ -12,9 +12,9 @@ import java.util.logging.Logger;
 
 /**
  * The agent's one control-plane thread: keeps this instance's lease (register, renew every third of
- * the ttl, re-register after the server comes back), long-polls the snapshot and puts each new one
- * in force and hands it to the cache writer. When the server cannot be reached it backs off with jitter; routing goes on
- * with the last snapshot, and at start with the cached one.
+ * the ttl, re-register after the server comes back), long-polls the snapshot, puts each new one in
+ * force and hands it to the cache writer. When the server cannot be reached it backs off with
+ * jitter; routing goes on with the last snapshot, and at start with the cached one.
  */
 final class ControlPlaneLoop implements Runnable {
   private static final Logger LOG = Logger.getLogger("io.inboard.agent");
