@@ -73,6 +73,19 @@ class OutboundEdgesIT {
       ---
       apiVersion: networking.istio.io/v1
       kind: VirtualService
+      metadata: {name: faulty, namespace: traffic-management}
+      spec:
+        hosts: [faulty]
+        http:
+        - fault:
+            abort:
+              httpStatus: 418
+              percentage: {value: 100}
+          route:
+          - destination: {host: user, subset: v1}
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
       metadata: {name: nowhere, namespace: traffic-management}
       spec:
         hosts: [nowhere]
@@ -161,7 +174,10 @@ class OutboundEdgesIT {
 
         CallResult noInstance = ServiceCalls.call(service, client, "request", 1, "http://ghost/x", alice).get(0);
         CallResult noRoute = ServiceCalls.call(service, client, "request", 1, "http://nowhere/x", alice).get(0);
+        CallResult aborted = ServiceCalls.call(service, client, "request", 1, "http://faulty/x", alice).get(0);
         if (client.startsWith("okhttp")) {
+          assertThat(aborted.status()).as(client + ": " + aborted.line()).isEqualTo(418);
+          assertThat(aborted.fields().get("reason")).as(client + ": " + aborted.line()).isEqualTo("fault_injected");
           assertThat(noInstance.status()).as(client + ": " + noInstance.line()).isEqualTo(503);
           assertThat(noInstance.fields().get("reason")).as(client + ": " + noInstance.line()).isNotBlank();
           assertThat(noRoute.status()).as(client + ": " + noRoute.line()).isEqualTo(404);
@@ -172,6 +188,7 @@ class OutboundEdgesIT {
               .contains("user.traffic-management.svc.cluster.local")
               .contains("v3");
           assertThat(noRoute.error()).as(client + ": " + noRoute.line()).contains("404").contains("nowhere");
+          assertThat(aborted.error()).as(client + ": " + aborted.line()).contains("418").contains("fault injected");
         }
       }
     }
