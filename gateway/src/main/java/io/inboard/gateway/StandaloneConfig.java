@@ -38,6 +38,10 @@ final class StandaloneConfig implements SnapshotSource {
   private ScheduledExecutorService poller;
   private FileTime lastModified;
   private long lastSize = -1;
+  // A change is loaded only once the file has looked the same for two polls in a row: an editor
+  // or a test that truncates and then writes must not get its half-written file applied.
+  private FileTime pendingModified;
+  private long pendingSize = -1;
   private long revision;
 
   StandaloneConfig(Path file, long pollMillis) {
@@ -110,7 +114,7 @@ final class StandaloneConfig implements SnapshotSource {
     });
     poller.scheduleWithFixedDelay(() -> {
       try {
-        if (changed()) {
+        if (changedAndSettled()) {
           load(sink);
         }
       } catch (IOException | RuntimeException e) {
@@ -119,8 +123,19 @@ final class StandaloneConfig implements SnapshotSource {
     }, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
   }
 
-  private boolean changed() throws IOException {
-    return !Files.getLastModifiedTime(file).equals(lastModified) || Files.size(file) != lastSize;
+  private boolean changedAndSettled() throws IOException {
+    FileTime modified = Files.getLastModifiedTime(file);
+    long size = Files.size(file);
+    if (modified.equals(lastModified) && size == lastSize) {
+      pendingModified = null;
+      return false;
+    }
+    if (modified.equals(pendingModified) && size == pendingSize) {
+      return true;
+    }
+    pendingModified = modified;
+    pendingSize = size;
+    return false;
   }
 
   private void load(Consumer<Snapshot> sink) throws IOException {

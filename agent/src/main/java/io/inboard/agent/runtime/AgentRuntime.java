@@ -15,7 +15,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -337,17 +336,17 @@ public final class AgentRuntime {
 
   /** Loads the rules file, then reloads it when it changes (polled every second). */
   private void watchRulesFile(Path file) {
-    FileTime seen = null;
+    String seen = null;
     long revision = 0;
     while (true) {
       try {
-        FileTime modified = Files.exists(file) ? Files.getLastModifiedTime(file) : null;
-        if (modified != null && !modified.equals(seen)) {
-          seen = modified;
+        String stamp = stampOf(file);
+        if (stamp != null && !stamp.equals(seen) && settled(file, stamp)) {
+          seen = stamp;
           SnapshotWire.Content content = StandaloneRules.read(file, ++revision);
           state.apply(content.compile(), content, "file " + file);
           LOG.info("[inboard] rules from " + file + " in force (revision " + revision + ")");
-        } else if (modified == null && !state.hasSnapshot()) {
+        } else if (stamp == null && !state.hasSnapshot()) {
           LOG.warning("[inboard] rules file " + file + " does not exist; calls pass through until it does");
           state.apply(Snapshot.EMPTY, null, "none (missing " + file + ")");
         }
@@ -363,6 +362,28 @@ public final class AgentRuntime {
         return;
       }
     }
+  }
+
+  /**
+   * Modification time and size: the size catches a truncate-then-write that lands within one tick
+   * of a coarse file-system clock. {@code null} when the file does not exist.
+   */
+  private static String stampOf(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return null;
+    }
+    return Files.getLastModifiedTime(file) + "/" + Files.size(file);
+  }
+
+  /** Whether the file still looks the same a moment later, so a half-written edit is not applied. */
+  private static boolean settled(Path file, String stamp) throws IOException {
+    try {
+      TimeUnit.MILLISECONDS.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    return stamp.equals(stampOf(file));
   }
 
   // ------------------------------------------------------------------ for the admin endpoint and tests
