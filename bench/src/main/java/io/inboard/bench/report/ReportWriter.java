@@ -97,17 +97,36 @@ public final class ReportWriter {
     JsonNode fixed = whole == null ? null : whole.get("fixedRate");
     boolean three = fixed != null && fixed.has("plain") && fixed.has("inboard") && fixed.has("proxy");
     if (three) {
-      double worst50 = Double.NEGATIVE_INFINITY;
-      double worst99 = Double.NEGATIVE_INFINITY;
+      // A ratio only means something where the proxy measurably added latency: where proxy - plain is
+      // not positive, the noise of this run exceeded the proxy's cost and that rate is left out.
+      double worst50 = Double.NaN;
+      double worst99 = Double.NaN;
+      List<String> undetermined = new ArrayList<>();
       for (Iterator<String> rates = fixed.get("plain").fieldNames(); rates.hasNext(); ) {
         String rate = rates.next();
-        worst50 = Math.max(worst50, addedRatio(fixed, rate, "p50"));
-        worst99 = Math.max(worst99, addedRatio(fixed, rate, "p99"));
+        for (String p : List.of("p50", "p99")) {
+          if (!fixed.get("inboard").has(rate) || !fixed.get("proxy").has(rate)) {
+            continue;
+          }
+          double proxyAdded = robust(fixed.get("proxy").get(rate), p) - robust(fixed.get("plain").get(rate), p);
+          if (proxyAdded <= 0) {
+            undetermined.add(p + " at " + rate + " rps");
+            continue;
+          }
+          double ratio = addedRatio(fixed, rate, p);
+          if (p.equals("p50")) {
+            worst50 = Double.isNaN(worst50) ? ratio : Math.max(worst50, ratio);
+          } else {
+            worst99 = Double.isNaN(worst99) ? ratio : Math.max(worst99, ratio);
+          }
+        }
       }
-      headline.put("added_latency_ratio_p50", round(worst50, 3));
-      headline.put("added_latency_ratio_p99", round(worst99, 3));
+      headline.put("added_latency_ratio_p50", Double.isNaN(worst50) ? null : round(worst50, 3));
+      headline.put("added_latency_ratio_p99", Double.isNaN(worst99) ? null : round(worst99, 3));
       why.put("added_latency_ratio", "(inboard - plain) / (proxy - plain) of the corrected latency percentile,"
-          + " the larger over the fixed rates measured");
+          + " each set-up's percentile the median over its rounds, the larger ratio over the fixed rates measured"
+          + (undetermined.isEmpty() ? "" : "; not determinable (the proxy measured no slower than plain, so this"
+              + " run's noise exceeded the proxy's cost) for " + String.join(", ", undetermined)));
       double cpuInboard = cpuPer1000(fixed.get("inboard"));
       double cpuPlain = cpuPer1000(fixed.get("plain"));
       headline.put("cpu_per_request_ratio", round(cpuInboard / cpuPlain, 3));
@@ -187,11 +206,32 @@ public final class ReportWriter {
     targets.add(new String[] {what, goal, fmt(v) + unit, by, ""});
   }
 
+  /**
+   * (inboard - plain) / (proxy - plain) of percentile {@code p} at {@code rate}, each set-up's value
+   * being the median over the rounds of that round's percentile: a round disturbed by other work on
+   * the shared machine moves a merged histogram's tail, not the median of the rounds.
+   */
   private double addedRatio(JsonNode fixed, String rate, String p) {
-    double plain = fixed.get("plain").get(rate).get("latencyUs").get(p).asDouble();
-    double inboard = fixed.get("inboard").get(rate).get("latencyUs").get(p).asDouble();
-    double proxy = fixed.get("proxy").get(rate).get("latencyUs").get(p).asDouble();
+    double plain = robust(fixed.get("plain").get(rate), p);
+    double inboard = robust(fixed.get("inboard").get(rate), p);
+    double proxy = robust(fixed.get("proxy").get(rate), p);
     return (inboard - plain) / (proxy - plain);
+  }
+
+  /** The median over rounds of a phase's percentile {@code p}; the merged value when rounds lack it. */
+  static double robust(JsonNode phase, String p) {
+    List<Double> values = new ArrayList<>();
+    phase.path("rounds").forEach(r -> {
+      if (r.has(p)) {
+        values.add(r.get(p).asDouble());
+      }
+    });
+    if (values.isEmpty()) {
+      return phase.path("latencyUs").path(p).asDouble();
+    }
+    values.sort(Double::compare);
+    int mid = values.size() / 2;
+    return values.size() % 2 == 1 ? values.get(mid) : (values.get(mid - 1) + values.get(mid)) / 2;
   }
 
   private static double cpuPer1000(JsonNode byRate) {
@@ -320,8 +360,9 @@ public final class ReportWriter {
     for (String rate : rates) {
       md.append("### Latency at ").append(rate).append(" requests/s (microseconds, corrected)\n\n");
       md.append("| set-up | requests | errors | achieved rps | p50 | p90 | p99 | p99.9 | max | mean | added p50 vs"
-          + " plain | added p99 vs plain | service-time p50 / p99 (uncorrected) | p50, p99 per round |\n"
-          + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+          + " plain (medians of rounds) | added p99 vs plain (medians of rounds) | median of rounds p50 / p90 / p99 | service-time p50 / p99 (uncorrected) |"
+          + " p50, p99 per round |\n"
+          + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
       JsonNode plain = fixed.path("plain").path(rate);
       fixed.fieldNames().forEachRemaining(name -> {
         JsonNode f = fixed.get(name).path(rate);
@@ -338,9 +379,11 @@ public final class ReportWriter {
         if (plain.isMissingNode() || name.equals("plain")) {
           md.append("- | - | ");
         } else {
-          md.append(l.path("p50").asLong() - plain.path("latencyUs").path("p50").asLong()).append(" | ")
-              .append(l.path("p99").asLong() - plain.path("latencyUs").path("p99").asLong()).append(" | ");
+          md.append(fmt(robust(f, "p50") - robust(plain, "p50"))).append(" | ")
+              .append(fmt(robust(f, "p99") - robust(plain, "p99"))).append(" | ");
         }
+        md.append(fmt(robust(f, "p50"))).append(" / ").append(fmt(robust(f, "p90"))).append(" / ")
+            .append(fmt(robust(f, "p99"))).append(" | ");
         JsonNode st = f.path("serviceTimeUs");
         md.append(st.path("p50").asLong()).append(" / ").append(st.path("p99").asLong()).append(" | ");
         List<String> rounds = new ArrayList<>();
@@ -348,7 +391,7 @@ public final class ReportWriter {
         md.append(String.join("; ", rounds)).append(" |\n");
       });
       if (fixed.has("plain") && fixed.has("inboard") && fixed.has("proxy")) {
-        md.append("\nRatio of added latency (inboard-plain)/(proxy-plain): p50 ")
+        md.append("\nRatio of added latency (inboard-plain)/(proxy-plain), from the medians of the rounds: p50 ")
             .append(fmt(addedRatio(fixed, rate, "p50"))).append(", p90 ").append(fmt(addedRatio(fixed, rate, "p90")))
             .append(", p99 ").append(fmt(addedRatio(fixed, rate, "p99"))).append(".\n");
       }

@@ -360,6 +360,7 @@ public final class WholePathBench {
       }
       Map<String, Object> round = new LinkedHashMap<>();
       round.put("p50", r.corrected().getValueAtPercentile(50));
+      round.put("p90", r.corrected().getValueAtPercentile(90));
       round.put("p99", r.corrected().getValueAtPercentile(99));
       round.put("errors", r.errors());
       round.put("cpuSecondsPer1000", Math.round(cpuThisRound * 1000.0 / Math.max(1, r.ok()) * 1e4) / 1e4);
