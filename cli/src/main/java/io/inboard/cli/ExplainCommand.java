@@ -97,7 +97,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (!server.isSet()) {
           throw new UsageError("give -f FILE... to explain offline, or --server URL to explain against a config server");
         }
-        out.println(Online.json(server.client().explain(request.toJson(new ObjectMapper()))));
+        out.println(io.inboard.core.explain.DecisionJson.pretty(server.client().explain(request.toJson(new ObjectMapper()))));
         out.flush();
         return EXIT_DECIDED;
       }

@@ -109,6 +109,7 @@ class ScenarioApplyIT {
       assertThat(o.exit()).as(o.toString()).isZero();
       assertThat(l.exit()).as(l.toString()).isZero();
       assertThat(Http.JSON.readTree(l.out())).as("live explain of %s", request).isEqualTo(Http.JSON.readTree(o.out()));
+      assertThat(l.out()).as("printed the same way").isEqualTo(o.out());
     }
   }
 
