@@ -3,8 +3,6 @@ package io.inboard.agent.instrument.inbound;
 import io.inboard.agent.instrument.InboundSetup;
 import io.inboard.bridge.InboundHook;
 import io.inboard.filter.InboardFilter;
-import jakarta.servlet.DispatcherType;
-import java.util.EnumSet;
 
 /**
  * The agent's implementation of the bridge's inbound hook: puts an {@link InboardFilter} first in
@@ -49,9 +47,5 @@ public final class AgentInboundHook implements InboundHook {
     } catch (Throwable t) {
       setup.recordFailure("servlet-port", t);
     }
-  }
-
-  static EnumSet<DispatcherType> dispatches() {
-    return EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC);
   }
 }

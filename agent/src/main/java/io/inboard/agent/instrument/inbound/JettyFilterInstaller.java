@@ -25,7 +25,7 @@ final class JettyFilterInstaller {
     FilterMapping mapping = new FilterMapping();
     mapping.setFilterName(AgentInboundHook.FILTER_NAME);
     mapping.setPathSpec("/*");
-    mapping.setDispatcherTypes(AgentInboundHook.dispatches());
+    mapping.setDispatcherTypes(FilterDispatches.requestAndAsync());
     handler.prependFilter(holder);
     handler.prependFilterMapping(mapping);
   }

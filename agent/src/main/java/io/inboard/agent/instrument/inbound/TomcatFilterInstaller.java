@@ -27,7 +27,7 @@ final class TomcatFilterInstaller {
     FilterMap map = new FilterMap();
     map.setFilterName(AgentInboundHook.FILTER_NAME);
     map.addURLPattern("/*");
-    for (DispatcherType type : AgentInboundHook.dispatches()) {
+    for (DispatcherType type : FilterDispatches.requestAndAsync()) {
       map.setDispatcher(type.name());
     }
     // Before the application's mappings (and after any other added this way).
