@@ -15,8 +15,8 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Many long-poll watch requests over plain non-blocking sockets, served by one selector thread,
- * each answer stamped with the arrival time of its first byte. A test tool for fan-out.
+ * Many long-poll watch requests over plain non-blocking keep-alive sockets, served by one selector
+ * thread, each answer stamped with the arrival time of its first byte. A test tool for fan-out.
  */
 final class RawWatchers {
   /** One answer: status, body, and when its first byte arrived ({@link System#nanoTime()}). */
@@ -40,8 +40,9 @@ final class RawWatchers {
 
   RawWatchers(URI server, int count, String pathAndQuery) throws IOException {
     selector = Selector.open();
+    // Keep-alive, as agents' HTTP clients do: an answer is complete at its Content-Length.
     String req = "GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + server.getHost() + ":" + server.getPort()
-        + "\r\nConnection: close\r\n\r\n";
+        + "\r\n\r\n";
     for (int i = 0; i < count; i++) {
       SocketChannel ch = SocketChannel.open(new InetSocketAddress(server.getHost(), server.getPort()));
       ch.configureBlocking(false);
@@ -83,7 +84,7 @@ final class RawWatchers {
             if (n > 0) {
               c.received.write(buf.array(), 0, n);
             }
-            if (n < 0) {
+            if (n < 0 || complete(c.received)) {
               c.done = true;
               key.cancel();
               ch.close();
@@ -97,7 +98,19 @@ final class RawWatchers {
     }
   }
 
-  /** Waits until every connection was answered and closed by the server, then parses the answers. */
+  /** Whether the bytes hold a whole response: headers and as many body bytes as Content-Length says. */
+  private static boolean complete(java.io.ByteArrayOutputStream received) {
+    String raw = received.toString(StandardCharsets.ISO_8859_1);
+    int end = raw.indexOf("\r\n\r\n");
+    if (end < 0) {
+      return false;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(raw.substring(0, end));
+    long length = m.find() ? Long.parseLong(m.group(1)) : 0;
+    return raw.length() - (end + 4) >= length;
+  }
+
+  /** Waits until every connection was answered in full, then parses the answers. */
   List<Answer> awaitAll(Duration timeout) throws InterruptedException, IOException {
     loop.join(timeout.toMillis());
     selector.close();
