@@ -1,22 +1,12 @@
 package io.inboard.gateway;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.inboard.core.controlplane.SnapshotWire;
-import io.inboard.core.mesh.Instance;
-import io.inboard.core.mesh.InstancesFile;
-import io.inboard.core.parse.BoundedYaml;
+import io.inboard.core.controlplane.StandaloneRulesFile;
 import io.inboard.core.snapshot.Snapshot;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,49 +45,7 @@ final class StandaloneConfig implements SnapshotSource {
    * @throws IllegalArgumentException listing every problem, each with its document and path
    */
   static Snapshot read(Path file, long revision) throws IOException {
-    String text = Files.readString(file, StandardCharsets.UTF_8);
-    List<ObjectNode> resources = new ArrayList<>();
-    List<Instance> instances = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
-    try (MappingIterator<JsonNode> docs = BoundedYaml.yaml().readerFor(JsonNode.class).readValues(text)) {
-      int index = 0;
-      while (docs.hasNextValue()) {
-        JsonNode doc = docs.nextValue();
-        int at = index++;
-        if (doc == null || doc.isNull() || doc.isMissingNode()) {
-          continue;
-        }
-        if (!(doc instanceof ObjectNode object)) {
-          problems.add("document " + at + ": must be a mapping (an Istio resource or an instances list)");
-          continue;
-        }
-        boolean instancesDocument = object.has("instances")
-            && (!object.has("kind") || "Instances".equals(object.path("kind").asText()));
-        if (instancesDocument) {
-          try {
-            instances.addAll(InstancesFile.parse(BoundedYaml.json().writeValueAsString(object.get("instances"))));
-          } catch (IllegalArgumentException e) {
-            problems.add("document " + at + " (instances): " + e.getMessage());
-          }
-        } else {
-          resources.add(object);
-        }
-      }
-    } catch (JacksonException e) {
-      throw new IllegalArgumentException(file + " is not valid YAML: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
-    }
-    // The same path as a snapshot from the config server: each document parsed and validated.
-    Snapshot snapshot = null;
-    try {
-      snapshot = new SnapshotWire.Content(revision, resources, instances).compile();
-    } catch (IllegalArgumentException e) {
-      problems.add(e.getMessage());
-    }
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(file + " is invalid (nothing applied): " + String.join("; ", problems));
-    }
-    return snapshot;
+    return StandaloneRulesFile.read(file, revision).snapshot();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.inboard.agent.runtime;
 
 import io.inboard.core.controlplane.SnapshotWire;
+import io.inboard.core.controlplane.StandaloneRulesFile;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.mesh.Workload;
 import io.inboard.core.route.Decision;
@@ -343,8 +344,8 @@ public final class AgentRuntime {
         String stamp = stampOf(file);
         if (stamp != null && !stamp.equals(seen) && settled(file, stamp)) {
           seen = stamp;
-          SnapshotWire.Content content = StandaloneRules.read(file, ++revision);
-          state.apply(content.compile(), content, "file " + file);
+          StandaloneRulesFile.Loaded loaded = StandaloneRulesFile.read(file, ++revision);
+          state.apply(loaded.snapshot(), loaded.content(), "file " + file);
           LOG.info("[inboard] rules from " + file + " in force (revision " + revision + ")");
         } else if (stamp == null && !state.hasSnapshot()) {
           LOG.warning("[inboard] rules file " + file + " does not exist; calls pass through until it does");

@@ -1,5 +1,6 @@
 package io.inboard.agent.runtime;
 
+import io.inboard.core.controlplane.StandaloneRulesFile;
 import io.inboard.core.controlplane.SnapshotWire;
 import io.inboard.core.mesh.Workload;
 import io.inboard.core.route.RequestView;
@@ -38,7 +39,7 @@ final class MeshFixtures {
 
   /** The same as a snapshot in wire form, at {@code revision}. */
   static SnapshotWire.Content content(Path dir, String scenario, long revision) throws IOException {
-    return StandaloneRules.read(rulesFile(dir, scenario), revision);
+    return StandaloneRulesFile.read(rulesFile(dir, scenario), revision).content();
   }
 
   /** {@code GET http://user/} from the frontend, with optional headers. */

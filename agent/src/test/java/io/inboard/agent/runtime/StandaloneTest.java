@@ -1,5 +1,6 @@
 package io.inboard.agent.runtime;
 
+import io.inboard.core.controlplane.StandaloneRulesFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -47,7 +48,7 @@ class StandaloneTest {
   void anInvalidFileIsRefusedNamingTheFileAndDocument() throws Exception {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, MeshFixtures.scenario("10-canary.yaml") + "\n---\nkind: Instances\ninstances:\n- {id: x, service: user}\n");
-    assertThatThrownBy(() -> StandaloneRules.read(file, 1))
+    assertThatThrownBy(() -> StandaloneRulesFile.read(file, 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(file.toString())
         .hasMessageContaining("document 3 (instances)");

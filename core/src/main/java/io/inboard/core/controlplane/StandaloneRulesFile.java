@@ -1,21 +1,23 @@
-package io.inboard.agent.runtime;
+package io.inboard.core.controlplane;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.inboard.core.controlplane.SnapshotWire;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.mesh.InstancesFile;
 import io.inboard.core.parse.BoundedYaml;
+import io.inboard.core.snapshot.Snapshot;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The standalone rules file ({@code config=FILE}): Istio documents as applied to a config server,
+ * The standalone rules file that the agent ({@code config=FILE}) and the gateway ({@code --config})
+ * read instead of watching a config server: Istio documents as they would be applied to the server,
  * plus documents listing static instances, which have an {@code instances:} list and either no
  * {@code kind} or {@code kind: Instances}:
  *
@@ -25,19 +27,23 @@ import java.util.List;
  * - {id: user-v1, service: user, namespace: traffic-management, address: 127.0.0.1, port: 8081, labels: {version: v1}}
  * </pre>
  *
- * The same format as the gateway's standalone file. It is read into the config server's wire form,
- * so that the agent handles it exactly as a snapshot from the server.
+ * It is read into the config server's wire form, so a file is handled exactly as a snapshot from
+ * the server.
  */
-final class StandaloneRules {
-  private StandaloneRules() {}
+public final class StandaloneRulesFile {
+  /** A file read and compiled: the wire form (for caches and {@code /config}) and the snapshot. */
+  public record Loaded(SnapshotWire.Content content, Snapshot snapshot) {}
+
+  private StandaloneRulesFile() {}
 
   /**
-   * Reads {@code file} as snapshot {@code revision}.
+   * Reads and compiles {@code file} as snapshot {@code revision}; nothing is returned unless the
+   * whole file is valid.
    *
-   * @throws IllegalArgumentException naming the file, the document and every problem in it
+   * @throws IllegalArgumentException naming the file, and each document and problem in it
    */
-  static SnapshotWire.Content read(Path file, long revision) throws IOException {
-    String text = Files.readString(file);
+  public static Loaded read(Path file, long revision) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
     List<ObjectNode> resources = new ArrayList<>();
     List<Instance> instances = new ArrayList<>();
     List<String> problems = new ArrayList<>();
@@ -53,9 +59,7 @@ final class StandaloneRules {
           problems.add("document " + at + ": must be a mapping (an Istio resource or an instances list)");
           continue;
         }
-        boolean instancesDoc =
-            object.has("instances") && (!object.has("kind") || "Instances".equals(object.path("kind").asText()));
-        if (instancesDoc) {
+        if (isInstancesDocument(object)) {
           try {
             instances.addAll(InstancesFile.parse(BoundedYaml.json().writeValueAsString(object.get("instances"))));
           } catch (IllegalArgumentException e) {
@@ -66,15 +70,23 @@ final class StandaloneRules {
         }
       }
     } catch (JacksonException e) {
-      throw new IllegalArgumentException(
-          file
-              + " is not valid YAML: "
-              + e.getOriginalMessage()
-              + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+      throw new IllegalArgumentException(file + " is not valid YAML: " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+    }
+    SnapshotWire.Content content = new SnapshotWire.Content(revision, resources, instances);
+    Snapshot snapshot = null;
+    try {
+      snapshot = content.compile();
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(file + " is invalid (nothing applied): " + String.join("; ", problems));
     }
-    return new SnapshotWire.Content(revision, resources, instances);
+    return new Loaded(content, snapshot);
+  }
+
+  private static boolean isInstancesDocument(ObjectNode object) {
+    return object.has("instances") && (!object.has("kind") || "Instances".equals(object.path("kind").asText()));
   }
 }
