@@ -72,7 +72,11 @@ class FixedRateLoadTest {
     long slowService = r.service().getCountBetweenValues(1_000_000, FixedRateLoad.HIGHEST_MICROS);
     assertThat(r.ok()).isEqualTo(300);
     assertThat(slowCorrected).as("requests charged over 1 s from their intended start").isGreaterThan(25);
-    assertThat(slowService).as("requests whose own round trip took over 1 s").isLessThanOrEqualTo(8);
+    // Corrected latency is never below the round trip, so the difference is what the correction
+    // adds; a busy machine may slow a few round trips past 1 s, but not the requests never sent.
+    assertThat(slowCorrected - slowService)
+        .as("requests slow only from their intended start (corrected %d, round trip %d)", slowCorrected, slowService)
+        .isGreaterThan(20);
     assertThat(r.corrected().getMaxValue()).isGreaterThan(1_400_000);
   }
 
