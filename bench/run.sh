@@ -82,10 +82,22 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   run mvn -B -q -DskipTests package -pl bench,agent,config-server,demo-user-service -am
 fi
 
-BENCH_JAR=$OUT/benchmarks.jar
-DEMO_JAR=demo-user-service/target/demo-user-service.jar
-AGENT_JAR=agent/target/inboard-agent.jar
-SERVER_JAR=config-server/target/inboard-config-server.jar
+# Measure copies of the jars: a module rebuilt by someone else during the run (mvn clean) must not
+# pull a jar from under a running benchmark.
+mkdir -p "$OUT/jars"
+for jar in $OUT/benchmarks.jar demo-user-service/target/demo-user-service.jar agent/target/inboard-agent.jar \
+    config-server/target/inboard-config-server.jar; do
+  if [ -f "$jar" ]; then
+    cp "$jar" "$OUT/jars/"
+  else
+    rm -f "$OUT/jars/$(basename "$jar")"
+    log "missing $jar: what needs it is reported as not measured"
+  fi
+done
+BENCH_JAR=$OUT/jars/benchmarks.jar
+DEMO_JAR=$OUT/jars/demo-user-service.jar
+AGENT_JAR=$OUT/jars/inboard-agent.jar
+SERVER_JAR=$OUT/jars/inboard-config-server.jar
 for jar in "$BENCH_JAR" "$DEMO_JAR"; do
   [ -f "$jar" ] || { echo "missing $jar: the build did not produce it" >&2; exit 1; }
 done
