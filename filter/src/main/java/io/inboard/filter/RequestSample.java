@@ -43,6 +43,18 @@ public record RequestSample(
     responseFlags = responseFlags == null || responseFlags.isEmpty() ? "-" : responseFlags;
   }
 
+  /**
+   * This sample without its duration: what identifies its time series (its labels), so a metrics
+   * backend can look its meters up by it.
+   */
+  public RequestSample series() {
+    return durationNanos == 0
+        ? this
+        : new RequestSample(reporter, sourceWorkload, sourceWorkloadNamespace, sourceVersion,
+            destinationWorkload, destinationWorkloadNamespace, destinationService, destinationServiceName,
+            destinationServiceNamespace, destinationVersion, requestProtocol, responseCode, responseFlags, 0);
+  }
+
   private static String orUnknown(String value) {
     return value == null || value.isEmpty() ? UNKNOWN : value;
   }
