@@ -1,6 +1,7 @@
 package io.inboard.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.none;
 
 import io.inboard.agent.instrument.InboardInstrumentation;
 import io.inboard.agent.instrument.executor.ExecutorInstrumentation;
@@ -14,8 +15,10 @@ import io.inboard.agent.instrument.outbound.UrlConnectionInstrumentation;
 import io.inboard.bridge.ContextSlot;
 import io.inboard.bridge.Hooks;
 import io.inboard.core.propagation.PropagationContext;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +33,8 @@ import net.bytebuddy.utility.JavaModule;
 /**
  * Wires the agent together once the bridge is on the bootstrap class path: the context storage,
  * the runtime (started without waiting), the hooks the advice calls, and the instrumentations that
- * are switched on.
+ * are switched on — their Byte Buddy transformer prepared off the application's thread (see
+ * {@link DeferredTransformer}).
  */
 final class AgentInstaller {
   /** Every instrumentation, by switch name. */
@@ -52,6 +56,34 @@ final class AgentInstaller {
     RuntimeBinding runtime = RuntimeBinding.start(agentArgs, instrumentation);
     Hooks.install(new AgentOutboundHook(runtime), new AgentInboundHook(runtime));
 
+    Map<String, AgentBuilder.Transformer> types = new HashMap<>();
+    List<String> enabled = new ArrayList<>();
+    for (InboardInstrumentation each : ALL) {
+      if (runtime.instrumentationEnabled(each.name())) {
+        types.putAll(each.types());
+        enabled.add(each.name());
+      }
+    }
+    long premainMillis = (System.nanoTime() - start) / 1_000_000;
+    DeferredTransformer.install(
+        instrumentation,
+        types.keySet(),
+        () -> byteBuddyTransformer(types, runtime),
+        runtime::recordFailure,
+        () ->
+            runtime.log(
+                "instrumented "
+                    + String.join(", ", enabled)
+                    + " (premain "
+                    + premainMillis
+                    + " ms, Byte Buddy ready "
+                    + (System.nanoTime() - start) / 1_000_000
+                    + " ms after premain began, off the application's thread)"));
+  }
+
+  /** Byte Buddy's transformer for {@code types}, matched by name; not registered (the deferred one calls it). */
+  private static ClassFileTransformer byteBuddyTransformer(
+      Map<String, AgentBuilder.Transformer> types, RuntimeBinding runtime) {
     // The agent never injects classes (advice is inlined), so Byte Buddy's Nexus, whose set-up
     // touches sun.misc.Unsafe and makes Java 24+ print a warning, is not needed.
     if (System.getProperty(Nexus.PROPERTY) == null) {
@@ -64,27 +96,12 @@ final class AgentInstaller {
             .disableClassFormatChanges()
             .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
             .with(new FailureListener(runtime))
-            // JDK classes are fair game (executors, java.net.http, HttpURLConnection); ourselves not.
-            .ignore(
-                nameStartsWith("io.inboard.agent.")
-                    .or(nameStartsWith("io.inboard.bridge."))
-                    // Names only: a matcher on modifiers (isSynthetic) made Byte Buddy parse every
-                    // loaded class file at start, about half of the agent's start-up CPU.
-                    .or(nameStartsWith("net.bytebuddy.")));
-    List<String> enabled = new ArrayList<>();
-    for (InboardInstrumentation each : ALL) {
-      if (runtime.instrumentationEnabled(each.name())) {
-        builder = each.extend(builder);
-        enabled.add(each.name());
-      }
+            // Only the named types reach this transformer (see DeferredTransformer).
+            .ignore(none());
+    for (Map.Entry<String, AgentBuilder.Transformer> type : types.entrySet()) {
+      builder = builder.type(named(type.getKey())).transform(type.getValue());
     }
-    builder.installOn(instrumentation);
-    runtime.log(
-        "instrumented "
-            + String.join(", ", enabled)
-            + " in "
-            + (System.nanoTime() - start) / 1_000_000
-            + " ms");
+    return builder.makeRaw();
   }
 
   /**

@@ -2,10 +2,12 @@ package io.inboard.agent;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.jar.JarFile;
 
 /**
@@ -23,15 +25,42 @@ final class BootstrapBridge {
     if (loadedOnBootstrap()) {
       return; // attached twice, or the bridge was put there by -Xbootclasspath/a
     }
-    Path jar = Files.createTempFile("inboard-bridge-", ".jar");
+    Path jar = newFile();
     jar.toFile().deleteOnExit();
-    try (InputStream in = BootstrapBridge.class.getResourceAsStream(RESOURCE)) {
+    try (InputStream in = BootstrapBridge.class.getResourceAsStream(RESOURCE);
+        OutputStream out = Files.newOutputStream(jar, StandardOpenOption.WRITE)) {
       if (in == null) {
         throw new IOException("the agent jar lacks " + RESOURCE + "; rebuild it with mvn package");
       }
-      Files.copy(in, jar, StandardCopyOption.REPLACE_EXISTING);
+      in.transferTo(out);
     }
     instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
+  }
+
+  /**
+   * A new, empty file of our own in the temporary directory. Not {@code Files.createTempFile}: its
+   * names come from a {@code SecureRandom}, whose set-up (security providers) costs premain tens of
+   * milliseconds. Creating with {@code CREATE_NEW} is what makes it safe: it fails on any file or
+   * link already there, so another user cannot plant a jar for the bootstrap class path.
+   */
+  private static Path newFile() throws IOException {
+    Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+    for (int attempt = 0; ; attempt++) {
+      // Unique enough to rarely collide; CREATE_NEW settles the rest.
+      Path candidate =
+          dir.resolve(
+              "inboard-bridge-"
+                  + Long.toHexString(System.nanoTime())
+                  + Integer.toHexString(System.identityHashCode(dir))
+                  + ".jar");
+      try {
+        return Files.createFile(candidate);
+      } catch (FileAlreadyExistsException e) {
+        if (attempt == 100) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static boolean loadedOnBootstrap() {

@@ -1,8 +1,8 @@
 package io.inboard.filter;
 
 /**
- * Where request measurements go. The filter depends on nothing else, so it runs without Micrometer
- * on the class path; the Java agent plugs in a Micrometer implementation that exposes Istio's metric
+ * Where request measurements go. The filter depends on nothing else, so it runs without a metrics
+ * library on the class path; the Java agent plugs in an implementation that exposes Istio's metric
  * names. Implementations must be thread-safe and must not block.
  */
 @FunctionalInterface

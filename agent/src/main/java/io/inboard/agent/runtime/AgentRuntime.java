@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * What the agent's instrumentation calls at run time: the router over the snapshot in force, this
@@ -33,14 +32,13 @@ import java.util.logging.Logger;
  * {@code inboard_agent_errors_total{where}} and logged once per place.
  */
 public final class AgentRuntime {
-  private static final Logger LOG = Logger.getLogger("io.inboard.agent");
   private static volatile AgentRuntime instance;
 
   private final AgentOptions options;
   private final Workload self;
   private final RoutingState state;
   private final OutboundInFlight inFlight = new OutboundInFlight();
-  private volatile IstioMetrics metrics;
+  private final IstioMetrics metrics;
   private final Set<String> loggedFailures = ConcurrentHashMap.newKeySet();
   private final long startNanos = System.nanoTime();
   private volatile String instanceId;
@@ -53,6 +51,7 @@ public final class AgentRuntime {
     this.options = options;
     this.self = new Workload(options.namespace(), options.service(), options.labels());
     this.state = new RoutingState(options.propagate(), inFlight, options.firstSnapshotWait());
+    this.metrics = new IstioMetrics(() -> state.peek().snapshot().revision());
   }
 
   /**
@@ -77,10 +76,9 @@ public final class AgentRuntime {
   }
 
   private void begin() {
-    // The metrics registry takes a while to load; build it off the application's main thread.
-    new InboardThread(this::metrics, "inboard-metrics-init").start();
+    // This runs on premain's thread: messages are logged from a daemon thread (see AgentLog).
     for (String problem : options.problems()) {
-      LOG.warning("[inboard] " + problem);
+      AgentLog.soon(Level.WARNING, "[inboard] " + problem);
     }
     try {
       Path config = options.config();
@@ -90,14 +88,15 @@ public final class AgentRuntime {
       } else if (server != null) {
         startControlPlane(server);
       } else {
-        LOG.warning(
+        AgentLog.soon(
+            Level.WARNING,
             "[inboard] neither option server nor config is set: no rules, every call goes out as the"
                 + " application made it (set INBOARD_SERVER or INBOARD_CONFIG)");
         state.apply(Snapshot.EMPTY, null, "none");
       }
       if (options.adminPort() >= 0) {
         admin = new AdminServer(options.adminAddress(), options.adminPort(), this);
-        LOG.info("[inboard] admin endpoint on http://" + options.adminAddress() + ":" + admin.port() + "/");
+        AgentLog.soon(Level.INFO, "[inboard] admin endpoint on http://" + options.adminAddress() + ":" + admin.port() + "/");
       }
     } catch (IOException | RuntimeException e) {
       recordFailure("start", e);
@@ -215,7 +214,7 @@ public final class AgentRuntime {
     try {
       metrics().failure(where);
       if (loggedFailures.add(where)) {
-        LOG.log(Level.WARNING, "[inboard] failure in " + where + " (the call went on as the application made it; logged once)", failure);
+        AgentLog.log(Level.WARNING, "[inboard] failure in " + where + " (the call went on as the application made it; logged once)", failure);
       }
     } catch (Throwable ignored) {
       // Accounting must never be the thing that breaks the application.
@@ -276,7 +275,7 @@ public final class AgentRuntime {
     int port = options.port() > 0 ? options.port() : detectedPort;
     if (port <= 0) {
       if (!willRegister() && loggedFailures.add("register.no-port")) {
-        LOG.warning("[inboard] no servlet port detected within " + options.portWait().toSeconds()
+        AgentLog.warning("[inboard] no servlet port detected within " + options.portWait().toSeconds()
             + "s and option port not set: this instance is not registered (set INBOARD_PORT)");
       }
       return null;
@@ -346,9 +345,9 @@ public final class AgentRuntime {
           seen = stamp;
           StandaloneRulesFile.Loaded loaded = StandaloneRulesFile.read(file, ++revision);
           state.apply(loaded.snapshot(), loaded.content(), "file " + file);
-          LOG.info("[inboard] rules from " + file + " in force (revision " + revision + ")");
+          AgentLog.info("[inboard] rules from " + file + " in force (revision " + revision + ")");
         } else if (stamp == null && !state.hasSnapshot()) {
-          LOG.warning("[inboard] rules file " + file + " does not exist; calls pass through until it does");
+          AgentLog.warning("[inboard] rules file " + file + " does not exist; calls pass through until it does");
           state.apply(Snapshot.EMPTY, null, "none (missing " + file + ")");
         }
       } catch (IOException | RuntimeException e) {
@@ -393,19 +392,9 @@ public final class AgentRuntime {
     return state;
   }
 
-  /** The metrics registry, built on first use (normally by a background thread at start). */
+  /** The agent's metrics. */
   IstioMetrics metrics() {
-    IstioMetrics m = metrics;
-    if (m == null) {
-      synchronized (this) {
-        m = metrics;
-        if (m == null) {
-          m = new IstioMetrics(() -> state.peek().snapshot().revision());
-          metrics = m;
-        }
-      }
-    }
-    return m;
+    return metrics;
   }
 
   ControlPlaneLoop controlPlaneForTest() {

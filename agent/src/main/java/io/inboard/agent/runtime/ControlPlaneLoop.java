@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 
 /**
  * The agent's one control-plane thread: keeps this instance's lease (register, renew every third of
@@ -17,7 +16,6 @@ import java.util.logging.Logger;
  * jitter; routing goes on with the last snapshot, and at start with the cached one.
  */
 final class ControlPlaneLoop implements Runnable {
-  private static final Logger LOG = Logger.getLogger("io.inboard.agent");
   private static final Duration HOLD = Duration.ofSeconds(30);
 
   private final ConfigServerConnection connection;
@@ -61,7 +59,7 @@ final class ControlPlaneLoop implements Runnable {
         SnapshotWire.Content content = connection.watch(revision, watchHold());
         if (failing) {
           failing = false;
-          LOG.info("[inboard] config server " + connection.server() + " reachable again");
+          AgentLog.info("[inboard] config server " + connection.server() + " reachable again");
         }
         backoff.reset();
         if (content != null) {
@@ -102,7 +100,7 @@ final class ControlPlaneLoop implements Runnable {
     try {
       connection.deregister(current);
     } catch (IOException | RuntimeException e) {
-      LOG.fine("[inboard] could not deregister " + current.id() + ": " + e);
+      AgentLog.fine("[inboard] could not deregister " + current.id() + ": " + e);
     }
   }
 
@@ -132,7 +130,7 @@ final class ControlPlaneLoop implements Runnable {
       // first thing once it answers.
       nextRegistrationNanos = System.nanoTime();
       String why = e.getMessage();
-      LOG.warning(
+      AgentLog.warning(
           "[inboard] config server "
               + connection.server()
               + " unavailable ("
@@ -157,7 +155,7 @@ final class ControlPlaneLoop implements Runnable {
       Snapshot snapshot = content.compile();
       state.apply(snapshot, content, "cache");
       revision = snapshot.revision();
-      LOG.info("[inboard] routing from the cached snapshot " + cache.file() + " (revision " + revision + ")");
+      AgentLog.info("[inboard] routing from the cached snapshot " + cache.file() + " (revision " + revision + ")");
     } catch (IOException | RuntimeException e) {
       runtime.recordFailure("snapshot.cache-read", e);
     }
@@ -181,7 +179,7 @@ final class ControlPlaneLoop implements Runnable {
     try {
       connection.register(current, ttl);
       if (firstTime) {
-        LOG.info("[inboard] registered " + current.id() + " (" + current.address() + ":" + current.port() + ") with " + connection.server());
+        AgentLog.info("[inboard] registered " + current.id() + " (" + current.address() + ":" + current.port() + ") with " + connection.server());
       }
       registerBackoff.reset();
       nextRegistrationNanos = System.nanoTime() + ttl.toNanos() / 3;

@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import io.inboard.agent.instrument.InboardInstrumentation;
 import io.inboard.bridge.CarriedCallable;
 import io.inboard.bridge.CarriedRunnable;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -30,18 +31,13 @@ public final class ExecutorInstrumentation implements InboardInstrumentation {
   }
 
   @Override
-  public AgentBuilder extend(AgentBuilder builder) {
-    ElementMatcher.Junction<MethodDescription> runnableFirst =
-        isPublic().and(takesArgument(0, Runnable.class));
-    ElementMatcher.Junction<MethodDescription> callableFirst =
-        isPublic().and(takesArgument(0, Callable.class));
-    return builder
-        .type(named("java.util.concurrent.ThreadPoolExecutor"))
-        .transform(
+  public Map<String, AgentBuilder.Transformer> types() {
+    // Matchers are built inside the transformers: this map is made at premain, before Byte Buddy is.
+    return Map.of(
+        "java.util.concurrent.ThreadPoolExecutor",
             (b, type, loader, module, domain) ->
-                b.visit(Advice.to(RunnableArgument.class).on(named("execute").and(runnableFirst))))
-        .type(named("java.util.concurrent.ScheduledThreadPoolExecutor"))
-        .transform(
+                b.visit(Advice.to(RunnableArgument.class).on(named("execute").and(runnableFirst()))),
+        "java.util.concurrent.ScheduledThreadPoolExecutor",
             (b, type, loader, module, domain) ->
                 b.visit(
                         Advice.to(RunnableArgument.class)
@@ -49,19 +45,25 @@ public final class ExecutorInstrumentation implements InboardInstrumentation {
                                 named("schedule")
                                     .or(named("scheduleAtFixedRate"))
                                     .or(named("scheduleWithFixedDelay"))
-                                    .and(runnableFirst)))
-                    .visit(Advice.to(CallableArgument.class).on(named("schedule").and(callableFirst))))
-        .type(named("java.util.concurrent.ForkJoinPool"))
-        .transform(
+                                    .and(runnableFirst())))
+                    .visit(Advice.to(CallableArgument.class).on(named("schedule").and(callableFirst()))),
+        "java.util.concurrent.ForkJoinPool",
             (b, type, loader, module, domain) ->
                 b.visit(
                         Advice.to(RunnableArgument.class)
-                            .on(named("execute").or(named("submit")).and(runnableFirst)))
-                    .visit(Advice.to(CallableArgument.class).on(named("submit").and(callableFirst))))
-        .type(named("java.util.concurrent.CompletableFuture$ThreadPerTaskExecutor"))
-        .transform(
+                            .on(named("execute").or(named("submit")).and(runnableFirst())))
+                    .visit(Advice.to(CallableArgument.class).on(named("submit").and(callableFirst()))),
+        "java.util.concurrent.CompletableFuture$ThreadPerTaskExecutor",
             (b, type, loader, module, domain) ->
-                b.visit(Advice.to(RunnableArgument.class).on(named("execute").and(runnableFirst))));
+                b.visit(Advice.to(RunnableArgument.class).on(named("execute").and(runnableFirst()))));
+  }
+
+  private static ElementMatcher.Junction<MethodDescription> runnableFirst() {
+    return isPublic().and(takesArgument(0, Runnable.class));
+  }
+
+  private static ElementMatcher.Junction<MethodDescription> callableFirst() {
+    return isPublic().and(takesArgument(0, Callable.class));
   }
 
   /** Replaces the task argument with one that carries the current context. */

@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.inboard.agent.instrument.InboardInstrumentation;
 import io.inboard.bridge.Hooks;
+import java.util.Map;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -19,14 +20,12 @@ public final class JettyInstrumentation implements InboardInstrumentation {
   }
 
   @Override
-  public AgentBuilder extend(AgentBuilder builder) {
-    return builder
-        .type(named("org.eclipse.jetty.ee10.servlet.ServletContextHandler"))
-        .transform(
+  public Map<String, AgentBuilder.Transformer> types() {
+    return Map.of(
+        "org.eclipse.jetty.ee10.servlet.ServletContextHandler",
             (b, type, loader, module, domain) ->
-                b.visit(Advice.to(ContextStartAdvice.class).on(named("startContext").and(takesArguments(0)))))
-        .type(named("org.eclipse.jetty.server.ServerConnector"))
-        .transform(
+                b.visit(Advice.to(ContextStartAdvice.class).on(named("startContext").and(takesArguments(0)))),
+        "org.eclipse.jetty.server.ServerConnector",
             (b, type, loader, module, domain) ->
                 b.visit(Advice.to(ConnectorOpenAdvice.class).on(named("open").and(takesArguments(0)))));
   }

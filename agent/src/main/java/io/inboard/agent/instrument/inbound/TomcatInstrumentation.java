@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.inboard.agent.instrument.InboardInstrumentation;
 import io.inboard.bridge.Hooks;
+import java.util.Map;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -19,14 +20,12 @@ public final class TomcatInstrumentation implements InboardInstrumentation {
   }
 
   @Override
-  public AgentBuilder extend(AgentBuilder builder) {
-    return builder
-        .type(named("org.apache.catalina.core.StandardContext"))
-        .transform(
+  public Map<String, AgentBuilder.Transformer> types() {
+    return Map.of(
+        "org.apache.catalina.core.StandardContext",
             (b, type, loader, module, domain) ->
-                b.visit(Advice.to(FilterStartAdvice.class).on(named("filterStart").and(takesArguments(0)))))
-        .type(named("org.apache.catalina.connector.Connector"))
-        .transform(
+                b.visit(Advice.to(FilterStartAdvice.class).on(named("filterStart").and(takesArguments(0)))),
+        "org.apache.catalina.connector.Connector",
             (b, type, loader, module, domain) ->
                 b.visit(Advice.to(ConnectorStartAdvice.class).on(named("startInternal").and(takesArguments(0)))));
   }

@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.inboard.agent.instrument.InboardInstrumentation;
 import io.inboard.bridge.Hooks;
 import java.io.IOException;
+import java.util.Map;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -24,10 +25,9 @@ public final class JdkHttpClientInstrumentation implements InboardInstrumentatio
   }
 
   @Override
-  public AgentBuilder extend(AgentBuilder builder) {
-    return builder
-        .type(named("jdk.internal.net.http.HttpClientImpl"))
-        .transform(
+  public Map<String, AgentBuilder.Transformer> types() {
+    return Map.of(
+        "jdk.internal.net.http.HttpClientImpl",
             (b, type, loader, module, domain) ->
                 b.visit(
                     Advice.to(SendAdvice.class)

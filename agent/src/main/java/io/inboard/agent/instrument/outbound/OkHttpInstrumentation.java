@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.inboard.agent.instrument.InboardInstrumentation;
 import io.inboard.bridge.Hooks;
+import java.util.Map;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -24,10 +25,9 @@ public final class OkHttpInstrumentation implements InboardInstrumentation {
   }
 
   @Override
-  public AgentBuilder extend(AgentBuilder builder) {
-    return builder
-        .type(named("okhttp3.OkHttpClient"))
-        .transform(
+  public Map<String, AgentBuilder.Transformer> types() {
+    return Map.of(
+        "okhttp3.OkHttpClient",
             (b, type, loader, module, domain) ->
                 b.visit(
                         Advice.to(ConstructorAdvice.class)

@@ -7,6 +7,7 @@ import io.inboard.agent.instrument.InboardInstrumentation;
 import io.inboard.bridge.Hooks;
 import java.io.IOException;
 import java.net.URL;
+import java.util.Map;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -25,10 +26,9 @@ public final class UrlConnectionInstrumentation implements InboardInstrumentatio
   }
 
   @Override
-  public AgentBuilder extend(AgentBuilder builder) {
-    return builder
-        .type(named("sun.net.www.protocol.http.HttpURLConnection"))
-        .transform(
+  public Map<String, AgentBuilder.Transformer> types() {
+    return Map.of(
+        "sun.net.www.protocol.http.HttpURLConnection",
             (b, type, loader, module, domain) ->
                 b.visit(Advice.to(ConnectAdvice.class).on(named("plainConnect").and(takesArguments(0)))));
   }

@@ -1,0 +1,88 @@
+package io.inboard.agent.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inboard.filter.RequestSample;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The Prometheus text the admin endpoint serves: Istio's names, cumulative buckets, escaping. */
+class IstioMetricsTest {
+  private final AtomicLong revision = new AtomicLong(7);
+  private final IstioMetrics metrics = new IstioMetrics(revision::get);
+
+  private static RequestSample sample(String version, int status, double millis) {
+    return new RequestSample("source", "frontend", "traffic-management", "v1", "user", "traffic-management",
+        "user.traffic-management.svc.cluster.local", "user", "traffic-management", version, "http", status, "-",
+        (long) (millis * 1_000_000));
+  }
+
+  private static long value(String text, String seriesPattern) {
+    Matcher m = Pattern.compile("(?m)^" + seriesPattern + " ([0-9.]+)$").matcher(text);
+    assertThat(m.find()).as("a line matching %s in%n%s", seriesPattern, text).isTrue();
+    return Long.parseLong(m.group(1));
+  }
+
+  @Test
+  void countsEachSeriesAndFillsCumulativeBuckets() {
+    metrics.record(sample("v1", 200, 0.2));
+    metrics.record(sample("v1", 200, 3));
+    metrics.record(sample("v1", 200, 40));
+    metrics.record(sample("v2", 503, 7000));
+    String text = metrics.scrape();
+
+    String v1 = "\\{[^}]*destination_version=\"v1\"[^}]*response_code=\"200\"[^}]*";
+    assertThat(value(text, "istio_requests_total" + v1 + "\\}")).isEqualTo(3);
+    assertThat(value(text, "istio_requests_total\\{[^}]*destination_version=\"v2\"[^}]*response_code=\"503\"[^}]*\\}"))
+        .isEqualTo(1);
+    assertThat(value(text, "istio_request_duration_milliseconds_bucket" + v1 + ",le=\"0.5\"\\}")).isEqualTo(1);
+    assertThat(value(text, "istio_request_duration_milliseconds_bucket" + v1 + ",le=\"5\"\\}")).isEqualTo(2);
+    assertThat(value(text, "istio_request_duration_milliseconds_bucket" + v1 + ",le=\"25\"\\}")).isEqualTo(2);
+    assertThat(value(text, "istio_request_duration_milliseconds_bucket" + v1 + ",le=\"50\"\\}")).isEqualTo(3);
+    assertThat(value(text, "istio_request_duration_milliseconds_bucket" + v1 + ",le=\"\\+Inf\"\\}")).isEqualTo(3);
+    assertThat(value(text, "istio_request_duration_milliseconds_count" + v1 + "\\}")).isEqualTo(3);
+    assertThat(text).containsPattern("istio_request_duration_milliseconds_sum" + v1 + "\\} 43\\.2");
+    assertThat(text).contains("# TYPE istio_requests_total counter", "# TYPE istio_request_duration_milliseconds histogram");
+    assertThat(text).contains("inboard_agent_snapshot_revision 7");
+  }
+
+  @Test
+  void failuresAreCountedByPlace() {
+    metrics.failure("okhttp");
+    metrics.failure("okhttp");
+    metrics.failure("rules-file");
+    String text = metrics.scrape();
+    assertThat(text).contains("inboard_agent_errors_total{where=\"okhttp\"} 2\n");
+    assertThat(text).contains("inboard_agent_errors_total{where=\"rules-file\"} 1\n");
+  }
+
+  @Test
+  void labelValuesAreEscaped() {
+    metrics.record(new RequestSample("destination", "we\"ird\\name\nx", null, null, null, null, null, null, null, null,
+        null, 200, null, 1));
+    assertThat(metrics.scrape()).contains("source_workload=\"we\\\"ird\\\\name\\nx\"")
+        .contains("source_version=\"unknown\"");
+  }
+
+  @Test
+  void concurrentRecordingLosesNothing() {
+    List<CompletableFuture<Void>> writers = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      writers.add(CompletableFuture.runAsync(() -> {
+        for (int i = 0; i < 10_000; i++) {
+          metrics.record(sample(i % 2 == 0 ? "v1" : "v2", 200, i % 100));
+        }
+      }));
+    }
+    writers.forEach(CompletableFuture::join);
+    String text = metrics.scrape();
+    assertThat(value(text, "istio_requests_total\\{[^}]*destination_version=\"v1\"[^}]*\\}")).isEqualTo(20_000);
+    assertThat(value(text, "istio_request_duration_milliseconds_count\\{[^}]*destination_version=\"v2\"[^}]*\\}"))
+        .isEqualTo(20_000);
+  }
+}
