@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -20,6 +23,13 @@ import org.eclipse.jetty.util.Callback;
 final class Exchange {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String JSON_TYPE = "application/json";
+
+  // Headers every snapshot answer carries, encoded once rather than for each of many watchers.
+  private static final HttpField NO_STORE = new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "no-store");
+  private static final HttpField JSON_CONTENT = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, JSON_TYPE);
+  private static final HttpField GZIP = new PreEncodedHttpField(HttpHeader.CONTENT_ENCODING, "gzip");
+  private static final HttpField VARY = new PreEncodedHttpField(HttpHeader.VARY, "Accept-Encoding");
+  private static final HttpField CLOSE = new PreEncodedHttpField(HttpHeader.CONNECTION, "close");
 
   final Request request;
   final Response response;
@@ -50,7 +60,7 @@ final class Exchange {
 
   void sendJson(int status, JsonNode body) {
     try {
-      send(status, JSON_TYPE, JSON.writeValueAsBytes(body));
+      answer(status, JSON_CONTENT, null, JSON.writeValueAsBytes(body), false);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -75,23 +85,55 @@ final class Exchange {
     sendJson(e.status(), body);
   }
 
+  /**
+   * 304 to a watch; with {@code closing}, also {@code Connection: close}, so that the client's
+   * next watch opens a new connection (to the restarted or next server) instead of reusing this one.
+   */
+  void sendNotModified(boolean closing) {
+    answer(304, null, null, null, closing);
+  }
+
+  /**
+   * A revision's snapshot, gzip'd for clients that accept it. Both forms are encoded once per
+   * revision and shared by every watcher; gzip makes the answer several times smaller.
+   */
+  void sendSnapshot(Published p) {
+    if (ContentCoding.acceptsGzip(request.getHeaders().get(HttpHeader.ACCEPT_ENCODING))) {
+      answer(200, JSON_CONTENT, GZIP, p.gzippedWire(), false);
+    } else {
+      answer(200, JSON_CONTENT, null, p.wire(), false);
+    }
+  }
+
   /** Answers the request; a second answer (a watch woken and timed out at once) is dropped. */
   void send(int status, String contentType, byte[] body) {
+    answer(status, contentType == null ? null : new HttpField(HttpHeader.CONTENT_TYPE, contentType), null, body,
+        false);
+  }
+
+  private void answer(int status, HttpField contentType, HttpField contentEncoding, byte[] body, boolean close) {
     if (!answered.compareAndSet(false, true)) {
       return;
     }
     response.setStatus(status);
-    if (body != null && status != 304) {
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+    HttpFields.Mutable headers = response.getHeaders();
+    boolean hasBody = body != null && status != 304;
+    if (hasBody) {
+      if (contentType != null) {
+        headers.put(contentType);
+      }
+      headers.put(HttpHeader.CONTENT_LENGTH, body.length);
+      if (contentEncoding != null) {
+        headers.put(contentEncoding);
+        headers.put(VARY);
+      }
     }
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    headers.put(NO_STORE);
+    if (close) {
+      headers.put(CLOSE);
+    }
     metrics.request(route, request.getMethod(), status, System.nanoTime() - startNanos);
-    if (body == null || status == 304) {
-      response.write(true, org.eclipse.jetty.util.BufferUtil.EMPTY_BUFFER, callback);
-    } else {
-      response.write(true, ByteBuffer.wrap(body), callback);
-    }
+    response.write(true, hasBody ? ByteBuffer.wrap(body) : org.eclipse.jetty.util.BufferUtil.EMPTY_BUFFER, callback);
   }
 
   /** Ends the exchange without a response (the client went away). */

@@ -16,6 +16,7 @@ final class Published {
   private final List<StoredResource> resources;
   private final List<Instance> instances;
   private volatile byte[] wire;
+  private volatile byte[] gzippedWire;
   private volatile Snapshot snapshot;
 
   Published(long revision, List<StoredResource> resources, List<Instance> instances) {
@@ -53,6 +54,21 @@ final class Published {
       }
     }
     return w;
+  }
+
+  /** {@link #wire()} gzip'd, for watchers that send {@code Accept-Encoding: gzip}. */
+  byte[] gzippedWire() {
+    byte[] g = gzippedWire;
+    if (g == null) {
+      synchronized (this) {
+        g = gzippedWire;
+        if (g == null) {
+          g = ContentCoding.gzip(wire());
+          gzippedWire = g;
+        }
+      }
+    }
+    return g;
   }
 
   Snapshot snapshot() {

@@ -54,7 +54,7 @@ final class ResourceEndpoints {
     // The tree has its aliases expanded already, so its JSON form means exactly the same.
     ParseResult parsed = parse(doc.toString(), 1);
     respondApplied(ex, controlPlane.apply(parsed.resources(), caller), parsed);
-    metrics.applyTimer().record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    metrics.apply(System.nanoTime() - start);
   }
 
   void apply(Exchange ex, Caller caller) {
@@ -63,7 +63,7 @@ final class ResourceEndpoints {
     int documents = BodySyntax.check(body);
     ParseResult parsed = parse(body.text(), documents);
     respondApplied(ex, controlPlane.apply(parsed.resources(), caller), parsed);
-    metrics.applyTimer().record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    metrics.apply(System.nanoTime() - start);
   }
 
   void delete(Exchange ex, ResourceKey key, Caller caller) {

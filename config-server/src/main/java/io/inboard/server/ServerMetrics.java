@@ -1,82 +1,85 @@
 package io.inboard.server;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.inboard.core.mesh.Instance;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
- * The server's Prometheus metrics: requests by route template and status, watchers waiting, the
- * revision, live instances per service, apply latency, and the JVM's threads and memory (to see
- * what holding many watchers costs).
+ * The server's metrics as the rest of the server records them: requests by route template and
+ * status, apply latency, fan-out time. The Prometheus registry behind them ({@link PrometheusMeters})
+ * takes a few hundred milliseconds to load, so it is built after the server listens, by
+ * {@link #start}; whatever is recorded before that is kept and replayed into it, so nothing is lost.
  */
 final class ServerMetrics {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final Timer apply;
-  private final java.util.concurrent.ConcurrentHashMap<String, Timer> requestTimers =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private MultiGauge instances;
+  private final ControlPlane controlPlane;
+  private final WatchHub watches;
+  /** Recordings made before {@link #start}; guarded by itself. */
+  private final List<Consumer<PrometheusMeters>> early = new ArrayList<>();
+  private final CompletableFuture<PrometheusMeters> ready = new CompletableFuture<>();
+  private volatile PrometheusMeters meters;
 
-  ServerMetrics() {
-    apply = Timer.builder("inboard.apply").description("Time to validate, store and publish an apply or PUT")
-        .register(registry);
+  ServerMetrics(ControlPlane controlPlane, WatchHub watches) {
+    this.controlPlane = controlPlane;
+    this.watches = watches;
+    watches.onFanOut(nanos -> record(m -> m.fanOut(nanos)));
+    controlPlane.onPublish(p -> {
+      PrometheusMeters m = meters;
+      if (m != null) {
+        m.instances(p);
+      }
+    });
   }
 
-  /** The JVM's memory and thread metrics; they load the JMX machinery, so this runs after start. */
-  void bindJvm() {
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-  }
-
-  void bind(ControlPlane controlPlane, WatchHub watches) {
-    gauge("inboard.revision", "The current revision", controlPlane, c -> c.current().revision());
-    gauge("inboard.watchers.waiting", "Watch requests currently held", watches, WatchHub::waiting);
-    Timer fanOut = Timer.builder("inboard.watch.fanout")
-        .description("Time to hand one new revision to every waiting watcher").register(registry);
-    watches.onFanOut(n -> fanOut.record(n, TimeUnit.NANOSECONDS));
-    instances = MultiGauge.builder("inboard.instances").description("Live instances per service").register(registry);
-    controlPlane.onPublish(p -> updateInstances(p.instances()));
-    updateInstances(controlPlane.current().instances());
-  }
-
-  private <T> void gauge(String name, String description, T target, ToDoubleFunction<T> f) {
-    Gauge.builder(name, target, f).description(description).register(registry);
-  }
-
-  private void updateInstances(java.util.List<Instance> live) {
-    Map<String, Integer> counts = new TreeMap<>();
-    live.forEach(i -> counts.merge(i.namespace() + "/" + i.service(), 1, Integer::sum));
-    instances.register(
-        counts.entrySet().stream()
-            .map(e -> MultiGauge.Row.of(Tags.of("service", e.getKey()), e.getValue()))
-            .toList(),
-        true);
+  /**
+   * Builds the registry (with the JVM's memory and thread metrics) and replays what was recorded
+   * so far. Called once, off the path to listening.
+   */
+  void start() {
+    try {
+      PrometheusMeters m = new PrometheusMeters(controlPlane, watches);
+      synchronized (early) {
+        early.forEach(action -> action.accept(m));
+        early.clear();
+        meters = m;
+      }
+      m.instances(controlPlane.current());
+      ready.complete(m);
+    } catch (RuntimeException | Error e) {
+      ready.completeExceptionally(e);
+      throw e;
+    }
   }
 
   void request(String route, String method, int status, long nanos) {
-    // Looked up once per (route, method, status): a fan-out records hundreds at once.
-    requestTimers.computeIfAbsent(route + ' ' + method + ' ' + status, k ->
-        Timer.builder("inboard.http.requests")
-            .description("HTTP requests by route template, method and status")
-            .tags("route", route, "method", method, "status", Integer.toString(status))
-            .register(registry))
-        .record(nanos, TimeUnit.NANOSECONDS);
+    PrometheusMeters m = meters;
+    if (m != null) {
+      m.request(route, method, status, nanos);
+    } else {
+      record(x -> x.request(route, method, status, nanos));
+    }
   }
 
-  Timer applyTimer() {
-    return apply;
+  void apply(long nanos) {
+    record(m -> m.apply(nanos));
   }
 
+  /** The Prometheus text; waits for {@link #start} when asked right after the server started. */
   String scrape() {
-    return registry.scrape();
+    return ready.join().scrape();
+  }
+
+  private void record(Consumer<PrometheusMeters> action) {
+    PrometheusMeters m = meters;
+    if (m == null) {
+      synchronized (early) {
+        m = meters;
+        if (m == null) {
+          early.add(action);
+          return;
+        }
+      }
+    }
+    action.accept(m);
   }
 }

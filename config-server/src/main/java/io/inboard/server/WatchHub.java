@@ -1,36 +1,62 @@
 package io.inboard.server;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 
 /**
  * Holds {@code GET /v1/snapshot?since=REV} requests until the revision moves or their timeout
- * passes. A waiting watch is a small object in a set — no thread — and Jetty's callback is
- * completed when it is answered, so thousands can wait at once. A new revision is fanned out from
- * one notifier thread, so the write that caused it is answered without waiting for the fan-out.
+ * passes. A waiting watch is a small object in a set — no thread, no timer entry — and Jetty's
+ * callback is completed when it is answered, so thousands can wait at once. A new revision is
+ * fanned out from a notifier thread (helped by one thread per further core), so the write that
+ * caused it is answered without waiting for the fan-out.
  */
 final class WatchHub implements AutoCloseable {
+  /**
+   * How often held watches are checked for their timeout. A watch may be answered this much after
+   * its timeout; in exchange a watch costs no timer entry to schedule and to cancel when it is
+   * woken, which a fan-out to thousands would otherwise do thousands of times under one lock.
+   */
+  static final Duration SWEEP = Duration.ofMillis(250);
+
   private final ControlPlane controlPlane;
   private final Set<Waiter> waiting = ConcurrentHashMap.newKeySet();
-  private final ScheduledThreadPoolExecutor timer;
+  private final ScheduledExecutorService sweeper;
   private final ExecutorService notifier;
-  private volatile java.util.function.LongConsumer fanOutNanos = n -> { };
+  private final FanOut fanOut;
+  private volatile LongConsumer fanOutNanos = n -> { };
+  /** Set first thing in {@link #close}: from then on no watch is held, every one is answered 304. */
+  private volatile boolean closed;
 
   WatchHub(ControlPlane controlPlane) {
     this.controlPlane = controlPlane;
-    this.timer = new ScheduledThreadPoolExecutor(1, daemon("inboard-watch-timeouts"));
-    this.timer.setRemoveOnCancelPolicy(true);
-    this.notifier = java.util.concurrent.Executors.newSingleThreadExecutor(daemon("inboard-watch-notifier"));
-    controlPlane.onPublish(p -> notifier.execute(() -> wake(p)));
+    this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("inboard-watch-timeouts"));
+    this.notifier = Executors.newSingleThreadExecutor(daemon("inboard-watch-notifier"));
+    this.fanOut = FanOut.perCore("inboard-watch-fanout");
+    sweeper.scheduleWithFixedDelay(this::expireDue, SWEEP.toMillis(), SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+    controlPlane.onPublish(this::published);
+  }
+
+  private void published(Published p) {
+    try {
+      notifier.execute(() -> wake(p));
+    } catch (RejectedExecutionException e) {
+      // Closing: every waiter has been (or is being) answered 304 and will ask again elsewhere.
+    }
   }
 
   /** Told how long each fan-out took to hand a revision to every woken watcher (for metrics). */
-  void onFanOut(java.util.function.LongConsumer recorder) {
+  void onFanOut(LongConsumer recorder) {
     this.fanOutNanos = recorder;
   }
 
@@ -40,20 +66,28 @@ final class WatchHub implements AutoCloseable {
 
   /**
    * Answers at once when the current revision differs from {@code since} (newer, or older after
-   * the server lost instance-only revisions), otherwise holds the exchange.
+   * the server lost instance-only revisions) or the timeout is zero, otherwise holds the exchange.
    */
   void watch(Exchange exchange, long since, Duration timeout) {
     Published now = controlPlane.current();
     if (now.revision() != since) {
-      deliver(exchange, now);
+      exchange.sendSnapshot(now);
       return;
     }
-    Waiter w = new Waiter(exchange, since);
+    if (closed || timeout.isZero()) {
+      exchange.sendNotModified(closed);
+      return;
+    }
+    Waiter w = new Waiter(exchange, since, System.nanoTime() + timeout.toNanos());
     waiting.add(w);
-    // A held request must outlive the connector's idle timeout; our own timer bounds it.
+    // A held request must outlive the connector's idle timeout; the sweep bounds it.
     exchange.request.addIdleTimeoutListener(t -> false);
-    exchange.request.addFailureListener(t -> w.abandon(t));
-    w.timeout = timer.schedule(w::expire, timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    exchange.request.addFailureListener(w::abandon);
+    // close() may have drained the set just before add(); this waiter must not be left behind.
+    if (closed) {
+      w.expire();
+      return;
+    }
     // A revision published between the check above and add() would otherwise be missed.
     Published again = controlPlane.current();
     if (again.revision() != since) {
@@ -63,42 +97,49 @@ final class WatchHub implements AutoCloseable {
 
   private void wake(Published p) {
     long start = System.nanoTime();
-    int woken = 0;
+    List<Waiter> due = new ArrayList<>(waiting.size());
     for (Waiter w : waiting) {
       if (w.since != p.revision()) {
-        w.complete(p);
-        woken++;
+        due.add(w);
       }
     }
-    if (woken > 0) {
-      fanOutNanos.accept(System.nanoTime() - start);
+    if (due.isEmpty()) {
+      return;
     }
+    fanOut.forEach(due, w -> w.complete(p));
+    fanOutNanos.accept(System.nanoTime() - start);
   }
 
-  private static void deliver(Exchange exchange, Published p) {
-    exchange.send(200, Exchange.JSON_TYPE, p.wire());
+  private void expireDue() {
+    long now = System.nanoTime();
+    for (Waiter w : waiting) {
+      if (now - w.deadlineNanos >= 0) {
+        w.expire();
+      }
+    }
   }
 
   private final class Waiter {
     final Exchange exchange;
     final long since;
+    final long deadlineNanos;
     final AtomicBoolean done = new AtomicBoolean();
-    volatile ScheduledFuture<?> timeout;
 
-    Waiter(Exchange exchange, long since) {
+    Waiter(Exchange exchange, long since, long deadlineNanos) {
       this.exchange = exchange;
       this.since = since;
+      this.deadlineNanos = deadlineNanos;
     }
 
     void complete(Published p) {
       if (finish()) {
-        deliver(exchange, p);
+        exchange.sendSnapshot(p);
       }
     }
 
     void expire() {
       if (finish()) {
-        exchange.send(304, null, null);
+        exchange.sendNotModified(closed);
       }
     }
 
@@ -108,20 +149,17 @@ final class WatchHub implements AutoCloseable {
       }
     }
 
+    /** True for exactly one caller: whoever answers the watch. */
     private boolean finish() {
       if (!done.compareAndSet(false, true)) {
         return false;
       }
       waiting.remove(this);
-      ScheduledFuture<?> t = timeout;
-      if (t != null) {
-        t.cancel(false);
-      }
       return true;
     }
   }
 
-  static java.util.concurrent.ThreadFactory daemon(String name) {
+  static ThreadFactory daemon(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);
@@ -129,12 +167,21 @@ final class WatchHub implements AutoCloseable {
     };
   }
 
+  /**
+   * Answers every held watch 304 with {@code Connection: close}, so that watchers ask again (and
+   * find the restarted or next server) instead of seeing an error, then stops the hub's threads.
+   * Watches that arrive from now on are answered the same way at once.
+   */
   @Override
   public void close() {
-    timer.shutdownNow();
-    notifier.shutdownNow();
+    closed = true;
     for (Waiter w : waiting) {
       w.expire();
     }
+    // shutdown(), not shutdownNow(): interrupting a thread in the middle of a socket write would
+    // close that watcher's connection instead of answering it.
+    sweeper.shutdown();
+    notifier.shutdown();
+    fanOut.close();
   }
 }

@@ -61,6 +61,21 @@ final class ServerProcess implements AutoCloseable {
   /** The JVM as {@code java -jar} starts it, with a heap cap. */
   static final List<String> PRODUCTION_JVM = List.of("-Xmx256m");
 
+  /**
+   * {@code jvm} plus the options in the system property {@code inboard.server.jvmOptions}
+   * (space-separated), e.g. to record a flight recording of a measured run:
+   * {@code -Dinboard.server.jvmOptions=-XX:StartFlightRecording=filename=/tmp/server.jfr}.
+   */
+  static List<String> withExtraOptions(List<String> jvm) {
+    String extra = System.getProperty("inboard.server.jvmOptions", "").trim();
+    if (extra.isEmpty()) {
+      return jvm;
+    }
+    List<String> out = new ArrayList<>(jvm);
+    out.addAll(List.of(extra.split("\\s+")));
+    return out;
+  }
+
   /** Starts the server and waits until it prints the address it listens on. */
   static ServerProcess start(Path dataDir, Map<String, String> env, String... extraArgs) throws IOException {
     return start(TEST_JVM, dataDir, env, extraArgs);
@@ -154,6 +169,28 @@ final class ServerProcess implements AutoCloseable {
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     // After "pid (comm) ", utime and stime are the 12th and 13th fields, in clock ticks of 10 ms.
     return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+  }
+
+  /**
+   * CPU time (user + system, ms) the server's threads used so far, summed by thread name without
+   * trailing digits ("inboard-http", "C2 CompilerThre", "GC Thread#"), from /proc (Linux). Threads
+   * that ended are missing, so compare two readings only for threads that live throughout.
+   */
+  Map<String, Long> cpuMillisByThread() throws IOException {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String name = Files.readString(task.resolve("comm")).strip().replaceAll("[-#]?\\d+$", "");
+          String stat = Files.readString(task.resolve("stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10, Long::sum);
+        } catch (java.nio.file.NoSuchFileException gone) {
+          // the thread ended meanwhile
+        }
+      }
+    }
+    return out;
   }
 
   /** Resident memory of the server process in kB, from /proc (Linux). */

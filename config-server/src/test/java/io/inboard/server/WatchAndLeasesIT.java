@@ -99,6 +99,44 @@ class WatchAndLeasesIT {
   }
 
   @Test
+  void snapshotIsGzippedForWatchersThatAcceptItAndPlainOtherwise() throws Exception {
+    try (ServerProcess server = ServerProcess.start(dataDir)) {
+      Http http = new Http(server.url());
+      http.apply(Scenarios.text("10-canary.yaml"));
+      java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+      java.util.function.Function<String, java.net.http.HttpResponse<byte[]>> get = acceptEncoding -> {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(server.url() + "/v1/snapshot?since=-1"));
+        if (acceptEncoding != null) {
+          b.header("Accept-Encoding", acceptEncoding);
+        }
+        try {
+          return client.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      };
+      java.net.http.HttpResponse<byte[]> plain = get.apply(null);
+      assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+      JsonNode expected = Http.JSON.readTree(plain.body());
+      assertThat(expected.get("resources")).hasSize(3);
+
+      java.net.http.HttpResponse<byte[]> gzipped = get.apply("br, gzip");
+      assertThat(gzipped.statusCode()).isEqualTo(200);
+      assertThat(gzipped.headers().firstValue("Content-Encoding")).contains("gzip");
+      assertThat(gzipped.headers().firstValue("Vary")).contains("Accept-Encoding");
+      assertThat(gzipped.body().length).isLessThan(plain.body().length / 2);
+      try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(
+          new java.io.ByteArrayInputStream(gzipped.body()))) {
+        assertThat(Http.JSON.readTree(in.readAllBytes())).isEqualTo(expected);
+      }
+
+      assertThat(get.apply("gzip;q=0, identity").headers().firstValue("Content-Encoding"))
+          .as("gzip refused by the client").isEmpty();
+    }
+  }
+
+  @Test
   void leasesAreListedRenewedChangedAndExpire() throws Exception {
     try (ServerProcess server = ServerProcess.start(dataDir)) {
       Http http = new Http(server.url());

@@ -66,8 +66,9 @@ final class SimulatedAgents implements AutoCloseable {
     if (!running) {
       return;
     }
+    // gzip, as the agents' ConfigServerClient asks for it (the server compresses once per revision).
     HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/snapshot?since=" + lastRevision[agent]))
-        .timeout(Duration.ofSeconds(120)).GET().build();
+        .header("Accept-Encoding", "gzip").timeout(Duration.ofSeconds(120)).GET().build();
     // Bytes, not a String: decoding and regex-scanning 200 copies of the snapshot per edit would make
     // this simulator, which shares the machine with the server, the bottleneck being measured.
     client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, failure) -> {
@@ -85,12 +86,22 @@ final class SimulatedAgents implements AutoCloseable {
         }
         return;
       }
-      byte[] body = response.body();
+      byte[] body;
+      try {
+        body = decoded(response);
+      } catch (java.io.IOException e) {
+        errors.incrementAndGet();
+        if (firstError == null) {
+          firstError = "unreadable snapshot: " + e;
+        }
+        poll(agent);
+        return;
+      }
       // The revision comes first in the snapshot: {"revision":N,...
       Matcher revision = REVISION.matcher(new String(body, 0, Math.min(64, body.length), StandardCharsets.ISO_8859_1));
       if (response.statusCode() == 200 && revision.find()) {
         snapshotsReceived.incrementAndGet();
-        bytesReceived.addAndGet(body.length);
+        bytesReceived.addAndGet(response.body().length); // as sent, gzip'd or not
         lastRevision[agent] = Long.parseLong(revision.group(1));
         int edit = marker(body);
         if (edit >= 0) {
@@ -104,6 +115,17 @@ final class SimulatedAgents implements AutoCloseable {
       }
       poll(agent);
     });
+  }
+
+  /** The body with a gzip content coding undone, as the agent's client does. */
+  private static byte[] decoded(HttpResponse<byte[]> response) throws java.io.IOException {
+    if (!response.headers().firstValue("Content-Encoding").orElse("").equalsIgnoreCase("gzip")) {
+      return response.body();
+    }
+    try (java.util.zip.GZIPInputStream in =
+        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(response.body()))) {
+      return in.readAllBytes();
+    }
   }
 
   private static final byte[] WEIGHT = "\"weight\":".getBytes(StandardCharsets.US_ASCII);

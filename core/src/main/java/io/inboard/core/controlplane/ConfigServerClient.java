@@ -100,15 +100,17 @@ public final class ConfigServerClient {
    */
   public Optional<SnapshotWire.Content> watch(long sinceRevision, Duration timeout) throws IOException {
     long seconds = Math.max(0, Math.min(300, timeout.toSeconds()));
+    // gzip: the snapshot is mostly repeated keys and labels and shrinks several times; the server
+    // compresses it once per revision for all watchers.
     HttpRequest request = request("/v1/snapshot?since=" + sinceRevision + "&timeoutSeconds=" + seconds,
-        Duration.ofSeconds(seconds + 15)).GET().build();
+        Duration.ofSeconds(seconds + 15)).header("Accept-Encoding", "gzip").GET().build();
     HttpResponse<byte[]> response = exchange(request);
     if (response.statusCode() == 304) {
       return Optional.empty();
     }
     check(response);
     try {
-      return Optional.of(SnapshotWire.decode(response.body()));
+      return Optional.of(SnapshotWire.decode(decoded(response)));
     } catch (IllegalArgumentException e) {
       throw new IOException("the config server sent an unreadable snapshot: " + e.getMessage(), e);
     }
@@ -194,6 +196,24 @@ public final class ConfigServerClient {
       throw new IOException("interrupted while calling the config server at " + base, e);
     } catch (IOException e) {
       throw new IOException("cannot reach the config server at " + base + ": " + e, e);
+    }
+  }
+
+  /** The body with its content coding undone ({@code gzip} or none). */
+  private byte[] decoded(HttpResponse<byte[]> response) throws IOException {
+    String coding = response.headers().firstValue("Content-Encoding").orElse("identity").trim();
+    if (coding.equalsIgnoreCase("identity")) {
+      return response.body();
+    }
+    if (!coding.equalsIgnoreCase("gzip") && !coding.equalsIgnoreCase("x-gzip")) {
+      throw new IOException("the config server at " + base + " sent Content-Encoding " + coding
+          + ", which this client does not read (it asks for gzip)");
+    }
+    try (java.util.zip.GZIPInputStream in =
+        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(response.body()))) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new IOException("the config server at " + base + " sent a broken gzip snapshot: " + e.getMessage(), e);
     }
   }
 
