@@ -1,7 +1,8 @@
 package io.inboard.agent.instrument;
 
+import io.inboard.agent.weave.MethodAdvice;
+import java.util.List;
 import java.util.Map;
-import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
  * One thing the agent instruments, under a name users switch it off by
@@ -12,10 +13,8 @@ public interface InboardInstrumentation {
   String name();
 
   /**
-   * The types this instrumentation changes, by binary name, each with the advice it adds. Types are
-   * matched by these exact names and nothing else, so that every other class the application loads
-   * costs the agent one set look-up. Called at premain: building Byte Buddy matchers belongs inside
-   * the transformers, which run later.
+   * The types this instrumentation changes, by binary name, each with the advice for its methods.
+   * Types are matched by these exact names and nothing else.
    */
-  Map<String, AgentBuilder.Transformer> types();
+  Map<String, List<MethodAdvice>> types();
 }

@@ -1,18 +1,15 @@
 package io.inboard.agent.instrument.executor;
 
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static io.inboard.agent.weave.MethodAdvice.on;
 
 import io.inboard.agent.instrument.InboardInstrumentation;
-import io.inboard.bridge.CarriedCallable;
-import io.inboard.bridge.CarriedRunnable;
+import io.inboard.agent.weave.MethodAdvice;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
  * Carries the submitting thread's propagation context into tasks handed to the JDK's executors:
@@ -21,68 +18,57 @@ import net.bytebuddy.matcher.ElementMatcher;
  * thread-per-task executor {@code CompletableFuture} falls back to on small machines.
  * {@code CompletableFuture.*Async} reaches one of these through {@code execute}.
  *
- * <p>The task is wrapped in a bridge class that restores the worker's previous context when the
- * task ends. Tasks submitted outside any request are not wrapped.
+ * <p>The task argument is replaced, on entry, by a bridge class that restores the worker's previous
+ * context when the task ends ({@code CarriedRunnable.wrap}, {@code CarriedCallable.wrap}, which
+ * return the task itself outside any request).
  */
 public final class ExecutorInstrumentation implements InboardInstrumentation {
+  private static final String RUNNABLE_FIRST = "(Ljava/lang/Runnable;";
+  private static final String CALLABLE_FIRST = "(Ljava/util/concurrent/Callable;";
+
   @Override
   public String name() {
     return "executors";
   }
 
   @Override
-  public Map<String, AgentBuilder.Transformer> types() {
-    // Matchers are built inside the transformers: this map is made at premain, before Byte Buddy is.
+  public Map<String, List<MethodAdvice>> types() {
     return Map.of(
         "java.util.concurrent.ThreadPoolExecutor",
-            (b, type, loader, module, domain) ->
-                b.visit(Advice.to(RunnableArgument.class).on(named("execute").and(runnableFirst()))),
+        List.of(runnable(Set.of("execute"))),
         "java.util.concurrent.ScheduledThreadPoolExecutor",
-            (b, type, loader, module, domain) ->
-                b.visit(
-                        Advice.to(RunnableArgument.class)
-                            .on(
-                                named("schedule")
-                                    .or(named("scheduleAtFixedRate"))
-                                    .or(named("scheduleWithFixedDelay"))
-                                    .and(runnableFirst())))
-                    .visit(Advice.to(CallableArgument.class).on(named("schedule").and(callableFirst()))),
+        List.of(
+            runnable(Set.of("schedule", "scheduleAtFixedRate", "scheduleWithFixedDelay")),
+            callable(Set.of("schedule"))),
         "java.util.concurrent.ForkJoinPool",
-            (b, type, loader, module, domain) ->
-                b.visit(
-                        Advice.to(RunnableArgument.class)
-                            .on(named("execute").or(named("submit")).and(runnableFirst())))
-                    .visit(Advice.to(CallableArgument.class).on(named("submit").and(callableFirst()))),
+        List.of(runnable(Set.of("execute", "submit")), callable(Set.of("submit"))),
         "java.util.concurrent.CompletableFuture$ThreadPerTaskExecutor",
-            (b, type, loader, module, domain) ->
-                b.visit(Advice.to(RunnableArgument.class).on(named("execute").and(runnableFirst()))));
+        List.of(runnable(Set.of("execute"))));
   }
 
-  private static ElementMatcher.Junction<MethodDescription> runnableFirst() {
-    return isPublic().and(takesArgument(0, Runnable.class));
+  private static MethodAdvice runnable(Set<String> methods) {
+    return on(methods, RUNNABLE_FIRST)
+        .publicOnly()
+        .onEnter(wrapFirstArgument("io/inboard/bridge/CarriedRunnable", "(Ljava/lang/Runnable;)Ljava/lang/Runnable;"))
+        .enterOnly();
   }
 
-  private static ElementMatcher.Junction<MethodDescription> callableFirst() {
-    return isPublic().and(takesArgument(0, Callable.class));
+  private static MethodAdvice callable(Set<String> methods) {
+    return on(methods, CALLABLE_FIRST)
+        .publicOnly()
+        .onEnter(
+            wrapFirstArgument(
+                "io/inboard/bridge/CarriedCallable",
+                "(Ljava/util/concurrent/Callable;)Ljava/util/concurrent/Callable;"))
+        .enterOnly();
   }
 
-  /** Replaces the task argument with one that carries the current context. */
-  static final class RunnableArgument {
-    private RunnableArgument() {}
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.Argument(value = 0, readOnly = false) Runnable task) {
-      task = CarriedRunnable.wrap(task);
-    }
-  }
-
-  /** The {@link Callable} counterpart of {@link RunnableArgument}. */
-  static final class CallableArgument {
-    private CallableArgument() {}
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.Argument(value = 0, readOnly = false) Callable<?> task) {
-      task = CarriedCallable.wrap(task);
-    }
+  /** {@code task = Carrier.wrap(task)} for the first parameter. */
+  private static Consumer<MethodVisitor> wrapFirstArgument(String carrier, String descriptor) {
+    return code -> {
+      code.visitVarInsn(Opcodes.ALOAD, 1);
+      code.visitMethodInsn(Opcodes.INVOKESTATIC, carrier, "wrap", descriptor, false);
+      code.visitVarInsn(Opcodes.ASTORE, 1);
+    };
   }
 }

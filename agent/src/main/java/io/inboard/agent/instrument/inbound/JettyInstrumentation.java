@@ -1,17 +1,17 @@
 package io.inboard.agent.instrument.inbound;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.inboard.agent.weave.MethodAdvice.on;
+import static io.inboard.agent.weave.MethodAdvice.passThis;
 
 import io.inboard.agent.instrument.InboardInstrumentation;
-import io.inboard.bridge.Hooks;
+import io.inboard.agent.weave.MethodAdvice;
+import java.util.List;
 import java.util.Map;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
 
 /**
- * Installs the filter into every Jetty 12 ee10 servlet context as it starts, and reports the port a
- * {@code ServerConnector} opened.
+ * Installs the filter into every Jetty 12 ee10 servlet context as it starts
+ * ({@code ServletContextHandler.startContext()}, on entry), and reports the port a
+ * {@code ServerConnector} opened ({@code open()}, on return).
  */
 public final class JettyInstrumentation implements InboardInstrumentation {
   @Override
@@ -20,31 +20,11 @@ public final class JettyInstrumentation implements InboardInstrumentation {
   }
 
   @Override
-  public Map<String, AgentBuilder.Transformer> types() {
+  public Map<String, List<MethodAdvice>> types() {
     return Map.of(
         "org.eclipse.jetty.ee10.servlet.ServletContextHandler",
-            (b, type, loader, module, domain) ->
-                b.visit(Advice.to(ContextStartAdvice.class).on(named("startContext").and(takesArguments(0)))),
+        List.of(on("startContext", "()V").onEnter(passThis("jettyContextStarting")).enterOnly()),
         "org.eclipse.jetty.server.ServerConnector",
-            (b, type, loader, module, domain) ->
-                b.visit(Advice.to(ConnectorOpenAdvice.class).on(named("open").and(takesArguments(0)))));
-  }
-
-  static final class ContextStartAdvice {
-    private ContextStartAdvice() {}
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object context) {
-      Hooks.inbound().jettyContextStarting(context);
-    }
-  }
-
-  static final class ConnectorOpenAdvice {
-    private ConnectorOpenAdvice() {}
-
-    @Advice.OnMethodExit(suppress = Throwable.class)
-    static void exit(@Advice.This Object connector) {
-      Hooks.inbound().connectorStarted(connector);
-    }
+        List.of(on("open", "()V").onReturn(passThis("connectorStarted"))));
   }
 }

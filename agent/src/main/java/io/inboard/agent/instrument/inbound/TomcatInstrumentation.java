@@ -1,17 +1,17 @@
 package io.inboard.agent.instrument.inbound;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.inboard.agent.weave.MethodAdvice.on;
+import static io.inboard.agent.weave.MethodAdvice.passThis;
 
 import io.inboard.agent.instrument.InboardInstrumentation;
-import io.inboard.bridge.Hooks;
+import io.inboard.agent.weave.MethodAdvice;
+import java.util.List;
 import java.util.Map;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
 
 /**
- * Installs the filter into every Tomcat 10.1 context just before it starts its filters, and reports
- * the port a {@code Connector} listens on once started.
+ * Installs the filter into every Tomcat 10.1 context just before it starts its filters
+ * ({@code StandardContext.filterStart()}, on entry), and reports the port a {@code Connector}
+ * listens on once started ({@code startInternal()}, on return).
  */
 public final class TomcatInstrumentation implements InboardInstrumentation {
   @Override
@@ -20,31 +20,11 @@ public final class TomcatInstrumentation implements InboardInstrumentation {
   }
 
   @Override
-  public Map<String, AgentBuilder.Transformer> types() {
+  public Map<String, List<MethodAdvice>> types() {
     return Map.of(
         "org.apache.catalina.core.StandardContext",
-            (b, type, loader, module, domain) ->
-                b.visit(Advice.to(FilterStartAdvice.class).on(named("filterStart").and(takesArguments(0)))),
+        List.of(on("filterStart", "()Z").onEnter(passThis("tomcatFiltersStarting")).enterOnly()),
         "org.apache.catalina.connector.Connector",
-            (b, type, loader, module, domain) ->
-                b.visit(Advice.to(ConnectorStartAdvice.class).on(named("startInternal").and(takesArguments(0)))));
-  }
-
-  static final class FilterStartAdvice {
-    private FilterStartAdvice() {}
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object context) {
-      Hooks.inbound().tomcatFiltersStarting(context);
-    }
-  }
-
-  static final class ConnectorStartAdvice {
-    private ConnectorStartAdvice() {}
-
-    @Advice.OnMethodExit(suppress = Throwable.class)
-    static void exit(@Advice.This Object connector) {
-      Hooks.inbound().connectorStarted(connector);
-    }
+        List.of(on("startInternal", "()V").onReturn(passThis("connectorStarted"))));
   }
 }

@@ -1,60 +1,71 @@
 package io.inboard.agent.instrument.outbound;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.inboard.agent.weave.MethodAdvice.call;
+import static io.inboard.agent.weave.MethodAdvice.on;
 
 import io.inboard.agent.instrument.InboardInstrumentation;
-import io.inboard.bridge.Hooks;
-import java.io.IOException;
+import io.inboard.agent.weave.MethodAdvice;
+import java.util.List;
 import java.util.Map;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.Opcodes;
 
 /**
  * Routes {@code java.net.http.HttpClient} calls. {@code send} and both {@code sendAsync} methods of
  * the JDK's implementation funnel into one private four-argument {@code sendAsync}, called on the
- * application's thread: the advice swaps the request there, or answers with a failed future when
- * the mesh refuses the call.
+ * application's thread: the advice swaps the request there, or returns a failed future when the
+ * mesh refuses the call, and hands the returned future to the agent (metrics on completion).
  */
 public final class JdkHttpClientInstrumentation implements InboardInstrumentation {
+  private static final String FUTURE = "java/util/concurrent/CompletableFuture";
+
   @Override
   public String name() {
     return "jdk-httpclient";
   }
 
   @Override
-  public Map<String, AgentBuilder.Transformer> types() {
+  public Map<String, List<MethodAdvice>> types() {
     return Map.of(
         "jdk.internal.net.http.HttpClientImpl",
-            (b, type, loader, module, domain) ->
-                b.visit(
-                    Advice.to(SendAdvice.class)
-                        .on(
-                            named("sendAsync")
-                                .and(takesArguments(4))
-                                .and(takesArgument(0, named("java.net.http.HttpRequest"))))));
+        List.of(
+            on(
+                    "sendAsync",
+                    "(Ljava/net/http/HttpRequest;Ljava/net/http/HttpResponse$BodyHandler;"
+                        + "Ljava/net/http/HttpResponse$PushPromiseHandler;Ljava/util/concurrent/Executor;)")
+                .onEnter(JdkHttpClientInstrumentation::enter)
+                .onReturn(
+                    // future = AdviceCalls.jdkHttpSent(future, request)
+                    code -> {
+                      code.visitVarInsn(Opcodes.ALOAD, 1);
+                      call(code, "jdkHttpSent", "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;");
+                      code.visitTypeInsn(Opcodes.CHECKCAST, FUTURE);
+                    })));
   }
 
-  static final class SendAdvice {
-    private SendAdvice() {}
-
-    @Advice.OnMethodEnter(skipOn = IOException.class, suppress = Throwable.class)
-    static Object enter(
-        @Advice.Argument(value = 0, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object request) {
-      Object sent = Hooks.outbound().jdkHttpRequest(request);
-      if (sent != null && !(sent instanceof IOException)) {
-        request = sent;
-      }
-      return sent;
-    }
-
-    @Advice.OnMethodExit(suppress = Throwable.class)
-    static void exit(
-        @Advice.Enter Object sent,
-        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object future) {
-      future = Hooks.outbound().jdkHttpSent(sent, future);
-    }
+  /**
+   * <pre>
+   *   Object sending = AdviceCalls.jdkHttpSending(request);
+   *   if (sending instanceof CompletableFuture) return (CompletableFuture) sending;  // refused
+   *   request = (HttpRequest) sending;
+   * </pre>
+   * The one branch the agent adds anywhere. Its target needs a stack map frame: the method's
+   * initial locals (its parameters, untouched so far) and the request on the stack, which is what
+   * {@code F_SAME1} says; frames of the original code that follow are relative to locals that did
+   * not change, so they stay valid.
+   */
+  private static void enter(org.objectweb.asm.MethodVisitor code) {
+    Label send = new Label();
+    code.visitVarInsn(Opcodes.ALOAD, 1);
+    call(code, "jdkHttpSending", "(Ljava/lang/Object;)Ljava/lang/Object;");
+    code.visitInsn(Opcodes.DUP);
+    code.visitTypeInsn(Opcodes.INSTANCEOF, FUTURE);
+    code.visitJumpInsn(Opcodes.IFEQ, send);
+    code.visitTypeInsn(Opcodes.CHECKCAST, FUTURE);
+    code.visitInsn(Opcodes.ARETURN);
+    code.visitLabel(send);
+    code.visitFrame(Opcodes.F_SAME1, 0, null, 1, new Object[] {"java/lang/Object"});
+    code.visitTypeInsn(Opcodes.CHECKCAST, "java/net/http/HttpRequest");
+    code.visitVarInsn(Opcodes.ASTORE, 1);
   }
 }

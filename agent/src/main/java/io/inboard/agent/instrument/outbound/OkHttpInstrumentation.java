@@ -1,16 +1,13 @@
 package io.inboard.agent.instrument.outbound;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.inboard.agent.weave.MethodAdvice.call;
+import static io.inboard.agent.weave.MethodAdvice.on;
 
 import io.inboard.agent.instrument.InboardInstrumentation;
-import io.inboard.bridge.Hooks;
+import io.inboard.agent.weave.MethodAdvice;
+import java.util.List;
 import java.util.Map;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
+import org.objectweb.asm.Opcodes;
 
 /**
  * Routes OkHttp 4 and 5 calls. Every client, whether built by {@code Builder.build()} or
@@ -25,42 +22,27 @@ public final class OkHttpInstrumentation implements InboardInstrumentation {
   }
 
   @Override
-  public Map<String, AgentBuilder.Transformer> types() {
+  public Map<String, List<MethodAdvice>> types() {
     return Map.of(
         "okhttp3.OkHttpClient",
-            (b, type, loader, module, domain) ->
-                b.visit(
-                        Advice.to(ConstructorAdvice.class)
-                            .on(
-                                isConstructor()
-                                    .and(takesArguments(1))
-                                    .and(takesArgument(0, named("okhttp3.OkHttpClient$Builder")))))
-                    .visit(
-                        Advice.to(NewCallAdvice.class)
-                            .on(
-                                named("newCall")
-                                    .and(takesArguments(1))
-                                    .and(takesArgument(0, named("okhttp3.Request"))))));
-  }
-
-  static final class ConstructorAdvice {
-    private ConstructorAdvice() {}
-
-    // No exception suppression: a constructor's enter advice runs before the super call. The hook
-    // itself never throws.
-    @Advice.OnMethodEnter
-    static void enter(@Advice.Argument(0) Object builder) {
-      Hooks.outbound().okHttpClientBuilding(builder);
-    }
-  }
-
-  static final class NewCallAdvice {
-    private NewCallAdvice() {}
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(
-        @Advice.Argument(value = 0, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object request) {
-      request = Hooks.outbound().okHttpNewCall(request);
-    }
+        List.of(
+            // Before the super call: the advice only reads the builder argument.
+            on("<init>", "(Lokhttp3/OkHttpClient$Builder;)V")
+                .onEnter(
+                    code -> {
+                      code.visitVarInsn(Opcodes.ALOAD, 1);
+                      call(code, "okHttpClientBuilding", "(Ljava/lang/Object;)V");
+                    })
+                .enterOnly(),
+            // request = AdviceCalls.okHttpNewCall(request)
+            on("newCall", "(Lokhttp3/Request;)")
+                .onEnter(
+                    code -> {
+                      code.visitVarInsn(Opcodes.ALOAD, 1);
+                      call(code, "okHttpNewCall", "(Ljava/lang/Object;)Ljava/lang/Object;");
+                      code.visitTypeInsn(Opcodes.CHECKCAST, "okhttp3/Request");
+                      code.visitVarInsn(Opcodes.ASTORE, 1);
+                    })
+                .enterOnly()));
   }
 }

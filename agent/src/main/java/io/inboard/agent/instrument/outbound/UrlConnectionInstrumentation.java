@@ -1,67 +1,65 @@
 package io.inboard.agent.instrument.outbound;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.inboard.agent.weave.MethodAdvice.call;
+import static io.inboard.agent.weave.MethodAdvice.on;
 
 import io.inboard.agent.instrument.InboardInstrumentation;
-import io.inboard.bridge.Hooks;
-import java.io.IOException;
-import java.net.URL;
+import io.inboard.agent.weave.MethodAdvice;
+import java.util.List;
 import java.util.Map;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
  * Routes {@code HttpURLConnection} calls. Every way of using a connection ({@code connect},
  * {@code getOutputStream}, {@code getInputStream}, {@code getResponseCode}) reaches
  * {@code plainConnect} before a socket is opened, on the application's thread and after the
  * application has set its headers: the advice points the connection's URL at the chosen instance
- * there, or fails the connect when the mesh refuses the call. The advice reads and writes the JDK
- * class's own fields ({@code url}, {@code connected}, {@code connecting}), present from Java 17 to 25.
+ * there, or fails the connect when the mesh refuses the call. It reads and writes the JDK class's
+ * own fields ({@code url}, {@code connected}, {@code connecting}), present from Java 17 to 25.
  */
 public final class UrlConnectionInstrumentation implements InboardInstrumentation {
+  private static final String CONNECTION = "sun/net/www/protocol/http/HttpURLConnection";
+
   @Override
   public String name() {
     return "httpurlconnection";
   }
 
   @Override
-  public Map<String, AgentBuilder.Transformer> types() {
+  public Map<String, List<MethodAdvice>> types() {
     return Map.of(
         "sun.net.www.protocol.http.HttpURLConnection",
-            (b, type, loader, module, domain) ->
-                b.visit(Advice.to(ConnectAdvice.class).on(named("plainConnect").and(takesArguments(0)))));
+        List.of(on("plainConnect", "()V").onEnter(UrlConnectionInstrumentation::enter).enterOnly()));
   }
 
-  static final class ConnectAdvice {
-    private ConnectAdvice() {}
-
-    @Advice.OnMethodEnter(skipOn = IOException.class, suppress = Throwable.class)
-    static Object enter(
-        @Advice.This Object connection,
-        @Advice.FieldValue(value = "url", readOnly = false) URL url,
-        @Advice.FieldValue("connected") boolean connected,
-        @Advice.FieldValue(value = "connecting", readOnly = false) boolean connecting) {
-      if (connected) {
-        return null;
-      }
-      // getInputStream/getOutputStream mark the connection "connecting" before they connect, which
-      // forbids setting request headers; nothing has been sent yet, so the hook may still set them.
-      boolean wasConnecting = connecting;
-      connecting = false;
-      Object routed = Hooks.outbound().urlConnecting(connection, url);
-      connecting = wasConnecting;
-      if (routed instanceof URL) {
-        url = (URL) routed;
-      }
-      return routed;
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class)
-    static void exit(@Advice.Enter Object routed, @Advice.Thrown(readOnly = false) Throwable thrown) {
-      if (routed instanceof IOException) {
-        thrown = (IOException) routed;
-      }
-    }
+  /**
+   * <pre>
+   *   boolean wasConnecting = connecting;
+   *   connecting = false;   // getInputStream/getOutputStream set it before connecting, which forbids
+   *                         // setting request headers; nothing has been sent yet, so the hook may
+   *   url = AdviceCalls.urlConnecting(this, url, connected);   // throws the mesh's refusal
+   *   connecting = wasConnecting;
+   * </pre>
+   * kept on the operand stack, so no local variable (and no frame) is added.
+   */
+  private static void enter(MethodVisitor code) {
+    code.visitVarInsn(Opcodes.ALOAD, 0); // [this]                       for the final url store
+    code.visitVarInsn(Opcodes.ALOAD, 0);
+    code.visitFieldInsn(Opcodes.GETFIELD, CONNECTION, "connecting", "Z"); // [this, was]
+    code.visitVarInsn(Opcodes.ALOAD, 0);
+    code.visitInsn(Opcodes.ICONST_0);
+    code.visitFieldInsn(Opcodes.PUTFIELD, CONNECTION, "connecting", "Z");
+    code.visitVarInsn(Opcodes.ALOAD, 0);
+    code.visitVarInsn(Opcodes.ALOAD, 0);
+    code.visitFieldInsn(Opcodes.GETFIELD, CONNECTION, "url", "Ljava/net/URL;");
+    code.visitVarInsn(Opcodes.ALOAD, 0);
+    code.visitFieldInsn(Opcodes.GETFIELD, CONNECTION, "connected", "Z"); // [this, was, this, url, connected]
+    call(code, "urlConnecting", "(Ljava/lang/Object;Ljava/net/URL;Z)Ljava/net/URL;"); // [this, was, url']
+    code.visitInsn(Opcodes.SWAP); // [this, url', was]
+    code.visitVarInsn(Opcodes.ALOAD, 0); // [this, url', was, this]
+    code.visitInsn(Opcodes.SWAP); // [this, url', this, was]
+    code.visitFieldInsn(Opcodes.PUTFIELD, CONNECTION, "connecting", "Z"); // [this, url']
+    code.visitFieldInsn(Opcodes.PUTFIELD, CONNECTION, "url", "Ljava/net/URL;"); // []
   }
 }

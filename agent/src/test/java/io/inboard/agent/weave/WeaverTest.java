@@ -1,0 +1,196 @@
+package io.inboard.agent.weave;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.inboard.agent.instrument.InboardInstrumentation;
+import io.inboard.agent.instrument.Instrumentations;
+import io.inboard.agent.instrument.outbound.JdkHttpClientInstrumentation;
+import io.inboard.bridge.Hooks;
+import io.inboard.bridge.InboundHook;
+import io.inboard.bridge.OutboundHook;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The weaver on real class files: every instrumentation finds the methods it advises in the
+ * classes of this JDK and of the library versions the agent is built against; and woven code, run
+ * in stand-in classes of the same shape, calls the hooks, passes their answers on, survives hooks
+ * that throw, and verifies (including the one branch with its stack map frame).
+ */
+class WeaverTest {
+  private final List<String> failures = new ArrayList<>();
+
+  @AfterEach
+  void uninstallHooks() {
+    Hooks.install(null, null);
+  }
+
+  private static byte[] classFile(String binaryName) throws IOException {
+    String resource = binaryName.replace('.', '/') + ".class";
+    InputStream in =
+        binaryName.startsWith("jdk.internal.net.http.")
+            ? HttpClient.class.getModule().getResourceAsStream(resource)
+            : ClassLoader.getSystemResourceAsStream(resource);
+    InputStream found = in != null ? in : Object.class.getModule().getResourceAsStream(resource);
+    assertThat(found).as("class file of %s", binaryName).isNotNull();
+    try (found) {
+      return found.readAllBytes();
+    }
+  }
+
+  @Test
+  void everyInstrumentationFindsItsMethodsInTheRealClasses() throws Exception {
+    for (InboardInstrumentation each : Instrumentations.ALL) {
+      for (Map.Entry<String, List<MethodAdvice>> type : each.types().entrySet()) {
+        byte[] original = classFile(type.getKey());
+        org.objectweb.asm.ClassReader reader = new org.objectweb.asm.ClassReader(original);
+        AdvisedClass advised = new AdvisedClass(new org.objectweb.asm.ClassWriter(reader, 0), type.getValue());
+        reader.accept(advised, 0);
+        assertThat(advised.advised())
+            .as("methods of %s advised by %s", type.getKey(), each.name())
+            .isGreaterThanOrEqualTo(type.getValue().size());
+      }
+    }
+  }
+
+  @Test
+  void aTypeWithoutAnyMatchingMethodIsLeftAloneAndReported() throws Exception {
+    Weaver weaver =
+        new Weaver(
+            Map.of(Fixtures.Connector.class.getName(), List.of(MethodAdvice.on("close", "()V").onReturn(c -> {}))),
+            (where, error) -> failures.add(where + ": " + error.getMessage()),
+            name -> {});
+    String internal = Fixtures.Connector.class.getName().replace('.', '/');
+    assertThat(weaver.transform(null, null, internal, null, null, classFile(Fixtures.Connector.class.getName())))
+        .isNull();
+    assertThat(failures).singleElement().asString().contains("left unchanged");
+    assertThat(weaver.transform(null, null, "some/Other", null, null, new byte[] {1})).isNull();
+  }
+
+  @Test
+  void exitAdviceCallsTheHookAndAThrowingHookDoesNotReachTheApplication() throws Exception {
+    List<Object> started = new ArrayList<>();
+    Hooks.install(
+        null,
+        new InboundHook() {
+          @Override
+          public void connectorStarted(Object connector) {
+            started.add(connector);
+            throw new IllegalStateException("hook failure");
+          }
+        });
+    Class<?> woven =
+        Fixtures.load(
+            Fixtures.Connector.class,
+            List.of(MethodAdvice.on("open", "()V").onReturn(MethodAdvice.passThis("connectorStarted"))));
+    Object connector = woven.getDeclaredConstructor().newInstance();
+    woven.getMethod("open").invoke(connector);
+    assertThat(started).containsExactly(connector);
+    assertThat(woven.getField("opened").getBoolean(connector)).isTrue();
+  }
+
+  @Test
+  void jdkClientAdviceSwapsTheRequestAndWrapsTheFuture() throws Exception {
+    HttpRequest routed = HttpRequest.newBuilder(URI.create("http://127.0.0.1:9/routed")).build();
+    CompletableFuture<Object> wrapped = new CompletableFuture<>();
+    List<Object> sentWith = new ArrayList<>();
+    Hooks.install(
+        new OutboundHook() {
+          @Override
+          public Object jdkHttpRequest(Object request) {
+            return routed;
+          }
+
+          @Override
+          public Object jdkHttpSent(Object token, Object future) {
+            sentWith.add(token);
+            return wrapped;
+          }
+        },
+        null);
+    Object client = newJdkClientStandIn();
+    Object result = sendAsync(client, HttpRequest.newBuilder(URI.create("http://user/list")).build());
+    assertThat(client.getClass().getField("sent").get(client)).isSameAs(routed);
+    assertThat(sentWith).containsExactly(routed);
+    assertThat(result).isSameAs(wrapped);
+  }
+
+  @Test
+  void jdkClientAdviceAnswersARefusedCallWithAFailedFutureAndSendsNothing() throws Exception {
+    IOException refusal = new IOException("user: no healthy instance of subset v3 (503)");
+    Hooks.install(
+        new OutboundHook() {
+          @Override
+          public Object jdkHttpRequest(Object request) {
+            return refusal;
+          }
+
+          @Override
+          public Object jdkHttpSent(Object token, Object future) {
+            return CompletableFuture.failedFuture((IOException) token);
+          }
+        },
+        null);
+    Object client = newJdkClientStandIn();
+    Object result = sendAsync(client, HttpRequest.newBuilder(URI.create("http://user/list")).build());
+    assertThat(client.getClass().getField("sent").get(client)).isNull();
+    assertThat(result).isInstanceOf(CompletableFuture.class);
+    assertThatThrownBy(() -> ((CompletableFuture<?>) result).get())
+        .isInstanceOf(ExecutionException.class)
+        .hasCause(refusal);
+  }
+
+  @Test
+  void jdkClientAdviceLeavesTheCallAloneWhenTheHookThrows() throws Exception {
+    Hooks.install(
+        new OutboundHook() {
+          @Override
+          public Object jdkHttpRequest(Object request) {
+            throw new IllegalStateException("hook failure");
+          }
+
+          @Override
+          public Object jdkHttpSent(Object token, Object future) {
+            throw new IllegalStateException("hook failure");
+          }
+        },
+        null);
+    Object client = newJdkClientStandIn();
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://user/list")).build();
+    Object result = sendAsync(client, request);
+    assertThat(client.getClass().getField("sent").get(client)).isSameAs(request);
+    assertThat(result).isSameAs(client.getClass().getField("future").get(client));
+  }
+
+  private static Object newJdkClientStandIn() throws Exception {
+    List<MethodAdvice> advice = new JdkHttpClientInstrumentation().types().get("jdk.internal.net.http.HttpClientImpl");
+    return Fixtures.load(Fixtures.JdkClient.class, advice).getDeclaredConstructor().newInstance();
+  }
+
+  private static Object sendAsync(Object client, HttpRequest request) throws Exception {
+    java.lang.reflect.Method send =
+        client
+            .getClass()
+            .getDeclaredMethod(
+                "sendAsync",
+                HttpRequest.class,
+                HttpResponse.BodyHandler.class,
+                HttpResponse.PushPromiseHandler.class,
+                Executor.class);
+    send.setAccessible(true);
+    return send.invoke(client, request, HttpResponse.BodyHandlers.discarding(), null, null);
+  }
+}

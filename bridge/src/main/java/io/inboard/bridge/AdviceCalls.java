@@ -1,0 +1,122 @@
+package io.inboard.bridge;
+
+import java.io.IOException;
+import java.net.URL;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The static methods the agent's woven code calls from inside instrumented classes (containers,
+ * HTTP clients). Each forwards to the hooks the agent installed ({@link Hooks}) and, being called
+ * from the application's own methods, never throws into them: any failure leaves the call as the
+ * application made it. The only exception that escapes is the one that is the point — the mesh
+ * refusing an {@code HttpURLConnection} connect.
+ *
+ * <p>Keeping this logic here, rather than in the woven code, keeps the bytecode the agent adds to a
+ * method straight-line: no branches, so no new stack map frames to compute.
+ */
+public final class AdviceCalls {
+  private AdviceCalls() {}
+
+  /** Jetty ee10 {@code ServletContextHandler.startContext()}, on entry. */
+  public static void jettyContextStarting(Object servletContextHandler) {
+    try {
+      Hooks.inbound().jettyContextStarting(servletContextHandler);
+    } catch (Throwable ignored) {
+      // The hook reports its own failures; the container starts regardless.
+    }
+  }
+
+  /** Tomcat {@code StandardContext.filterStart()}, on entry. */
+  public static void tomcatFiltersStarting(Object standardContext) {
+    try {
+      Hooks.inbound().tomcatFiltersStarting(standardContext);
+    } catch (Throwable ignored) {
+      // As above.
+    }
+  }
+
+  /** Jetty {@code ServerConnector.open()} and Tomcat {@code Connector.startInternal()}, on return. */
+  public static void connectorStarted(Object connector) {
+    try {
+      Hooks.inbound().connectorStarted(connector);
+    } catch (Throwable ignored) {
+      // As above.
+    }
+  }
+
+  /** OkHttp {@code OkHttpClient(Builder)}, on entry (before the super call: it only reads the builder). */
+  public static void okHttpClientBuilding(Object builder) {
+    try {
+      Hooks.outbound().okHttpClientBuilding(builder);
+    } catch (Throwable ignored) {
+      // The client is built as the application asked.
+    }
+  }
+
+  /** OkHttp {@code OkHttpClient.newCall(Request)}, on entry: the request the call is made with. */
+  public static Object okHttpNewCall(Object request) {
+    try {
+      Object replaced = Hooks.outbound().okHttpNewCall(request);
+      return replaced != null ? replaced : request;
+    } catch (Throwable t) {
+      return request;
+    }
+  }
+
+  /**
+   * {@code java.net.http}: the four-argument {@code HttpClientImpl.sendAsync}, on entry. Returns the
+   * request to send, or, when the mesh refuses the call, the already failed future to return
+   * instead of sending anything.
+   */
+  public static Object jdkHttpSending(Object request) {
+    Object sent;
+    try {
+      sent = Hooks.outbound().jdkHttpRequest(request);
+    } catch (Throwable t) {
+      return request;
+    }
+    if (sent instanceof IOException refused) {
+      Object future;
+      try {
+        future = Hooks.outbound().jdkHttpSent(refused, null);
+      } catch (Throwable t) {
+        future = null;
+      }
+      return future instanceof CompletableFuture<?> ? future : CompletableFuture.failedFuture(refused);
+    }
+    return sent != null && !(sent instanceof CompletableFuture<?>) ? sent : request;
+  }
+
+  /**
+   * {@code java.net.http}: the same method, on return, with the future it returns and the request it
+   * sent (what {@link #jdkHttpSending} gave it): the future to give the application.
+   */
+  public static Object jdkHttpSent(Object future, Object request) {
+    try {
+      Object replaced = Hooks.outbound().jdkHttpSent(request, future);
+      return replaced instanceof CompletableFuture<?> ? replaced : future;
+    } catch (Throwable t) {
+      return future;
+    }
+  }
+
+  /**
+   * {@code HttpURLConnection.plainConnect()}, on entry: the URL to connect to. Throws the mesh's
+   * refusal (404/503 decided without a network call) as the connect's {@link IOException}.
+   */
+  public static URL urlConnecting(Object connection, URL url, boolean connected) throws IOException {
+    if (connected) {
+      return url;
+    }
+    Object routed;
+    try {
+      routed = Hooks.outbound().urlConnecting(connection, url);
+    } catch (Throwable t) {
+      return url;
+    }
+    if (routed instanceof IOException refused) {
+      throw refused;
+    }
+    return routed instanceof URL target ? target : url;
+  }
+}
