@@ -94,7 +94,10 @@ public final class InboardFilter implements Filter {
     try {
       PropagationContext context =
           PropagationContext.capture(
-              current.propagatedHeaders().get(), name -> Collections.list(http.getHeaders(name)));
+              current.propagatedHeaders().get(),
+              // Most propagated names are absent from most requests: ask for the first value before
+              // building a list of all of them.
+              name -> http.getHeader(name) == null ? null : Collections.list(http.getHeaders(name)));
       String generatedId = null;
       if (current.generateRequestId() && context.get(TraceHeaders.REQUEST_ID) == null) {
         generatedId = RequestId.generate();

@@ -41,30 +41,36 @@ final class InboundExchange implements AsyncListener {
       return;
     }
     try {
-      Workload self = settings.self();
-      String service = self.service();
-      String fqdn = service == null ? null : service + "." + self.namespace() + ".svc.cluster.local";
-      settings
-          .metrics()
-          .record(
-              new RequestSample(
-                  "destination",
-                  null,
-                  null,
-                  null,
-                  service,
-                  self.namespace(),
-                  fqdn,
-                  service,
-                  self.namespace(),
-                  self.labels().get("version"),
-                  "http",
-                  status,
-                  null,
-                  System.nanoTime() - startNanos));
+      settings.metrics().record(series(settings.self()).withOutcome(status, System.nanoTime() - startNanos));
     } catch (RuntimeException | LinkageError e) {
       settings.failures().accept("filter.metrics", e);
     }
+  }
+
+  /** The inbound series of the workload seen last, built once rather than per request. */
+  private record InboundSeries(Workload self, RequestSample sample) {}
+
+  private static volatile InboundSeries lastSeries;
+
+  /**
+   * This workload's inbound metric labels. Built once per workload, so that every request's sample
+   * holds the same label strings: the metrics look each sample's series up in a map, and strings
+   * concatenated afresh per request would be hashed and compared character by character.
+   */
+  static RequestSample series(Workload self) {
+    InboundSeries last = lastSeries;
+    if (last == null || last.self() != self) {
+      String service = self.service();
+      String fqdn = service == null ? null : service + "." + self.namespace() + ".svc.cluster.local";
+      last =
+          new InboundSeries(
+              self,
+              new RequestSample(
+                  "destination", null, null, null, service, self.namespace(), fqdn, service, self.namespace(),
+                  self.labels().get("version"), "http", 0, null, 0));
+      lastSeries = last;
+    }
+    return last.sample();
   }
 
   @Override

@@ -47,12 +47,15 @@ public record RequestSample(
    * This sample without its duration: what identifies its time series (its labels), so a metrics
    * backend can look its meters up by it.
    */
+  /** This series with a request's outcome: its status and duration. */
+  public RequestSample withOutcome(int status, long nanos) {
+    return new RequestSample(reporter, sourceWorkload, sourceWorkloadNamespace, sourceVersion,
+        destinationWorkload, destinationWorkloadNamespace, destinationService, destinationServiceName,
+        destinationServiceNamespace, destinationVersion, requestProtocol, status, responseFlags, nanos);
+  }
+
   public RequestSample series() {
-    return durationNanos == 0
-        ? this
-        : new RequestSample(reporter, sourceWorkload, sourceWorkloadNamespace, sourceVersion,
-            destinationWorkload, destinationWorkloadNamespace, destinationService, destinationServiceName,
-            destinationServiceNamespace, destinationVersion, requestProtocol, responseCode, responseFlags, 0);
+    return durationNanos == 0 ? this : withOutcome(responseCode, 0);
   }
 
   private static String orUnknown(String value) {

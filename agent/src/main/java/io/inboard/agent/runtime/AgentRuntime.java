@@ -40,6 +40,12 @@ public final class AgentRuntime {
   private final OutboundInFlight inFlight = new OutboundInFlight();
   private final IstioMetrics metrics;
   private final Set<String> loggedFailures = ConcurrentHashMap.newKeySet();
+  /**
+   * Destination host to its dot-separated parts (service name, namespace), split once per host: the
+   * metrics look samples up by their label strings, which must not be new strings on every call.
+   */
+  private final ConcurrentHashMap<String, String[]> hostLabels = new ConcurrentHashMap<>();
+  private static final String[] NO_LABELS = new String[0];
   private final long startNanos = System.nanoTime();
   private volatile String instanceId;
   private volatile int detectedPort;
@@ -169,7 +175,7 @@ public final class AgentRuntime {
     }
     try {
       String host = decision.destination() == null ? null : decision.destination().host();
-      String[] labels = host == null ? new String[0] : host.split("\\.");
+      String[] labels = host == null ? NO_LABELS : hostLabels.computeIfAbsent(host, h -> h.split("\\."));
       Instance target = decision.instance();
       metrics().record(
           new RequestSample(
