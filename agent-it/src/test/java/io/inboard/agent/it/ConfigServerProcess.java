@@ -38,16 +38,21 @@ final class ConfigServerProcess implements AutoCloseable {
   }
 
   static ConfigServerProcess start(Path dataDir) throws Exception {
+    return start(dataDir, 0);
+  }
+
+  /** Starts on {@code port} (0: any free port); a restart on the same port and data dir is the same server to agents. */
+  static ConfigServerProcess start(Path dataDir, int port) throws Exception {
     Path logs = Path.of("target", "it-logs");
     Files.createDirectories(logs);
-    Path log = logs.resolve("config-server.log");
+    Path log = logs.resolve("config-server-" + System.nanoTime() + ".log");
     List<String> command =
         List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-jar",
             JAR.toString(),
             "--port",
-            "0",
+            Integer.toString(port),
             "--data-dir",
             dataDir.toString());
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
