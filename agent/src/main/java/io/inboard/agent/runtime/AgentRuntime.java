@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -342,11 +343,11 @@ public final class AgentRuntime {
 
   /** Loads the rules file, then reloads it when it changes (polled every second). */
   private void watchRulesFile(Path file) {
-    String seen = null;
+    FileStamp seen = null;
     long revision = 0;
     while (true) {
       try {
-        String stamp = stampOf(file);
+        FileStamp stamp = stampOf(file);
         if (stamp != null && !stamp.equals(seen) && settled(file, stamp)) {
           seen = stamp;
           StandaloneRulesFile.Loaded loaded = StandaloneRulesFile.read(file, ++revision);
@@ -372,17 +373,24 @@ public final class AgentRuntime {
 
   /**
    * Modification time and size: the size catches a truncate-then-write that lands within one tick
-   * of a coarse file-system clock. {@code null} when the file does not exist.
+   * of a coarse file-system clock. Compared as numbers: this runs every second for the life of the
+   * application, and formatting the time as text allocated far more than the check is worth.
    */
-  private static String stampOf(Path file) throws IOException {
-    if (!Files.exists(file)) {
+  private record FileStamp(long modifiedNanos, long size) {}
+
+  /** {@code null} when the file does not exist. */
+  private static FileStamp stampOf(Path file) throws IOException {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (java.nio.file.NoSuchFileException e) {
       return null;
     }
-    return Files.getLastModifiedTime(file) + "/" + Files.size(file);
+    return new FileStamp(attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS), attributes.size());
   }
 
   /** Whether the file still looks the same a moment later, so a half-written edit is not applied. */
-  private static boolean settled(Path file, String stamp) throws IOException {
+  private static boolean settled(Path file, FileStamp stamp) throws IOException {
     try {
       TimeUnit.MILLISECONDS.sleep(100);
     } catch (InterruptedException e) {
