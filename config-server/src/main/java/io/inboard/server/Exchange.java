@@ -38,6 +38,7 @@ final class Exchange {
   private final long startNanos = System.nanoTime();
   private final AtomicBoolean answered = new AtomicBoolean();
   private volatile String route = "unmatched";
+  private volatile Boolean acceptsGzip;
 
   Exchange(Request request, Response response, Callback callback, ServerMetrics metrics) {
     this.request = request;
@@ -94,11 +95,24 @@ final class Exchange {
   }
 
   /**
+   * Whether the client accepts a gzip'd answer. Worked out once and kept, so that a held watch
+   * reads its header on the request thread rather than in the middle of a fan-out.
+   */
+  boolean acceptsGzip() {
+    Boolean gzip = acceptsGzip;
+    if (gzip == null) {
+      gzip = ContentCoding.acceptsGzip(request.getHeaders().get(HttpHeader.ACCEPT_ENCODING));
+      acceptsGzip = gzip;
+    }
+    return gzip;
+  }
+
+  /**
    * A revision's snapshot, gzip'd for clients that accept it. Both forms are encoded once per
    * revision and shared by every watcher; gzip makes the answer several times smaller.
    */
   void sendSnapshot(Published p) {
-    if (ContentCoding.acceptsGzip(request.getHeaders().get(HttpHeader.ACCEPT_ENCODING))) {
+    if (acceptsGzip()) {
       answer(200, JSON_CONTENT, GZIP, p.gzippedWire(), false);
     } else {
       answer(200, JSON_CONTENT, null, p.wire(), false);

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +30,7 @@ final class PrometheusMeters {
   private final Timer fanOut;
   private final MultiGauge instances;
   private long instancesRevision = Long.MIN_VALUE;
+  private List<Instance> instancesShown = List.of();
 
   PrometheusMeters(ControlPlane controlPlane, WatchHub watches) {
     apply = Timer.builder("inboard.apply").description("Time to validate, store and publish an apply or PUT")
@@ -62,12 +64,20 @@ final class PrometheusMeters {
     fanOut.record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  /** Live instances per service as of {@code p}; an older revision arriving late is ignored. */
+  /**
+   * Live instances per service as of {@code p}; an older revision arriving late is ignored, and so
+   * is one whose instances did not change (most revisions are resource edits, and re-registering
+   * every row would compete with the fan-out of that very edit).
+   */
   synchronized void instances(Published p) {
     if (p.revision() < instancesRevision) {
       return;
     }
     instancesRevision = p.revision();
+    if (p.instances().equals(instancesShown)) {
+      return;
+    }
+    instancesShown = p.instances();
     Map<String, Integer> counts = new TreeMap<>();
     for (Instance i : p.instances()) {
       counts.merge(i.namespace() + "/" + i.service(), 1, Integer::sum);

@@ -78,6 +78,7 @@ final class WatchHub implements AutoCloseable {
       exchange.sendNotModified(closed);
       return;
     }
+    exchange.acceptsGzip(); // decided now, on the request's thread, not during the fan-out
     Waiter w = new Waiter(exchange, since, System.nanoTime() + timeout.toNanos());
     waiting.add(w);
     // A held request must outlive the connector's idle timeout; the sweep bounds it.
