@@ -21,8 +21,22 @@ import java.util.concurrent.TimeUnit;
  * fan-out time, and the JVM's threads and memory (to see what holding many watchers costs).
  */
 final class PrometheusMeters {
-  /** One request timer's identity; a record, so that a lookup builds no string. */
-  private record RequestKey(String route, String method, int status) {}
+  /**
+   * One request timer's identity, so that a lookup builds no string. Equality is written out: a
+   * fan-out looks up the same key hundreds of times at once, often before the JIT has compiled
+   * the generic record methods.
+   */
+  private record RequestKey(String route, String method, int status) {
+    @Override
+    public int hashCode() {
+      return (route.hashCode() * 31 + method.hashCode()) * 31 + status;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof RequestKey k && status == k.status && route.equals(k.route) && method.equals(k.method);
+    }
+  }
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ConcurrentHashMap<RequestKey, Timer> requestTimers = new ConcurrentHashMap<>();
