@@ -15,7 +15,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -92,12 +96,7 @@ public final class InboardFilter implements Filter {
     InboundExchange exchange;
     InboundRequest wrapped;
     try {
-      PropagationContext context =
-          PropagationContext.capture(
-              current.propagatedHeaders().get(),
-              // Most propagated names are absent from most requests: ask for the first value before
-              // building a list of all of them.
-              name -> http.getHeader(name) == null ? null : Collections.list(http.getHeaders(name)));
+      PropagationContext context = capture(http, current.propagatedHeaders().get());
       String generatedId = null;
       if (current.generateRequestId() && context.get(TraceHeaders.REQUEST_ID) == null) {
         generatedId = RequestId.generate();
@@ -124,6 +123,29 @@ public final class InboardFilter implements Filter {
         exchange.finish(failed && !httpResponse.isCommitted() ? 500 : httpResponse.getStatus());
       }
     }
+  }
+
+  /**
+   * The propagated headers {@code request} carries. Walks the request's few header names once and
+   * looks each up in {@code propagated}, rather than asking the container for each of the dozen
+   * propagated names, most of them absent, with a case-insensitive scan of the headers each time.
+   */
+  static PropagationContext capture(HttpServletRequest request, Set<String> propagated) {
+    Map<String, List<String>> captured = null;
+    for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
+      String name = names.nextElement();
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (!propagated.contains(lower)) {
+        continue;
+      }
+      if (captured == null) {
+        captured = new LinkedHashMap<>();
+      }
+      List<String> values = Collections.list(request.getHeaders(name));
+      // A name may appear twice in the enumeration in different cases; keep all its values once.
+      captured.putIfAbsent(lower, values);
+    }
+    return captured == null ? PropagationContext.EMPTY : PropagationContext.of(captured);
   }
 
   /** The headers this filter captures right now (for diagnostics and tests). */

@@ -123,8 +123,15 @@ public final class WholePathBench {
     out.put("setups", described);
 
     out.put("loadAverageBefore", loadAverage());
-    // JIT warm-up of every set-up before anything is recorded.
+    // JIT warm-up of every set-up before anything is recorded: first closed loop at saturation, which
+    // pushes tens of thousands of requests through every JVM so that the hot paths reach the optimising
+    // compiler (at 500 requests/s alone, the first rounds ran with several JVMs still compiling), then
+    // at the first fixed rate.
     for (Setup setup : setups) {
+      if (wrkRounds > 0) {
+        System.out.println("[wholepath] warm-up " + setup.name() + " " + wrkDuration.toSeconds() + " s at saturation");
+        Wrk.run(setup.entryPort(), wrkThreads, wrkConnections, wrkDuration);
+      }
       System.out.println("[wholepath] warm-up " + setup.name() + " " + warmup.toSeconds() + " s");
       loads.get(setup.name()).run(rates.get(0), warmup);
     }
