@@ -244,6 +244,21 @@ public final class ReportWriter {
     return cpu * 1000 / ok;
   }
 
+  /** As {@link #cpuPer1000}, without the JIT compiler threads' share (NaN for results that lack it). */
+  private static double cpuPer1000WithoutCompiler(JsonNode byRate) {
+    double cpu = 0;
+    double ok = 0;
+    for (JsonNode phase : byRate) {
+      if (!phase.has("compilerCpuSecondsPer1000")) {
+        return Double.NaN;
+      }
+      double phaseOk = phase.get("ok").asDouble();
+      cpu += phase.get("cpuSeconds").asDouble() - phase.get("compilerCpuSecondsPer1000").asDouble() * phaseOk / 1000;
+      ok += phaseOk;
+    }
+    return cpu * 1000 / ok;
+  }
+
   /**
    * The router decision the headline quotes: {@code RouterBenchmark} for the walk-through's canary as
    * a service-to-service call ({@code scenario=canary-mesh}), else the first canary scenario, else any.
@@ -416,6 +431,14 @@ public final class ReportWriter {
           + " CPU-s/1000 (x" + fmt(cpuPer1000(fixed.get(name)) / plainCpu) + " plain)"));
       md.append(String.join(", ", parts)).append(". For scale: 0.2 vCPU per 1000 rps, Istio's published sidecar"
           + " figure, is 0.2 CPU-s per 1000 requests per proxy.\n\n");
+      double plainWithout = cpuPer1000WithoutCompiler(fixed.get("plain"));
+      if (!Double.isNaN(plainWithout)) {
+        List<String> without = new ArrayList<>();
+        fixed.fieldNames().forEachRemaining(name -> without.add(name + " " + fmt(cpuPer1000WithoutCompiler(fixed.get(name)))
+            + " (x" + fmt(cpuPer1000WithoutCompiler(fixed.get(name)) / plainWithout) + " plain)"));
+        md.append("The same without the JVMs' JIT compiler threads (still compiling during the phases; each set-up has"
+            + " its own number of JVMs): ").append(String.join(", ", without)).append(".\n\n");
+      }
     }
 
     JsonNode sat = whole.path("saturation");

@@ -342,6 +342,7 @@ public final class WholePathBench {
     final Histogram corrected = new Histogram(60_000_000L, 3);
     final Histogram service = new Histogram(60_000_000L, 3);
     final Map<String, Double> cpu = new LinkedHashMap<>();
+    double compilerSeconds;
     final List<Map<String, Object>> rounds = new ArrayList<>();
     long sent;
     long ok;
@@ -364,6 +365,7 @@ public final class WholePathBench {
         double seconds = e.getValue().cpuSecondsSince(before.get(e.getKey()));
         cpu.merge(e.getKey().role(), seconds, Double::sum);
         cpuThisRound += seconds;
+        compilerSeconds += e.getValue().compilerSecondsSince(before.get(e.getKey()));
       }
       Map<String, Object> round = new LinkedHashMap<>();
       round.put("p50", r.corrected().getValueAtPercentile(50));
@@ -391,6 +393,7 @@ public final class WholePathBench {
       m.put("cpuSecondsPer1000ByProcess", perProcess);
       m.put("cpuSeconds", Math.round(cpuTotal * 100) / 100.0);
       m.put("cpuSecondsPer1000", Math.round(cpuTotal * 1000.0 / Math.max(1, ok) * 1e4) / 1e4);
+      m.put("compilerCpuSecondsPer1000", Math.round(compilerSeconds * 1000.0 / Math.max(1, ok) * 1e4) / 1e4);
       m.put("rounds", rounds);
       return m;
     }
