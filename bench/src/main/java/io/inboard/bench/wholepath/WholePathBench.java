@@ -135,6 +135,7 @@ public final class WholePathBench {
       System.out.println("[wholepath] warm-up " + setup.name() + " " + warmup.toSeconds() + " s");
       loads.get(setup.name()).run(rates.get(0), warmup);
     }
+    out.put("compilerSettleSeconds", awaitCompilersQuiet(setups));
 
     Map<String, Map<Integer, Phases>> fixed = new LinkedHashMap<>();
     for (int round = 0; round < rounds; round++) {
@@ -287,6 +288,39 @@ public final class WholePathBench {
     } catch (java.io.IOException e) {
       return "unknown";
     }
+  }
+
+  /**
+   * Waits, at most 90 s, until the JIT compiler threads of all set-ups' JVMs together use less than
+   * a tenth of a core: warming nine JVMs up one after the other leaves compilation queued in all of
+   * them, and rounds measured while it drains show the compilers, not the set-ups. Returns the wait.
+   */
+  private static double awaitCompilersQuiet(List<Setup> setups) throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + Duration.ofSeconds(90).toNanos();
+    double previous = compilerSeconds(setups);
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(2000);
+      double now = compilerSeconds(setups);
+      double share = (now - previous) / 2.0;
+      previous = now;
+      if (share < 0.1) {
+        break;
+      }
+    }
+    double waited = (System.nanoTime() - start) / 1e9;
+    System.out.printf("[wholepath] JIT compilers quiet after %.0f s%n", waited);
+    return Math.round(waited * 10) / 10.0;
+  }
+
+  private static double compilerSeconds(List<Setup> setups) {
+    double total = 0;
+    for (Setup setup : setups) {
+      for (ProcSample s : sample(setup).values()) {
+        total += s.compilerTicks() / ProcSample.TICKS_PER_SECOND;
+      }
+    }
+    return total;
   }
 
   private static Map<Launched, ProcSample> sample(Setup setup) {
