@@ -119,4 +119,16 @@ public final class AdviceCalls {
     }
     return routed instanceof URL target ? target : url;
   }
+
+  /**
+   * {@code HttpURLConnection.getInputStream0()} on return and {@code HttpURLConnection.getResponseCode()}
+   * on return: the connection's response status, for the metrics of a routed call.
+   */
+  public static void urlResponded(Object connection, int status) {
+    try {
+      Hooks.outbound().urlResponded(connection, status);
+    } catch (Throwable ignored) {
+      // Metrics only; the application's call is unaffected.
+    }
+  }
 }

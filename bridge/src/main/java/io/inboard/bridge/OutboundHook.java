@@ -52,4 +52,10 @@ public interface OutboundHook {
   default Object urlConnecting(Object connection, Object url) {
     return null;
   }
+
+  /**
+   * {@code HttpURLConnection}: the connection has its response status (the input stream was opened,
+   * or the application asked for the status). May be called several times for one connection.
+   */
+  default void urlResponded(Object connection, int status) {}
 }

@@ -53,6 +53,11 @@ public final class AgentOutboundHook implements OutboundHook {
     return urlConnection().connecting(connection, url);
   }
 
+  @Override
+  public void urlResponded(Object connection, int status) {
+    urlConnection().responded(connection, status);
+  }
+
   private JdkHttpRouting jdk() {
     JdkHttpRouting routing = jdk;
     if (routing == null) {

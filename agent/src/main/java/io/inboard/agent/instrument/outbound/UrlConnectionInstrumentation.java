@@ -16,7 +16,9 @@ import org.objectweb.asm.Opcodes;
  * {@code plainConnect} before a socket is opened, on the application's thread and after the
  * application has set its headers: the advice points the connection's URL at the chosen instance
  * there, or fails the connect when the mesh refuses the call. It reads and writes the JDK class's
- * own fields ({@code url}, {@code connected}, {@code connecting}), present from Java 17 to 25.
+ * own fields ({@code url}, {@code connected}, {@code connecting}), present from Java 17 to 25. A
+ * routed call is recorded in the metrics when its status is known: the input stream opened, or the
+ * application asked for the status (an error status makes {@code getInputStream} throw).
  */
 public final class UrlConnectionInstrumentation implements InboardInstrumentation {
   private static final String CONNECTION = "sun/net/www/protocol/http/HttpURLConnection";
@@ -30,7 +32,28 @@ public final class UrlConnectionInstrumentation implements InboardInstrumentatio
   public Map<String, List<MethodAdvice>> types() {
     return Map.of(
         "sun.net.www.protocol.http.HttpURLConnection",
-        List.of(on("plainConnect", "()V").onEnter(UrlConnectionInstrumentation::enter).enterOnly()));
+        List.of(
+            on("plainConnect", "()V").onEnter(UrlConnectionInstrumentation::enter).enterOnly(),
+            // The input stream opened: the status is known (AdviceCalls.urlResponded(this, responseCode)).
+            on("getInputStream0", "()Ljava/io/InputStream;")
+                .onReturn(
+                    code -> {
+                      code.visitVarInsn(Opcodes.ALOAD, 0);
+                      code.visitVarInsn(Opcodes.ALOAD, 0);
+                      code.visitFieldInsn(Opcodes.GETFIELD, CONNECTION, "responseCode", "I");
+                      call(code, "urlResponded", "(Ljava/lang/Object;I)V");
+                    })),
+        // An error status makes getInputStream throw; applications then ask getResponseCode.
+        "java.net.HttpURLConnection",
+        List.of(
+            on("getResponseCode", "()I")
+                .onReturn(
+                    code -> {
+                      code.visitInsn(Opcodes.DUP); // [code, code]
+                      code.visitVarInsn(Opcodes.ALOAD, 0); // [code, code, this]
+                      code.visitInsn(Opcodes.SWAP); // [code, this, code]
+                      call(code, "urlResponded", "(Ljava/lang/Object;I)V");
+                    })));
   }
 
   /**

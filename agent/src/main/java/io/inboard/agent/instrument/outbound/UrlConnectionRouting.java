@@ -1,12 +1,28 @@
 package io.inboard.agent.instrument.outbound;
 
 import io.inboard.core.propagation.PropagationContext;
+import io.inboard.core.route.Decision;
 import java.net.HttpURLConnection;
 import java.net.URL;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 
-/** Applies the mesh's plan to an {@code HttpURLConnection} about to connect. */
+/**
+ * Applies the mesh's plan to an {@code HttpURLConnection} about to connect, and records the routed
+ * call in the metrics once its response status is known.
+ */
 final class UrlConnectionRouting {
   private final MeshCalls calls;
+
+  /** A routed connection waiting for its status: the decision and when it connected. */
+  private record Pending(Decision decision, long startNanos) {}
+
+  /**
+   * Routed connections whose status has not been seen yet. Weak keys (connections do not override
+   * equals): one the application abandons before asking for a status is dropped with it, unrecorded.
+   */
+  private final Map<Object, Pending> pending = Collections.synchronizedMap(new WeakHashMap<>());
 
   UrlConnectionRouting(MeshCalls calls) {
     this.calls = calls;
@@ -59,8 +75,8 @@ final class UrlConnectionRouting {
         }
       }
       MeshCalls.delay(routed.delay());
-      // Not recorded: the response status is not observed at connect, and a call recorded without
-      // one would count as failed.
+      // Recorded when the status is known (responded).
+      pending.put(connection, new Pending(routed.decision(), System.nanoTime()));
       String path = routed.path() != null ? routed.path() : url.getPath();
       String file = url.getQuery() == null ? path : path + "?" + url.getQuery();
       String address = routed.address();
@@ -68,6 +84,21 @@ final class UrlConnectionRouting {
     } catch (Throwable t) {
       calls.routing().recordFailure("httpurlconnection", t);
       return null;
+    }
+  }
+
+  /** See {@link io.inboard.bridge.OutboundHook#urlResponded}: records a routed call, once. */
+  void responded(Object connection, int status) {
+    if (status < 100) {
+      return; // asked before a status line was read (the JDK does so itself while connecting)
+    }
+    try {
+      Pending call = pending.remove(connection);
+      if (call != null) {
+        calls.routing().recordOutbound(call.decision(), status, System.nanoTime() - call.startNanos());
+      }
+    } catch (Throwable t) {
+      calls.routing().recordFailure("httpurlconnection", t);
     }
   }
 }
