@@ -52,6 +52,8 @@ public final class WholePathBench {
     int rounds = args.integer("rounds", 2);
     int connections = args.integer("connections", 32);
     Duration wrkDuration = Duration.ofSeconds(args.integer("wrk-seconds", 8));
+    // The demo services need about a minute under load to reach a steady state (agent/REPORT.md).
+    Duration saturationWarmup = Duration.ofSeconds(args.integer("saturation-warmup-seconds", (int) wrkDuration.toSeconds()));
     int wrkRounds = args.integer("wrk-rounds", 2);
     int wrkConnections = args.integer("wrk-connections", 32);
     int wrkThreads = args.integer("wrk-threads", 1);
@@ -87,7 +89,7 @@ public final class WholePathBench {
         }
       }
       measure(setups, rates, warmup, phaseWarmup, phase, rounds, connections,
-          wrkThreads, wrkConnections, wrkDuration, wrkRounds);
+          wrkThreads, wrkConnections, wrkDuration, wrkRounds, saturationWarmup);
     }
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     json.writeValue(result.toFile(), out);
@@ -107,7 +109,7 @@ public final class WholePathBench {
 
   private void measure(List<Setup> setups, List<Integer> rates, Duration warmup, Duration phaseWarmup,
       Duration phase, int rounds, int connections, int wrkThreads, int wrkConnections, Duration wrkDuration,
-      int wrkRounds) throws Exception {
+      int wrkRounds, Duration saturationWarmup) throws Exception {
     Map<String, FixedRateLoad> loads = new LinkedHashMap<>();
     Map<String, Object> described = new LinkedHashMap<>();
     for (Setup setup : setups) {
@@ -129,8 +131,8 @@ public final class WholePathBench {
     // at the first fixed rate.
     for (Setup setup : setups) {
       if (wrkRounds > 0) {
-        System.out.println("[wholepath] warm-up " + setup.name() + " " + wrkDuration.toSeconds() + " s at saturation");
-        Wrk.run(setup.entryPort(), wrkThreads, wrkConnections, wrkDuration);
+        System.out.println("[wholepath] warm-up " + setup.name() + " " + saturationWarmup.toSeconds() + " s at saturation");
+        Wrk.run(setup.entryPort(), wrkThreads, wrkConnections, saturationWarmup);
       }
       System.out.println("[wholepath] warm-up " + setup.name() + " " + warmup.toSeconds() + " s");
       loads.get(setup.name()).run(rates.get(0), warmup);
