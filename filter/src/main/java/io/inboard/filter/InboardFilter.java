@@ -17,8 +17,7 @@ import java.io.IOException;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -131,21 +130,19 @@ public final class InboardFilter implements Filter {
    * propagated names, most of them absent, with a case-insensitive scan of the headers each time.
    */
   static PropagationContext capture(HttpServletRequest request, Set<String> propagated) {
-    Map<String, List<String>> captured = null;
+    Set<String> present = null;
     for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
-      String name = names.nextElement();
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (!propagated.contains(lower)) {
-        continue;
+      String lower = names.nextElement().toLowerCase(Locale.ROOT);
+      if (propagated.contains(lower)) {
+        if (present == null) {
+          present = new LinkedHashSet<>();
+        }
+        present.add(lower); // a name listed twice in different cases is captured once, all its values
       }
-      if (captured == null) {
-        captured = new LinkedHashMap<>();
-      }
-      List<String> values = Collections.list(request.getHeaders(name));
-      // A name may appear twice in the enumeration in different cases; keep all its values once.
-      captured.putIfAbsent(lower, values);
     }
-    return captured == null ? PropagationContext.EMPTY : PropagationContext.of(captured);
+    return present == null
+        ? PropagationContext.EMPTY
+        : PropagationContext.capture(present, name -> Collections.list(request.getHeaders(name)));
   }
 
   /** The headers this filter captures right now (for diagnostics and tests). */

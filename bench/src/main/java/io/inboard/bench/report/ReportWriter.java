@@ -235,25 +235,26 @@ public final class ReportWriter {
   }
 
   private static double cpuPer1000(JsonNode byRate) {
-    double cpu = 0;
-    double ok = 0;
-    for (JsonNode phase : byRate) {
-      cpu += phase.get("cpuSeconds").asDouble();
-      ok += phase.get("ok").asDouble();
-    }
-    return cpu * 1000 / ok;
+    return cpuPer1000(byRate, false);
   }
 
   /** As {@link #cpuPer1000}, without the JIT compiler threads' share (NaN for results that lack it). */
   private static double cpuPer1000WithoutCompiler(JsonNode byRate) {
+    return cpuPer1000(byRate, true);
+  }
+
+  private static double cpuPer1000(JsonNode byRate, boolean withoutCompiler) {
     double cpu = 0;
     double ok = 0;
     for (JsonNode phase : byRate) {
-      if (!phase.has("compilerCpuSecondsPer1000")) {
-        return Double.NaN;
-      }
       double phaseOk = phase.get("ok").asDouble();
-      cpu += phase.get("cpuSeconds").asDouble() - phase.get("compilerCpuSecondsPer1000").asDouble() * phaseOk / 1000;
+      cpu += phase.get("cpuSeconds").asDouble();
+      if (withoutCompiler) {
+        if (!phase.has("compilerCpuSecondsPer1000")) {
+          return Double.NaN;
+        }
+        cpu -= phase.get("compilerCpuSecondsPer1000").asDouble() * phaseOk / 1000;
+      }
       ok += phaseOk;
     }
     return cpu * 1000 / ok;
