@@ -493,8 +493,9 @@ public final class ReportWriter {
       return;
     }
     JsonNode e = control.path("editToApplied");
-    md.append(control.path("agents").asInt()).append(" simulated agents (long-poll watch loops on one async JDK"
-            + " HttpClient in one JVM, each also registered as an instance) watch one config server; ")
+    md.append(control.path("agents").asInt()).append(" simulated agents (one keep-alive HTTP/1.1 connection each,"
+            + " all driven by one NIO selector thread in one JVM, each long-polling with the agents' own request and"
+            + " `Accept-Encoding: gzip`; each also registered as an instance) watch one config server; ")
         .append(control.path("edits").asInt()).append(" edits of the canary weights through `POST /v1/apply`."
             + " Edit-to-applied = from sending the edit to each agent holding the snapshot that contains it (its"
             + " body received; an agent's own compile of the snapshot is not included).\n\n");
