@@ -41,7 +41,7 @@ final class InboundExchange implements AsyncListener {
       return;
     }
     try {
-      settings.metrics().record(series(settings.self()).withOutcome(status, System.nanoTime() - startNanos));
+      settings.metrics().record(series(settings.self()), status, System.nanoTime() - startNanos);
     } catch (RuntimeException | LinkageError e) {
       settings.failures().accept("filter.metrics", e);
     }

@@ -6,7 +6,6 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
@@ -66,8 +65,33 @@ final class InboundRequest extends HttpServletRequestWrapper {
     if (generatedRequestId == null) {
       return super.getHeaderNames();
     }
-    List<String> names = new ArrayList<>(Collections.list(super.getHeaderNames()));
-    names.add(TraceHeaders.REQUEST_ID);
-    return Collections.enumeration(names);
+    return new WithRequestId(super.getHeaderNames());
+  }
+
+  /** The container's header names, then {@code x-request-id}: no copy of the names per request. */
+  private static final class WithRequestId implements Enumeration<String> {
+    private final Enumeration<String> names;
+    private boolean requestIdGiven;
+
+    WithRequestId(Enumeration<String> names) {
+      this.names = names;
+    }
+
+    @Override
+    public boolean hasMoreElements() {
+      return !requestIdGiven || names.hasMoreElements();
+    }
+
+    @Override
+    public String nextElement() {
+      if (names.hasMoreElements()) {
+        return names.nextElement();
+      }
+      if (requestIdGiven) {
+        throw new java.util.NoSuchElementException();
+      }
+      requestIdGiven = true;
+      return TraceHeaders.REQUEST_ID;
+    }
   }
 }

@@ -11,4 +11,14 @@ public interface RequestMetrics {
   RequestMetrics NONE = sample -> {};
 
   void record(RequestSample sample);
+
+  /**
+   * Records one request of {@code series} (labels as in {@link RequestSample#series()}) that ended
+   * with {@code status} after {@code nanos}. The filter calls this once per request with the same
+   * long-lived series object, so an implementation can find its meters without building a sample
+   * per request; the default builds one and calls {@link #record(RequestSample)}.
+   */
+  default void record(RequestSample series, int status, long nanos) {
+    record(series.withOutcome(status, nanos));
+  }
 }

@@ -43,10 +43,6 @@ public record RequestSample(
     responseFlags = responseFlags == null || responseFlags.isEmpty() ? "-" : responseFlags;
   }
 
-  /**
-   * This sample without its duration: what identifies its time series (its labels), so a metrics
-   * backend can look its meters up by it.
-   */
   /** This series with a request's outcome: its status and duration. */
   public RequestSample withOutcome(int status, long nanos) {
     return new RequestSample(reporter, sourceWorkload, sourceWorkloadNamespace, sourceVersion,
@@ -54,6 +50,10 @@ public record RequestSample(
         destinationServiceNamespace, destinationVersion, requestProtocol, status, responseFlags, nanos);
   }
 
+  /**
+   * This sample without its duration: what identifies its time series (its labels), so a metrics
+   * backend can look its meters up by it.
+   */
   public RequestSample series() {
     return durationNanos == 0 ? this : withOutcome(responseCode, 0);
   }

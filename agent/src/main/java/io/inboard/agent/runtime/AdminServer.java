@@ -1,13 +1,14 @@
 package io.inboard.agent.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.inboard.core.explain.ExplainRequest;
 import io.inboard.core.explain.Explainer;
+import io.inboard.core.parse.JsonTrees;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -26,8 +27,6 @@ import java.util.concurrent.Executors;
  * {@code /explain?url=...&method=...&h=name:value} (how this service's outbound call would be routed).
  */
 final class AdminServer {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final HttpServer server;
   private final ExecutorService executor;
 
@@ -73,7 +72,7 @@ final class AdminServer {
 
   private static String config(AgentRuntime runtime) throws IOException {
     RoutingState.InForce state = runtime.state().peek();
-    ObjectNode out = JSON.createObjectNode();
+    ObjectNode out = JsonTrees.object();
     out.put("revision", state.snapshot().revision());
     out.put("origin", state.origin());
     ObjectNode self = out.putObject("self");
@@ -81,10 +80,10 @@ final class AdminServer {
     self.put("service", runtime.self().service());
     ObjectNode labels = self.putObject("labels");
     runtime.self().labels().forEach(labels::put);
-    out.putArray("propagatedHeaders").addAll(state.propagatedHeaders().stream().sorted().map(JSON.getNodeFactory()::textNode).toList());
-    JsonNode snapshot = state.content() == null ? JSON.createObjectNode() : JSON.readTree(state.content().toJson());
+    out.putArray("propagatedHeaders").addAll(state.propagatedHeaders().stream().sorted().map(JsonNodeFactory.instance::textNode).toList());
+    JsonNode snapshot = state.content() == null ? JsonTrees.object() : JsonTrees.read(state.content().toJson());
     out.set("snapshot", snapshot);
-    return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out);
+    return JsonTrees.string(out, true);
   }
 
   private static void explain(HttpExchange ex, AgentRuntime runtime) throws IOException {
@@ -104,7 +103,7 @@ final class AdminServer {
       }
       ExplainRequest request = new ExplainRequest(first(query, "method"), url, headers, runtime.self(), null, 0, null);
       ObjectNode decision = Explainer.explain(runtime.state().peek().snapshot(), request);
-      respond(ex, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(decision));
+      respond(ex, 200, "application/json", JsonTrees.string(decision, true));
     } catch (IllegalArgumentException e) {
       respond(ex, 400, "application/json", error(e.getMessage()));
     } catch (RuntimeException e) {
@@ -114,9 +113,9 @@ final class AdminServer {
   }
 
   private static String error(String message) {
-    ObjectNode o = JSON.createObjectNode();
+    ObjectNode o = JsonTrees.object();
     o.put("error", message);
-    return o.toString();
+    return JsonTrees.string(o, false);
   }
 
   private static String first(Map<String, List<String>> query, String name) {

@@ -9,7 +9,6 @@ import io.inboard.core.route.Router;
 import io.inboard.core.snapshot.Snapshot;
 import io.inboard.filter.FilterSettings;
 import io.inboard.filter.InboardFilter;
-import io.inboard.filter.RequestSample;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.net.InetAddress;
@@ -41,12 +40,7 @@ public final class AgentRuntime {
   private final OutboundInFlight inFlight = new OutboundInFlight();
   private final IstioMetrics metrics;
   private final Set<String> loggedFailures = ConcurrentHashMap.newKeySet();
-  /**
-   * Destination host to its dot-separated parts (service name, namespace), split once per host: the
-   * metrics look samples up by their label strings, which must not be new strings on every call.
-   */
-  private final ConcurrentHashMap<String, String[]> hostLabels = new ConcurrentHashMap<>();
-  private static final String[] NO_LABELS = new String[0];
+  private final OutboundSeries outboundSeries;
   private final long startNanos = System.nanoTime();
   private volatile String instanceId;
   private volatile int detectedPort;
@@ -59,6 +53,7 @@ public final class AgentRuntime {
     this.self = new Workload(options.namespace(), options.service(), options.labels());
     this.state = new RoutingState(options.propagate(), inFlight, options.firstSnapshotWait());
     this.metrics = new IstioMetrics(() -> state.peek().snapshot().revision());
+    this.outboundSeries = new OutboundSeries(self);
   }
 
   /**
@@ -159,7 +154,7 @@ public final class AgentRuntime {
     return new InboardFilter(
         new FilterSettings(
             () -> state.read().propagatedHeaders(),
-            sample -> metrics().record(sample),
+            metrics,
             self,
             options.generateRequestId(),
             this::recordFailure));
@@ -176,24 +171,7 @@ public final class AgentRuntime {
     }
     try {
       String host = decision.destination() == null ? null : decision.destination().host();
-      String[] labels = host == null ? NO_LABELS : hostLabels.computeIfAbsent(host, h -> h.split("\\."));
-      Instance target = decision.instance();
-      metrics().record(
-          new RequestSample(
-              "source",
-              self.service(),
-              self.namespace(),
-              self.labels().get("version"),
-              target == null ? null : target.service(),
-              target == null ? (labels.length > 1 ? labels[1] : null) : target.namespace(),
-              host,
-              labels.length > 0 ? labels[0] : null,
-              labels.length > 1 ? labels[1] : null,
-              target == null ? null : target.labels().get("version"),
-              "http",
-              status,
-              responseFlags(decision, status),
-              nanos));
+      metrics.record(outboundSeries.of(host, decision.instance(), responseFlags(decision, status)), status, nanos);
     } catch (RuntimeException e) {
       recordFailure("metrics.outbound", e);
     }

@@ -32,10 +32,45 @@ final class IstioMetrics implements RequestMetrics {
   private static final String REVISION = "inboard_agent_snapshot_revision";
 
   /** The two meters of one series, and its labels already in exposition form. */
-  private record Meters(String labels, LongAdder requests, DurationHistogram duration) {}
+  private record Meters(int status, String labels, LongAdder requests, DurationHistogram duration) {}
+
+  /**
+   * The meters of one series template (every label but the status), one per status seen. Few
+   * statuses occur per series, so a copy-on-write array scanned linearly beats a map.
+   */
+  private static final class ByStatus {
+    private final RequestSample template;
+    private volatile Meters[] meters = new Meters[0];
+
+    ByStatus(RequestSample template) {
+      this.template = template;
+    }
+
+    Meters forStatus(int status) {
+      for (Meters m : meters) {
+        if (m.status() == status) {
+          return m;
+        }
+      }
+      synchronized (this) {
+        Meters[] current = meters;
+        for (Meters m : current) {
+          if (m.status() == status) {
+            return m;
+          }
+        }
+        Meters created = IstioMetrics.meters(template, status);
+        Meters[] grown = java.util.Arrays.copyOf(current, current.length + 1);
+        grown[current.length] = created;
+        meters = grown;
+        return created;
+      }
+    }
+  }
 
   private final LongSupplier revision;
-  private final ConcurrentHashMap<RequestSample, Meters> series = new ConcurrentHashMap<>();
+  /** Keyed by template (status and duration 0); callers pass the same few long-lived templates. */
+  private final ConcurrentHashMap<RequestSample, ByStatus> series = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
 
   IstioMetrics(LongSupplier revision) {
@@ -44,12 +79,24 @@ final class IstioMetrics implements RequestMetrics {
 
   @Override
   public void record(RequestSample s) {
-    Meters meters = series.computeIfAbsent(s.series(), IstioMetrics::meters);
-    meters.requests().increment();
-    meters.duration().record(s.durationNanos() / 1_000_000.0);
+    record(s, s.responseCode(), s.durationNanos());
   }
 
-  private static Meters meters(RequestSample s) {
+  /** Allocates nothing once the series and status have been seen (the per-request path). */
+  @Override
+  public void record(RequestSample template, int status, long nanos) {
+    RequestSample key = template.responseCode() == 0 && template.durationNanos() == 0
+        ? template : template.withOutcome(0, 0);
+    ByStatus byStatus = series.get(key);
+    if (byStatus == null) {
+      byStatus = series.computeIfAbsent(key, ByStatus::new);
+    }
+    Meters meters = byStatus.forStatus(status);
+    meters.requests().increment();
+    meters.duration().record(nanos / 1_000_000.0);
+  }
+
+  private static Meters meters(RequestSample s, int status) {
     StringBuilder labels = new StringBuilder(512);
     PrometheusText.label(labels, "reporter", s.reporter()).append(',');
     PrometheusText.label(labels, "source_workload", s.sourceWorkload()).append(',');
@@ -62,9 +109,9 @@ final class IstioMetrics implements RequestMetrics {
     PrometheusText.label(labels, "destination_service_namespace", s.destinationServiceNamespace()).append(',');
     PrometheusText.label(labels, "destination_version", s.destinationVersion()).append(',');
     PrometheusText.label(labels, "request_protocol", s.requestProtocol()).append(',');
-    PrometheusText.label(labels, "response_code", Integer.toString(s.responseCode())).append(',');
+    PrometheusText.label(labels, "response_code", Integer.toString(status)).append(',');
     PrometheusText.label(labels, "response_flags", s.responseFlags());
-    return new Meters(labels.toString(), new LongAdder(), new DurationHistogram(BUCKETS));
+    return new Meters(status, labels.toString(), new LongAdder(), new DurationHistogram(BUCKETS));
   }
 
   /** Counts one internal failure at {@code where}. */
@@ -75,8 +122,10 @@ final class IstioMetrics implements RequestMetrics {
   /** The Prometheus text exposition, series in a stable order. */
   String scrape() {
     Map<String, Meters> sorted = new TreeMap<>();
-    for (Meters m : series.values()) {
-      sorted.put(m.labels(), m);
+    for (ByStatus byStatus : series.values()) {
+      for (Meters m : byStatus.meters) {
+        sorted.put(m.labels(), m);
+      }
     }
     StringBuilder out = new StringBuilder(1024 + sorted.size() * 4096);
     PrometheusText.family(out, REQUESTS, "counter", "Requests, as Istio counts them");

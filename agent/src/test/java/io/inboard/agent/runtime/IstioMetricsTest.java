@@ -52,6 +52,20 @@ class IstioMetricsTest {
   }
 
   @Test
+  void aTemplateRecordedWithStatusesCountsInTheSameSeriesAsWholeSamples() {
+    RequestSample template = sample("v1", 0, 0);
+    metrics.record(template, 200, 1_000_000);
+    metrics.record(template, 200, 2_000_000);
+    metrics.record(template, 503, 1_000_000);
+    metrics.record(sample("v1", 200, 1)); // the same series as a whole sample
+    String text = metrics.scrape();
+    String v1 = "istio_requests_total\\{[^}]*destination_version=\"v1\"[^}]*response_code=\"%d\"[^}]*\\}";
+    assertThat(value(text, v1.formatted(200))).isEqualTo(3);
+    assertThat(value(text, v1.formatted(503))).isEqualTo(1);
+    assertThat(text.lines().filter(l -> l.startsWith("istio_requests_total{"))).hasSize(2);
+  }
+
+  @Test
   void failuresAreCountedByPlace() {
     metrics.failure("okhttp");
     metrics.failure("okhttp");

@@ -1,9 +1,9 @@
 package io.inboard.core.controlplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboard.core.mesh.Instance;
+import io.inboard.core.parse.JsonTrees;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -36,7 +36,6 @@ import java.util.Optional;
  * {@code gateways}.
  */
 public final class ConfigServerClient {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
   private final URI base;
@@ -71,7 +70,7 @@ public final class ConfigServerClient {
    * @return the server's revision after the call
    */
   public long register(Instance instance, Duration ttl) throws IOException {
-    ObjectNode body = JSON.createObjectNode();
+    ObjectNode body = JsonTrees.object();
     body.put("service", instance.service());
     body.put("address", instance.address());
     body.put("port", instance.port());
@@ -79,7 +78,7 @@ public final class ConfigServerClient {
     instance.labels().forEach(labels::put);
     body.put("ttlSeconds", Math.max(1, ttl.toSeconds()));
     JsonNode out = send("PUT", "/v1/namespaces/" + seg(instance.namespace()) + "/instances/" + seg(instance.id()),
-        JSON.writeValueAsString(body), "application/json", REQUEST_TIMEOUT);
+        JsonTrees.string(body, false), "application/json", REQUEST_TIMEOUT);
     return out.path("revision").asLong();
   }
 
@@ -162,7 +161,7 @@ public final class ConfigServerClient {
 
   /** Decides a described request (the explain request JSON) against the server's live state. */
   public JsonNode explain(JsonNode explainRequest) throws IOException {
-    return send("POST", "/v1/explain", JSON.writeValueAsString(explainRequest), "application/json", REQUEST_TIMEOUT);
+    return send("POST", "/v1/explain", JsonTrees.string(explainRequest, false), "application/json", REQUEST_TIMEOUT);
   }
 
   private JsonNode send(String method, String path, String body, String contentType, Duration timeout)
@@ -176,7 +175,8 @@ public final class ConfigServerClient {
     }
     HttpResponse<byte[]> response = exchange(b.build());
     check(response);
-    return response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+    JsonNode tree = response.body().length == 0 ? null : JsonTrees.read(response.body());
+    return tree == null ? JsonTrees.object() : tree;
   }
 
   private HttpRequest.Builder request(String path, Duration timeout) {
@@ -225,7 +225,7 @@ public final class ConfigServerClient {
     String error = "HTTP " + status;
     List<String> details = new ArrayList<>();
     try {
-      JsonNode body = JSON.readTree(response.body());
+      JsonNode body = JsonTrees.read(response.body());
       if (body != null && body.hasNonNull("error")) {
         error = body.get("error").asText();
         for (JsonNode d : body.path("details")) {

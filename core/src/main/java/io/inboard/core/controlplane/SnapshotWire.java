@@ -1,11 +1,11 @@
 package io.inboard.core.controlplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboard.core.diag.Diagnostic;
 import io.inboard.core.mesh.Instance;
+import io.inboard.core.parse.JsonTrees;
 import io.inboard.core.parse.ParseResult;
 import io.inboard.core.parse.ParsedResource;
 import io.inboard.core.parse.ResourceParser;
@@ -31,8 +31,6 @@ import java.util.TreeMap;
  * a receiver parses and validates them with the same {@link ResourceParser} as the server did.
  */
 public final class SnapshotWire {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private SnapshotWire() {}
 
   /** One revision of the whole state, not yet compiled. */
@@ -53,7 +51,7 @@ public final class SnapshotWire {
       List<String> problems = new ArrayList<>();
       for (int i = 0; i < resources.size(); i++) {
         ObjectNode doc = resources.get(i);
-        ParseResult result = ResourceParser.parse(doc.toString());
+        ParseResult result = ResourceParser.parseTree(doc, "");
         if (result.hasErrors() || result.resources().size() != 1) {
           problems.add("resources[" + i + "]: " + result.diagnostics().stream()
               .filter(Diagnostic::isError).map(Diagnostic::toString).toList());
@@ -76,17 +74,13 @@ public final class SnapshotWire {
   }
 
   public static byte[] encode(Content content) {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = JsonTrees.object();
     root.put("revision", content.revision());
     ArrayNode docs = root.putArray("resources");
     content.resources().forEach(docs::add);
     ArrayNode list = root.putArray("instances");
     content.instances().forEach(i -> list.add(instanceJson(i)));
-    try {
-      return JSON.writeValueAsBytes(root);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot encode a snapshot", e);
-    }
+    return JsonTrees.bytes(root);
   }
 
   /**
@@ -97,7 +91,7 @@ public final class SnapshotWire {
   public static Content decode(byte[] json) {
     JsonNode root;
     try {
-      root = JSON.readTree(json);
+      root = JsonTrees.read(json);
     } catch (IOException e) {
       throw new IllegalArgumentException("snapshot is not JSON: " + e.getMessage(), e);
     }
@@ -126,7 +120,7 @@ public final class SnapshotWire {
 
   /** {@code {id, service, namespace, address, port, labels}}, labels in name order. */
   public static ObjectNode instanceJson(Instance i) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = JsonTrees.object();
     n.put("id", i.id());
     n.put("service", i.service());
     n.put("namespace", i.namespace());

@@ -1,8 +1,6 @@
 package io.inboard.core.controlplane;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.mesh.InstancesFile;
@@ -47,31 +45,25 @@ public final class StandaloneRulesFile {
     List<ObjectNode> resources = new ArrayList<>();
     List<Instance> instances = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    try (MappingIterator<JsonNode> docs = BoundedYaml.yaml().readerFor(JsonNode.class).readValues(text)) {
-      int index = 0;
-      while (docs.hasNextValue()) {
-        JsonNode doc = docs.nextValue();
-        int at = index++;
-        if (doc == null || doc.isNull() || doc.isMissingNode()) {
-          continue;
+    List<JsonNode> documents;
+    try {
+      documents = BoundedYaml.readAll(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + " is not valid YAML: " + e.getMessage());
+    }
+    for (int at = 0; at < documents.size(); at++) {
+      JsonNode doc = documents.get(at);
+      if (!(doc instanceof ObjectNode object)) {
+        problems.add("document " + at + ": must be a mapping (an Istio resource or an instances list)");
+      } else if (isInstancesDocument(object)) {
+        try {
+          instances.addAll(InstancesFile.parse(object.get("instances")));
+        } catch (IllegalArgumentException e) {
+          problems.add("document " + at + " (instances): " + e.getMessage());
         }
-        if (!(doc instanceof ObjectNode object)) {
-          problems.add("document " + at + ": must be a mapping (an Istio resource or an instances list)");
-          continue;
-        }
-        if (isInstancesDocument(object)) {
-          try {
-            instances.addAll(InstancesFile.parse(BoundedYaml.json().writeValueAsString(object.get("instances"))));
-          } catch (IllegalArgumentException e) {
-            problems.add("document " + at + " (instances): " + e.getMessage());
-          }
-        } else {
-          resources.add(object);
-        }
+      } else {
+        resources.add(object);
       }
-    } catch (JacksonException e) {
-      throw new IllegalArgumentException(file + " is not valid YAML: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
     }
     SnapshotWire.Content content = new SnapshotWire.Content(revision, resources, instances);
     Snapshot snapshot = null;

@@ -42,6 +42,15 @@ public final class InstancesFile {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("instances file is not valid YAML: " + e.getMessage(), e);
     }
+    return parse(root);
+  }
+
+  /**
+   * Reads instances from a tree already parsed: a list, or a mapping with an {@code instances} list.
+   *
+   * @throws IllegalArgumentException naming every problem found (entry index, field, how to fix)
+   */
+  public static List<Instance> parse(JsonNode root) {
     if (root == null || root.isMissingNode() || root.isNull()) {
       return List.of();
     }

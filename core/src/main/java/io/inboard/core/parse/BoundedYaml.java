@@ -35,8 +35,15 @@ public final class BoundedYaml {
           .maxStringLength(MAX_CHARS)
           .build();
 
-  private static final ObjectMapper YAML = new ObjectMapper(yamlFactory());
-  private static final ObjectMapper JSON = new ObjectMapper(jsonFactory());
+  // Parsers come from the factories alone; the mappers are built on first use (not by the agent's
+  // code paths), since an ObjectMapper loads hundreds of data-binding classes. See JsonTrees.
+  static final YAMLFactory YAML_FACTORY = yamlFactory();
+  static final JsonFactory JSON_FACTORY = jsonFactory();
+
+  private static final class Mappers {
+    static final ObjectMapper YAML = new ObjectMapper(YAML_FACTORY);
+    static final ObjectMapper JSON = new ObjectMapper(JSON_FACTORY);
+  }
 
   private BoundedYaml() {}
 
@@ -48,12 +55,26 @@ public final class BoundedYaml {
    * @throws IllegalArgumentException for malformed or oversized input, naming line and column
    */
   public static JsonNode readTree(String text) {
+    List<JsonNode> documents = readAll(text);
+    return documents.isEmpty() ? null : documents.get(0);
+  }
+
+  /**
+   * Reads every document of YAML (or one JSON value) into trees, with anchors and aliases expanded
+   * (within bounds), empty values as null, and empty documents left out.
+   *
+   * @throws IllegalArgumentException for malformed or oversized input, naming line and column
+   */
+  public static List<JsonNode> readAll(String text) {
     if (text.length() > MAX_CHARS) {
       throw new IllegalArgumentException("input is larger than " + MAX_CHARS + " characters");
     }
     try {
-      List<DocumentReader.Document> documents = DocumentReader.read(text);
-      return documents.isEmpty() ? null : documents.get(0).root();
+      List<JsonNode> roots = new java.util.ArrayList<>();
+      for (DocumentReader.Document d : DocumentReader.read(text)) {
+        roots.add(d.root());
+      }
+      return roots;
     } catch (DocumentReader.SyntaxError e) {
       throw new IllegalArgumentException(e.getMessage()
           + (e.line > 0 ? " (line " + e.line + ", column " + e.column + ")" : ""));
@@ -65,12 +86,12 @@ public final class BoundedYaml {
    * expand aliases; use {@link #readTree} or {@link ResourceParser} for user input.
    */
   public static ObjectMapper yaml() {
-    return YAML;
+    return Mappers.YAML;
   }
 
   /** A mapper for JSON, with the same bounds; JSON errors read better from a JSON parser. */
   public static ObjectMapper json() {
-    return JSON;
+    return Mappers.JSON;
   }
 
   private static YAMLFactory yamlFactory() {

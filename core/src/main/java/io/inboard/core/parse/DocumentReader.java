@@ -83,8 +83,8 @@ final class DocumentReader {
 
   private static List<Document> readWith(String text, boolean asYaml) throws SyntaxError {
     try (JsonParser p = asYaml
-        ? BoundedYaml.yaml().getFactory().createParser(text)
-        : BoundedYaml.json().getFactory().createParser(text)) {
+        ? BoundedYaml.YAML_FACTORY.createParser(text)
+        : BoundedYaml.JSON_FACTORY.createParser(text)) {
       DocumentReader reader = new DocumentReader(p);
       List<Document> documents = new ArrayList<>();
       JsonToken token;

@@ -85,6 +85,14 @@ public final class ResourceParser {
     return parse(out.toString(), source);
   }
 
+  /**
+   * Validates one document that is already a tree (e.g. a resource of a snapshot, read from JSON),
+   * without writing it out and reading it again.
+   */
+  public static ParseResult parseTree(JsonNode root, String sourceName) {
+    return validate(flatten(List.of(new DocumentReader.Document(root, 1))), sourceName == null ? "" : sourceName);
+  }
+
   private static ParseResult failure(String source, String message) {
     return new ParseResult(List.of(), List.of(Diagnostic.error(source, "", message)));
   }

@@ -72,6 +72,10 @@ public final class PropagationContext {
 
   /** This context with header {@code name} set to the single {@code value}. */
   public PropagationContext with(String name, String value) {
+    if (headers.isEmpty()) {
+      // The usual case at the edge (a request without propagated headers gets an x-request-id).
+      return new PropagationContext(Map.of(name.toLowerCase(Locale.ROOT), List.of(value)));
+    }
     Map<String, List<String>> copy = new LinkedHashMap<>(headers);
     copy.put(name.toLowerCase(Locale.ROOT), List.of(value));
     return new PropagationContext(Collections.unmodifiableMap(copy));
