@@ -343,8 +343,9 @@ public final class ReportWriter {
         + " rotated every round). The frontend is the demo user service calling `user` through OkHttp on every"
         + " request. Fixed-rate load: an open-loop generator over ").append(settings.path("connections").asInt())
         .append(" keep-alive connections, latency measured from each request's *intended* start (coordinated"
-            + " omission corrected, HdrHistogram); warm-up ").append(settings.path("warmupSeconds").asInt())
-        .append(" s per set-up, then ").append(settings.path("rounds").asInt()).append(" rounds of ")
+            + " omission corrected, HdrHistogram); warm-up per set-up ")
+        .append(settings.path("saturationWarmupSeconds").asInt()).append(" s at saturation, then ")
+        .append(settings.path("warmupSeconds").asInt()).append(" s at each rate; then ").append(settings.path("rounds").asInt()).append(" rounds of ")
         .append(settings.path("phaseSeconds").asInt()).append(" s per rate and set-up (each after ")
         .append(settings.path("phaseWarmupSeconds").asInt()).append(" s unrecorded). Saturation: ")
         .append(settings.path("wrk").asText()).append(". JVM options for every service: `")

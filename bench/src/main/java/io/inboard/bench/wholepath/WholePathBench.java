@@ -67,6 +67,7 @@ public final class WholePathBench {
         "phaseSeconds", phase.toSeconds(), "rounds", rounds, "connections", connections,
         "wrk", "wrk -t" + wrkThreads + " -c" + wrkConnections + " -d" + wrkDuration.toSeconds() + "s, "
             + wrkRounds + " rounds",
+        "saturationWarmupSeconds", wrkRounds > 0 ? saturationWarmup.toSeconds() : 0,
         "jvmOptions", String.join(" ", jvmOptions)));
     Map<String, String> skipped = new LinkedHashMap<>();
     out.put("skipped", skipped);
@@ -128,14 +129,18 @@ public final class WholePathBench {
     // JIT warm-up of every set-up before anything is recorded: first closed loop at saturation, which
     // pushes tens of thousands of requests through every JVM so that the hot paths reach the optimising
     // compiler (at 500 requests/s alone, the first rounds ran with several JVMs still compiling), then
-    // at the first fixed rate.
+    // at each fixed rate in turn: the first phase at a new rate used to cost up to twice the CPU of
+    // the later ones in every set-up (pools and compiled code adjusting to the rate), and that first
+    // time is warm-up, not the set-up's cost per request.
     for (Setup setup : setups) {
       if (wrkRounds > 0) {
         System.out.println("[wholepath] warm-up " + setup.name() + " " + saturationWarmup.toSeconds() + " s at saturation");
         Wrk.run(setup.entryPort(), wrkThreads, wrkConnections, saturationWarmup);
       }
-      System.out.println("[wholepath] warm-up " + setup.name() + " " + warmup.toSeconds() + " s");
-      loads.get(setup.name()).run(rates.get(0), warmup);
+      for (int rate : rates) {
+        System.out.println("[wholepath] warm-up " + setup.name() + " " + warmup.toSeconds() + " s at " + rate + " rps");
+        loads.get(setup.name()).run(rate, warmup);
+      }
     }
     out.put("compilerSettleSeconds", awaitCompilersQuiet(setups));
 
