@@ -18,12 +18,12 @@ public final class ContextSlot {
     return SLOT.get();
   }
 
-  /** Attaches {@code context}; {@code null} clears the slot so idle threads hold no reference. */
+  /**
+   * Attaches {@code context}; {@code null} clears the slot so idle threads hold no reference. The
+   * slot's entry is kept (set to null, not removed): removing it made the next request's first
+   * {@link #get} create the entry again, an allocation and a hash-table insert per request.
+   */
   public static void set(Object context) {
-    if (context == null) {
-      SLOT.remove();
-    } else {
-      SLOT.set(context);
-    }
+    SLOT.set(context);
   }
 }

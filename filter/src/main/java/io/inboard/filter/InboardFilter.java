@@ -18,7 +18,6 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -126,14 +125,16 @@ public final class InboardFilter implements Filter {
 
   /**
    * The propagated headers {@code request} carries. Walks the request's few header names once and
-   * looks each up in {@code propagated}, rather than asking the container for each of the dozen
-   * propagated names, most of them absent, with a case-insensitive scan of the headers each time.
+   * looks each up among the propagated names, rather than asking the container for each of the
+   * dozen propagated names, most of them absent, with a case-insensitive scan of the headers each
+   * time.
    */
   static PropagationContext capture(HttpServletRequest request, Set<String> propagated) {
+    String[] listed = Listed.of(propagated);
     Set<String> present = null;
     for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
-      String lower = names.nextElement().toLowerCase(Locale.ROOT);
-      if (propagated.contains(lower)) {
+      String lower = Listed.find(listed, names.nextElement());
+      if (lower != null) {
         if (present == null) {
           present = new LinkedHashSet<>();
         }
@@ -143,6 +144,34 @@ public final class InboardFilter implements Filter {
     return present == null
         ? PropagationContext.EMPTY
         : PropagationContext.capture(present, name -> Collections.list(request.getHeaders(name)));
+  }
+
+  /**
+   * The propagated names as an array, kept for as long as the set is the same object (the set in
+   * force changes only with the snapshot), so that matching a request's header names allocates
+   * nothing: no lower-cased copy of "Host", "User-Agent"... per request.
+   */
+  private record Listed(Set<String> source, String[] names) {
+    private static volatile Listed last;
+
+    static String[] of(Set<String> propagated) {
+      Listed l = last;
+      if (l == null || l.source() != propagated) {
+        l = new Listed(propagated, propagated.toArray(new String[0]));
+        last = l;
+      }
+      return l.names();
+    }
+
+    /** The listed (lower-case) name equal to {@code name} ignoring case, or {@code null}. */
+    static String find(String[] listed, String name) {
+      for (String candidate : listed) {
+        if (candidate.equalsIgnoreCase(name)) {
+          return candidate;
+        }
+      }
+      return null;
+    }
   }
 
   /** The headers this filter captures right now (for diagnostics and tests). */
