@@ -102,7 +102,7 @@ public final class SnapshotWire {
     List<ObjectNode> resources = new ArrayList<>();
     for (JsonNode r : root.get("resources")) {
       if (!(r instanceof ObjectNode o)) {
-        throw new IllegalArgumentException("snapshot resource is not an object: " + r);
+        throw new IllegalArgumentException("snapshot resource is not an object: " + JsonTrees.string(r, false));
       }
       resources.add(o);
     }
@@ -134,7 +134,7 @@ public final class SnapshotWire {
   static Instance instance(JsonNode n) {
     if (!n.isObject() || !n.path("id").isTextual() || !n.path("service").isTextual()
         || !n.path("address").isTextual() || !n.path("port").canConvertToInt()) {
-      throw new IllegalArgumentException("snapshot instance needs id, service, address and port: " + n);
+      throw new IllegalArgumentException("snapshot instance needs id, service, address and port: " + JsonTrees.string(n, false));
     }
     Map<String, String> labels = new LinkedHashMap<>();
     n.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));

@@ -2,6 +2,8 @@ package io.inboard.agent.instrument.outbound;
 
 import io.inboard.core.propagation.PropagationContext;
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -112,15 +114,18 @@ public final class InboardInterceptor implements Interceptor {
       url.encodedPath(routed.path());
     }
     Request.Builder builder = request.newBuilder().url(url.build()).header("Host", routed.hostHeader());
-    if (!context.isEmpty()) {
-      context.forEach(
-          (name, values) -> {
-            if (request.header(name) == null) {
-              values.forEach(value -> builder.addHeader(name, value));
-            }
-          });
+    // Plain loops, and the header operations only when there are any: lambdas capturing the builder
+    // were objects allocated on every call.
+    for (Map.Entry<String, List<String>> header : context.headers().entrySet()) {
+      if (request.header(header.getKey()) == null) {
+        for (String value : header.getValue()) {
+          builder.addHeader(header.getKey(), value);
+        }
+      }
     }
-    MeshCalls.applyHeaderOps(routed.headers(), builder::removeHeader, builder::header, builder::addHeader);
+    if (routed.headers() != null && !routed.headers().isEmpty()) {
+      MeshCalls.applyHeaderOps(routed.headers(), builder::removeHeader, builder::header, builder::addHeader);
+    }
     return builder.build();
   }
 
