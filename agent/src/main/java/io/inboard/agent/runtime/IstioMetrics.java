@@ -2,6 +2,7 @@ package io.inboard.agent.runtime;
 
 import io.inboard.filter.RequestMetrics;
 import io.inboard.filter.RequestSample;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,7 +61,7 @@ final class IstioMetrics implements RequestMetrics {
           }
         }
         Meters created = IstioMetrics.meters(template, status);
-        Meters[] grown = java.util.Arrays.copyOf(current, current.length + 1);
+        Meters[] grown = Arrays.copyOf(current, current.length + 1);
         grown[current.length] = created;
         meters = grown;
         return created;

@@ -65,10 +65,7 @@ final class WatchResponseParser {
       switch (state) {
         case HEAD -> readHead(in);
         case LENGTH_BODY -> {
-          int n = (int) Math.min(remaining, in.remaining());
-          append(in, n);
-          remaining -= n;
-          if (remaining == 0) {
+          if (appendCounted(in)) {
             state = State.DONE;
           }
         }
@@ -79,10 +76,7 @@ final class WatchResponseParser {
           }
         }
         case CHUNK_DATA -> {
-          int n = (int) Math.min(remaining, in.remaining());
-          append(in, n);
-          remaining -= n;
-          if (remaining == 0) {
+          if (appendCounted(in)) {
             state = State.CHUNK_END;
           }
         }
@@ -351,6 +345,14 @@ final class WatchResponseParser {
     String s = new String(line, 0, lineLength, StandardCharsets.ISO_8859_1);
     lineLength = 0;
     return s;
+  }
+
+  /** Takes up to {@code remaining} body bytes (of a Content-Length body or a chunk); true once all are in. */
+  private boolean appendCounted(ByteBuffer in) throws IOException {
+    int n = (int) Math.min(remaining, in.remaining());
+    append(in, n);
+    remaining -= n;
+    return remaining == 0;
   }
 
   private void append(ByteBuffer in, int n) throws IOException {

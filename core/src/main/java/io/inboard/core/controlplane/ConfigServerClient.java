@@ -175,7 +175,7 @@ public final class ConfigServerClient {
     }
     HttpResponse<byte[]> response = exchange(b.build());
     check(response);
-    JsonNode tree = response.body().length == 0 ? null : JsonTrees.read(response.body());
+    JsonNode tree = JsonTrees.read(response.body()); // null for an empty body
     return tree == null ? JsonTrees.object() : tree;
   }
 

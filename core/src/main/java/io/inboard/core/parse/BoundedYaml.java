@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.util.ArrayList;
 import java.util.List;
 import org.yaml.snakeyaml.LoaderOptions;
 
@@ -70,7 +71,7 @@ public final class BoundedYaml {
       throw new IllegalArgumentException("input is larger than " + MAX_CHARS + " characters");
     }
     try {
-      List<JsonNode> roots = new java.util.ArrayList<>();
+      List<JsonNode> roots = new ArrayList<>();
       for (DocumentReader.Document d : DocumentReader.read(text)) {
         roots.add(d.root());
       }

@@ -114,8 +114,7 @@ public final class InboardInterceptor implements Interceptor {
       url.encodedPath(routed.path());
     }
     Request.Builder builder = request.newBuilder().url(url.build()).header("Host", routed.hostHeader());
-    // Plain loops, and the header operations only when there are any: lambdas capturing the builder
-    // were objects allocated on every call.
+    // A plain loop: a lambda capturing the builder was an object allocated on every call.
     for (Map.Entry<String, List<String>> header : context.headers().entrySet()) {
       if (request.header(header.getKey()) == null) {
         for (String value : header.getValue()) {
@@ -123,7 +122,7 @@ public final class InboardInterceptor implements Interceptor {
         }
       }
     }
-    if (routed.headers() != null && !routed.headers().isEmpty()) {
+    if (MeshCalls.hasHeaderOps(routed.headers())) {
       MeshCalls.applyHeaderOps(routed.headers(), builder::removeHeader, builder::header, builder::addHeader);
     }
     return builder.build();

@@ -64,7 +64,9 @@ final class JdkHttpRouting {
     builder.uri(target(routed.address(), routed.port(), path, uri.getRawQuery()));
     builder.setHeader("Host", routed.hostHeader());
     MeshCalls.addContextHeaders(name -> request.headers().firstValue(name).isPresent(), builder::header);
-    MeshCalls.applyHeaderOps(routed.headers(), name -> {}, builder::setHeader, builder::header);
+    if (MeshCalls.hasHeaderOps(routed.headers())) {
+      MeshCalls.applyHeaderOps(routed.headers(), name -> {}, builder::setHeader, builder::header);
+    }
     if (routed.timeout() != null
         && (request.timeout().isEmpty() || request.timeout().get().compareTo(routed.timeout()) > 0)) {
       builder.timeout(routed.timeout());

@@ -102,13 +102,21 @@ final class MeshCalls {
         decision.actions().directResponseBody());
   }
 
+  /**
+   * Whether a route has header operations. Callers check it before {@link #applyHeaderOps}, so that
+   * the usual route without any does not create the client's callbacks on every call.
+   */
+  static boolean hasHeaderOps(Decision.HeaderOps ops) {
+    return ops != null && !ops.isEmpty();
+  }
+
   /** Applies remove, set, add, in that order, through the client's own header operations. */
   static void applyHeaderOps(
       Decision.HeaderOps ops,
       java.util.function.Consumer<String> remove,
       BiConsumer<String, String> set,
       BiConsumer<String, String> add) {
-    if (ops == null || ops.isEmpty()) {
+    if (!hasHeaderOps(ops)) {
       return;
     }
     for (String name : ops.remove()) {

@@ -63,8 +63,10 @@ final class UrlConnectionRouting {
       MeshCalls.addContextHeaders(
           name -> connection.getRequestProperty(name) != null, connection::addRequestProperty);
       // HttpURLConnection cannot remove a header once set; removals apply to propagated ones only.
-      MeshCalls.applyHeaderOps(
-          routed.headers(), name -> {}, connection::setRequestProperty, connection::addRequestProperty);
+      if (MeshCalls.hasHeaderOps(routed.headers())) {
+        MeshCalls.applyHeaderOps(
+            routed.headers(), name -> {}, connection::setRequestProperty, connection::addRequestProperty);
+      }
       if (routed.timeout() != null) {
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, routed.timeout().toMillis()));
         if (connection.getReadTimeout() == 0 || connection.getReadTimeout() > millis) {
