@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Inboard benchmarks, end to end: builds, then measures on 127.0.0.1 only
-#   1. the whole path (load generator -> frontend -> user) in the plain, inboard and proxy set-ups,
+#   1. the whole path (load generator -> frontend -> user) in the plain, plain-canary, inboard and proxy
+#      set-ups,
 #   2. the control plane (200 watching agents, 50 edits),
 #   3. startup with and without the agent,
 #   4. JMH micro-benchmarks (router, consistent hashing, context hand-off),
@@ -125,7 +126,7 @@ if [ "$QUICK" = 1 ]; then
 else
   # Many short rounds: on a shared machine, other work disturbs some rounds; the report takes the
   # median over rounds, which a few disturbed ones do not move.
-  WP_ARGS=(--rates 500,1000 --warmup-seconds 8 --phase-warmup-seconds 1 --seconds 3 --rounds 8 --wrk-seconds 6 --wrk-rounds 3 --saturation-warmup-seconds 50)
+  WP_ARGS=(--rates 500,1000 --warmup-seconds 8 --phase-warmup-seconds 1 --seconds 3 --rounds 7 --wrk-seconds 6 --wrk-rounds 3 --saturation-warmup-seconds 40)
   CP_ARGS=(--agents 200 --edits 50)
   SU_ARGS=(--repeats 5 --burst 2000)
   JMH_ARGS=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
@@ -138,12 +139,12 @@ STANDALONE=$OUT/startup-rules.yaml
   cat bench/src/main/resources/scenarios/10-canary.yaml
 } > "$STANDALONE"
 
-SETUPS=plain,inboard,proxy
+SETUPS=plain,plain-canary,inboard,proxy
 if [ ! -f "$AGENT_JAR" ]; then
   log "no $AGENT_JAR: the inboard set-up will be reported as not measured"
 fi
 
-log "whole path: plain, inboard, proxy (about 5 minutes)"
+log "whole path: plain, plain-canary, inboard, proxy (about 9 minutes)"
 run $BENCH io.inboard.bench.wholepath.WholePathBench --setups "$SETUPS" \
   --demo-jar "$DEMO_JAR" --agent-jar "$AGENT_JAR" --config-server-jar "$SERVER_JAR" \
   --inboard-mode "$INBOARD_MODE" --jvm-options "$JVM_OPTIONS" \

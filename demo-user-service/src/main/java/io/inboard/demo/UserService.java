@@ -40,7 +40,7 @@ public final class UserService implements AutoCloseable {
         ObjectMapper json = new ObjectMapper();
         DownstreamClient downstream = settings.downstreamUrl() == null
                 ? null
-                : new DownstreamClient(settings.downstreamUrl(), json);
+                : new DownstreamClient(settings.downstreamUrl(), settings.canaryUrl(), settings.canaryPercent(), json);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         ServletHolder users = new ServletHolder("users",
@@ -86,7 +86,9 @@ public final class UserService implements AutoCloseable {
         UserService service = start(settings);
         System.out.println("demo-user-service " + settings.version() + " instance " + service.instance()
                 + " listening on port " + service.port()
-                + (settings.downstreamUrl() == null ? "" : ", calling " + settings.downstreamUrl()));
+                + (settings.downstreamUrl() == null ? "" : ", calling " + settings.downstreamUrl())
+                + (settings.canaryUrl() == null ? ""
+                        : " and " + settings.canaryUrl() + " for " + settings.canaryPercent() + "% of the calls"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 service.close();

@@ -74,7 +74,7 @@ final class UsersServlet extends HttpServlet {
 
     private Map<String, Object> describe(DownstreamAnswer answer) {
         Map<String, Object> described = new LinkedHashMap<>();
-        described.put("url", downstream.url().toString());
+        described.put("url", answer.url().toString());
         described.put("status", answer.status());
         described.put("version", answer.version());
         described.put("instance", answer.instance());

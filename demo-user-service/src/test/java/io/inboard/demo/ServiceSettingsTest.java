@@ -30,6 +30,48 @@ class ServiceSettingsTest {
         assertThat(settings.version()).isEqualTo("v1");
         assertThat(settings.instance()).isNull();
         assertThat(settings.downstreamUrl()).isNull();
+        assertThat(settings.canaryUrl()).isNull();
+        assertThat(settings.canaryPercent()).isZero();
+    }
+
+    @Test
+    void readsAHandCodedCanary() {
+        ServiceSettings settings = ServiceSettings.fromEnvironment(Map.of(
+                "DOWNSTREAM_URL", "http://127.0.0.1:9001/", "DOWNSTREAM_CANARY_URL", "http://127.0.0.1:9002/",
+                "DOWNSTREAM_CANARY_PERCENT", "10"));
+
+        assertThat(settings.canaryUrl()).hasToString("http://127.0.0.1:9002/");
+        assertThat(settings.canaryPercent()).isEqualTo(10);
+    }
+
+    @Test
+    void rejectsACanaryWithoutItsShare() {
+        assertThatThrownBy(() -> ServiceSettings.fromEnvironment(Map.of(
+                "DOWNSTREAM_URL", "http://user/", "DOWNSTREAM_CANARY_URL", "http://user-canary/")))
+                .hasMessageContaining("DOWNSTREAM_CANARY_PERCENT");
+    }
+
+    @Test
+    void rejectsACanaryShareOutOfRange() {
+        assertThatThrownBy(() -> ServiceSettings.fromEnvironment(Map.of(
+                "DOWNSTREAM_URL", "http://user/", "DOWNSTREAM_CANARY_URL", "http://user-canary/",
+                "DOWNSTREAM_CANARY_PERCENT", "110")))
+                .hasMessageContaining("DOWNSTREAM_CANARY_PERCENT").hasMessageContaining("110");
+    }
+
+    @Test
+    void rejectsACanaryWithoutADownstream() {
+        assertThatThrownBy(() -> ServiceSettings.fromEnvironment(Map.of(
+                "DOWNSTREAM_CANARY_URL", "http://user-canary/", "DOWNSTREAM_CANARY_PERCENT", "10")))
+                .hasMessageContaining("DOWNSTREAM_CANARY_URL needs DOWNSTREAM_URL");
+    }
+
+    @Test
+    void rejectsACanaryThatIsNotAnHttpUrlNamingTheVariable() {
+        assertThatThrownBy(() -> ServiceSettings.fromEnvironment(Map.of(
+                "DOWNSTREAM_URL", "http://user/", "DOWNSTREAM_CANARY_URL", "user-canary",
+                "DOWNSTREAM_CANARY_PERCENT", "10")))
+                .hasMessageContaining("DOWNSTREAM_CANARY_URL must be");
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +23,7 @@ class UserServiceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private UserService user;
+    private UserService canary;
     private UserService frontend;
 
     @AfterEach
@@ -30,6 +33,9 @@ class UserServiceTest {
         }
         if (user != null) {
             user.close();
+        }
+        if (canary != null) {
+            canary.close();
         }
     }
 
@@ -129,6 +135,29 @@ class UserServiceTest {
         JsonNode received = downstream.path("answer").path("receivedHeaders");
         assertThat(received.has("my-header")).isFalse();
         assertThat(received.has("mode")).isFalse();
+    }
+
+    @Test
+    void frontendSendsItsHandCodedCanaryShareToTheCanary() throws Exception {
+        user = UserService.start(new ServiceSettings("127.0.0.1", 0, "v1", "user-v1", null));
+        canary = UserService.start(new ServiceSettings("127.0.0.1", 0, "v2", "user-v2", null));
+        frontend = UserService.start(new ServiceSettings("127.0.0.1", 0, "v1", "frontend-1",
+                URI.create("http://127.0.0.1:" + user.port() + "/"),
+                URI.create("http://127.0.0.1:" + canary.port() + "/"), 30));
+
+        Map<String, Integer> versions = new TreeMap<>();
+        for (int i = 0; i < 400; i++) {
+            HttpResponse<String> response = get(frontend, "/");
+            assertThat(response.statusCode()).isEqualTo(200);
+            versions.merge(response.headers().firstValue("x-downstream-version").orElseThrow(), 1, Integer::sum);
+        }
+
+        // 30 % of 400 is 120; a binomial's standard deviation here is about 9.
+        assertThat(versions.keySet()).containsExactly("v1", "v2");
+        assertThat(versions.get("v2")).isBetween(80, 160);
+        JsonNode downstream = JSON.readTree(get(frontend, "/").body()).path("downstream");
+        assertThat(downstream.path("url").asText())
+                .isIn("http://127.0.0.1:" + user.port() + "/", "http://127.0.0.1:" + canary.port() + "/");
     }
 
     @Test

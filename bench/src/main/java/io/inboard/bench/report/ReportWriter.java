@@ -97,32 +97,12 @@ public final class ReportWriter {
     JsonNode fixed = whole == null ? null : whole.get("fixedRate");
     boolean three = fixed != null && fixed.has("plain") && fixed.has("inboard") && fixed.has("proxy");
     if (three) {
-      // A ratio only means something where the proxy measurably added latency: where proxy - plain is
-      // not positive, the noise of this run exceeded the proxy's cost and that rate is left out.
-      double worst50 = Double.NaN;
-      double worst99 = Double.NaN;
-      List<String> undetermined = new ArrayList<>();
-      for (Iterator<String> rates = fixed.get("plain").fieldNames(); rates.hasNext(); ) {
-        String rate = rates.next();
-        for (String p : List.of("p50", "p99")) {
-          if (!fixed.get("inboard").has(rate) || !fixed.get("proxy").has(rate)) {
-            continue;
-          }
-          double proxyAdded = robust(fixed.get("proxy").get(rate), p) - robust(fixed.get("plain").get(rate), p);
-          if (proxyAdded <= 0) {
-            undetermined.add(p + " at " + rate + " rps");
-            continue;
-          }
-          double ratio = addedRatio(fixed, rate, p);
-          if (p.equals("p50")) {
-            worst50 = Double.isNaN(worst50) ? ratio : Math.max(worst50, ratio);
-          } else {
-            worst99 = Double.isNaN(worst99) ? ratio : Math.max(worst99, ratio);
-          }
-        }
-      }
-      headline.put("added_latency_ratio_p50", Double.isNaN(worst50) ? null : round(worst50, 3));
-      headline.put("added_latency_ratio_p99", Double.isNaN(worst99) ? null : round(worst99, 3));
+      AddedLatency p50 = AddedLatency.worst(fixed, "plain", "p50");
+      AddedLatency p99 = AddedLatency.worst(fixed, "plain", "p99");
+      List<String> undetermined = new ArrayList<>(p50.undetermined());
+      undetermined.addAll(p99.undetermined());
+      headline.put("added_latency_ratio_p50", p50.rounded());
+      headline.put("added_latency_ratio_p99", p99.rounded());
       why.put("added_latency_ratio", "(inboard - plain) / (proxy - plain) of the corrected latency percentile,"
           + " each set-up's percentile the median over its rounds, the larger ratio over the fixed rates measured"
           + (undetermined.isEmpty() ? "" : "; not determinable (the proxy measured no slower than plain, so this"
@@ -184,6 +164,10 @@ public final class ReportWriter {
       why.put("router_decision_ns_p50", "not measured: no RouterBenchmark result in the JMH output");
     }
 
+    CanaryBaseline canary = CanaryBaseline.of(whole);
+    if (canary != null) {
+      headline.putAll(canary.figures(why));
+    }
     target("Added latency p50 (inboard-plain)/(proxy-plain)", "<= 0.10", "added_latency_ratio_p50", 0.10, true, "");
     target("Added latency p99 (inboard-plain)/(proxy-plain)", "<= 0.10", "added_latency_ratio_p99", 0.10, true, "");
     target("Saturation throughput inboard/plain", ">= 0.95", "throughput_ratio", 0.95, false, "");
@@ -206,18 +190,6 @@ public final class ReportWriter {
     targets.add(new String[] {what, goal, fmt(v) + unit, by, ""});
   }
 
-  /**
-   * (inboard - plain) / (proxy - plain) of percentile {@code p} at {@code rate}, each set-up's value
-   * being the median over the rounds of that round's percentile: a round disturbed by other work on
-   * the shared machine moves a merged histogram's tail, not the median of the rounds.
-   */
-  private double addedRatio(JsonNode fixed, String rate, String p) {
-    double plain = robust(fixed.get("plain").get(rate), p);
-    double inboard = robust(fixed.get("inboard").get(rate), p);
-    double proxy = robust(fixed.get("proxy").get(rate), p);
-    return (inboard - plain) / (proxy - plain);
-  }
-
   /** The median over rounds of a phase's percentile {@code p}; the merged value when rounds lack it. */
   static double robust(JsonNode phase, String p) {
     List<Double> values = new ArrayList<>();
@@ -234,12 +206,12 @@ public final class ReportWriter {
     return values.size() % 2 == 1 ? values.get(mid) : (values.get(mid - 1) + values.get(mid)) / 2;
   }
 
-  private static double cpuPer1000(JsonNode byRate) {
+  static double cpuPer1000(JsonNode byRate) {
     return cpuPer1000(byRate, false);
   }
 
   /** As {@link #cpuPer1000}, without the JIT compiler threads' share (NaN for results that lack it). */
-  private static double cpuPer1000WithoutCompiler(JsonNode byRate) {
+  static double cpuPer1000WithoutCompiler(JsonNode byRate) {
     return cpuPer1000(byRate, true);
   }
 
@@ -311,7 +283,12 @@ public final class ReportWriter {
       md.append("| ").append(t[0]).append(" | ").append(t[1]).append(" | ").append(t[2]).append(" | ")
           .append(t[3].equals("-") ? t[4] : t[3]).append(" |\n");
     }
-    md.append("\nHeadline figures (`bench/results.json`):\n\n```json\n");
+    md.append('\n');
+    CanaryBaseline canary = CanaryBaseline.of(whole);
+    if (canary != null) {
+      canary.section(md);
+    }
+    md.append("Headline figures (`bench/results.json`):\n\n```json\n");
     Map<String, Object> shown = new LinkedHashMap<>(headline);
     try {
       md.append(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(shown));
@@ -409,8 +386,9 @@ public final class ReportWriter {
       });
       if (fixed.has("plain") && fixed.has("inboard") && fixed.has("proxy")) {
         md.append("\nRatio of added latency (inboard-plain)/(proxy-plain), from the medians of the rounds: p50 ")
-            .append(fmt(addedRatio(fixed, rate, "p50"))).append(", p90 ").append(fmt(addedRatio(fixed, rate, "p90")))
-            .append(", p99 ").append(fmt(addedRatio(fixed, rate, "p99"))).append(".\n");
+            .append(fmt(AddedLatency.ratio(fixed, "plain", rate, "p50"))).append(", p90 ")
+            .append(fmt(AddedLatency.ratio(fixed, "plain", rate, "p90"))).append(", p99 ")
+            .append(fmt(AddedLatency.ratio(fixed, "plain", rate, "p99"))).append(".\n");
       }
       md.append('\n');
     }

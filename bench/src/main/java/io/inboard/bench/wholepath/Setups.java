@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts the three set-ups of the whole-path benchmark from the demo user service jar. Every JVM gets
+ * Starts the set-ups of the whole-path benchmark from the demo user service jar. Every JVM gets
  * the same options; they differ only in what sits between {@code frontend} and {@code user}.
  */
 final class Setups {
@@ -38,6 +38,25 @@ final class Setups {
     awaitReady(frontend);
     return new Setup("plain", frontend.port(), List.of(frontend, user), List.of(),
         "frontend -> user-v1, direct keep-alive HTTP (OkHttp), no agent");
+  }
+
+  /**
+   * The canary without a mesh: the frontend's own code sends 10 % of its calls to user-v2, direct
+   * keep-alive HTTP, no agent. The same processes and split as {@link #inboard}, so the difference
+   * between the two is the agents' own cost, and the difference from {@link #plain} the canary's.
+   */
+  Setup plainCanary() {
+    Launched v1 = service("plain-canary user-v1", Launcher.freePort(), "v1", null, List.of());
+    Launched v2 = service("plain-canary user-v2", Launcher.freePort(), "v2", null, List.of());
+    awaitReady(v1);
+    awaitReady(v2);
+    Launched frontend = service("plain-canary frontend", Launcher.freePort(), "v1",
+        "http://127.0.0.1:" + v1.port() + "/", List.of(),
+        Map.of("DOWNSTREAM_CANARY_URL", "http://127.0.0.1:" + v2.port() + "/", "DOWNSTREAM_CANARY_PERCENT", "10"));
+    awaitReady(frontend);
+    return new Setup("plain-canary", frontend.port(), List.of(frontend, v1, v2), List.of(),
+        "frontend -> user-v1|user-v2 chosen 90/10 by the frontend's own code, direct keep-alive HTTP (OkHttp), "
+            + "no agent");
   }
 
   /**
@@ -93,6 +112,11 @@ final class Setups {
   }
 
   private Launched service(String role, int port, String version, String downstreamUrl, List<String> agentOptions) {
+    return service(role, port, version, downstreamUrl, agentOptions, Map.of());
+  }
+
+  private Launched service(String role, int port, String version, String downstreamUrl, List<String> agentOptions,
+      Map<String, String> moreEnvironment) {
     List<String> command = new ArrayList<>();
     command.add(javaExecutable());
     command.addAll(jvmOptions);
@@ -107,6 +131,7 @@ final class Setups {
     if (downstreamUrl != null) {
       env.put("DOWNSTREAM_URL", downstreamUrl);
     }
+    env.putAll(moreEnvironment);
     return launcher.start(role, port, command, env);
   }
 

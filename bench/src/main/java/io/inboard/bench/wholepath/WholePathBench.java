@@ -19,9 +19,9 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * The whole-path benchmark: load generator -> frontend -> user on loopback, in the plain, inboard and
- * proxy set-ups, all running at once and measured in turns (interleaved, so drift in the machine's
- * load hits all three alike). Per set-up: latency at fixed rates (coordinated omission corrected),
+ * The whole-path benchmark: load generator -> frontend -> user on loopback, in the plain,
+ * plain-canary, inboard and proxy set-ups, all running at once and measured in turns (interleaved, so
+ * drift in the machine's load hits them all alike). Per set-up: latency at fixed rates (coordinated omission corrected),
  * saturation throughput with wrk, CPU seconds per 1000 requests and RSS of every process from /proc.
  * Writes one JSON file that {@code ReportWriter} turns into the report.
  */
@@ -44,7 +44,7 @@ public final class WholePathBench {
     Path agentJar = args.path("agent-jar", "agent/target/inboard-agent.jar");
     Path work = args.path("work", "bench/target/wholepath");
     Path result = args.path("out", "bench/target/results/wholepath.json");
-    List<String> setupNames = args.list("setups", "plain,inboard,proxy");
+    List<String> setupNames = args.list("setups", "plain,plain-canary,inboard,proxy");
     List<Integer> rates = args.list("rates", "500,1000").stream().map(Integer::parseInt).toList();
     Duration warmup = Duration.ofSeconds(args.integer("warmup-seconds", 10));
     Duration phaseWarmup = Duration.ofSeconds(args.integer("phase-warmup-seconds", 2));
@@ -81,8 +81,10 @@ public final class WholePathBench {
           setups.add(switch (name) {
             case "plain" -> factory.plain();
             case "proxy" -> factory.proxy();
+            case "plain-canary" -> factory.plainCanary();
             case "inboard" -> factory.inboard(agentJar, wiring(launcher, work));
-            default -> throw new IllegalArgumentException("unknown set-up '" + name + "' (plain, inboard, proxy)");
+            default -> throw new IllegalArgumentException(
+                "unknown set-up '" + name + "' (plain, plain-canary, inboard, proxy)");
           });
         } catch (RuntimeException e) {
           System.out.println("[wholepath] set-up " + name + " could not be started: " + e.getMessage());
@@ -155,7 +157,7 @@ public final class WholePathBench {
           Map<Launched, ProcSample> before = sample(setup);
           FixedRateLoad.PhaseResult r = load.run(rate, phase);
           Map<Launched, ProcSample> after = sample(setup);
-          System.out.printf("[wholepath] round %d %-7s %5d rps: p50 %s us p99 %s us, %d errors%n", round + 1,
+          System.out.printf("[wholepath] round %d %-12s %5d rps: p50 %s us p99 %s us, %d errors%n", round + 1,
               setup.name(), rate, r.corrected().getValueAtPercentile(50), r.corrected().getValueAtPercentile(99),
               r.errors());
           fixed.computeIfAbsent(setup.name(), k -> new LinkedHashMap<>())
@@ -178,7 +180,7 @@ public final class WholePathBench {
         Map<Launched, ProcSample> before = sample(setup);
         Wrk.Result r = Wrk.run(setup.entryPort(), wrkThreads, wrkConnections, wrkDuration);
         Map<Launched, ProcSample> after = sample(setup);
-        System.out.printf("[wholepath] saturation round %d %-7s %.0f rps (%d non-2xx)%n", round + 1, setup.name(),
+        System.out.printf("[wholepath] saturation round %d %-12s %.0f rps (%d non-2xx)%n", round + 1, setup.name(),
             r.rps(), r.non2xx());
         Map<String, Object> s = saturation.computeIfAbsent(setup.name(), k -> new LinkedHashMap<>());
         addTo(s, "rps", r.rps());

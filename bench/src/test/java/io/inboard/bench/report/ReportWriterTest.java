@@ -77,6 +77,39 @@ class ReportWriterTest {
     String md = Files.readString(report);
     assertThat(md).contains("| Added latency p50 (inboard-plain)/(proxy-plain) | <= 0.10 | 0.200 | MISSED by 0.100 |");
     assertThat(md).contains("| Saturation throughput inboard/plain | >= 0.95 | 0.960 | met |");
+    // Without a plain-canary set-up there is no figure against it, not a made-up one.
+    assertThat(r.has("cpu_per_request_ratio_vs_plain_canary")).isFalse();
+    assertThat(md).doesNotContain("The agents' own cost");
+  }
+
+  @Test
+  void setsTheAgentsOwnCostAgainstTheCanaryWithoutAMeshBesideTheTargets() throws Exception {
+    writeFixtures();
+    Path whole = dir.resolve("results").resolve("wholepath.json");
+    // plain-canary pays the canary's second instance: +40/+50 us at 500 rps, +80/+100 at 1000, 5 % more CPU.
+    JsonNode run = JSON.readTree(whole.toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) run.get("fixedRate")).set("plain-canary", JSON.readTree(
+        "{\"500\": %s, \"1000\": %s}".formatted(phase(1040, 2050, 10.5, 10000), phase(1080, 2100, 10.5, 10000))));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) run.get("saturation")).set("plain-canary",
+        JSON.readTree("{\"rps\": [940], \"rpsMedian\": 940}"));
+    JSON.writeValue(whole.toFile(), run);
+    Path report = dir.resolve("REPORT.md");
+    Path json = dir.resolve("results.json");
+    ReportWriter.main(new String[] {"--results", dir.resolve("results").toString(), "--report", report.toString(),
+        "--json", json.toString(), "--analysis", dir.resolve("none.md").toString()});
+
+    JsonNode r = JSON.readTree(json.toFile());
+    // The targets' figures stay against plain.
+    assertThat(r.get("added_latency_ratio_p50").asDouble()).isEqualTo(0.2);
+    assertThat(r.get("cpu_per_request_ratio").asDouble()).isEqualTo(1.1);
+    // Against plain-canary: 1000 rps is the worse rate, (1100-1080)/(1500-1080) and (2200-2100)/(4000-2100).
+    assertThat(r.get("added_latency_ratio_p50_vs_plain_canary").asDouble()).isEqualTo(0.048);
+    assertThat(r.get("added_latency_ratio_p99_vs_plain_canary").asDouble()).isEqualTo(0.053);
+    assertThat(r.get("cpu_per_request_ratio_vs_plain_canary").asDouble()).isEqualTo(1.048); // 22 / 21
+    assertThat(r.get("throughput_ratio_vs_plain_canary").asDouble()).isEqualTo(1.021); // 960 / 940
+    String md = Files.readString(report);
+    assertThat(md).contains("| CPU per request | <= 1.10 | 1.10 | 1.05 | 1.05 |");
+    assertThat(md).contains("| saturation throughput | >= 0.95 | 0.960 | 1.02 | 0.940 |");
   }
 
   @Test

@@ -1,0 +1,53 @@
+package io.inboard.bench.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The latency Inboard adds over a baseline set-up, as a share of what the proxy set-up adds over the
+ * same baseline: {@code (inboard - base) / (proxy - base)} of one percentile, each set-up's value the
+ * median over its rounds (a round disturbed by other work on the shared machine moves a merged
+ * histogram's tail, not the median of the rounds).
+ *
+ * @param worst        the larger ratio over the fixed rates measured, NaN when no rate could give one
+ * @param undetermined the rates left out because the proxy measured no slower than the baseline
+ *                     there, so the run's noise exceeded the proxy's cost
+ */
+record AddedLatency(double worst, List<String> undetermined) {
+
+  /** The ratio at one rate. */
+  static double ratio(JsonNode fixed, String base, String rate, String p) {
+    double baseline = ReportWriter.robust(fixed.get(base).get(rate), p);
+    double inboard = ReportWriter.robust(fixed.get("inboard").get(rate), p);
+    double proxy = ReportWriter.robust(fixed.get("proxy").get(rate), p);
+    return (inboard - baseline) / (proxy - baseline);
+  }
+
+  /** The larger ratio over the rates that {@code base}, {@code inboard} and {@code proxy} all ran at. */
+  static AddedLatency worst(JsonNode fixed, String base, String p) {
+    double worst = Double.NaN;
+    List<String> undetermined = new ArrayList<>();
+    for (Iterator<String> rates = fixed.get(base).fieldNames(); rates.hasNext(); ) {
+      String rate = rates.next();
+      if (!fixed.get("inboard").has(rate) || !fixed.get("proxy").has(rate)) {
+        continue;
+      }
+      double proxyAdded = ReportWriter.robust(fixed.get("proxy").get(rate), p)
+          - ReportWriter.robust(fixed.get(base).get(rate), p);
+      if (proxyAdded <= 0) {
+        undetermined.add(p + " at " + rate + " rps");
+        continue;
+      }
+      double ratio = ratio(fixed, base, rate, p);
+      worst = Double.isNaN(worst) ? ratio : Math.max(worst, ratio);
+    }
+    return new AddedLatency(worst, undetermined);
+  }
+
+  /** The worst ratio to three decimals, or null when there is none. */
+  Double rounded() {
+    return Double.isNaN(worst) ? null : Math.round(worst * 1000) / 1000.0;
+  }
+}
