@@ -55,7 +55,7 @@ final class Setups {
         Map.of("DOWNSTREAM_CANARY_URL", "http://127.0.0.1:" + v2.port() + "/", "DOWNSTREAM_CANARY_PERCENT", "10"));
     awaitReady(frontend);
     return new Setup("plain-canary", frontend.port(), List.of(frontend, v1, v2), List.of(),
-        "frontend -> user-v1|user-v2 chosen 90/10 by the frontend's own code, direct keep-alive HTTP (OkHttp), "
+        "frontend -> user-v1 or user-v2 chosen 90/10 by the frontend's own code, direct keep-alive HTTP (OkHttp), "
             + "no agent");
   }
 
@@ -100,7 +100,7 @@ final class Setups {
         agent(agentJar, wiring, "frontend", "v1", frontendPort));
     awaitReady(frontend);
     return new Setup("inboard", frontend.port(), List.of(frontend, v1, v2), wiring.support(),
-        "frontend -> user-v1|user-v2 chosen in the frontend's JVM by the agent (10-canary, 90/10), "
+        "frontend -> user-v1 or user-v2 chosen in the frontend's JVM by the agent (10-canary, 90/10), "
             + "agents on all three JVMs; " + wiring.describe());
   }
 
