@@ -322,7 +322,10 @@ public final class ReportWriter {
         .append(" keep-alive connections, latency measured from each request's *intended* start (coordinated"
             + " omission corrected, HdrHistogram); warm-up per set-up ")
         .append(settings.path("saturationWarmupSeconds").asInt()).append(" s at saturation, then ")
-        .append(settings.path("warmupSeconds").asInt()).append(" s at each rate; then ").append(settings.path("rounds").asInt()).append(" rounds of ")
+        .append(settings.has("warmupRounds")
+            ? settings.path("warmupRounds").asInt() + " unrecorded round(s) of " + settings.path("warmupSeconds").asInt()
+                + " s per rate and set-up, interleaved as the measured ones"
+            : settings.path("warmupSeconds").asInt() + " s at each rate").append("; then ").append(settings.path("rounds").asInt()).append(" rounds of ")
         .append(settings.path("phaseSeconds").asInt()).append(" s per rate and set-up (each after ")
         .append(settings.path("phaseWarmupSeconds").asInt()).append(" s unrecorded). Saturation: ")
         .append(settings.path("wrk").asText()).append(". JVM options for every service: `")
@@ -394,13 +397,16 @@ public final class ReportWriter {
     }
 
     md.append("### CPU seconds per 1000 requests (fixed-rate phases, from /proc/PID/stat utime+stime)\n\n");
-    md.append("| set-up | rate | total | per process |\n|---|---|---|---|\n");
+    md.append("| set-up | rate | total | per process | per round (of which JIT compiler threads) |\n|---|---|---|---|---|\n");
     fixed.fieldNames().forEachRemaining(name -> fixed.get(name).fieldNames().forEachRemaining(rate -> {
       JsonNode f = fixed.get(name).get(rate);
       List<String> per = new ArrayList<>();
       f.path("cpuSecondsPer1000ByProcess").fields().forEachRemaining(e -> per.add(e.getKey() + " " + e.getValue().asText()));
+      List<String> rounds = new ArrayList<>();
+      f.path("rounds").forEach(r -> rounds.add(fmt(r.path("cpuSecondsPer1000").asDouble())
+          + (r.has("compilerCpuSecondsPer1000") ? " (" + fmt(r.get("compilerCpuSecondsPer1000").asDouble()) + ")" : "")));
       md.append("| ").append(name).append(" | ").append(rate).append(" | ").append(f.path("cpuSecondsPer1000").asText())
-          .append(" | ").append(String.join("; ", per)).append(" |\n");
+          .append(" | ").append(String.join("; ", per)).append(" | ").append(String.join("; ", rounds)).append(" |\n");
     }));
     md.append('\n');
     if (fixed.has("plain")) {

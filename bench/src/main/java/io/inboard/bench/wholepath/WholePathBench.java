@@ -47,6 +47,7 @@ public final class WholePathBench {
     List<String> setupNames = args.list("setups", "plain,plain-canary,inboard,proxy");
     List<Integer> rates = args.list("rates", "500,1000").stream().map(Integer::parseInt).toList();
     Duration warmup = Duration.ofSeconds(args.integer("warmup-seconds", 10));
+    int warmupRounds = args.integer("warmup-rounds", 1);
     Duration phaseWarmup = Duration.ofSeconds(args.integer("phase-warmup-seconds", 2));
     Duration phase = Duration.ofSeconds(args.integer("seconds", 10));
     int rounds = args.integer("rounds", 2);
@@ -63,7 +64,7 @@ public final class WholePathBench {
     Files.createDirectories(result.getParent());
 
     out.put("settings", Map.of(
-        "rates", rates, "warmupSeconds", warmup.toSeconds(), "phaseWarmupSeconds", phaseWarmup.toSeconds(),
+        "rates", rates, "warmupSeconds", warmup.toSeconds(), "warmupRounds", warmupRounds, "phaseWarmupSeconds", phaseWarmup.toSeconds(),
         "phaseSeconds", phase.toSeconds(), "rounds", rounds, "connections", connections,
         "wrk", "wrk -t" + wrkThreads + " -c" + wrkConnections + " -d" + wrkDuration.toSeconds() + "s, "
             + wrkRounds + " rounds",
@@ -91,7 +92,7 @@ public final class WholePathBench {
           skipped.put(name, firstLines(e.getMessage(), 12));
         }
       }
-      measure(setups, rates, warmup, phaseWarmup, phase, rounds, connections,
+      measure(setups, rates, warmup, warmupRounds, phaseWarmup, phase, rounds, connections,
           wrkThreads, wrkConnections, wrkDuration, wrkRounds, saturationWarmup);
     }
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -110,7 +111,7 @@ public final class WholePathBench {
     };
   }
 
-  private void measure(List<Setup> setups, List<Integer> rates, Duration warmup, Duration phaseWarmup,
+  private void measure(List<Setup> setups, List<Integer> rates, Duration warmup, int warmupRounds, Duration phaseWarmup,
       Duration phase, int rounds, int connections, int wrkThreads, int wrkConnections, Duration wrkDuration,
       int wrkRounds, Duration saturationWarmup) throws Exception {
     Map<String, FixedRateLoad> loads = new LinkedHashMap<>();
@@ -130,18 +131,26 @@ public final class WholePathBench {
     out.put("loadAverageBefore", loadAverage());
     // JIT warm-up of every set-up before anything is recorded: first closed loop at saturation, which
     // pushes tens of thousands of requests through every JVM so that the hot paths reach the optimising
-    // compiler (at 500 requests/s alone, the first rounds ran with several JVMs still compiling), then
-    // at each fixed rate in turn: the first phase at a new rate used to cost up to twice the CPU of
-    // the later ones in every set-up (pools and compiled code adjusting to the rate), and that first
-    // time is warm-up, not the set-up's cost per request.
+    // compiler (at 500 requests/s alone, the first rounds ran with several JVMs still compiling).
     for (Setup setup : setups) {
       if (wrkRounds > 0) {
         System.out.println("[wholepath] warm-up " + setup.name() + " " + saturationWarmup.toSeconds() + " s at saturation");
         Wrk.run(setup.entryPort(), wrkThreads, wrkConnections, saturationWarmup);
       }
+    }
+    // Then unrecorded rounds at the fixed rates, interleaved exactly as the measured ones. Warming each
+    // set-up at its rates right after its saturation warm-up left it idle for minutes while the others
+    // warmed up, and the first measured rounds then cost up to four times the CPU per request of the
+    // later ones (compiling again, pools and connections re-established): a warm-up cost, not the
+    // set-up's steady state.
+    for (int round = 0; round < warmupRounds; round++) {
       for (int rate : rates) {
-        System.out.println("[wholepath] warm-up " + setup.name() + " " + warmup.toSeconds() + " s at " + rate + " rps");
-        loads.get(setup.name()).run(rate, warmup);
+        for (int i = 0; i < setups.size(); i++) {
+          Setup setup = setups.get((i + round) % setups.size());
+          System.out.println("[wholepath] warm-up round " + (round + 1) + " " + setup.name() + " "
+              + warmup.toSeconds() + " s at " + rate + " rps");
+          loads.get(setup.name()).run(rate, warmup);
+        }
       }
     }
     out.put("compilerSettleSeconds", awaitCompilersQuiet(setups));
@@ -404,18 +413,21 @@ public final class WholePathBench {
         firstError = r.firstError();
       }
       double cpuThisRound = 0;
+      double compilerThisRound = 0;
       for (Map.Entry<Launched, ProcSample> e : after.entrySet()) {
         double seconds = e.getValue().cpuSecondsSince(before.get(e.getKey()));
         cpu.merge(e.getKey().role(), seconds, Double::sum);
         cpuThisRound += seconds;
-        compilerSeconds += e.getValue().compilerSecondsSince(before.get(e.getKey()));
+        compilerThisRound += e.getValue().compilerSecondsSince(before.get(e.getKey()));
       }
+      compilerSeconds += compilerThisRound;
       Map<String, Object> round = new LinkedHashMap<>();
       round.put("p50", r.corrected().getValueAtPercentile(50));
       round.put("p90", r.corrected().getValueAtPercentile(90));
       round.put("p99", r.corrected().getValueAtPercentile(99));
       round.put("errors", r.errors());
       round.put("cpuSecondsPer1000", Math.round(cpuThisRound * 1000.0 / Math.max(1, r.ok()) * 1e4) / 1e4);
+      round.put("compilerCpuSecondsPer1000", Math.round(compilerThisRound * 1000.0 / Math.max(1, r.ok()) * 1e4) / 1e4);
       rounds.add(round);
     }
 
