@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -69,9 +70,21 @@ final class IstioMetrics implements RequestMetrics {
     }
   }
 
+  /** A template instance and the meters of its series, for the identity lookup in front of the map. */
+  private record Seen(RequestSample template, ByStatus byStatus) {}
+
+  private static final int SEEN_SLOTS = 32; // a power of two
+
   private final LongSupplier revision;
   /** Keyed by template (status and duration 0); callers pass the same few long-lived templates. */
   private final ConcurrentHashMap<RequestSample, ByStatus> series = new ConcurrentHashMap<>();
+  /**
+   * The templates passed recently, by identity: a record's hash code combines its 14 labels through
+   * method handles on every call, the agent's most expensive step per inbound request in a profile,
+   * while callers pass the same long-lived template instance request after request. Equal templates
+   * built afresh (a new snapshot) miss here and find their series in the map.
+   */
+  private final AtomicReferenceArray<Seen> seen = new AtomicReferenceArray<>(SEEN_SLOTS);
   private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
 
   IstioMetrics(LongSupplier revision) {
@@ -86,15 +99,28 @@ final class IstioMetrics implements RequestMetrics {
   /** Allocates nothing once the series and status have been seen (the per-request path). */
   @Override
   public void record(RequestSample template, int status, long nanos) {
+    Meters meters = byTemplate(template).forStatus(status);
+    meters.requests().increment();
+    meters.duration().record(nanos / 1_000_000.0);
+  }
+
+  private ByStatus byTemplate(RequestSample template) {
+    int slot = System.identityHashCode(template) & (SEEN_SLOTS - 1);
+    Seen last = seen.get(slot);
+    if (last != null && last.template() == template) {
+      return last.byStatus();
+    }
     RequestSample key = template.responseCode() == 0 && template.durationNanos() == 0
         ? template : template.withOutcome(0, 0);
     ByStatus byStatus = series.get(key);
     if (byStatus == null) {
       byStatus = series.computeIfAbsent(key, ByStatus::new);
     }
-    Meters meters = byStatus.forStatus(status);
-    meters.requests().increment();
-    meters.duration().record(nanos / 1_000_000.0);
+    if (key == template) {
+      // Only a long-lived template is worth remembering; a sample carrying an outcome is one-off.
+      seen.set(slot, new Seen(template, byStatus));
+    }
+    return byStatus;
   }
 
   private static Meters meters(RequestSample s, int status) {

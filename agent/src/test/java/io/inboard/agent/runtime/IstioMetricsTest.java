@@ -66,6 +66,24 @@ class IstioMetricsTest {
   }
 
   @Test
+  void equalTemplatesBuiltAfreshCountInOneSeriesAndDistinctOnesApart() {
+    // A new snapshot makes the callers build equal templates again: one series, not two.
+    RequestSample first = sample("v1", 0, 0);
+    RequestSample rebuilt = sample("v1", 0, 0);
+    RequestSample canary = sample("v2", 0, 0);
+    for (int i = 0; i < 3; i++) {
+      metrics.record(first, 200, 1_000_000);
+      metrics.record(rebuilt, 200, 1_000_000);
+      metrics.record(canary, 200, 1_000_000);
+    }
+    String text = metrics.scrape();
+    String series = "istio_requests_total\\{[^}]*destination_version=\"%s\"[^}]*response_code=\"200\"[^}]*\\}";
+    assertThat(value(text, series.formatted("v1"))).isEqualTo(6);
+    assertThat(value(text, series.formatted("v2"))).isEqualTo(3);
+    assertThat(text.lines().filter(l -> l.startsWith("istio_requests_total{"))).hasSize(2);
+  }
+
+  @Test
   void failuresAreCountedByPlace() {
     metrics.failure("okhttp");
     metrics.failure("okhttp");
