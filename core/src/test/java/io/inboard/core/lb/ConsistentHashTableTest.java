@@ -138,4 +138,33 @@ class ConsistentHashTableTest {
     assertThat(RingHash.build(List.of(), 1024).pick(42)).isEqualTo(-1);
     assertThat(Maglev.build(List.of(), 65537).pick(42)).isEqualTo(-1);
   }
+
+  @org.junit.jupiter.api.Test
+  void ringPointsAreTheHashesOfEndpointUnderscoreIndex() {
+    // The ring's definition, computed the plain way: xxHash64 of "<endpoint>_<i>" for i up to the
+    // minimum, sorted unsigned, a key owned by the first point at or after it. Keys with digits and
+    // non-ASCII characters check the bytes the build writes itself.
+    List<String> keys = List.of("user-v1-10.0.0.7:8080", "utilisateur-é-9", "x");
+    int perEndpoint = 1000; // indexes of one to four digits
+    RingHash ring = RingHash.build(keys, perEndpoint);
+    long[][] points = new long[keys.size() * perEndpoint][];
+    for (int e = 0, k = 0; e < keys.size(); e++) {
+      for (int i = 0; i < perEndpoint; i++) {
+        points[k++] = new long[] {XxHash64.hash(keys.get(e) + "_" + i, 0), e};
+      }
+    }
+    java.util.Arrays.sort(points, (a, b) -> Long.compareUnsigned(a[0], b[0]));
+    java.util.Random random = new java.util.Random(7);
+    for (int n = 0; n < 20_000; n++) {
+      long key = random.nextLong();
+      int expected = (int) points[0][1];
+      for (long[] point : points) {
+        if (Long.compareUnsigned(point[0], key) >= 0) {
+          expected = (int) point[1];
+          break;
+        }
+      }
+      assertThat(ring.pick(key)).as("owner of key %s", Long.toUnsignedString(key)).isEqualTo(expected);
+    }
+  }
 }
