@@ -69,6 +69,10 @@ public record ServiceSettings(String host, int port, String version, String inst
     }
 
     private static int canaryPercent(String value, boolean hasCanary) {
+        if (!hasCanary && value != null && !value.isBlank()) {
+            throw new IllegalArgumentException("DOWNSTREAM_CANARY_PERCENT is set but DOWNSTREAM_CANARY_URL is not: "
+                    + "say where the canary's share of the calls goes, or remove DOWNSTREAM_CANARY_PERCENT");
+        }
         if (value == null || value.isBlank()) {
             if (hasCanary) {
                 throw new IllegalArgumentException("DOWNSTREAM_CANARY_URL is set but DOWNSTREAM_CANARY_PERCENT is "

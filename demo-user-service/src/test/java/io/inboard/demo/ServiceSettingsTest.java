@@ -60,6 +60,13 @@ class ServiceSettingsTest {
     }
 
     @Test
+    void rejectsACanaryShareWithoutACanary() {
+        assertThatThrownBy(() -> ServiceSettings.fromEnvironment(Map.of(
+                "DOWNSTREAM_URL", "http://user/", "DOWNSTREAM_CANARY_PERCENT", "10")))
+                .hasMessageContaining("DOWNSTREAM_CANARY_URL is not");
+    }
+
+    @Test
     void rejectsACanaryWithoutADownstream() {
         assertThatThrownBy(() -> ServiceSettings.fromEnvironment(Map.of(
                 "DOWNSTREAM_CANARY_URL", "http://user-canary/", "DOWNSTREAM_CANARY_PERCENT", "10")))
