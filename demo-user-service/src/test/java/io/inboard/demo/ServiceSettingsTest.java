@@ -3,8 +3,13 @@ package io.inboard.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ServiceSettingsTest {
 
@@ -44,41 +49,34 @@ class ServiceSettingsTest {
         assertThat(settings.canaryPercent()).isEqualTo(10);
     }
 
-    @Test
-    void rejectsACanaryWithoutItsShare() {
-        assertThatThrownBy(() -> ServiceSettings.fromEnvironment(Map.of(
-                "DOWNSTREAM_URL", "http://user/", "DOWNSTREAM_CANARY_URL", "http://user-canary/")))
-                .hasMessageContaining("DOWNSTREAM_CANARY_PERCENT");
+    /** Each hand-coded canary mistake, and what its message must name. */
+    static Stream<Arguments> canaryMistakes() {
+        return Stream.of(
+                Arguments.of("a canary without its share",
+                        Map.of("DOWNSTREAM_URL", "http://user/", "DOWNSTREAM_CANARY_URL", "http://user-canary/"),
+                        List.of("DOWNSTREAM_CANARY_PERCENT")),
+                Arguments.of("a share out of range",
+                        Map.of("DOWNSTREAM_URL", "http://user/", "DOWNSTREAM_CANARY_URL", "http://user-canary/",
+                                "DOWNSTREAM_CANARY_PERCENT", "110"),
+                        List.of("DOWNSTREAM_CANARY_PERCENT", "110")),
+                Arguments.of("a share without a canary",
+                        Map.of("DOWNSTREAM_URL", "http://user/", "DOWNSTREAM_CANARY_PERCENT", "10"),
+                        List.of("DOWNSTREAM_CANARY_URL is not")),
+                Arguments.of("a canary without a downstream",
+                        Map.of("DOWNSTREAM_CANARY_URL", "http://user-canary/", "DOWNSTREAM_CANARY_PERCENT", "10"),
+                        List.of("DOWNSTREAM_CANARY_URL needs DOWNSTREAM_URL")),
+                Arguments.of("a canary that is not an http URL",
+                        Map.of("DOWNSTREAM_URL", "http://user/", "DOWNSTREAM_CANARY_URL", "user-canary",
+                                "DOWNSTREAM_CANARY_PERCENT", "10"),
+                        List.of("DOWNSTREAM_CANARY_URL must be")));
     }
 
-    @Test
-    void rejectsACanaryShareOutOfRange() {
-        assertThatThrownBy(() -> ServiceSettings.fromEnvironment(Map.of(
-                "DOWNSTREAM_URL", "http://user/", "DOWNSTREAM_CANARY_URL", "http://user-canary/",
-                "DOWNSTREAM_CANARY_PERCENT", "110")))
-                .hasMessageContaining("DOWNSTREAM_CANARY_PERCENT").hasMessageContaining("110");
-    }
-
-    @Test
-    void rejectsACanaryShareWithoutACanary() {
-        assertThatThrownBy(() -> ServiceSettings.fromEnvironment(Map.of(
-                "DOWNSTREAM_URL", "http://user/", "DOWNSTREAM_CANARY_PERCENT", "10")))
-                .hasMessageContaining("DOWNSTREAM_CANARY_URL is not");
-    }
-
-    @Test
-    void rejectsACanaryWithoutADownstream() {
-        assertThatThrownBy(() -> ServiceSettings.fromEnvironment(Map.of(
-                "DOWNSTREAM_CANARY_URL", "http://user-canary/", "DOWNSTREAM_CANARY_PERCENT", "10")))
-                .hasMessageContaining("DOWNSTREAM_CANARY_URL needs DOWNSTREAM_URL");
-    }
-
-    @Test
-    void rejectsACanaryThatIsNotAnHttpUrlNamingTheVariable() {
-        assertThatThrownBy(() -> ServiceSettings.fromEnvironment(Map.of(
-                "DOWNSTREAM_URL", "http://user/", "DOWNSTREAM_CANARY_URL", "user-canary",
-                "DOWNSTREAM_CANARY_PERCENT", "10")))
-                .hasMessageContaining("DOWNSTREAM_CANARY_URL must be");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("canaryMistakes")
+    void rejectsCanaryMistakesNamingTheVariable(String mistake, Map<String, String> env, List<String> named) {
+        assertThatThrownBy(() -> ServiceSettings.fromEnvironment(env))
+                .isInstanceOf(IllegalArgumentException.class)
+                .message().contains(named);
     }
 
     @Test

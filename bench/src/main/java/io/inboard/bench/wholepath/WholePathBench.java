@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +22,9 @@ import org.HdrHistogram.Histogram;
 /**
  * The whole-path benchmark: load generator -> frontend -> user on loopback, in the plain,
  * plain-canary, inboard and proxy set-ups, all running at once and measured in turns (interleaved, so
- * drift in the machine's load hits them all alike). Per set-up: latency at fixed rates (coordinated omission corrected),
- * saturation throughput with wrk, CPU seconds per 1000 requests and RSS of every process from /proc.
- * Writes one JSON file that {@code ReportWriter} turns into the report.
+ * drift in the machine's load hits them all alike). Per set-up: latency at fixed rates (coordinated
+ * omission corrected), saturation throughput with wrk, CPU seconds per 1000 requests and RSS of
+ * every process from /proc. Writes one JSON file that {@code ReportWriter} turns into the report.
  */
 public final class WholePathBench {
   private final Args args;
@@ -64,8 +65,8 @@ public final class WholePathBench {
     Files.createDirectories(result.getParent());
 
     out.put("settings", Map.of(
-        "rates", rates, "warmupSeconds", warmup.toSeconds(), "warmupRounds", warmupRounds, "phaseWarmupSeconds", phaseWarmup.toSeconds(),
-        "phaseSeconds", phase.toSeconds(), "rounds", rounds, "connections", connections,
+        "rates", rates, "warmupSeconds", warmup.toSeconds(), "warmupRounds", warmupRounds,
+        "phaseWarmupSeconds", phaseWarmup.toSeconds(), "phaseSeconds", phase.toSeconds(), "rounds", rounds, "connections", connections,
         "wrk", "wrk -t" + wrkThreads + " -c" + wrkConnections + " -d" + wrkDuration.toSeconds() + "s, "
             + wrkRounds + " rounds",
         "saturationWarmupSeconds", wrkRounds > 0 ? saturationWarmup.toSeconds() : 0,
@@ -111,8 +112,8 @@ public final class WholePathBench {
     };
   }
 
-  private void measure(List<Setup> setups, List<Integer> rates, Duration warmup, int warmupRounds, Duration phaseWarmup,
-      Duration phase, int rounds, int connections, int wrkThreads, int wrkConnections, Duration wrkDuration,
+  private void measure(List<Setup> setups, List<Integer> rates, Duration warmup, int warmupRounds,
+      Duration phaseWarmup, Duration phase, int rounds, int connections, int wrkThreads, int wrkConnections, Duration wrkDuration,
       int wrkRounds, Duration saturationWarmup) throws Exception {
     Map<String, FixedRateLoad> loads = new LinkedHashMap<>();
     Map<String, Object> described = new LinkedHashMap<>();
@@ -145,8 +146,7 @@ public final class WholePathBench {
     // set-up's steady state.
     for (int round = 0; round < warmupRounds; round++) {
       for (int rate : rates) {
-        for (int i = 0; i < setups.size(); i++) {
-          Setup setup = setups.get((i + round) % setups.size());
+        for (Setup setup : inTurn(setups, round)) {
           System.out.println("[wholepath] warm-up round " + (round + 1) + " " + setup.name() + " "
               + warmup.toSeconds() + " s at " + rate + " rps");
           loads.get(setup.name()).run(rate, warmup);
@@ -158,9 +158,7 @@ public final class WholePathBench {
     Map<String, Map<Integer, Phases>> fixed = new LinkedHashMap<>();
     for (int round = 0; round < rounds; round++) {
       for (int rate : rates) {
-        for (int i = 0; i < setups.size(); i++) {
-          // Rotate the order each round so no set-up always runs right after the same neighbour.
-          Setup setup = setups.get((i + round) % setups.size());
+        for (Setup setup : inTurn(setups, round)) {
           FixedRateLoad load = loads.get(setup.name());
           load.run(rate, phaseWarmup);
           Map<Launched, ProcSample> before = sample(setup);
@@ -184,8 +182,7 @@ public final class WholePathBench {
 
     Map<String, Map<String, Object>> saturation = new LinkedHashMap<>();
     for (int round = 0; round < wrkRounds; round++) {
-      for (int i = 0; i < setups.size(); i++) {
-        Setup setup = setups.get((i + round) % setups.size());
+      for (Setup setup : inTurn(setups, round)) {
         Map<Launched, ProcSample> before = sample(setup);
         Wrk.Result r = Wrk.run(setup.entryPort(), wrkThreads, wrkConnections, wrkDuration);
         Map<Launched, ProcSample> after = sample(setup);
@@ -313,6 +310,16 @@ public final class WholePathBench {
    * a tenth of a core: warming nine JVMs up one after the other leaves compilation queued in all of
    * them, and rounds measured while it drains show the compilers, not the set-ups. Returns the wait.
    */
+  /**
+   * The set-ups in the order of round {@code round}: rotated by one each round, so that no set-up
+   * always runs right after the same neighbour.
+   */
+  static List<Setup> inTurn(List<Setup> setups, int round) {
+    List<Setup> order = new ArrayList<>(setups);
+    Collections.rotate(order, -round);
+    return order;
+  }
+
   private static double awaitCompilersQuiet(List<Setup> setups) throws InterruptedException {
     long start = System.nanoTime();
     long deadline = start + Duration.ofSeconds(90).toNanos();
