@@ -104,6 +104,13 @@ final class Setups {
             + "agents on all three JVMs; " + wiring.describe());
   }
 
+  /** One user instance alone, no agent, ready to serve: for measuring a single service. */
+  Launched user(String role, String version) {
+    Launched user = service(role, Launcher.freePort(), version, null, List.of());
+    awaitReady(user);
+    return user;
+  }
+
   private static List<String> agent(Path agentJar, MeshWiring wiring, String service, String version, int port) {
     List<String> options = new ArrayList<>();
     options.add("-javaagent:" + agentJar.toAbsolutePath());
