@@ -321,7 +321,12 @@ public final class ReportWriter {
         + " request. Fixed-rate load: an open-loop generator over ").append(settings.path("connections").asInt())
         .append(" keep-alive connections, latency measured from each request's *intended* start (coordinated"
             + " omission corrected, HdrHistogram); warm-up per set-up ")
-        .append(settings.path("saturationWarmupSeconds").asInt()).append(" s at saturation, then ")
+        .append(settings.path("saturationWarmupSeconds").asInt()).append(" s at saturation, ")
+        .append(settings.path("saturationRewarmSeconds").asInt() > 0
+            ? "then, after at least 25 s idle (past the client's 20 s keep-alive), "
+                + settings.path("saturationRewarmSeconds").asInt() + " s more at saturation, "
+            : "")
+        .append("then ")
         .append(settings.has("warmupRounds")
             ? settings.path("warmupRounds").asInt() + " unrecorded round(s) of " + settings.path("warmupSeconds").asInt()
                 + " s per rate and set-up, interleaved as the measured ones"
