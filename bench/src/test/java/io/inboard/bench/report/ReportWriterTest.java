@@ -83,6 +83,27 @@ class ReportWriterTest {
   }
 
   @Test
+  void describesTheSecondSaturationPassOnlyWhenTheRunMadeOne() throws Exception {
+    writeFixtures();
+    Path whole = dir.resolve("results").resolve("wholepath.json");
+    Path report = dir.resolve("REPORT.md");
+    String[] args = {"--results", dir.resolve("results").toString(), "--report", report.toString(),
+        "--json", dir.resolve("results.json").toString(), "--analysis", dir.resolve("none.md").toString()};
+
+    ReportWriter.main(args);
+    assertThat(Files.readString(report)).contains("warm-up per set-up 0 s at saturation, then ")
+        .doesNotContain("more at saturation");
+
+    JsonNode run = JSON.readTree(whole.toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) run).set("settings",
+        JSON.readTree("{\"saturationWarmupSeconds\": 30, \"saturationRewarmSeconds\": 15}"));
+    JSON.writeValue(whole.toFile(), run);
+    ReportWriter.main(args);
+    assertThat(Files.readString(report)).contains("warm-up per set-up 30 s at saturation, then, after at least 25 s"
+        + " idle (past the client's 20 s keep-alive), 15 s more at saturation, then ");
+  }
+
+  @Test
   void setsTheAgentsOwnCostAgainstTheCanaryWithoutAMeshBesideTheTargets() throws Exception {
     writeFixtures();
     Path whole = dir.resolve("results").resolve("wholepath.json");
