@@ -323,7 +323,8 @@ public final class ReportWriter {
             + " omission corrected, HdrHistogram); warm-up per set-up ")
         .append(settings.path("saturationWarmupSeconds").asInt()).append(" s at saturation, ")
         .append(settings.path("saturationRewarmSeconds").asInt() > 0
-            ? "then, after at least 25 s idle (past the client's 20 s keep-alive), "
+            ? "then, after at least " + settings.path("idleBeforeRewarmSeconds").asInt()
+                + " s idle (so that the callers' pools have closed their idle connections), "
                 + settings.path("saturationRewarmSeconds").asInt() + " s more at saturation, "
             : "")
         .append("then ")

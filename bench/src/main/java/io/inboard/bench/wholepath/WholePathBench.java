@@ -81,6 +81,7 @@ public final class WholePathBench {
         + wrkRounds + " rounds");
     settings.put("saturationWarmupSeconds", wrkRounds > 0 ? saturationWarmup.toSeconds() : 0);
     settings.put("saturationRewarmSeconds", wrkRounds > 0 ? saturationRewarm.toSeconds() : 0);
+    settings.put("idleBeforeRewarmSeconds", IDLE_BEFORE_REWARM.toSeconds());
     settings.put("jvmOptions", String.join(" ", jvmOptions));
     out.put("settings", settings);
     Map<String, String> skipped = new LinkedHashMap<>();

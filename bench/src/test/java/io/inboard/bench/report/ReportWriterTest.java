@@ -96,11 +96,12 @@ class ReportWriterTest {
 
     JsonNode run = JSON.readTree(whole.toFile());
     ((com.fasterxml.jackson.databind.node.ObjectNode) run).set("settings",
-        JSON.readTree("{\"saturationWarmupSeconds\": 30, \"saturationRewarmSeconds\": 15}"));
+        JSON.readTree("{\"saturationWarmupSeconds\": 30, \"saturationRewarmSeconds\": 15,"
+            + " \"idleBeforeRewarmSeconds\": 25}"));
     JSON.writeValue(whole.toFile(), run);
     ReportWriter.main(args);
     assertThat(Files.readString(report)).contains("warm-up per set-up 30 s at saturation, then, after at least 25 s"
-        + " idle (past the client's 20 s keep-alive), 15 s more at saturation, then ");
+        + " idle (so that the callers' pools have closed their idle connections), 15 s more at saturation, then ");
   }
 
   @Test
