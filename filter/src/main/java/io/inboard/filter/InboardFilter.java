@@ -10,14 +10,17 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -71,9 +74,16 @@ public final class InboardFilter implements Filter {
   @Override
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
       throws IOException, ServletException {
-    Object mark = request.getAttribute(EXCHANGE_ATTRIBUTE);
+    DispatcherType dispatch = request.getDispatcherType();
+    // The container's own request on its first dispatch carries no exchange: only a wrapper (an outer
+    // copy of this filter, answering for it) or an async start puts one in reach. Skipping the look-up
+    // there spares every request a walk through the container's attribute layers.
+    Object mark =
+        dispatch == DispatcherType.REQUEST && !(request instanceof ServletRequestWrapper)
+            ? null
+            : request.getAttribute(EXCHANGE_ATTRIBUTE);
     if (mark != null) {
-      if (request.getDispatcherType() == DispatcherType.ASYNC && mark instanceof InboundExchange exchange) {
+      if (dispatch == DispatcherType.ASYNC && mark instanceof InboundExchange exchange) {
         try (Scope ignored = PropagationContext.attach(exchange.context)) {
           chain.doFilter(request, response);
         }
@@ -82,7 +92,7 @@ public final class InboardFilter implements Filter {
       }
       return;
     }
-    if (request.getDispatcherType() != DispatcherType.REQUEST
+    if (dispatch != DispatcherType.REQUEST
         || !(request instanceof HttpServletRequest http)
         || !(response instanceof HttpServletResponse httpResponse)) {
       chain.doFilter(request, response);
@@ -101,8 +111,9 @@ public final class InboardFilter implements Filter {
         context = context.with(TraceHeaders.REQUEST_ID, generatedId);
       }
       exchange = new InboundExchange(context, start, current, httpResponse);
+      // Filters and forwards further in find the exchange through the wrapper; the container's
+      // request gets it only if the request goes async (see below).
       wrapped = new InboundRequest(http, exchange, generatedId);
-      request.setAttribute(EXCHANGE_ATTRIBUTE, exchange);
     } catch (RuntimeException | LinkageError e) {
       current.failures().accept("filter.capture", e);
       chain.doFilter(request, response);
@@ -115,6 +126,9 @@ public final class InboardFilter implements Filter {
       failed = false;
     } finally {
       if (http.isAsyncStarted()) {
+        // An async dispatch comes back with the container's request, after this dispatch has
+        // returned: it must find the exchange there, even if async was started past the wrapper.
+        http.setAttribute(EXCHANGE_ATTRIBUTE, exchange);
         exchange.completeWith(http.getAsyncContext());
       } else {
         // An exception on its way out becomes a 500 unless the response was already sent.
@@ -143,7 +157,27 @@ public final class InboardFilter implements Filter {
     }
     return present == null
         ? PropagationContext.EMPTY
-        : PropagationContext.capture(present, name -> Collections.list(request.getHeaders(name)));
+        : PropagationContext.capture(present, name -> values(request.getHeaders(name)));
+  }
+
+  /**
+   * A header's values as an immutable list, which the context keeps as it is: usually one value, so
+   * no growable list is filled only to be copied.
+   */
+  static List<String> values(Enumeration<String> values) {
+    if (values == null || !values.hasMoreElements()) {
+      return List.of();
+    }
+    String first = values.nextElement();
+    if (!values.hasMoreElements()) {
+      return List.of(first);
+    }
+    List<String> all = new ArrayList<>();
+    all.add(first);
+    while (values.hasMoreElements()) {
+      all.add(values.nextElement());
+    }
+    return List.copyOf(all);
   }
 
   /**

@@ -25,9 +25,19 @@ final class InboundRequest extends HttpServletRequestWrapper {
     this.generatedRequestId = generatedRequestId;
   }
 
+  /**
+   * Answers for the exchange, so that a filter further in (a second copy of Inboard's) or a forward
+   * sees that this request is handled; the container's request is not written to on every request.
+   */
+  @Override
+  public Object getAttribute(String name) {
+    return InboardFilter.EXCHANGE_ATTRIBUTE.equals(name) ? exchange : super.getAttribute(name);
+  }
+
   @Override
   public AsyncContext startAsync() {
     AsyncContext async = super.startAsync();
+    markForAsyncDispatch();
     exchange.completeWith(async);
     return new PropagatingAsyncContext(async, exchange.context);
   }
@@ -35,8 +45,14 @@ final class InboundRequest extends HttpServletRequestWrapper {
   @Override
   public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
     AsyncContext async = super.startAsync(request, response);
+    markForAsyncDispatch();
     exchange.completeWith(async);
     return new PropagatingAsyncContext(async, exchange.context);
+  }
+
+  /** An async dispatch comes back with the container's request: the exchange must be found there. */
+  private void markForAsyncDispatch() {
+    getRequest().setAttribute(InboardFilter.EXCHANGE_ATTRIBUTE, exchange);
   }
 
   @Override

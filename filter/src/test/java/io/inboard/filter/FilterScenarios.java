@@ -7,6 +7,8 @@ import io.inboard.core.propagation.ContextStorage;
 import io.inboard.core.propagation.PropagationContext;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -60,7 +62,8 @@ abstract class FilterScenarios {
     Map<String, HttpServlet> servlets = new LinkedHashMap<>();
     servlets.put("/context", new ContextServlet());
     servlets.put("/async", new AsyncStartServlet());
-    servlets.put("/async-dispatch", new AsyncDispatchServlet());
+    servlets.put("/async-dispatch", new AsyncDispatchServlet(false));
+    servlets.put("/async-dispatch-unwrapped", new AsyncDispatchServlet(true));
     servlets.put("/forward", new DispatchServlet(false));
     servlets.put("/include", new DispatchServlet(true));
     servlets.put("/fail", new FailingServlet());
@@ -153,6 +156,14 @@ abstract class FilterScenarios {
   }
 
   @Test
+  void anAsyncDispatchStartedOnTheContainersOwnRequestStillRunsWithTheRequestsContext() throws Exception {
+    // The application reaches past every wrapper (the filter's included) to start async.
+    HttpResponse<String> response = get("/async-dispatch-unwrapped", "my-header", "frank");
+    assertThat(response.body()).startsWith("my-header=frank mode=null");
+    awaitOneSample();
+  }
+
+  @Test
   void aFailingServletIsMeasuredAsA500() throws Exception {
     HttpResponse<String> response = get("/fail", "mode", "dev");
     assertThat(response.statusCode()).isEqualTo(500);
@@ -240,9 +251,19 @@ abstract class FilterScenarios {
   }
 
   static final class AsyncDispatchServlet extends HttpServlet {
+    private final boolean unwrapped;
+
+    AsyncDispatchServlet(boolean unwrapped) {
+      this.unwrapped = unwrapped;
+    }
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) {
-      AsyncContext async = request.startAsync();
+      ServletRequest target = request;
+      while (unwrapped && target instanceof ServletRequestWrapper wrapper) {
+        target = wrapper.getRequest();
+      }
+      AsyncContext async = target.startAsync();
       async.start(() -> async.dispatch("/context"));
     }
   }

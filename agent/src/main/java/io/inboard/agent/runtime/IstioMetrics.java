@@ -33,8 +33,12 @@ final class IstioMetrics implements RequestMetrics {
   private static final String ERRORS = "inboard_agent_errors_total";
   private static final String REVISION = "inboard_agent_snapshot_revision";
 
-  /** The two meters of one series, and its labels already in exposition form. */
-  private record Meters(int status, String labels, LongAdder requests, DurationHistogram duration) {}
+  /**
+   * The meters of one series, and its labels already in exposition form. The request count is the
+   * histogram's count: every request records one duration, so a counter of its own would only be a
+   * second striped counter to bump per request.
+   */
+  private record Meters(int status, String labels, DurationHistogram duration) {}
 
   /**
    * The meters of one series template (every label but the status), one per status seen. Few
@@ -100,8 +104,7 @@ final class IstioMetrics implements RequestMetrics {
   @Override
   public void record(RequestSample template, int status, long nanos) {
     Meters meters = byTemplate(template).forStatus(status);
-    meters.requests().increment();
-    meters.duration().record(nanos / 1_000_000.0);
+    meters.duration().record(nanos);
   }
 
   private ByStatus byTemplate(RequestSample template) {
@@ -138,7 +141,7 @@ final class IstioMetrics implements RequestMetrics {
     PrometheusText.label(labels, "request_protocol", s.requestProtocol()).append(',');
     PrometheusText.label(labels, "response_code", Integer.toString(status)).append(',');
     PrometheusText.label(labels, "response_flags", s.responseFlags());
-    return new Meters(status, labels.toString(), new LongAdder(), new DurationHistogram(BUCKETS));
+    return new Meters(status, labels.toString(), new DurationHistogram(BUCKETS));
   }
 
   /** Counts one internal failure at {@code where}. */
@@ -157,7 +160,7 @@ final class IstioMetrics implements RequestMetrics {
     StringBuilder out = new StringBuilder(1024 + sorted.size() * 4096);
     PrometheusText.family(out, REQUESTS, "counter", "Requests, as Istio counts them");
     for (Meters m : sorted.values()) {
-      out.append(REQUESTS).append('{').append(m.labels()).append("} ").append(m.requests().sum()).append('\n');
+      out.append(REQUESTS).append('{').append(m.labels()).append("} ").append(m.duration().count()).append('\n');
     }
     PrometheusText.family(out, DURATION, "histogram", "Request duration in milliseconds, as Istio measures it");
     for (Meters m : sorted.values()) {

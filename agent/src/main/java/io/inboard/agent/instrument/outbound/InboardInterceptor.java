@@ -25,6 +25,7 @@ public final class InboardInterceptor implements Interceptor {
   private static final MediaType TEXT = MediaType.get("text/plain; charset=utf-8");
 
   private final MeshCalls calls;
+  private final RewrittenUrls urls = new RewrittenUrls();
 
   InboardInterceptor(MeshCalls calls) {
     this.calls = calls;
@@ -108,12 +109,9 @@ public final class InboardInterceptor implements Interceptor {
     return application == 0 ? mesh : Math.min(mesh, application);
   }
 
-  private static Request rewrite(Request request, CallPlan.Routed routed, PropagationContext context) {
-    HttpUrl.Builder url = request.url().newBuilder().host(routed.address()).port(routed.port());
-    if (routed.path() != null) {
-      url.encodedPath(routed.path());
-    }
-    Request.Builder builder = request.newBuilder().url(url.build()).header("Host", routed.hostHeader());
+  private Request rewrite(Request request, CallPlan.Routed routed, PropagationContext context) {
+    HttpUrl url = urls.rewrite(request.url(), routed.address(), routed.port(), routed.path());
+    Request.Builder builder = request.newBuilder().url(url).header("Host", routed.hostHeader());
     // A plain loop: a lambda capturing the builder was an object allocated on every call.
     for (Map.Entry<String, List<String>> header : context.headers().entrySet()) {
       if (request.header(header.getKey()) == null) {
