@@ -32,7 +32,7 @@ RULES="$PWD/$OUT/rules.yaml"
   printf -- '- {id: user-v2, service: user, namespace: traffic-management, address: 127.0.0.1, port: %s, labels: {app: user, version: v2}}\n' "$PORT"
 } > "$RULES"
 
-read -r -a ARGS <<< "${JMH_ARGS:--f 2 -wi 10 -w 3s -i 5 -r 3s}"
+read -r -a ARGS <<< "${JMH_ARGS:--f 2 -wi 12 -w 3s -i 6 -r 3s}"
 COMMON="-Xmx256m -Dbench.userPort=$PORT"
 agent_options() {
   echo "-javaagent:$1 -Dinboard.config=$RULES -Dinboard.service=frontend -Dinboard.namespace=traffic-management" \
@@ -67,17 +67,18 @@ for v in variants:
     p = r['primaryMetric']
     sec = r.get('secondaryMetrics', {})
     alloc = sec.get('gc.alloc.rate.norm', {}).get('score')
-    cpu_us = sec['cpuMicros']['score'] / sec['requests']['score']
-    res[v] = (p['score'], p['scoreError'], alloc, r['jvm'] + ' ' + r['vmVersion'], cpu_us)
+    n = sec['requests']['score']
+    user_us, sys_us = sec['userMicros']['score'] / n, sec['systemMicros']['score'] / n
+    res[v] = (p['score'], p['scoreError'], alloc, r['jvm'] + ' ' + r['vmVersion'], user_us, sys_us)
 base = res['no-agent']
 names = {'no-agent': 'without the agent', 'agent': 'with the agent (this build)',
          'agent-before': f'with the agent (`{before}`)'}
 rows = []
 for v in variants:
-    s, e, a, _, c = res[v]
-    diff = '-' if v == 'no-agent' else (f'{c - base[4]:+.1f} µs CPU ({100 * (c - base[4]) / base[4]:+.1f} %), '
-                                         f'{s - base[0]:+.1f} µs wall, {a - base[2]:+.0f} B')
-    rows.append(f'| {names[v]} | {c:.1f} | {s:.1f} ± {e:.1f} | {a:.0f} | {diff} |')
+    s, e, a, _, u, k = res[v]
+    diff = '-' if v == 'no-agent' else (f'user {u - base[4]:+.1f} µs ({100 * (u - base[4]) / base[4]:+.1f} %), '
+                                         f'system {k - base[5]:+.1f} µs, {a - base[2]:+.0f} B')
+    rows.append(f'| {names[v]} | {u:.1f} | {k:.1f} | {s:.1f} ± {e:.1f} | {a:.0f} | {diff} |')
 with open(report, 'w') as f:
     f.write('# The agent per request, in one JVM\n\n')
     f.write('Written by `bench/agent-path.sh` (`io.inboard.bench.jmh.AgentPathBenchmark`). One request: a frontend '
@@ -89,10 +90,12 @@ with open(report, 'w') as f:
     f.write(f'- date: {datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")}\n')
     f.write(f'- machine: {cpu}, {cores} cores; load average {" ".join(load_start)} at the start, {" ".join(load)} at the end\n')
     f.write(f'- JVM: {base[3]}, `-Xmx256m`; JMH options: `{args} -prof gc`, average time per request\n\n')
-    f.write('CPU is the whole JVM\'s (every thread: the connectors\', OkHttp\'s, the JIT\'s and the GC\'s) per request, '
-            'over the measured iterations; wall time is JMH\'s average per request, mostly threads waking each other '
-            'on two cores.\n\n')
-    f.write('| | CPU µs per request | wall µs per request (± 99.9 % interval) | bytes allocated per request | the agent\'s difference |\n|---|---|---|---|---|\n')
+    f.write('CPU is the whole JVM\'s (every thread: the connectors\', OkHttp\'s, the JIT\'s and the GC\'s) per request '
+            'over the measured iterations, from `/proc/self/stat`, user and system time apart. The agent\'s own work is '
+            'user time; system time is mostly the kernel switching threads (about ten switches per request) and moves '
+            'from run to run by more than the agent costs. Wall time is JMH\'s average per request, mostly threads '
+            'waking each other on two cores.\n\n')
+    f.write('| | user CPU µs per request | system CPU µs per request | wall µs per request (± 99.9 % interval) | bytes allocated per request | the agent\'s difference |\n|---|---|---|---|---|---|\n')
     f.write('\n'.join(rows) + '\n\n')
     f.write('## Raw JMH output\n\n')
     for v in variants:

@@ -62,14 +62,14 @@ final class RuntimeBinding implements OutboundRouting, InboundSetup {
   @Override
   public void callStarted(Decision decision) {
     if (decision.instance() != null) {
-      runtime.inFlight().started(decision.instance().id());
+      runtime.inFlight().started(decision.instance());
     }
   }
 
   @Override
   public void callFinished(Decision decision) {
     if (decision.instance() != null) {
-      runtime.inFlight().finished(decision.instance().id());
+      runtime.inFlight().finished(decision.instance());
     }
   }
 
