@@ -6,6 +6,7 @@
 #   bench/agent-path.sh                               build + run (about 4 minutes on 2 cores)
 #   SKIP_BUILD=1 bench/agent-path.sh                  reuse the jars
 #   BEFORE_AGENT_JAR=/tmp/old-agent.jar bench/agent-path.sh   also measure another agent build, same run
+#   BEFORE_LABEL="the build at abc1234"    how the report names that build (default: its path)
 #   JMH_ARGS="-f 1 -wi 3 -i 3" bench/agent-path.sh    other JMH options
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,7 +54,7 @@ if [ -n "${BEFORE_AGENT_JAR:-}" ]; then
   VARIANTS="$VARIANTS agent-before"
 fi
 
-python3 - "$OUT" "$REPORT" "${ARGS[*]}" "${BEFORE_AGENT_JAR:-}" $VARIANTS <<'PY'
+python3 - "$OUT" "$REPORT" "${ARGS[*]}" "${BEFORE_LABEL:-${BEFORE_AGENT_JAR:-}}" $VARIANTS <<'PY'
 import json, sys, subprocess, datetime
 out, report, args, before = sys.argv[1:5]
 variants = sys.argv[5:]
@@ -72,7 +73,7 @@ for v in variants:
     res[v] = (p['score'], p['scoreError'], alloc, r['jvm'] + ' ' + r['vmVersion'], user_us, sys_us)
 base = res['no-agent']
 names = {'no-agent': 'without the agent', 'agent': 'with the agent (this build)',
-         'agent-before': f'with the agent (`{before}`)'}
+         'agent-before': f'with the agent ({before})'}
 rows = []
 for v in variants:
     s, e, a, _, u, k = res[v]
