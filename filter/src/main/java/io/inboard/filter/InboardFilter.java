@@ -128,7 +128,11 @@ public final class InboardFilter implements Filter {
       if (http.isAsyncStarted()) {
         // An async dispatch comes back with the container's request, after this dispatch has
         // returned: it must find the exchange there, even if async was started past the wrapper.
-        http.setAttribute(EXCHANGE_ATTRIBUTE, exchange);
+        try {
+          http.setAttribute(EXCHANGE_ATTRIBUTE, exchange);
+        } catch (RuntimeException e) {
+          current.failures().accept("filter.async", e);
+        }
         exchange.completeWith(http.getAsyncContext());
       } else {
         // An exception on its way out becomes a 500 unless the response was already sent.

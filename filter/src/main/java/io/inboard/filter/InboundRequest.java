@@ -52,7 +52,12 @@ final class InboundRequest extends HttpServletRequestWrapper {
 
   /** An async dispatch comes back with the container's request: the exchange must be found there. */
   private void markForAsyncDispatch() {
-    getRequest().setAttribute(InboardFilter.EXCHANGE_ATTRIBUTE, exchange);
+    try {
+      getRequest().setAttribute(InboardFilter.EXCHANGE_ATTRIBUTE, exchange);
+    } catch (RuntimeException e) {
+      // The filter tries again when the request's first dispatch returns; the application's
+      // startAsync has succeeded and must not fail because of Inboard.
+    }
   }
 
   @Override
