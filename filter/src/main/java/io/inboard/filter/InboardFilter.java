@@ -126,8 +126,9 @@ public final class InboardFilter implements Filter {
       failed = false;
     } finally {
       if (http.isAsyncStarted()) {
-        // An async dispatch comes back with the container's request, after this dispatch has
-        // returned: it must find the exchange there, even if async was started past the wrapper.
+        // An async dispatch comes back with the container's request, and only after this dispatch
+        // has returned (the servlet spec defers it): it finds the exchange there, however async was
+        // started, through the wrapper or past it.
         try {
           http.setAttribute(EXCHANGE_ATTRIBUTE, exchange);
         } catch (RuntimeException e) {

@@ -37,7 +37,6 @@ final class InboundRequest extends HttpServletRequestWrapper {
   @Override
   public AsyncContext startAsync() {
     AsyncContext async = super.startAsync();
-    markForAsyncDispatch();
     exchange.completeWith(async);
     return new PropagatingAsyncContext(async, exchange.context);
   }
@@ -45,19 +44,8 @@ final class InboundRequest extends HttpServletRequestWrapper {
   @Override
   public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
     AsyncContext async = super.startAsync(request, response);
-    markForAsyncDispatch();
     exchange.completeWith(async);
     return new PropagatingAsyncContext(async, exchange.context);
-  }
-
-  /** An async dispatch comes back with the container's request: the exchange must be found there. */
-  private void markForAsyncDispatch() {
-    try {
-      getRequest().setAttribute(InboardFilter.EXCHANGE_ATTRIBUTE, exchange);
-    } catch (RuntimeException e) {
-      // The filter tries again when the request's first dispatch returns; the application's
-      // startAsync has succeeded and must not fail because of Inboard.
-    }
   }
 
   @Override

@@ -116,6 +116,9 @@ public class AgentPathBenchmark {
   @AuxCounters(AuxCounters.Type.EVENTS)
   @State(Scope.Thread)
   public static class ProcessCpu {
+    /** Linux's clock ticks are 1/100 s for every process ({@code USER_HZ}). */
+    private static final long MICROS_PER_TICK = 10_000;
+
     public long userMicros;
     public long systemMicros;
     public long requests;
@@ -140,9 +143,6 @@ public class AgentPathBenchmark {
       }
     }
 
-    /** Linux's clock ticks are 1/100 s for every process ({@code USER_HZ}). */
-    private static final long MICROS_PER_TICK = 10_000;
-
     /** utime and stime of this process, fields 14 and 15 of {@code /proc/self/stat}. */
     private static long[] ticks() throws IOException {
       String stat = Files.readString(Path.of("/proc/self/stat"));
@@ -164,6 +164,12 @@ public class AgentPathBenchmark {
     return connection.getResponse();
   }
 
+  private static void writeJson(HttpServletResponse response, byte[] body) throws IOException {
+    response.setContentType("application/json");
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
+  }
+
   /** Answers with the Host it was called with, so set-up can tell a routed call from a direct one. */
   static final class UserServlet extends HttpServlet {
     @Override
@@ -172,9 +178,7 @@ public class AgentPathBenchmark {
       int colon = host == null ? -1 : host.indexOf(':');
       byte[] body = ("{\"user answered\": \"host=" + (colon < 0 ? host : host.substring(0, colon))
           + ";\", \"users\": [\"Alice Smith\", \"Bob Jones\", \"Carol Lee\"]}").getBytes(StandardCharsets.UTF_8);
-      response.setContentType("application/json");
-      response.setContentLength(body.length);
-      response.getOutputStream().write(body);
+      writeJson(response, body);
     }
   }
 
@@ -191,11 +195,8 @@ public class AgentPathBenchmark {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
       try (Response answer = client.newCall(new Request.Builder().url(downstream).build()).execute()) {
-        byte[] body = answer.body().bytes();
         response.setStatus(answer.code());
-        response.setContentType("application/json");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        writeJson(response, answer.body().bytes());
       }
     }
   }
