@@ -327,6 +327,12 @@ public final class ReportWriter {
                 + " s idle (so that the callers' pools have closed their idle connections), "
                 + settings.path("saturationRewarmSeconds").asInt() + " s more at saturation, "
             : "")
+        .append(settings.path("instanceWarmupSeconds").asInt() > 0
+            ? "then each set-up's service instances (`user-v1`, `user-v2`) directly, together, "
+                + settings.path("instanceWarmupSeconds").asInt() + " s at saturation (so that the canary's"
+                + " second instance, which serves a tenth of the calls, has compiled its request path as one"
+                + " that had served its share for minutes would), "
+            : "")
         .append("then ")
         .append(settings.has("warmupRounds")
             ? settings.path("warmupRounds").asInt() + " unrecorded round(s) of " + settings.path("warmupSeconds").asInt()
@@ -403,11 +409,13 @@ public final class ReportWriter {
     }
 
     md.append("### CPU seconds per 1000 requests (fixed-rate phases, from /proc/PID/stat utime+stime)\n\n");
-    md.append("| set-up | rate | total | per process | per round (of which JIT compiler threads) |\n|---|---|---|---|---|\n");
+    md.append("| set-up | rate | total | per process (of which JIT compiler threads) | per round (of which JIT compiler threads) |\n|---|---|---|---|---|\n");
     fixed.fieldNames().forEachRemaining(name -> fixed.get(name).fieldNames().forEachRemaining(rate -> {
       JsonNode f = fixed.get(name).get(rate);
       List<String> per = new ArrayList<>();
-      f.path("cpuSecondsPer1000ByProcess").fields().forEachRemaining(e -> per.add(e.getKey() + " " + e.getValue().asText()));
+      JsonNode compiling = f.path("compilerCpuSecondsPer1000ByProcess");
+      f.path("cpuSecondsPer1000ByProcess").fields().forEachRemaining(e -> per.add(e.getKey() + " " + e.getValue().asText()
+          + (compiling.has(e.getKey()) ? " (" + fmt(compiling.get(e.getKey()).asDouble()) + ")" : "")));
       List<String> rounds = new ArrayList<>();
       f.path("rounds").forEach(r -> rounds.add(fmt(r.path("cpuSecondsPer1000").asDouble())
           + (r.has("compilerCpuSecondsPer1000") ? " (" + fmt(r.get("compilerCpuSecondsPer1000").asDouble()) + ")" : "")));

@@ -36,7 +36,7 @@ final class Setups {
     Launched frontend = service("plain frontend", Launcher.freePort(), "v1",
         "http://127.0.0.1:" + user.port() + "/", List.of());
     awaitReady(frontend);
-    return new Setup("plain", frontend.port(), List.of(frontend, user), List.of(),
+    return new Setup("plain", frontend.port(), List.of(frontend, user), List.of(), List.of(user),
         "frontend -> user-v1, direct keep-alive HTTP (OkHttp), no agent");
   }
 
@@ -54,7 +54,7 @@ final class Setups {
         "http://127.0.0.1:" + v1.port() + "/", List.of(),
         Map.of("DOWNSTREAM_CANARY_URL", "http://127.0.0.1:" + v2.port() + "/", "DOWNSTREAM_CANARY_PERCENT", "10"));
     awaitReady(frontend);
-    return new Setup("plain-canary", frontend.port(), List.of(frontend, v1, v2), List.of(),
+    return new Setup("plain-canary", frontend.port(), List.of(frontend, v1, v2), List.of(), List.of(v1, v2),
         "frontend -> user-v1 or user-v2 chosen 90/10 by the frontend's own code, direct keep-alive HTTP (OkHttp), "
             + "no agent");
   }
@@ -82,7 +82,7 @@ final class Setups {
         "http://127.0.0.1:" + frontendSidecar.port() + "/", List.of());
     awaitReady(frontend);
     return new Setup("proxy", frontend.port(), List.of(frontend, frontendSidecar, v1Sidecar, v1, v2Sidecar, v2),
-        List.of(), "frontend -> nginx (frontend outbound, 90/10) -> nginx (user-vN inbound) -> user-vN, "
+        List.of(), List.of(v1, v2), "frontend -> nginx (frontend outbound, 90/10) -> nginx (user-vN inbound) -> user-vN, "
             + "keep-alive on every leg, no agent");
   }
 
@@ -99,7 +99,7 @@ final class Setups {
     Launched frontend = service("inboard frontend", frontendPort, "v1", "http://user/",
         agent(agentJar, wiring, "frontend", "v1", frontendPort));
     awaitReady(frontend);
-    return new Setup("inboard", frontend.port(), List.of(frontend, v1, v2), wiring.support(),
+    return new Setup("inboard", frontend.port(), List.of(frontend, v1, v2), wiring.support(), List.of(v1, v2),
         "frontend -> user-v1 or user-v2 chosen in the frontend's JVM by the agent (10-canary, 90/10), "
             + "agents on all three JVMs; " + wiring.describe());
   }

@@ -11,6 +11,7 @@ import io.inboard.bench.proc.ProcSample;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -33,6 +34,8 @@ public final class WholePathBench {
   private final Args args;
   private final Map<String, Object> out = new LinkedHashMap<>();
   private int jfrSeconds;
+  private Duration instanceWarmup;
+  private final Map<String, Map<String, String>> instanceHeaders = new LinkedHashMap<>();
   private Path jfrDir;
 
   private WholePathBench(Args args) {
@@ -61,6 +64,8 @@ public final class WholePathBench {
     Duration saturationWarmup = Duration.ofSeconds(args.integer("saturation-warmup-seconds", (int) wrkDuration.toSeconds()));
     // A second saturation pass per set-up after all first ones; see measure().
     Duration saturationRewarm = Duration.ofSeconds(args.integer("saturation-rewarm-seconds", 0));
+    // Each set-up's service instances, loaded directly at saturation; see measure().
+    instanceWarmup = Duration.ofSeconds(args.integer("instance-warmup-seconds", 0));
     int wrkRounds = args.integer("wrk-rounds", 2);
     int wrkConnections = args.integer("wrk-connections", 32);
     int wrkThreads = args.integer("wrk-threads", 1);
@@ -81,6 +86,7 @@ public final class WholePathBench {
         + wrkRounds + " rounds");
     settings.put("saturationWarmupSeconds", wrkRounds > 0 ? saturationWarmup.toSeconds() : 0);
     settings.put("saturationRewarmSeconds", wrkRounds > 0 ? saturationRewarm.toSeconds() : 0);
+    settings.put("instanceWarmupSeconds", instanceWarmup.toSeconds());
     settings.put("idleBeforeRewarmSeconds", IDLE_BEFORE_REWARM.toSeconds());
     settings.put("jvmOptions", String.join(" ", jvmOptions));
     out.put("settings", settings);
@@ -138,6 +144,11 @@ public final class WholePathBench {
       d.put("processes", setup.processes().stream().map(Launched::role).toList());
       d.put("support", setup.support().stream().map(Launched::role).toList());
       d.put("check", check(load));
+      if (!instanceWarmup.isZero()) {
+        Map<String, String> headers = InstanceHeaders.seenThrough(setup.entryPort());
+        instanceHeaders.put(setup.name(), headers);
+        d.put("instanceHeaders", headers);
+      }
       described.put(setup.name(), d);
     }
     out.put("setups", described);
@@ -170,6 +181,24 @@ public final class WholePathBench {
         System.out.println("[wholepath] warm-up again " + setup.name() + " " + saturationRewarm.toSeconds()
             + " s at saturation");
         Wrk.run(setup.entryPort(), wrkThreads, wrkConnections, saturationRewarm);
+      }
+    }
+    // Then each set-up's service instances directly, all of them at once. The canary's second instance
+    // serves a tenth of the calls, 50-100 requests/s at the fixed rates, and on 2 cores shared by a
+    // dozen JVMs its request path reached C2 only minutes into the run: with -XX:+PrintCompilation,
+    // Jetty's request path in user-v2 went from tier 3 to 4 at 312 s, and user-v2's compiler threads
+    // were 60-90 % of every canary set-up's compiler CPU inside measured rounds. A canary that has
+    // served its share for a while has compiled it; this brings that state within the run. The
+    // requests carry the headers the frontend's calls carry (InstanceHeaders): without the agent's
+    // x-request-id, Inboard's instances compiled their filter for requests that never come again.
+    if (!instanceWarmup.isZero()) {
+      for (Setup setup : setups) {
+        Map<String, String> headers = instanceHeaders.get(setup.name());
+        System.out.println("[wholepath] warm-up " + setup.name() + " instances "
+            + setup.instances().stream().map(Launched::role).toList() + " " + instanceWarmup.toSeconds()
+            + " s at saturation, directly, with headers " + headers.keySet());
+        Wrk.all(setup.instances().stream().map(Launched::port).toList(), wrkThreads, wrkConnections, instanceWarmup,
+            headers);
       }
     }
     // Then unrecorded rounds at the fixed rates, interleaved exactly as the measured ones. Warming each
@@ -434,6 +463,7 @@ public final class WholePathBench {
     final Histogram corrected = new Histogram(60_000_000L, 3);
     final Histogram service = new Histogram(60_000_000L, 3);
     final Map<String, Double> cpu = new LinkedHashMap<>();
+    final Map<String, Double> compiler = new LinkedHashMap<>();
     double compilerSeconds;
     final List<Map<String, Object>> rounds = new ArrayList<>();
     long sent;
@@ -458,10 +488,13 @@ public final class WholePathBench {
         double seconds = e.getValue().cpuSecondsSince(before.get(e.getKey()));
         cpu.merge(e.getKey().role(), seconds, Double::sum);
         cpuThisRound += seconds;
-        compilerThisRound += e.getValue().compilerSecondsSince(before.get(e.getKey()));
+        double compiling = e.getValue().compilerSecondsSince(before.get(e.getKey()));
+        compiler.merge(e.getKey().role(), compiling, Double::sum);
+        compilerThisRound += compiling;
       }
       compilerSeconds += compilerThisRound;
       Map<String, Object> round = new LinkedHashMap<>();
+      round.put("endedAt", Instant.now().toString());
       round.put("p50", r.corrected().getValueAtPercentile(50));
       round.put("p90", r.corrected().getValueAtPercentile(90));
       round.put("p99", r.corrected().getValueAtPercentile(99));
@@ -486,6 +519,10 @@ public final class WholePathBench {
       Map<String, Object> perProcess = new LinkedHashMap<>();
       cpu.forEach((role, seconds) -> perProcess.put(role, Math.round(seconds * 1000.0 / Math.max(1, ok) * 1e4) / 1e4));
       m.put("cpuSecondsPer1000ByProcess", perProcess);
+      Map<String, Object> compilerPerProcess = new LinkedHashMap<>();
+      compiler.forEach((role, seconds) ->
+          compilerPerProcess.put(role, Math.round(seconds * 1000.0 / Math.max(1, ok) * 1e4) / 1e4));
+      m.put("compilerCpuSecondsPer1000ByProcess", compilerPerProcess);
       m.put("cpuSeconds", Math.round(cpuTotal * 100) / 100.0);
       m.put("cpuSecondsPer1000", Math.round(cpuTotal * 1000.0 / Math.max(1, ok) * 1e4) / 1e4);
       m.put("compilerCpuSecondsPer1000", Math.round(compilerSeconds * 1000.0 / Math.max(1, ok) * 1e4) / 1e4);

@@ -3,7 +3,9 @@ package io.inboard.bench.wholepath;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,30 +23,57 @@ final class Wrk {
   record Result(double rps, long requests, long non2xx, String socketErrors, String output) {}
 
   static Result run(int port, int threads, int connections, Duration duration) {
-    List<String> command = List.of("wrk", "-t" + threads, "-c" + connections, "-d" + duration.toSeconds() + "s",
-        "http://127.0.0.1:" + port + "/");
+    return all(List.of(port), threads, connections, duration, Map.of()).get(0);
+  }
+
+  /**
+   * One wrk per port, all running at the same time, each request carrying {@code headers}; their
+   * results in the order of {@code ports}.
+   */
+  static List<Result> all(List<Integer> ports, int threads, int connections, Duration duration,
+      Map<String, String> headers) {
+    List<List<String>> commands = new ArrayList<>();
+    List<Process> processes = new ArrayList<>();
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      if (!process.waitFor(duration.toSeconds() + 30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("wrk did not finish: " + String.join(" ", command));
+      for (int port : ports) {
+        List<String> command = new ArrayList<>(List.of("wrk", "-t" + threads, "-c" + connections,
+            "-d" + duration.toSeconds() + "s"));
+        headers.forEach((name, value) -> command.addAll(List.of("-H", name + ": " + value)));
+        command.add("http://127.0.0.1:" + port + "/");
+        commands.add(command);
+        processes.add(new ProcessBuilder(command).redirectErrorStream(true).start());
       }
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      Matcher rps = RPS.matcher(output);
-      Matcher total = TOTAL.matcher(output);
-      if (process.exitValue() != 0 || !rps.find() || !total.find()) {
-        throw new IllegalStateException("wrk failed (" + String.join(" ", command) + "):\n" + output);
+      List<Result> results = new ArrayList<>();
+      for (int i = 0; i < processes.size(); i++) {
+        results.add(result(commands.get(i), processes.get(i), duration));
       }
-      Matcher errors = ERRORS.matcher(output);
-      Matcher socketErrors = SOCKET_ERRORS.matcher(output);
-      return new Result(Double.parseDouble(rps.group(1)), Long.parseLong(total.group(1)),
-          errors.find() ? Long.parseLong(errors.group(1)) : 0,
-          socketErrors.find() ? socketErrors.group() : "", output);
+      return results;
     } catch (IOException e) {
       throw new IllegalStateException("cannot run wrk (install it: apt-get install -y wrk): " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while wrk ran", e);
+    } finally {
+      processes.forEach(Process::destroyForcibly); // no-op for those that finished
     }
+  }
+
+  private static Result result(List<String> command, Process process, Duration duration)
+      throws IOException, InterruptedException {
+    if (!process.waitFor(duration.toSeconds() + 30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("wrk did not finish: " + String.join(" ", command));
+    }
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    Matcher rps = RPS.matcher(output);
+    Matcher total = TOTAL.matcher(output);
+    if (process.exitValue() != 0 || !rps.find() || !total.find()) {
+      throw new IllegalStateException("wrk failed (" + String.join(" ", command) + "):\n" + output);
+    }
+    Matcher errors = ERRORS.matcher(output);
+    Matcher socketErrors = SOCKET_ERRORS.matcher(output);
+    return new Result(Double.parseDouble(rps.group(1)), Long.parseLong(total.group(1)),
+        errors.find() ? Long.parseLong(errors.group(1)) : 0,
+        socketErrors.find() ? socketErrors.group() : "", output);
   }
 }

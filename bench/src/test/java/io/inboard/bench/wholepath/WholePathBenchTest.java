@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class WholePathBenchTest {
 
   private static Setup setup(String name) {
-    return new Setup(name, 0, List.of(), List.of(), name);
+    return new Setup(name, 0, List.of(), List.of(), List.of(), name);
   }
 
   @Test
