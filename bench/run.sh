@@ -126,7 +126,7 @@ if [ "$QUICK" = 1 ]; then
 else
   # Many short rounds: on a shared machine, other work disturbs some rounds; the report takes the
   # median over rounds, which a few disturbed ones do not move.
-  WP_ARGS=(--rates 500,1000 --warmup-seconds 6 --warmup-rounds 2 --phase-warmup-seconds 1 --seconds 3 --rounds 6 --wrk-seconds 6 --wrk-rounds 3 --saturation-warmup-seconds 20 --saturation-rewarm-seconds 15 --instance-warmup-seconds 20)
+  WP_ARGS=(--rates 500,1000 --warmup-seconds 4 --warmup-rounds 2 --phase-warmup-seconds 1 --seconds 3 --rounds 6 --wrk-seconds 6 --wrk-rounds 3 --saturation-warmup-seconds 20 --saturation-rewarm-seconds 15 --instance-warmup-seconds 15)
   CP_ARGS=(--agents 200 --edits 50)
   SU_ARGS=(--repeats 5 --burst 2000)
   JMH_ARGS=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
