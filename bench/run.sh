@@ -144,7 +144,7 @@ if [ ! -f "$AGENT_JAR" ]; then
   log "no $AGENT_JAR: the inboard set-up will be reported as not measured"
 fi
 
-log "whole path: plain, plain-canary, inboard, proxy (about 9 minutes)"
+log "whole path: plain, plain-canary, inboard, proxy (about 10 minutes)"
 run $BENCH io.inboard.bench.wholepath.WholePathBench --setups "$SETUPS" \
   --demo-jar "$DEMO_JAR" --agent-jar "$AGENT_JAR" --config-server-jar "$SERVER_JAR" \
   --inboard-mode "$INBOARD_MODE" --jvm-options "$JVM_OPTIONS" \
