@@ -54,14 +54,13 @@ final class Wrk {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while wrk ran", e);
     } finally {
-      processes.forEach(Process::destroyForcibly); // no-op for those that finished
+      processes.forEach(Process::destroyForcibly); // stops any left hanging; no-op for those that finished
     }
   }
 
   private static Result result(List<String> command, Process process, Duration duration)
       throws IOException, InterruptedException {
     if (!process.waitFor(duration.toSeconds() + 30, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
       throw new IllegalStateException("wrk did not finish: " + String.join(" ", command));
     }
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
