@@ -121,14 +121,14 @@ BENCH="java -Xmx512m -cp $BENCH_JAR"
 if [ "$QUICK" = 1 ]; then
   WP_ARGS=(--rates 200 --warmup-seconds 3 --phase-warmup-seconds 1 --seconds 3 --rounds 1 --wrk-seconds 3 --wrk-rounds 1 --instance-warmup-seconds 2)
   CP_ARGS=(--agents 200 --edits 10)
-  SU_ARGS=(--repeats 2 --burst 200)
+  SU_ARGS=(--repeats 2 --burst 200 --load-seconds 2)
   JMH_ARGS=(-f 1 -wi 1 -w 1s -i 1 -r 1s)
 else
   # Many short rounds: on a shared machine, other work disturbs some rounds; the report takes the
   # median over rounds, which a few disturbed ones do not move.
   WP_ARGS=(--rates 500,1000 --warmup-seconds 4 --warmup-rounds 2 --phase-warmup-seconds 1 --seconds 3 --rounds 6 --wrk-seconds 6 --wrk-rounds 3 --saturation-warmup-seconds 20 --saturation-rewarm-seconds 15 --instance-warmup-seconds 15)
   CP_ARGS=(--agents 200 --edits 50)
-  SU_ARGS=(--repeats 5 --burst 2000)
+  SU_ARGS=(--repeats 5 --burst 2000 --load-seconds 8)
   JMH_ARGS=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
 fi
 JMH_SHORT=(-f 1 -wi 1 -w 1s -i 2 -r 1s)

@@ -131,10 +131,16 @@ public final class ReportWriter {
       why.put("throughput_ratio", "not measured: the inboard or plain set-up did not run");
     }
     if (startup != null && startup.has("with") && startup.has("without")) {
-      headline.put("agent_rss_mb", round(startup.get("with").get("rssAfterBurstMbMedian").asDouble()
-          - startup.get("without").get("rssAfterBurstMbMedian").asDouble(), 1));
+      // Under load when measured (results from before it was, after the burst): a heap settled by the
+      // load, not the moment a burst ends, decides the figure (bench/ANALYSIS.md, section 2).
+      boolean underLoad = startup.get("with").has("rssUnderLoadMbMedian");
+      String rss = underLoad ? "rssUnderLoadMbMedian" : "rssAfterBurstMbMedian";
+      headline.put("agent_rss_mb", round(startup.get("with").get(rss).asDouble()
+          - startup.get("without").get(rss).asDouble(), 1));
       why.put("agent_rss_mb", "RSS of the demo service with the agent minus without, after "
-          + startup.path("burst").asInt() + " requests, medians of " + startup.path("repeats").asInt() + " starts");
+          + startup.path("burst").asInt() + " requests"
+          + (underLoad ? " and " + startup.path("loadSeconds").asInt() + " s of wrk at saturation (8 connections)" : "")
+          + ", medians of " + startup.path("repeats").asInt() + " starts");
       headline.put("agent_startup_s", round(startup.get("with").get("firstRequestSMedian").asDouble()
           - startup.get("without").get("firstRequestSMedian").asDouble(), 3));
       why.put("agent_startup_s", "JVM start to first served request, with the agent minus without, medians");
@@ -537,15 +543,19 @@ public final class ReportWriter {
     }
     md.append("The demo user service alone (`GET /`), started ").append(startup.path("repeats").asInt())
         .append(" times with and without the agent, alternating; the clock starts when the process is spawned and"
-            + " stops at the first 2xx answer (polled every 5 ms). RSS right after that first answer, and after ")
-        .append(startup.path("burst").asInt()).append(" more requests. JVM options `")
+            + " stops at the first 2xx answer (polled every 5 ms). RSS right after that first answer, after ")
+        .append(startup.path("burst").asInt()).append(" more requests one after another (a new connection each),"
+            + " and after ").append(startup.path("loadSeconds").asInt()).append(" s more of `wrk` at saturation"
+            + " (8 connections): by then both heaps have settled on the size the load gives them, so the difference"
+            + " is what the agent holds rather than where the young generation had grown to when the burst ended."
+            + " JVM options `")
         .append(startup.path("jvmOptions").asText()).append("`; agent options `")
         .append(startup.path("agentOptions").asText()).append("`.\n\n");
     if (startup.has("skipped")) {
       md.append("**With the agent not measured:** ").append(startup.get("skipped").asText()).append("\n\n");
     }
-    md.append("| agent | first request s (median) | per run | RSS after first MB | RSS after burst MB | threads |\n"
-        + "|---|---|---|---|---|---|\n");
+    md.append("| agent | first request s (median) | per run | RSS after first MB | RSS after burst MB"
+        + " | RSS under load MB | per run | threads |\n|---|---|---|---|---|---|---|---|\n");
     for (String k : List.of("without", "with")) {
       JsonNode s = startup.path(k);
       if (s.isMissingNode()) {
@@ -553,16 +563,20 @@ public final class ReportWriter {
       }
       List<String> runs = new ArrayList<>();
       s.path("runs").forEach(r -> runs.add(r.path("firstRequestS").asText()));
+      List<String> underLoad = new ArrayList<>();
+      s.path("runs").forEach(r -> underLoad.add(r.path("rssUnderLoadMb").asText("-")));
       md.append("| ").append(k).append(" | ").append(fmt(s.path("firstRequestSMedian").asDouble())).append(" | ")
           .append(String.join(", ", runs)).append(" | ").append(fmt(s.path("rssAfterFirstMbMedian").asDouble()))
           .append(" | ").append(fmt(s.path("rssAfterBurstMbMedian").asDouble())).append(" | ")
+          .append(fmt(s.path("rssUnderLoadMbMedian").asDouble(Double.NaN))).append(" | ")
+          .append(String.join(", ", underLoad)).append(" | ")
           .append(fmt(s.path("threadsMedian").asDouble())).append(" |\n");
     }
     md.append('\n');
     JsonNode b = startup.path("memoryBreakdown");
     if (b.has("with") && b.has("without")) {
       md.append("Where the memory goes: one more start of each with `-XX:NativeMemoryTracking=summary`, after the"
-          + " same burst (JVM committed MB per area from `jcmd VM.native_memory summary`; committed heap is"
+          + " same burst and load (JVM committed MB per area from `jcmd VM.native_memory summary`; committed heap is"
           + " reserved address space the collector sized, not all of it resident):\n\n"
           + "| area | without | with | difference |\n|---|---|---|---|\n");
       JsonNode with = b.get("with");

@@ -7,7 +7,9 @@ import io.inboard.bench.load.FixedRateLoad;
 import io.inboard.bench.proc.ProcSample;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * CPU per request of one demo user service at saturation and then at fixed low rates.
@@ -26,6 +28,10 @@ public final class LowRateBench {
     List<String> jvmOptions = args.words("jvm-options", "-Xmx256m");
     Duration saturation = Duration.ofSeconds(args.integer("saturation-seconds", 40));
     int wrkConnections = args.integer("wrk-connections", 8);
+    int connections = args.integer("connections", 1);
+    // "name: value" pairs, e.g. the x-request-id a meshed caller sends (the agent's filter then
+    // captures a header, as on the whole path, instead of generating one).
+    List<String> headers = args.list("headers", "");
     List<Integer> rates = args.list("rates", "50,100,400").stream().map(Integer::parseInt).toList();
     Duration settle = Duration.ofSeconds(args.integer("settle-seconds", 30));
     Duration phase = Duration.ofSeconds(args.integer("seconds", 20));
@@ -35,12 +41,15 @@ public final class LowRateBench {
       Launched service = new Setups(launcher, demoJar, jvmOptions, work).user("low-rate user-v2", "v2");
 
       ProcSample before = service.sample();
-      Wrk.Result busy = Wrk.run(service.port(), 1, wrkConnections, saturation);
+      Wrk.Result busy = Wrk.all(List.of(service.port()), 1, wrkConnections, saturation, headerMap(headers)).get(0);
       report("saturation (wrk, " + wrkConnections + " connections)", busy.rps(), busy.requests(), before,
           service.sample());
 
-      // One connection, as a caller sending a tenth of its calls to this instance would mostly use.
-      FixedRateLoad load = new FixedRateLoad(FixedRateLoad.Target.loopback(service.port(), "/"), 1);
+      // One connection by default, as a caller sending a tenth of its calls to this instance would
+      // mostly use.
+      FixedRateLoad.Target target = FixedRateLoad.Target.loopback(service.port(), "/");
+      target = new FixedRateLoad.Target(target.host(), target.port(), target.path(), target.hostHeader(), headers);
+      FixedRateLoad load = new FixedRateLoad(target, connections);
       try {
         for (int rate : rates) {
           // Unrecorded first: the JIT recompiles the request path after the load changes, for over a
@@ -48,12 +57,24 @@ public final class LowRateBench {
           load.run(rate, settle);
           before = service.sample();
           FixedRateLoad.PhaseResult result = load.run(rate, phase);
-          report(rate + " requests/s, 1 connection", result.achievedRps(), result.ok(), before, service.sample());
+          report(rate + " requests/s, " + connections + " connection(s)", result.achievedRps(), result.ok(), before, service.sample());
         }
       } finally {
         load.close();
       }
     }
+  }
+
+  private static Map<String, String> headerMap(List<String> headers) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (String header : headers) {
+      int colon = header.indexOf(':');
+      if (colon <= 0) {
+        throw new IllegalArgumentException("--headers: expected 'name: value', got '" + header + "'");
+      }
+      map.put(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
+    }
+    return map;
   }
 
   private static void report(String phase, double rps, long requests, ProcSample before, ProcSample after) {

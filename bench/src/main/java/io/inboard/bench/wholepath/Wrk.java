@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Runs {@code wrk} (closed loop, as many requests as the set-up takes) for saturation throughput. */
-final class Wrk {
+public final class Wrk {
   private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
   private static final Pattern TOTAL = Pattern.compile("(\\d+) requests in");
   private static final Pattern ERRORS = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
@@ -20,9 +20,9 @@ final class Wrk {
   private Wrk() {}
 
   /** What one wrk run reported. */
-  record Result(double rps, long requests, long non2xx, String socketErrors, String output) {}
+  public record Result(double rps, long requests, long non2xx, String socketErrors, String output) {}
 
-  static Result run(int port, int threads, int connections, Duration duration) {
+  public static Result run(int port, int threads, int connections, Duration duration) {
     return all(List.of(port), threads, connections, duration, Map.of()).get(0);
   }
 

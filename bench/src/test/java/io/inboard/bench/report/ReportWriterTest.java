@@ -83,6 +83,27 @@ class ReportWriterTest {
   }
 
   @Test
+  void takesTheAgentsRssUnderLoadWhenTheRunMeasuredIt() throws Exception {
+    writeFixtures();
+    Files.writeString(dir.resolve("results").resolve("startup.json"), """
+        {"repeats": 5, "burst": 2000, "loadSeconds": 8,
+         "without": {"firstRequestSMedian": 1.2, "rssAfterBurstMbMedian": 100.0, "rssAfterFirstMbMedian": 90,
+                     "rssUnderLoadMbMedian": 250.0, "runs": [{"firstRequestS": 1.2, "rssUnderLoadMb": 250.0}]},
+         "with": {"firstRequestSMedian": 1.5, "rssAfterBurstMbMedian": 135.0, "rssAfterFirstMbMedian": 110,
+                  "rssUnderLoadMbMedian": 258.5, "runs": [{"firstRequestS": 1.5, "rssUnderLoadMb": 258.5}]}}
+        """);
+    Path report = dir.resolve("REPORT.md");
+    Path json = dir.resolve("results.json");
+    ReportWriter.main(new String[] {"--results", dir.resolve("results").toString(), "--report", report.toString(),
+        "--json", json.toString(), "--analysis", dir.resolve("none.md").toString()});
+
+    JsonNode r = JSON.readTree(json.toFile());
+    assertThat(r.get("agent_rss_mb").asDouble()).isEqualTo(8.5); // not the burst's 35
+    assertThat(r.at("/notes/agent_rss_mb").asText()).contains("8 s of wrk at saturation");
+    assertThat(Files.readString(report)).contains("| with | 1.50 | 1.5 | 110 | 135 | 259 | 258.5 |");
+  }
+
+  @Test
   void describesTheSecondSaturationPassOnlyWhenTheRunMadeOne() throws Exception {
     writeFixtures();
     Path whole = dir.resolve("results").resolve("wholepath.json");
