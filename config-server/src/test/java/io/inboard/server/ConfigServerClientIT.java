@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.inboard.core.controlplane.ConfigServerClient;
+import io.inboard.core.controlplane.ConfigServerTransport;
+import io.inboard.core.controlplane.JdkHttpTransport;
+import io.inboard.core.controlplane.SocketHttpTransport;
 import io.inboard.core.controlplane.ConfigServerException;
 import io.inboard.core.controlplane.SnapshotWire;
 import io.inboard.core.mesh.Instance;
@@ -16,19 +19,31 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Java client that agents and gateways use, against the real server with tokens. */
 class ConfigServerClientIT {
   @TempDir Path dataDir;
 
-  @Test
-  void registersWatchesAppliesReadsAndReportsRefusals() throws Exception {
+  /** The JDK's HttpClient (the command line, the gateway) and the agent's plain HTTP/1.1 transport. */
+  private static ConfigServerTransport transport(String name) {
+    return name.equals("jdk")
+        ? new JdkHttpTransport(java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build())
+        : new SocketHttpTransport(Duration.ofSeconds(5));
+  }
+
+  @ParameterizedTest(name = "{0} transport")
+  @ValueSource(strings = {"jdk", "socket"})
+  void registersWatchesAppliesReadsAndReportsRefusals(String transportName) throws Exception {
     try (ServerProcess server = ServerProcess.start(dataDir,
         Map.of("INBOARD_ADMIN_TOKEN", "admin-token", "INBOARD_AGENT_TOKEN", "agent-token"))) {
-      ConfigServerClient admin = new ConfigServerClient(URI.create(server.url()), "admin-token");
-      ConfigServerClient agent = new ConfigServerClient(URI.create(server.url() + "/"), "agent-token");
+      ConfigServerClient admin = new ConfigServerClient(URI.create(server.url()), "admin-token",
+          transport(transportName));
+      ConfigServerClient agent = new ConfigServerClient(URI.create(server.url() + "/"), "agent-token",
+          transport(transportName));
 
       JsonNode applied = admin.apply(Scenarios.text("00-gateway.yaml") + "---\n" + Scenarios.text("10-canary.yaml"));
       assertThat(applied.get("revision").asLong()).isEqualTo(1);

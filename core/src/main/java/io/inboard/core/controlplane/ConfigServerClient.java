@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +38,7 @@ public final class ConfigServerClient {
 
   private final URI base;
   private final String token;
-  private final HttpClient http;
+  private final ConfigServerTransport transport;
 
   /**
    * @param base e.g. {@code http://127.0.0.1:15010}
@@ -54,10 +52,14 @@ public final class ConfigServerClient {
   }
 
   public ConfigServerClient(URI base, String token, HttpClient http) {
+    this(base, token, new JdkHttpTransport(http));
+  }
+
+  public ConfigServerClient(URI base, String token, ConfigServerTransport transport) {
     String b = base.toString();
     this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
     this.token = token == null || token.isBlank() ? null : token.trim();
-    this.http = http;
+    this.transport = transport;
   }
 
   public URI base() {
@@ -101,10 +103,10 @@ public final class ConfigServerClient {
     long seconds = Math.max(0, Math.min(300, timeout.toSeconds()));
     // gzip: the snapshot is mostly repeated keys and labels and shrinks several times; the server
     // compresses it once per revision for all watchers.
-    HttpRequest request = request("/v1/snapshot?since=" + sinceRevision + "&timeoutSeconds=" + seconds,
-        Duration.ofSeconds(seconds + 15)).header("Accept-Encoding", "gzip").GET().build();
-    HttpResponse<byte[]> response = exchange(request);
-    if (response.statusCode() == 304) {
+    ConfigServerTransport.Answer response = exchange("GET",
+        "/v1/snapshot?since=" + sinceRevision + "&timeoutSeconds=" + seconds, null, null,
+        Duration.ofSeconds(seconds + 15), "Accept-Encoding", "gzip");
+    if (response.status() == 304) {
       return Optional.empty();
     }
     check(response);
@@ -166,42 +168,39 @@ public final class ConfigServerClient {
 
   private JsonNode send(String method, String path, String body, String contentType, Duration timeout)
       throws IOException {
-    HttpRequest.Builder b = request(path, timeout);
-    if (body == null) {
-      b.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      b.header("Content-Type", contentType);
-      b.method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    }
-    HttpResponse<byte[]> response = exchange(b.build());
+    ConfigServerTransport.Answer response = body == null
+        ? exchange(method, path, null, null, timeout)
+        : exchange(method, path, body.getBytes(StandardCharsets.UTF_8), contentType, timeout);
     check(response);
     JsonNode tree = JsonTrees.read(response.body()); // null for an empty body
     return tree == null ? JsonTrees.object() : tree;
   }
 
-  private HttpRequest.Builder request(String path, Duration timeout) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
-        .header("Accept", "application/json");
+  /** One request with the client's own headers ({@code Accept}, the token) and {@code more}. */
+  private ConfigServerTransport.Answer exchange(String method, String path, byte[] body, String contentType,
+      Duration timeout, String... more) throws IOException {
+    List<String> headers = new ArrayList<>(8);
+    headers.add("Accept");
+    headers.add("application/json");
     if (token != null) {
-      b.header("Authorization", "Bearer " + token);
+      headers.add("Authorization");
+      headers.add("Bearer " + token);
     }
-    return b;
-  }
-
-  private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException {
+    if (contentType != null) {
+      headers.add("Content-Type");
+      headers.add(contentType);
+    }
+    headers.addAll(List.of(more));
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while calling the config server at " + base, e);
+      return transport.exchange(method, URI.create(base + path), headers, body, timeout);
     } catch (IOException e) {
       throw new IOException("cannot reach the config server at " + base + ": " + e, e);
     }
   }
 
   /** The body with its content coding undone ({@code gzip} or none). */
-  private byte[] decoded(HttpResponse<byte[]> response) throws IOException {
-    String coding = response.headers().firstValue("Content-Encoding").orElse("identity").trim();
+  private byte[] decoded(ConfigServerTransport.Answer response) throws IOException {
+    String coding = response.contentEncoding() == null ? "identity" : response.contentEncoding().trim();
     if (coding.equalsIgnoreCase("identity")) {
       return response.body();
     }
@@ -217,8 +216,8 @@ public final class ConfigServerClient {
     }
   }
 
-  private static void check(HttpResponse<byte[]> response) throws ConfigServerException {
-    int status = response.statusCode();
+  private static void check(ConfigServerTransport.Answer response) throws ConfigServerException {
+    int status = response.status();
     if (status >= 200 && status < 300) {
       return;
     }
