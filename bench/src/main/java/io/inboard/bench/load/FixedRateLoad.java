@@ -30,6 +30,11 @@ public final class FixedRateLoad {
     public static Target loopback(int port, String path) {
       return new Target("127.0.0.1", port, path, "127.0.0.1:" + port, List.of());
     }
+
+    /** This target with {@code headers} ("name: value") on every request. */
+    public Target withHeaders(List<String> headers) {
+      return new Target(host, port, path, hostHeader, List.copyOf(headers));
+    }
   }
 
   /** What one phase measured; latencies in microseconds. */

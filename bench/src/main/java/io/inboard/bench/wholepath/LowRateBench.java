@@ -47,9 +47,8 @@ public final class LowRateBench {
 
       // One connection by default, as a caller sending a tenth of its calls to this instance would
       // mostly use.
-      FixedRateLoad.Target target = FixedRateLoad.Target.loopback(service.port(), "/");
-      target = new FixedRateLoad.Target(target.host(), target.port(), target.path(), target.hostHeader(), headers);
-      FixedRateLoad load = new FixedRateLoad(target, connections);
+      FixedRateLoad load =
+          new FixedRateLoad(FixedRateLoad.Target.loopback(service.port(), "/").withHeaders(headers), connections);
       try {
         for (int rate : rates) {
           // Unrecorded first: the JIT recompiles the request path after the load changes, for over a

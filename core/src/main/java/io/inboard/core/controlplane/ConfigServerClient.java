@@ -168,9 +168,8 @@ public final class ConfigServerClient {
 
   private JsonNode send(String method, String path, String body, String contentType, Duration timeout)
       throws IOException {
-    ConfigServerTransport.Answer response = body == null
-        ? exchange(method, path, null, null, timeout)
-        : exchange(method, path, body.getBytes(StandardCharsets.UTF_8), contentType, timeout);
+    ConfigServerTransport.Answer response = exchange(method, path,
+        body == null ? null : body.getBytes(StandardCharsets.UTF_8), body == null ? null : contentType, timeout);
     check(response);
     JsonNode tree = JsonTrees.read(response.body()); // null for an empty body
     return tree == null ? JsonTrees.object() : tree;
