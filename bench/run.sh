@@ -45,20 +45,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-need_tools() {
-  local missing=()
-  command -v wrk >/dev/null || missing+=(wrk)
-  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
-  if [ ${#missing[@]} -gt 0 ]; then
-    log "installing ${missing[*]} (Debian packages)"
-    if ! apt-get install -y "${missing[@]}" >"$OUT/apt.log" 2>&1; then
-      apt-get update >>"$OUT/apt.log" 2>&1
-      apt-get install -y "${missing[@]}" >>"$OUT/apt.log" 2>&1
-    fi
-  fi
-  export PATH="$PATH:/usr/sbin"
-}
+# shellcheck source=bench/common.sh
+. bench/common.sh
 
 mkdir -p "$RESULTS"
 if [ "${REPORT_ONLY:-0}" = 1 ]; then
@@ -104,29 +92,15 @@ for jar in "$BENCH_JAR" "$DEMO_JAR"; do
 done
 BENCH="java -Xmx512m -cp $BENCH_JAR"
 
-{
-  echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "cpu:     $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores online"
-  echo "kernel:  $(uname -sr)"
-  echo "load:    $(cat /proc/loadavg) (1/5/15 min, at start)"
-  echo "memory (free -m):"
-  free -m
-  echo "java -version:"
-  java -version 2>&1
-  echo "nginx:   $(nginx -v 2>&1)"
-  echo "wrk:     $(wrk -v 2>&1 | head -1)"
-  echo "commit:  $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
-} > "$RESULTS/machine.txt"
+write_machine "$RESULTS/machine.txt"
 
 if [ "$QUICK" = 1 ]; then
-  WP_ARGS=(--rates 200 --warmup-seconds 3 --phase-warmup-seconds 1 --seconds 3 --rounds 1 --wrk-seconds 3 --wrk-rounds 1 --instance-warmup-seconds 2)
+  WP_ARGS=("${WP_QUICK[@]}")
   CP_ARGS=(--agents 200 --edits 10)
   SU_ARGS=(--repeats 2 --burst 200 --load-seconds 2)
   JMH_ARGS=(-f 1 -wi 1 -w 1s -i 1 -r 1s)
 else
-  # Many short rounds: on a shared machine, other work disturbs some rounds; the report takes the
-  # median over rounds, which a few disturbed ones do not move.
-  WP_ARGS=(--rates 500,1000 --warmup-seconds 4 --warmup-rounds 2 --phase-warmup-seconds 1 --seconds 3 --rounds 6 --wrk-seconds 6 --wrk-rounds 3 --saturation-warmup-seconds 20 --saturation-rewarm-seconds 15 --instance-warmup-seconds 15)
+  WP_ARGS=("${WP_FULL[@]}")
   CP_ARGS=(--agents 200 --edits 50)
   SU_ARGS=(--repeats 5 --burst 2000 --load-seconds 8)
   JMH_ARGS=(-f 1 -wi 2 -w 1s -i 3 -r 1s)

@@ -24,19 +24,22 @@ final class ServerWiring implements MeshWiring {
   private final Path serverJar;
   private final Path rules;
   private final Path workDir;
+  private final String role;
   private Launched server;
 
-  ServerWiring(Launcher launcher, Path serverJar, Path rules, Path workDir) {
+  /** {@code setupName} tells apart the servers of two inboard set-ups in one run (inboard, inboard-2). */
+  ServerWiring(Launcher launcher, Path serverJar, Path rules, Path workDir, String setupName) {
     this.launcher = launcher;
     this.serverJar = serverJar;
     this.rules = rules;
     this.workDir = workDir;
+    this.role = setupName.equals("inboard") ? "config-server" : setupName + " config-server";
   }
 
   @Override
   public void prepare(int userV1Port, int userV2Port) {
     int port = Launcher.freePort();
-    Path data = workDir.resolve("config-server-data");
+    Path data = workDir.resolve(role.replace(' ', '-') + "-data");
     try {
       // A fresh store each run: no resources or leases left over from an earlier one.
       if (Files.exists(data)) {
@@ -50,7 +53,7 @@ final class ServerWiring implements MeshWiring {
       List<String> command = new ArrayList<>(List.of(Setups.javaExecutable(), "-Xmx256m", "-jar",
           serverJar.toAbsolutePath().toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port),
           "--data-dir", data.toString()));
-      server = launcher.start("config-server", port, command, Map.of());
+      server = launcher.start(role, port, command, Map.of());
       HttpProbe.awaitOk(server, "/v1/snapshot?since=-1&timeoutSeconds=0", Duration.ofMillis(100), Duration.ofSeconds(60));
       HttpResponse<String> response = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/apply"))

@@ -30,13 +30,13 @@ final class Setups {
   }
 
   /** No mesh: the frontend calls one user instance directly, the physical limit. */
-  Setup plain() {
-    Launched user = service("plain user-v1", Launcher.freePort(), "v1", null, List.of());
+  Setup plain(String name) {
+    Launched user = service(name + " user-v1", Launcher.freePort(), "v1", null, List.of());
     awaitReady(user);
-    Launched frontend = service("plain frontend", Launcher.freePort(), "v1",
+    Launched frontend = service(name + " frontend", Launcher.freePort(), "v1",
         "http://127.0.0.1:" + user.port() + "/", List.of());
     awaitReady(frontend);
-    return new Setup("plain", frontend.port(), List.of(frontend, user), List.of(), List.of(user),
+    return new Setup(name, frontend.port(), List.of(frontend, user), List.of(), List.of(user),
         "frontend -> user-v1, direct keep-alive HTTP (OkHttp), no agent");
   }
 
@@ -45,16 +45,16 @@ final class Setups {
    * keep-alive HTTP, no agent. The same processes and split as {@link #inboard}, so the difference
    * between the two is the agents' own cost, and the difference from {@link #plain} the canary's.
    */
-  Setup plainCanary() {
-    Launched v1 = service("plain-canary user-v1", Launcher.freePort(), "v1", null, List.of());
-    Launched v2 = service("plain-canary user-v2", Launcher.freePort(), "v2", null, List.of());
+  Setup plainCanary(String name) {
+    Launched v1 = service(name + " user-v1", Launcher.freePort(), "v1", null, List.of());
+    Launched v2 = service(name + " user-v2", Launcher.freePort(), "v2", null, List.of());
     awaitReady(v1);
     awaitReady(v2);
-    Launched frontend = service("plain-canary frontend", Launcher.freePort(), "v1",
+    Launched frontend = service(name + " frontend", Launcher.freePort(), "v1",
         "http://127.0.0.1:" + v1.port() + "/", List.of(),
         Map.of("DOWNSTREAM_CANARY_URL", "http://127.0.0.1:" + v2.port() + "/", "DOWNSTREAM_CANARY_PERCENT", "10"));
     awaitReady(frontend);
-    return new Setup("plain-canary", frontend.port(), List.of(frontend, v1, v2), List.of(), List.of(v1, v2),
+    return new Setup(name, frontend.port(), List.of(frontend, v1, v2), List.of(), List.of(v1, v2),
         "frontend -> user-v1 or user-v2 chosen 90/10 by the frontend's own code, direct keep-alive HTTP (OkHttp), "
             + "no agent");
   }
@@ -63,14 +63,14 @@ final class Setups {
    * Sidecars: the frontend's outbound call goes to an nginx on its side, which splits 90/10 over an
    * nginx in front of each user instance: two proxy hops per call, as under Istio.
    */
-  Setup proxy() {
-    Launched v1 = service("proxy user-v1", Launcher.freePort(), "v1", null, List.of());
-    Launched v2 = service("proxy user-v2", Launcher.freePort(), "v2", null, List.of());
-    Launched v1Sidecar = NginxSidecar.start(launcher, "proxy sidecar user-v1 inbound", Launcher.freePort(),
+  Setup proxy(String name) {
+    Launched v1 = service(name + " user-v1", Launcher.freePort(), "v1", null, List.of());
+    Launched v2 = service(name + " user-v2", Launcher.freePort(), "v2", null, List.of());
+    Launched v1Sidecar = NginxSidecar.start(launcher, name + " sidecar user-v1 inbound", Launcher.freePort(),
         List.of(new NginxSidecar.Upstream(v1.port(), 1)), workDir);
-    Launched v2Sidecar = NginxSidecar.start(launcher, "proxy sidecar user-v2 inbound", Launcher.freePort(),
+    Launched v2Sidecar = NginxSidecar.start(launcher, name + " sidecar user-v2 inbound", Launcher.freePort(),
         List.of(new NginxSidecar.Upstream(v2.port(), 1)), workDir);
-    Launched frontendSidecar = NginxSidecar.start(launcher, "proxy sidecar frontend outbound", Launcher.freePort(),
+    Launched frontendSidecar = NginxSidecar.start(launcher, name + " sidecar frontend outbound", Launcher.freePort(),
         List.of(new NginxSidecar.Upstream(v1Sidecar.port(), 90), new NginxSidecar.Upstream(v2Sidecar.port(), 10)),
         workDir);
     awaitReady(v1);
@@ -78,28 +78,28 @@ final class Setups {
     awaitReady(v1Sidecar);
     awaitReady(v2Sidecar);
     awaitReady(frontendSidecar);
-    Launched frontend = service("proxy frontend", Launcher.freePort(), "v1",
+    Launched frontend = service(name + " frontend", Launcher.freePort(), "v1",
         "http://127.0.0.1:" + frontendSidecar.port() + "/", List.of());
     awaitReady(frontend);
-    return new Setup("proxy", frontend.port(), List.of(frontend, frontendSidecar, v1Sidecar, v1, v2Sidecar, v2),
+    return new Setup(name, frontend.port(), List.of(frontend, frontendSidecar, v1Sidecar, v1, v2Sidecar, v2),
         List.of(), List.of(v1, v2), "frontend -> nginx (frontend outbound, 90/10) -> nginx (user-vN inbound) -> user-vN, "
             + "keep-alive on every leg, no agent");
   }
 
   /** Inboard: agents in all three JVMs; the frontend calls {@code http://user/} and its agent routes. */
-  Setup inboard(Path agentJar, MeshWiring wiring) {
+  Setup inboard(String name, Path agentJar, MeshWiring wiring) {
     int v1Port = Launcher.freePort();
     int v2Port = Launcher.freePort();
     wiring.prepare(v1Port, v2Port);
-    Launched v1 = service("inboard user-v1", v1Port, "v1", null, agent(agentJar, wiring, "user", "v1", v1Port));
-    Launched v2 = service("inboard user-v2", v2Port, "v2", null, agent(agentJar, wiring, "user", "v2", v2Port));
+    Launched v1 = service(name + " user-v1", v1Port, "v1", null, agent(agentJar, wiring, "user", "v1", v1Port));
+    Launched v2 = service(name + " user-v2", v2Port, "v2", null, agent(agentJar, wiring, "user", "v2", v2Port));
     awaitReady(v1);
     awaitReady(v2);
     int frontendPort = Launcher.freePort();
-    Launched frontend = service("inboard frontend", frontendPort, "v1", "http://user/",
+    Launched frontend = service(name + " frontend", frontendPort, "v1", "http://user/",
         agent(agentJar, wiring, "frontend", "v1", frontendPort));
     awaitReady(frontend);
-    return new Setup("inboard", frontend.port(), List.of(frontend, v1, v2), wiring.support(), List.of(v1, v2),
+    return new Setup(name, frontend.port(), List.of(frontend, v1, v2), wiring.support(), List.of(v1, v2),
         "frontend -> user-v1 or user-v2 chosen in the frontend's JVM by the agent (10-canary, 90/10), "
             + "agents on all three JVMs; " + wiring.describe());
   }

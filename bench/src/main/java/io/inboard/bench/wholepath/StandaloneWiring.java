@@ -15,9 +15,10 @@ final class StandaloneWiring implements MeshWiring {
   private final Path rules;
   private final Path file;
 
-  StandaloneWiring(Path rules, Path workDir) {
+  /** {@code setupName} gives each inboard set-up of a run its own file (inboard, inboard-2). */
+  StandaloneWiring(Path rules, Path workDir, String setupName) {
     this.rules = rules;
-    this.file = workDir.resolve("inboard-standalone.yaml").toAbsolutePath();
+    this.file = workDir.resolve(setupName + "-standalone.yaml").toAbsolutePath();
   }
 
   @Override

@@ -99,13 +99,13 @@ public final class WholePathBench {
       for (String name : setupNames) {
         System.out.println("[wholepath] starting set-up " + name);
         try {
-          setups.add(switch (name) {
-            case "plain" -> factory.plain();
-            case "proxy" -> factory.proxy();
-            case "plain-canary" -> factory.plainCanary();
-            case "inboard" -> factory.inboard(agentJar, wiring(launcher, work));
-            default -> throw new IllegalArgumentException(
-                "unknown set-up '" + name + "' (plain, plain-canary, inboard, proxy)");
+          setups.add(switch (kind(name)) {
+            case "plain" -> factory.plain(name);
+            case "proxy" -> factory.proxy(name);
+            case "plain-canary" -> factory.plainCanary(name);
+            case "inboard" -> factory.inboard(name, agentJar, wiring(launcher, work, name));
+            default -> throw new IllegalArgumentException("unknown set-up '" + name
+                + "' (plain, plain-canary, inboard, proxy; a second copy of one as e.g. plain-2)");
           });
         } catch (RuntimeException e) {
           System.out.println("[wholepath] set-up " + name + " could not be started: " + e.getMessage());
@@ -120,13 +120,22 @@ public final class WholePathBench {
     System.out.println("[wholepath] wrote " + result);
   }
 
-  private MeshWiring wiring(Launcher launcher, Path work) {
+  /**
+   * The kind of set-up a name starts: {@code plain-2} is a second, independent copy of {@code plain}
+   * (its own JVMs, measured in the same rounds), so that a run can show how far two copies of one
+   * set-up differ: the measurement's resolution (bench/replicas.sh).
+   */
+  public static String kind(String name) {
+    return name.replaceFirst("-[0-9]+$", "");
+  }
+
+  private MeshWiring wiring(Launcher launcher, Path work, String setupName) {
     String mode = args.string("inboard-mode", "server");
     Path rules = args.path("rules", "bench/src/main/resources/scenarios/10-canary.yaml");
     return switch (mode) {
-      case "standalone" -> new StandaloneWiring(rules, work);
+      case "standalone" -> new StandaloneWiring(rules, work, setupName);
       case "server" -> new ServerWiring(launcher, args.path("config-server-jar",
-          "config-server/target/inboard-config-server.jar"), rules, work);
+          "config-server/target/inboard-config-server.jar"), rules, work, setupName);
       default -> throw new IllegalArgumentException("--inboard-mode must be standalone or server, got " + mode);
     };
   }

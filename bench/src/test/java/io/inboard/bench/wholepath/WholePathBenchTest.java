@@ -20,4 +20,13 @@ class WholePathBenchTest {
     assertThat(WholePathBench.inTurn(setups, 4)).extracting(Setup::name).containsExactly("b", "c", "a");
     assertThat(setups).extracting(Setup::name).containsExactly("a", "b", "c"); // the caller's list untouched
   }
+
+  @Test
+  void aNumberedSetUpIsACopyOfItsKind() {
+    assertThat(WholePathBench.kind("plain-2")).isEqualTo("plain");
+    assertThat(WholePathBench.kind("inboard-12")).isEqualTo("inboard");
+    assertThat(WholePathBench.kind("plain-canary")).isEqualTo("plain-canary");
+    assertThat(WholePathBench.kind("plain-canary-2")).isEqualTo("plain-canary");
+    assertThat(WholePathBench.kind("proxy")).isEqualTo("proxy");
+  }
 }
