@@ -10,8 +10,6 @@ import io.inboard.bench.wholepath.WholePathBench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -99,8 +97,8 @@ public final class ReplicaReport {
   String markdown(String machine, String command) {
     StringBuilder md = new StringBuilder();
     md.append("# Two copies of each set-up in one run\n\n");
-    md.append("Written by `").append(command).append("` (`io.inboard.bench.report.ReplicaReport`) on ")
-        .append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(". The whole-path benchmark of `bench/run.sh`, ")
+    md.append("Written by `").append(command).append("` (`io.inboard.bench.report.ReplicaReport`); the run's date, ")
+        .append("machine and commit are under *Machine*. The whole-path benchmark of `bench/run.sh`, ")
         .append("with its settings, on set-ups that include a second, independent copy of `plain` and of `inboard`: ")
         .append("the same code in JVMs of their own, started and measured in the same interleaved rounds. Two copies ")
         .append("of one set-up differ only by what the measurement cannot control (which JVM start, which moments of ")
@@ -114,17 +112,18 @@ public final class ReplicaReport {
 
   private void copiesSection(StringBuilder md) {
     md.append("## Each set-up against its copy (A/A)\n\n");
-    md.append("| set-up | CPU-s per 1000 requests, fixed rates | saturation requests/s (median) |");
+    md.append("| set-up | CPU-s per 1000 requests, fixed rates | by process | saturation requests/s (median) |");
     List<String> rates = rates();
     for (String rate : rates) {
       md.append(" p50 at ").append(rate).append(" rps (µs) | p99 at ").append(rate).append(" rps (µs) |");
     }
-    md.append("\n|---|---|---|").append("---|---|".repeat(rates.size())).append('\n');
+    md.append("\n|---|---|---|---|").append("---|---|".repeat(rates.size())).append('\n');
     copies().forEach((kind, names) -> {
       String first = names.get(0);
       for (String name : names) {
         md.append("| ").append(name).append(" | ").append(compared(ReportWriter.cpuPer1000(fixed.get(name)),
             ReportWriter.cpuPer1000(fixed.get(first)), name.equals(first), true)).append(" | ")
+            .append(byProcess(name)).append(" | ")
             .append(compared(rps(name), rps(first), name.equals(first), true)).append(" |");
         for (String rate : rates) {
           for (String p : List.of("p50", "p99")) {
@@ -170,8 +169,26 @@ public final class ReplicaReport {
     if (isFirst) {
       return fmt(value);
     }
-    return fmt(value) + (asRatio ? " (×" + fmt(value / first) + ")" : " (" + (value >= first ? "+" : "")
-        + fmt(value - first) + ")");
+    // Latency differences in whole microseconds: the histograms' resolution, and the size that matters.
+    return fmt(value) + (asRatio ? " (×" + fmt(value / first) + ")"
+        : String.format(java.util.Locale.ROOT, " (%+.0f)", value - first));
+  }
+
+  /** Each process's CPU-s per 1000 requests over all fixed-rate phases, named without the set-up. */
+  String byProcess(String setup) {
+    Map<String, double[]> sums = new LinkedHashMap<>(); // role -> {cpu-s per 1000 x requests, requests}
+    for (JsonNode phase : fixed.path(setup)) {
+      double ok = phase.path("ok").asDouble();
+      phase.path("cpuSecondsPer1000ByProcess").fields().forEachRemaining(e -> {
+        double[] sum = sums.computeIfAbsent(e.getKey(), k -> new double[2]);
+        sum[0] += e.getValue().asDouble() * ok;
+        sum[1] += ok;
+      });
+    }
+    List<String> parts = new ArrayList<>();
+    sums.forEach((role, sum) -> parts.add(role.replaceFirst("^" + java.util.regex.Pattern.quote(setup) + " ", "")
+        + " " + fmt(sum[0] / sum[1])));
+    return String.join(", ", parts);
   }
 
   private List<String> rates() {

@@ -18,8 +18,9 @@ class ReplicaReportTest {
   private static String phase(int p50, int p99, double cpuSeconds) {
     return """
         {"ok": 10000, "cpuSeconds": %s, "latencyUs": {"p50": 1, "p99": 1},
+         "cpuSecondsPer1000ByProcess": {"any frontend": %s, "any user-v1": %s},
          "rounds": [{"p50": %d, "p99": %d}, {"p50": %d, "p99": %d}, {"p50": 99999, "p99": 99999}]}
-        """.formatted(cpuSeconds, p50 - 10, p99 - 10, p50, p99);
+        """.formatted(cpuSeconds, cpuSeconds / 20, cpuSeconds / 20, p50 - 10, p99 - 10, p50, p99);
   }
 
   private static String sat(int rps) {
@@ -79,9 +80,21 @@ class ReplicaReportTest {
         "--out", out.toString()});
 
     String md = Files.readString(out);
-    assertThat(md).contains("| plain-2 | 1.10 (×1.10) | 900 (×0.900) | 1100 (+100) | 2100 (+100) |");
+    assertThat(md).contains("| plain-2 | 1.10 (×1.10) | any frontend 0.550, any user-v1 0.550 | 900 (×0.900) "
+        + "| 1100 (+100) | 2100 (+100) |");
     assertThat(md).contains("| plain | inboard | 1.05 | 0.950 | 0.100 | 0.050 |");
     assertThat(md).contains("| plain-2 | inboard | 0.955 | 1.06 | -0.125 | 0.000 |");
     assertThat(md).contains("| **range** | | 0.955 to 1.05 | 0.950 to 1.06 | -0.125 to 0.100 | 0.000 to 0.050 |");
+  }
+
+  @Test
+  void givesEachProcessesCpuOverBothRatesWeightedByItsRequests() throws Exception {
+    ReplicaReport report = new ReplicaReport(JSON.readTree("""
+        {"fixedRate": {"plain-2": {
+           "500":  {"ok": 1000, "cpuSecondsPer1000ByProcess": {"plain-2 frontend": 0.4, "plain-2 user-v1": 0.2}},
+           "1000": {"ok": 3000, "cpuSecondsPer1000ByProcess": {"plain-2 frontend": 0.2, "plain-2 user-v1": 0.1}}}}}
+        """));
+
+    assertThat(report.byProcess("plain-2")).isEqualTo("frontend 0.250, user-v1 0.125");
   }
 }
