@@ -7,6 +7,7 @@ import io.inboard.agent.runtime.AgentRuntime;
 import io.inboard.core.mesh.Workload;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.RequestView;
+import io.inboard.filter.HeaderNames;
 import io.inboard.filter.InboardFilter;
 import java.lang.instrument.Instrumentation;
 
@@ -74,8 +75,8 @@ final class RuntimeBinding implements OutboundRouting, InboundSetup {
   }
 
   @Override
-  public InboardFilter newFilter() {
-    return runtime.newFilter();
+  public InboardFilter newFilter(HeaderNames headerNames) {
+    return runtime.newFilter(headerNames);
   }
 
   @Override

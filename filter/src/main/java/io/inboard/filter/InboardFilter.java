@@ -16,13 +16,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The inbound side of Inboard: for each request it attaches a clean {@link PropagationContext} made
@@ -43,16 +44,28 @@ public final class InboardFilter implements Filter {
 
   private volatile FilterSettings settings;
   private final boolean configured;
+  /** The container's own way to list header names, or null for the servlet API's. */
+  private final HeaderNames headerNames;
 
   /** For web.xml and {@code addFilter(name, Class)}: settings come from the init-parameters. */
   public InboardFilter() {
     this.configured = false;
+    this.headerNames = null;
   }
 
   /** With settings given in code (the agent, or an application); init-parameters are then ignored. */
   public InboardFilter(FilterSettings settings) {
+    this(settings, null);
+  }
+
+  /**
+   * With settings given in code, reading header names the container's own way where {@code headerNames}
+   * can (see {@link HeaderNames}), else through the servlet API.
+   */
+  public InboardFilter(FilterSettings settings, HeaderNames headerNames) {
     this.settings = settings;
     this.configured = true;
+    this.headerNames = headerNames;
   }
 
   @Override
@@ -104,7 +117,7 @@ public final class InboardFilter implements Filter {
     InboundExchange exchange;
     InboundRequest wrapped;
     try {
-      PropagationContext context = capture(http, current.propagatedHeaders().get());
+      PropagationContext context = capture(http, current.propagatedHeaders().get(), headerNames);
       String generatedId = null;
       if (current.generateRequestId() && context.get(TraceHeaders.REQUEST_ID) == null) {
         generatedId = RequestId.generate();
@@ -148,21 +161,51 @@ public final class InboardFilter implements Filter {
    * dozen propagated names, most of them absent, with a case-insensitive scan of the headers each
    * time.
    */
-  static PropagationContext capture(HttpServletRequest request, Set<String> propagated) {
-    Listed listed = Listed.of(propagated);
-    Set<String> present = null;
-    for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
-      String lower = listed.find(names.nextElement());
-      if (lower != null) {
-        if (present == null) {
-          present = new LinkedHashSet<>();
-        }
-        present.add(lower); // a name listed twice in different cases is captured once, all its values
+  static PropagationContext capture(HttpServletRequest request, Set<String> propagated, HeaderNames headerNames) {
+    Found found = new Found(Listed.of(propagated));
+    if (headerNames == null || !headerNames.each(request, found)) {
+      for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
+        found.accept(names.nextElement());
       }
     }
-    return present == null
+    return found.count == 0
         ? PropagationContext.EMPTY
-        : PropagationContext.capture(present, name -> values(request.getHeaders(name)));
+        : PropagationContext.capture(Arrays.asList(found.present).subList(0, found.count),
+            name -> values(request.getHeaders(name)));
+  }
+
+  /**
+   * The propagated names found among a request's header names, each once, in the order met. A
+   * request carries a few of them at most, so a short array searched by identity (the names are the
+   * listed set's own strings) replaces a hash set per request.
+   */
+  private static final class Found implements Consumer<String> {
+    private final Listed listed;
+    String[] present;
+    int count;
+
+    Found(Listed listed) {
+      this.listed = listed;
+    }
+
+    @Override
+    public void accept(String name) {
+      String lower = listed.find(name);
+      if (lower == null) {
+        return;
+      }
+      for (int i = 0; i < count; i++) {
+        if (present[i] == lower) {
+          return; // a name listed twice in different cases is captured once, all its values
+        }
+      }
+      if (present == null) {
+        present = new String[4];
+      } else if (count == present.length) {
+        present = Arrays.copyOf(present, count * 2);
+      }
+      present[count++] = lower;
+    }
   }
 
   /**

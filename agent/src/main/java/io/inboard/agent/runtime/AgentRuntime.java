@@ -8,6 +8,7 @@ import io.inboard.core.route.Decision;
 import io.inboard.core.route.Router;
 import io.inboard.core.snapshot.Snapshot;
 import io.inboard.filter.FilterSettings;
+import io.inboard.filter.HeaderNames;
 import io.inboard.filter.InboardFilter;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -148,16 +149,18 @@ public final class AgentRuntime {
   /**
    * A servlet filter bound to this runtime: propagated headers follow the snapshot in force, metrics
    * go to the admin endpoint. A request that arrives before the first snapshot waits for it (bounded,
-   * like an outbound call), so that it captures the headers the rules need.
+   * like an outbound call), so that it captures the headers the rules need. {@code headerNames}: the
+   * container's own way to list a request's header names, or null for the servlet API's.
    */
-  public InboardFilter newFilter() {
+  public InboardFilter newFilter(HeaderNames headerNames) {
     return new InboardFilter(
         new FilterSettings(
             () -> state.read().propagatedHeaders(),
             metrics,
             self,
             options.generateRequestId(),
-            this::recordFailure));
+            this::recordFailure),
+        headerNames);
   }
 
   /**

@@ -43,7 +43,7 @@ class RuntimeFilterTest {
       connector.setPort(0);
       server.addConnector(connector);
       ServletContextHandler context = new ServletContextHandler();
-      context.addFilter(new FilterHolder(runtime.newFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+      context.addFilter(new FilterHolder(runtime.newFilter(null)), "/*", EnumSet.of(DispatcherType.REQUEST));
       context.addServlet(new ServletHolder(new HttpServlet() {
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 
@@ -40,10 +39,11 @@ public final class PropagationContext {
   }
 
   /**
-   * Captures from {@code source} the headers named in {@code names} (lower case). Headers absent from
-   * the request are absent from the context; a request with none of them gives {@link #EMPTY}.
+   * Captures from {@code source} the headers named in {@code names} (lower case, each once). Headers
+   * absent from the request are absent from the context; a request with none of them gives
+   * {@link #EMPTY}.
    */
-  public static PropagationContext capture(Set<String> names, HeaderSource source) {
+  public static PropagationContext capture(Collection<String> names, HeaderSource source) {
     Map<String, List<String>> captured = null;
     for (String name : names) {
       Collection<String> values = source.values(name);

@@ -19,7 +19,7 @@ final class JettyFilterInstaller {
     if (handler.getFilter(AgentInboundHook.FILTER_NAME) != null) {
       return; // restarted context: installed already
     }
-    FilterHolder holder = new FilterHolder(setup.newFilter());
+    FilterHolder holder = new FilterHolder(setup.newFilter(JettyHeaderNames.INSTANCE));
     holder.setName(AgentInboundHook.FILTER_NAME);
     holder.setAsyncSupported(true);
     FilterMapping mapping = new FilterMapping();

@@ -20,7 +20,7 @@ final class TomcatFilterInstaller {
     }
     FilterDef def = new FilterDef();
     def.setFilterName(AgentInboundHook.FILTER_NAME);
-    def.setFilter(setup.newFilter());
+    def.setFilter(setup.newFilter(null)); // Tomcat lists header names without building a collection
     def.setFilterClass(InboardFilter.class.getName());
     def.setAsyncSupported("true");
     context.addFilterDef(def);
