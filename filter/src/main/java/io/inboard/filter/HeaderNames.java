@@ -13,8 +13,9 @@ import java.util.function.Consumer;
 public interface HeaderNames {
   /**
    * Gives {@code names} the name of each of the request's header fields, in order (a name that
-   * occurs twice may be given twice), and answers true; or answers false, having given none, when
-   * this way cannot read {@code request} (another container's, or a wrapper).
+   * occurs twice may be given twice), and answers true; or answers false when this way cannot read
+   * {@code request} (another container's, or a wrapper). After false the filter reads the names
+   * through the servlet API; it counts each name once, so names given before false do no harm.
    */
   boolean each(HttpServletRequest request, Consumer<String> names);
 }

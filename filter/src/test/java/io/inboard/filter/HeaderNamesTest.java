@@ -98,4 +98,19 @@ class HeaderNamesTest {
     assertThat(context.values("h3")).containsExactly("v-h3", "again");
     assertThat(context.get("h7")).isEqualTo("v-h7");
   }
+
+  @Test
+  void namesGivenBeforeAFailedReadAreNotCapturedTwice() {
+    int[] calls = {0};
+    HeaderNames failsMidway = (request, names) -> {
+      names.accept("X-Tenant");
+      return false; // e.g. a container method missing halfway through
+    };
+
+    PropagationContext context = InboardFilter.capture(request(headers(), calls), PROPAGATED, failsMidway);
+
+    assertThat(calls[0]).isEqualTo(1);
+    assertThat(context.headers().keySet()).containsExactly("x-tenant", "x-request-id");
+    assertThat(context.values("x-tenant")).containsExactly("acme", "beta");
+  }
 }

@@ -24,18 +24,17 @@ final class JettyHeaderNames implements HeaderNames {
     if (!usable || !(request instanceof ServletApiRequest jetty)) {
       return false;
     }
-    HttpFields fields;
-    int size;
     try {
-      fields = jetty.getFields();
-      size = fields.size();
+      HttpFields fields = jetty.getFields();
+      for (int i = 0, size = fields.size(); i < size; i++) {
+        names.accept(fields.getField(i).getName());
+      }
+      return true;
     } catch (LinkageError e) {
-      usable = false; // an older or newer Jetty than the one compiled against
+      // An older or newer Jetty than the one compiled against. Names given before the error are
+      // harmless: the filter reads them again through the servlet API and counts each once.
+      usable = false;
       return false;
     }
-    for (int i = 0; i < size; i++) {
-      names.accept(fields.getField(i).getName());
-    }
-    return true;
   }
 }
