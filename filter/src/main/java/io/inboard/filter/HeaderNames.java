@@ -7,8 +7,8 @@ import java.util.function.Consumer;
  * A container's own way to list a request's header names, for the filter to find the propagated
  * ones among them. The servlet API's {@code getHeaderNames()} is the portable way, and the filter
  * falls back on it; but Jetty 12 builds a new collection of the names on every call (a tree map, an
- * enum set and lists: about half a kilobyte per request, on every request), where walking its
- * header fields allocates nothing.
+ * enum set and lists: some hundreds of bytes on every request), where walking its header fields
+ * allocates nothing.
  */
 public interface HeaderNames {
   /**

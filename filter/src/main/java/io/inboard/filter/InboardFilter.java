@@ -170,8 +170,7 @@ public final class InboardFilter implements Filter {
     }
     return found.count == 0
         ? PropagationContext.EMPTY
-        : PropagationContext.capture(Arrays.asList(found.present).subList(0, found.count),
-            name -> values(request.getHeaders(name)));
+        : PropagationContext.capture(found.names(), name -> values(request.getHeaders(name)));
   }
 
   /**
@@ -181,8 +180,8 @@ public final class InboardFilter implements Filter {
    */
   private static final class Found implements Consumer<String> {
     private final Listed listed;
-    String[] present;
-    int count;
+    private String[] present;
+    private int count;
 
     Found(Listed listed) {
       this.listed = listed;
@@ -205,6 +204,10 @@ public final class InboardFilter implements Filter {
         present = Arrays.copyOf(present, count * 2);
       }
       present[count++] = lower;
+    }
+
+    List<String> names() {
+      return Arrays.asList(present).subList(0, count);
     }
   }
 

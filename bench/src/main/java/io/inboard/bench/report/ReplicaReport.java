@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.regex.Pattern;
 
 /**
  * How much one run's headline figures depend on which JVMs a set-up happened to get. A run of
@@ -159,7 +162,7 @@ public final class ReplicaReport {
         .append(" | ").append(range(pairings, Headline::p99)).append(" |\n\n");
   }
 
-  private static String range(List<Headline> all, java.util.function.ToDoubleFunction<Headline> figure) {
+  private static String range(List<Headline> all, ToDoubleFunction<Headline> figure) {
     double min = all.stream().mapToDouble(figure).min().orElse(Double.NaN);
     double max = all.stream().mapToDouble(figure).max().orElse(Double.NaN);
     return fmt(min) + " to " + fmt(max);
@@ -171,7 +174,7 @@ public final class ReplicaReport {
     }
     // Latency differences in whole microseconds: the histograms' resolution, and the size that matters.
     return fmt(value) + (asRatio ? " (×" + fmt(value / first) + ")"
-        : String.format(java.util.Locale.ROOT, " (%+.0f)", value - first));
+        : String.format(Locale.ROOT, " (%+.0f)", value - first));
   }
 
   /** Each process's CPU-s per 1000 requests over all fixed-rate phases, named without the set-up. */
@@ -186,7 +189,7 @@ public final class ReplicaReport {
       });
     }
     List<String> parts = new ArrayList<>();
-    sums.forEach((role, sum) -> parts.add(role.replaceFirst("^" + java.util.regex.Pattern.quote(setup) + " ", "")
+    sums.forEach((role, sum) -> parts.add(role.replaceFirst("^" + Pattern.quote(setup) + " ", "")
         + " " + fmt(sum[0] / sum[1])));
     return String.join(", ", parts);
   }

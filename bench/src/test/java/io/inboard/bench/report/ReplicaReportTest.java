@@ -1,11 +1,13 @@
 package io.inboard.bench.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,9 +47,9 @@ class ReplicaReportTest {
   @Test
   void groupsTheCopiesOfEachSetUpByKind() throws Exception {
     assertThat(report().copies()).containsExactly(
-        java.util.Map.entry("plain", List.of("plain", "plain-2")),
-        java.util.Map.entry("inboard", List.of("inboard", "inboard-2")),
-        java.util.Map.entry("proxy", List.of("proxy")));
+        Map.entry("plain", List.of("plain", "plain-2")),
+        Map.entry("inboard", List.of("inboard", "inboard-2")),
+        Map.entry("proxy", List.of("proxy")));
   }
 
   @Test
@@ -62,7 +64,7 @@ class ReplicaReportTest {
     assertThat(first.p50()).isEqualTo(0.1); // (1050-1000)/(1500-1000), medians of the rounds
     assertThat(first.p99()).isEqualTo(0.05); // (2100-2000)/(4000-2000)
     ReplicaReport.Headline last = pairings.get(3);
-    assertThat(last.cpu()).isCloseTo(1.2 / 1.1, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(last.cpu()).isCloseTo(1.2 / 1.1, offset(1e-9));
     assertThat(last.p50()).isEqualTo(0.125); // (1150-1100)/(1500-1100)
   }
 

@@ -8,7 +8,7 @@ import org.eclipse.jetty.http.HttpFields;
 
 /**
  * Jetty ee10's header names, read from the request's own fields. {@code getHeaderNames()} builds a
- * new collection of them on every call (about half a kilobyte per request, which the filter then
+ * new collection of them on every call (some hundreds of bytes per request, which the filter then
  * throws away); the fields are already there as an indexed list.
  */
 final class JettyHeaderNames implements HeaderNames {
