@@ -36,5 +36,9 @@ write_machine() {
 # The whole-path benchmark's settings: WP_QUICK to check the set-up, WP_FULL for figures.
 WP_QUICK=(--rates 200 --warmup-seconds 3 --phase-warmup-seconds 1 --seconds 3 --rounds 1 --wrk-seconds 3 --wrk-rounds 1 --instance-warmup-seconds 2)
 # Many short rounds: on a shared machine, other work disturbs some rounds; the report takes the
-# median over rounds, which a few disturbed ones do not move.
-WP_FULL=(--rates 500,1000 --warmup-seconds 4 --warmup-rounds 2 --phase-warmup-seconds 1 --seconds 3 --rounds 6 --wrk-seconds 6 --wrk-rounds 3 --saturation-warmup-seconds 20 --saturation-rewarm-seconds 15 --instance-warmup-seconds 15)
+# median over rounds, which a few disturbed ones do not move. Saturation in fifteen 2-second turns
+# per set-up: every set-up ran 10-20 % faster or slower together from one round to the next, so the
+# throughput ratio is taken round by round (the two set-ups seconds apart) and its median comes
+# with an interval; fifteen rounds are the fewest whose interval holds the median with 96.5 %
+# between the 4th smallest and 4th largest ratio (bench/ANALYSIS.md).
+WP_FULL=(--rates 500,1000 --warmup-seconds 4 --warmup-rounds 2 --phase-warmup-seconds 1 --seconds 3 --rounds 6 --wrk-seconds 2 --wrk-rounds 15 --saturation-warmup-seconds 12 --saturation-rewarm-seconds 15 --instance-warmup-seconds 15)

@@ -102,7 +102,7 @@ if [ "$QUICK" = 1 ]; then
 else
   WP_ARGS=("${WP_FULL[@]}")
   CP_ARGS=(--agents 200 --edits 50)
-  SU_ARGS=(--repeats 5 --burst 2000 --load-seconds 8)
+  SU_ARGS=(--repeats 5 --burst 2000 --load-seconds 6)
   JMH_ARGS=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
 fi
 JMH_SHORT=(-f 1 -wi 1 -w 1s -i 2 -r 1s)

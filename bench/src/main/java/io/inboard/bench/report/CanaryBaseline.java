@@ -75,9 +75,9 @@ final class CanaryBaseline {
         : ReportWriter.cpuPer1000(fixed.get(setup)) / ReportWriter.cpuPer1000(fixed.get(base));
   }
 
+  /** Round by round, as the target's own figure ({@link PairedRatio}). */
   private double throughputRatio(String setup, String base) {
-    return saturation.path(setup).path("rpsMedian").asDouble(Double.NaN)
-        / saturation.path(base).path("rpsMedian").asDouble(Double.NaN);
+    return PairedRatio.saturation(saturation, setup, base).median();
   }
 
   private static String text(double v) {

@@ -76,7 +76,7 @@ public final class ReplicaReport {
     view.set("proxy", fixed.get(proxy));
     return new Headline(plain, inboard,
         ReportWriter.cpuPer1000(fixed.get(inboard)) / ReportWriter.cpuPer1000(fixed.get(plain)),
-        rps(inboard) / rps(plain),
+        PairedRatio.saturation(saturation, inboard, plain).median(),
         AddedLatency.worst(view, "plain", "p50").worst(),
         AddedLatency.worst(view, "plain", "p99").worst());
   }
@@ -127,7 +127,9 @@ public final class ReplicaReport {
         md.append("| ").append(name).append(" | ").append(compared(ReportWriter.cpuPer1000(fixed.get(name)),
             ReportWriter.cpuPer1000(fixed.get(first)), name.equals(first), true)).append(" | ")
             .append(byProcess(name)).append(" | ")
-            .append(compared(rps(name), rps(first), name.equals(first), true)).append(" |");
+            .append(name.equals(first) ? fmt(rps(name))
+                : fmt(rps(name)) + " (×" + PairedRatio.saturation(saturation, name, first).withInterval() + ")")
+            .append(" |");
         for (String rate : rates) {
           for (String p : List.of("p50", "p99")) {
             md.append(' ').append(compared(percentile(name, rate, p), percentile(first, rate, p), name.equals(first),
@@ -138,7 +140,8 @@ public final class ReplicaReport {
       }
     });
     md.append("\nA copy's figure is followed by how it compares with the first copy of its kind: a ratio for CPU "
-        + "and throughput, a difference in µs for latency (each the median over the rounds, as in the report).\n\n");
+        + "and throughput, a difference in µs for latency (each the median over the rounds, as in the report; for "
+        + "throughput the median of the rounds' ratios, with its interval).\n\n");
   }
 
   private void pairingsSection(StringBuilder md) {

@@ -36,6 +36,7 @@ public final class ReportWriter {
   private final Map<String, Object> headline = new LinkedHashMap<>();
   private final Map<String, String> why = new LinkedHashMap<>();
   private final List<String[]> targets = new ArrayList<>();
+  private PairedRatio throughput;
 
   private ReportWriter(Path results) throws IOException {
     this.results = results;
@@ -123,9 +124,14 @@ public final class ReportWriter {
     }
     JsonNode sat = whole == null ? null : whole.get("saturation");
     if (sat != null && sat.has("inboard") && sat.has("plain")) {
-      headline.put("throughput_ratio", round(sat.get("inboard").get("rpsMedian").asDouble()
-          / sat.get("plain").get("rpsMedian").asDouble(), 3));
-      why.put("throughput_ratio", "wrk requests/s at saturation, median over rounds, inboard / plain");
+      throughput = PairedRatio.saturation(sat, "inboard", "plain");
+      headline.put("throughput_ratio", round(throughput.median(), 3));
+      if (!Double.isNaN(throughput.low())) {
+        headline.put("throughput_ratio_interval", List.of(round(throughput.low(), 3), round(throughput.high(), 3)));
+      }
+      why.put("throughput_ratio", "wrk requests/s at saturation, inboard / plain in each round (the two measured"
+          + " seconds apart), the median over rounds; throughput_ratio_interval: a distribution-free interval"
+          + " holding that median with at least 95 % probability");
     } else {
       headline.put("throughput_ratio", null);
       why.put("throughput_ratio", "not measured: the inboard or plain set-up did not run");
@@ -176,7 +182,7 @@ public final class ReportWriter {
     }
     target("Added latency p50 (inboard-plain)/(proxy-plain)", "<= 0.10", "added_latency_ratio_p50", 0.10, true, "");
     target("Added latency p99 (inboard-plain)/(proxy-plain)", "<= 0.10", "added_latency_ratio_p99", 0.10, true, "");
-    target("Saturation throughput inboard/plain", ">= 0.95", "throughput_ratio", 0.95, false, "");
+    target("Saturation throughput inboard/plain", ">= 0.95", "throughput_ratio", 0.95, false, "", throughput);
     target("CPU per request inboard/plain", "<= 1.10", "cpu_per_request_ratio", 1.10, true, "");
     target("Agent RSS", "<= 30 MB", "agent_rss_mb", 30, true, " MB");
     target("Agent startup", "<= 0.5 s", "agent_startup_s", 0.5, true, " s");
@@ -184,6 +190,12 @@ public final class ReportWriter {
   }
 
   private void target(String what, String goal, String key, double limit, boolean atMost, String unit) {
+    target(what, goal, key, limit, atMost, unit, null);
+  }
+
+  /** A target's row; with {@code paired}, its interval and whether the interval settles the verdict. */
+  private void target(String what, String goal, String key, double limit, boolean atMost, String unit,
+      PairedRatio paired) {
     Object value = headline.get(key);
     if (value == null) {
       targets.add(new String[] {what, goal, "not measured", "-", why.getOrDefault(key.replaceAll("_p\\d+$", ""),
@@ -193,7 +205,14 @@ public final class ReportWriter {
     double v = ((Number) value).doubleValue();
     boolean met = atMost ? v <= limit : v >= limit;
     String by = met ? "met" : "MISSED by " + fmt(Math.abs(v - limit)) + unit;
-    targets.add(new String[] {what, goal, fmt(v) + unit, by, ""});
+    String measured = fmt(v) + unit;
+    if (paired != null && !Double.isNaN(paired.low())) {
+      measured = paired.text();
+      if (!paired.resolves(limit)) {
+        by += " (not resolved: the interval holds the target)";
+      }
+    }
+    targets.add(new String[] {what, goal, measured, by, ""});
   }
 
   /** The median over rounds of a phase's percentile {@code p}; the merged value when rounds lack it. */
@@ -448,17 +467,19 @@ public final class ReportWriter {
     }
 
     JsonNode sat = whole.path("saturation");
-    md.append("### Saturation throughput (wrk, closed loop)\n\n| set-up | requests/s per round | median | vs plain |"
+    md.append("### Saturation throughput (wrk, closed loop)\n\nThe set-ups take turns, one wrk run each per round;"
+        + " \"vs plain\" is the median over rounds of the set-up's requests/s over plain's in the same round, with a"
+        + " distribution-free interval for that median.\n\n| set-up | requests/s per round | median | vs plain |"
         + " non-2xx | CPU-s per 1000 |\n|---|---|---|---|---|---|\n");
-    double plainRps = sat.path("plain").path("rpsMedian").asDouble(Double.NaN);
     sat.fieldNames().forEachRemaining(name -> {
       JsonNode s = sat.get(name);
       md.append("| ").append(name).append(" | ").append(join(s.path("rps"))).append(" | ")
           .append(fmt(s.path("rpsMedian").asDouble())).append(" | ")
-          .append(fmt(s.path("rpsMedian").asDouble() / plainRps)).append(" | ").append(join(s.path("non2xx")))
+          .append(PairedRatio.saturation(sat, name, "plain").text()).append(" | ").append(join(s.path("non2xx")))
           .append(" | ").append(join(s.path("cpuSecondsPer1000"))).append(" |\n");
     });
     md.append('\n');
+    saturationByProcess(sat);
 
     md.append("### Memory and threads of every process (after the run, /proc/PID/status)\n\n");
     md.append("| set-up | process | RSS MB | threads | CPU-s total | on request path |\n|---|---|---|---|---|---|\n");
@@ -658,6 +679,28 @@ public final class ReportWriter {
     List<String> n = new ArrayList<>();
     node.fieldNames().forEachRemaining(n::add);
     return String.join(", ", n);
+  }
+
+  /** Each process's CPU per request at saturation, the median over rounds, when the run recorded it. */
+  private void saturationByProcess(JsonNode sat) {
+    List<String> rows = new ArrayList<>();
+    sat.fieldNames().forEachRemaining(name -> {
+      List<String> parts = new ArrayList<>();
+      sat.get(name).path("cpuSecondsPer1000ByProcess").fields().forEachRemaining(e -> {
+        List<Double> values = new ArrayList<>();
+        e.getValue().forEach(v -> values.add(v.asDouble()));
+        parts.add(e.getKey() + " " + fmt(PairedRatio.median(values)));
+      });
+      if (!parts.isEmpty()) {
+        rows.add("| " + name + " | " + String.join("; ", parts) + " |\n");
+      }
+    });
+    if (!rows.isEmpty()) {
+      md.append("CPU-s per 1000 requests at saturation, by process (median over rounds):\n\n| set-up | per process |\n"
+          + "|---|---|\n");
+      rows.forEach(md::append);
+      md.append('\n');
+    }
   }
 
   private static String join(JsonNode array) {

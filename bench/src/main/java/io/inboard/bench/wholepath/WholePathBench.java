@@ -265,6 +265,12 @@ public final class WholePathBench {
         addTo(s, "non2xx", r.non2xx());
         addTo(s, "socketErrors", r.socketErrors());
         addTo(s, "cpuSecondsPer1000", cpuTotal(before, after) * 1000.0 / Math.max(1, r.requests()));
+        // Per process as well: which JVM a set-up's lower throughput comes from.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> byProcess =
+            (Map<String, Object>) s.computeIfAbsent("cpuSecondsPer1000ByProcess", k -> new LinkedHashMap<>());
+        after.forEach((p, sample) -> addTo(byProcess, p.role(),
+            Math.round(sample.cpuSecondsSince(before.get(p)) * 1e6 / Math.max(1, r.requests())) / 1000.0));
       }
     }
     saturation.values().forEach(s -> {
@@ -377,11 +383,6 @@ public final class WholePathBench {
   }
 
   /**
-   * Waits, at most 90 s, until the JIT compiler threads of all set-ups' JVMs together use less than
-   * a tenth of a core: warming nine JVMs up one after the other leaves compilation queued in all of
-   * them, and rounds measured while it drains show the compilers, not the set-ups. Returns the wait.
-   */
-  /**
    * The set-ups in the order of round {@code round}: rotated by one each round, so that no set-up
    * always runs right after the same neighbour.
    */
@@ -391,6 +392,11 @@ public final class WholePathBench {
     return order;
   }
 
+  /**
+   * Waits, at most 90 s, until the JIT compiler threads of all set-ups' JVMs together use less than
+   * a tenth of a core: warming nine JVMs up one after the other leaves compilation queued in all of
+   * them, and rounds measured while it drains show the compilers, not the set-ups. Returns the wait.
+   */
   private static double awaitCompilersQuiet(List<Setup> setups) throws InterruptedException {
     long start = System.nanoTime();
     long deadline = start + Duration.ofSeconds(90).toNanos();

@@ -126,6 +126,37 @@ class ReportWriterTest {
   }
 
   @Test
+  void takesThroughputRoundByRoundAndSaysWhenItsIntervalHoldsTheTarget() throws Exception {
+    writeFixtures();
+    Path whole = dir.resolve("results").resolve("wholepath.json");
+    // The machine slows down and speeds up by 20 % from round to round, for both set-ups alike; inboard's
+    // ratios, sorted, are 0.93, 0.94, 0.945, 0.955, 0.96 and 0.97.
+    JsonNode run = JSON.readTree(whole.toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) run).set("saturation", JSON.readTree("""
+        {"plain": {"rps": [1000, 1200, 1000, 1200, 1000, 1200], "rpsMedian": 1100,
+                   "cpuSecondsPer1000ByProcess": {"plain frontend": [0.2, 0.1, 0.3], "plain user-v1": [0.1]}},
+         "inboard": {"rps": [930, 1146, 960, 1128, 970, 1134], "rpsMedian": 1049},
+         "proxy": {"rps": [700, 840, 700, 840, 700, 840], "rpsMedian": 770}}
+        """));
+    JSON.writeValue(whole.toFile(), run);
+    Path report = dir.resolve("REPORT.md");
+    Path json = dir.resolve("results.json");
+    ReportWriter.main(new String[] {"--results", dir.resolve("results").toString(), "--report", report.toString(),
+        "--json", json.toString(), "--analysis", dir.resolve("none.md").toString()});
+
+    JsonNode r = JSON.readTree(json.toFile());
+    // The median of the rounds' ratios, not 1049 / 1100 = 0.954.
+    assertThat(r.get("throughput_ratio").asDouble()).isEqualTo(0.95);
+    // Six rounds: the smallest and largest ratio hold the median with 1 - 2/64 = 96.9 %.
+    assertThat(r.get("throughput_ratio_interval").toString()).isEqualTo("[0.93,0.97]");
+    String md = Files.readString(report);
+    assertThat(md).contains("| Saturation throughput inboard/plain | >= 0.95 | 0.950 (96.9 % interval 0.930-0.970,"
+        + " 6 rounds) | met (not resolved: the interval holds the target) |");
+    assertThat(md).contains("| proxy | 700, 840, 700, 840, 700, 840 | 770 | 0.700 (96.9 % interval 0.700-0.700, 6 rounds) |");
+    assertThat(md).contains("| plain | plain frontend 0.200; plain user-v1 0.100 |");
+  }
+
+  @Test
   void setsTheAgentsOwnCostAgainstTheCanaryWithoutAMeshBesideTheTargets() throws Exception {
     writeFixtures();
     Path whole = dir.resolve("results").resolve("wholepath.json");
