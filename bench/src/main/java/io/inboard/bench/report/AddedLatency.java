@@ -6,8 +6,8 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * The latency Inboard adds over a baseline set-up, as a share of what the proxy set-up adds over the
- * same baseline: {@code (inboard - base) / (proxy - base)} of one percentile, each set-up's value the
+ * The latency Inboard (or another set-up) adds over a baseline set-up, as a share of what the proxy
+ * set-up adds over the same baseline: {@code (inboard - base) / (proxy - base)} of one percentile, each set-up's value the
  * median over its rounds (a round disturbed by other work on the shared machine moves a merged
  * histogram's tail, not the median of the rounds).
  *
@@ -18,20 +18,28 @@ import java.util.List;
 record AddedLatency(double worst, List<String> undetermined) {
 
   /** The ratio at one rate. */
-  static double ratio(JsonNode fixed, String base, String rate, String p) {
+  static double ratio(JsonNode fixed, String measured, String base, String rate, String p) {
     double baseline = ReportWriter.robust(fixed.get(base).get(rate), p);
-    double inboard = ReportWriter.robust(fixed.get("inboard").get(rate), p);
+    double added = ReportWriter.robust(fixed.get(measured).get(rate), p);
     double proxy = ReportWriter.robust(fixed.get("proxy").get(rate), p);
-    return (inboard - baseline) / (proxy - baseline);
+    return (added - baseline) / (proxy - baseline);
   }
 
   /** The larger ratio over the rates that {@code base}, {@code inboard} and {@code proxy} all ran at. */
   static AddedLatency worst(JsonNode fixed, String base, String p) {
+    return worst(fixed, "inboard", base, p);
+  }
+
+  /**
+   * The same for another set-up than {@code inboard}: {@code plain-canary} over {@code plain} is the
+   * share of the proxies' cost that the canary's second instance takes without any mesh.
+   */
+  static AddedLatency worst(JsonNode fixed, String measured, String base, String p) {
     double worst = Double.NaN;
     List<String> undetermined = new ArrayList<>();
     for (Iterator<String> rates = fixed.get(base).fieldNames(); rates.hasNext(); ) {
       String rate = rates.next();
-      if (!fixed.get("inboard").has(rate) || !fixed.get("proxy").has(rate)) {
+      if (!fixed.get(measured).has(rate) || !fixed.get("proxy").has(rate)) {
         continue;
       }
       double proxyAdded = ReportWriter.robust(fixed.get("proxy").get(rate), p)
@@ -40,7 +48,7 @@ record AddedLatency(double worst, List<String> undetermined) {
         undetermined.add(p + " at " + rate + " rps");
         continue;
       }
-      double ratio = ratio(fixed, base, rate, p);
+      double ratio = ratio(fixed, measured, base, rate, p);
       worst = Double.isNaN(worst) ? ratio : Math.max(worst, ratio);
     }
     return new AddedLatency(worst, undetermined);

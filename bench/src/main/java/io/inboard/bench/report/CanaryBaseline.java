@@ -53,9 +53,10 @@ final class CanaryBaseline {
         .append("| figure | target | inboard vs plain (the target's figure) | inboard vs plain-canary (the agents)"
             + " | plain-canary vs plain (the canary) |\n|---|---|---|---|---|\n");
     for (String p : new String[] {"p50", "p99"}) {
-      md.append("| added latency ").append(p).append(", (inboard - base) / (proxy - base) | <= 0.10 | ")
+      md.append("| added latency ").append(p).append(", (set-up - base) / (proxy - base) | <= 0.10 | ")
           .append(text(AddedLatency.worst(fixed, "plain", p).worst())).append(" | ")
-          .append(text(AddedLatency.worst(fixed, SETUP, p).worst())).append(" | - |\n");
+          .append(text(AddedLatency.worst(fixed, SETUP, p).worst())).append(" | ")
+          .append(text(AddedLatency.worst(fixed, SETUP, "plain", p).worst())).append(" |\n");
     }
     md.append("| saturation throughput | >= 0.95 | ").append(text(throughputRatio("inboard", "plain"))).append(" | ")
         .append(text(throughputRatio("inboard", SETUP))).append(" | ")

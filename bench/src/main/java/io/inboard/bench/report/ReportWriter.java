@@ -328,10 +328,35 @@ public final class ReportWriter {
   private void previousSection(JsonNode previous) {
     md.append("## Before / after\n\nThe previous run's `results.json` (").append(previous.path("generated")
         .asText("undated")).append(") beside this one:\n\n| figure | before | after |\n|---|---|---|\n");
-    headline.forEach((k, v) -> md.append("| `").append(k).append("` | ").append(previous.path(k).isMissingNode()
-        || previous.path(k).isNull() ? "-" : previous.path(k).asText()).append(" | ").append(v == null ? "-" : fmt(
-            ((Number) v).doubleValue())).append(" |\n"));
+    headline.forEach((k, v) -> md.append("| `").append(k).append("` | ").append(previousText(previous.path(k)))
+        .append(" | ").append(headlineText(v)).append(" |\n"));
     md.append('\n');
+  }
+
+  /** A figure of the previous run's results.json: a number, or an interval as {@code low-high}. */
+  private static String previousText(JsonNode value) {
+    if (value.isMissingNode() || value.isNull()) {
+      return "-";
+    }
+    if (value.isArray()) {
+      List<String> parts = new ArrayList<>();
+      value.forEach(v -> parts.add(v.asText()));
+      return String.join("-", parts);
+    }
+    return value.asText();
+  }
+
+  /** A headline figure of this run: a number, or an interval ({@code throughput_ratio_interval}) as {@code low-high}. */
+  private static String headlineText(Object value) {
+    if (value == null) {
+      return "-";
+    }
+    if (value instanceof List<?> interval) {
+      List<String> parts = new ArrayList<>();
+      interval.forEach(v -> parts.add(fmt(((Number) v).doubleValue())));
+      return String.join("-", parts);
+    }
+    return fmt(((Number) value).doubleValue());
   }
 
   private void wholePathSection() {
@@ -426,9 +451,9 @@ public final class ReportWriter {
       });
       if (fixed.has("plain") && fixed.has("inboard") && fixed.has("proxy")) {
         md.append("\nRatio of added latency (inboard-plain)/(proxy-plain), from the medians of the rounds: p50 ")
-            .append(fmt(AddedLatency.ratio(fixed, "plain", rate, "p50"))).append(", p90 ")
-            .append(fmt(AddedLatency.ratio(fixed, "plain", rate, "p90"))).append(", p99 ")
-            .append(fmt(AddedLatency.ratio(fixed, "plain", rate, "p99"))).append(".\n");
+            .append(fmt(AddedLatency.ratio(fixed, "inboard", "plain", rate, "p50"))).append(", p90 ")
+            .append(fmt(AddedLatency.ratio(fixed, "inboard", "plain", rate, "p90"))).append(", p99 ")
+            .append(fmt(AddedLatency.ratio(fixed, "inboard", "plain", rate, "p99"))).append(".\n");
       }
       md.append('\n');
     }

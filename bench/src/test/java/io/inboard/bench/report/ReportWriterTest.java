@@ -139,6 +139,11 @@ class ReportWriterTest {
          "proxy": {"rps": [700, 840, 700, 840, 700, 840], "rpsMedian": 770}}
         """));
     JSON.writeValue(whole.toFile(), run);
+    // A previous run with an interval too, and one without (older runs): both shown beside this one.
+    Files.writeString(dir.resolve("results").resolve("previous-results.json"), """
+        {"generated": "earlier", "added_latency_ratio_p50": 0.2, "throughput_ratio": 0.9,
+         "throughput_ratio_interval": [0.88, 0.92]}
+        """);
     Path report = dir.resolve("REPORT.md");
     Path json = dir.resolve("results.json");
     ReportWriter.main(new String[] {"--results", dir.resolve("results").toString(), "--report", report.toString(),
@@ -154,6 +159,7 @@ class ReportWriterTest {
         + " 6 rounds) | met (not resolved: the interval holds the target) |");
     assertThat(md).contains("| proxy | 700, 840, 700, 840, 700, 840 | 770 | 0.700 (96.9 % interval 0.700-0.700, 6 rounds) |");
     assertThat(md).contains("| plain | plain frontend 0.200; plain user-v1 0.100 |");
+    assertThat(md).contains("| `throughput_ratio` | 0.9 | 0.950 |").contains("| `throughput_ratio_interval` | 0.88-0.92 | 0.930-0.970 |");
   }
 
   @Test
@@ -183,6 +189,9 @@ class ReportWriterTest {
     assertThat(r.get("throughput_ratio_vs_plain_canary").asDouble()).isEqualTo(1.021); // 960 / 940
     String md = Files.readString(report);
     assertThat(md).contains("| CPU per request | <= 1.10 | 1.10 | 1.05 | 1.05 |");
+    // The canary alone, (plain-canary - plain) / (proxy - plain): 80/500 at 1000 rps, 100/2000 there at p99.
+    assertThat(md).contains("| added latency p50, (set-up - base) / (proxy - base) | <= 0.10 | 0.200 | 0.048 | 0.160 |");
+    assertThat(md).contains("| added latency p99, (set-up - base) / (proxy - base) | <= 0.10 | 0.100 | 0.053 | 0.050 |");
     assertThat(md).contains("| saturation throughput | >= 0.95 | 0.960 | 1.02 | 0.940 |");
   }
 
