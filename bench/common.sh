@@ -41,4 +41,4 @@ WP_QUICK=(--rates 200 --warmup-seconds 3 --phase-warmup-seconds 1 --seconds 3 --
 # throughput ratio is taken round by round (the two set-ups seconds apart) and its median comes
 # with an interval; fifteen rounds are the fewest whose interval holds the median with 96.5 %
 # between the 4th smallest and 4th largest ratio (bench/ANALYSIS.md).
-WP_FULL=(--rates 500,1000 --warmup-seconds 4 --warmup-rounds 2 --phase-warmup-seconds 1 --seconds 3 --rounds 6 --wrk-seconds 2 --wrk-rounds 15 --saturation-warmup-seconds 12 --saturation-rewarm-seconds 15 --instance-warmup-seconds 15)
+WP_FULL=(--rates 500,1000 --warmup-seconds 3 --warmup-rounds 2 --phase-warmup-seconds 1 --seconds 3 --rounds 6 --wrk-seconds 2 --wrk-rounds 15 --saturation-warmup-seconds 12 --saturation-rewarm-seconds 15 --instance-warmup-seconds 15 --saturation-phase-warmup-seconds 4)

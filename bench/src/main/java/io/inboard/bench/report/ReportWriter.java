@@ -390,6 +390,10 @@ public final class ReportWriter {
             : settings.path("warmupSeconds").asInt() + " s at each rate").append("; then ").append(settings.path("rounds").asInt()).append(" rounds of ")
         .append(settings.path("phaseSeconds").asInt()).append(" s per rate and set-up (each after ")
         .append(settings.path("phaseWarmupSeconds").asInt()).append(" s unrecorded). Saturation: ")
+        .append(settings.path("saturationPhaseWarmupSeconds").asInt() > 0
+            ? "each set-up " + settings.path("saturationPhaseWarmupSeconds").asInt()
+                + " s at saturation, unrecorded, then "
+            : "")
         .append(settings.path("wrk").asText()).append(". JVM options for every service: `")
         .append(settings.path("jvmOptions").asText()).append("`. Machine load average before/after: ")
         .append(whole.path("loadAverageBefore").asText("?")).append(" / ")
