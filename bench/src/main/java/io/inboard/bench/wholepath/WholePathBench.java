@@ -255,11 +255,11 @@ public final class WholePathBench {
     });
     out.put("fixedRate", fixedOut);
 
-    // Minutes at 500-1000 requests/s lie between the saturation warm-up and the saturation rounds, and a
-    // set-up's first rounds at saturation after them cost more CPU per request than its later ones (in
-    // one run inboard's frontend 0.176 and 0.173 CPU-s per 1000 requests in the first two rounds, 0.153-0.160
-    // in the last five), as a fixed-rate phase after another rate does: so, as each fixed-rate phase
-    // has its unrecorded second, each set-up is brought back to saturation once before the rounds.
+    // Minutes at 500-1000 requests/s lie between the saturation warm-up and the saturation rounds, and in
+    // one run a set-up's first rounds at saturation after them cost more CPU per request than its later
+    // ones (inboard's frontend 0.176 and 0.173 CPU-s per 1000 requests in the first two rounds,
+    // 0.153-0.160 in the last five): so, as each fixed-rate phase has its unrecorded second, each set-up
+    // is brought back to saturation once before the rounds.
     if (wrkRounds > 0 && !saturationPhaseWarmup.isZero()) {
       for (Setup setup : setups) {
         System.out.println("[wholepath] back to saturation " + setup.name() + " " + saturationPhaseWarmup.toSeconds()
