@@ -27,6 +27,12 @@ record PairedRatio(double median, double low, double high, int rounds, double co
     return of(values(saturation.path(setup).path("rps")), values(saturation.path(base).path("rps")));
   }
 
+  /** {@code setup}'s CPU per request at saturation over {@code base}'s, round by round. */
+  static PairedRatio saturationCpu(JsonNode saturation, String setup, String base) {
+    return of(values(saturation.path(setup).path("cpuSecondsPer1000")),
+        values(saturation.path(base).path("cpuSecondsPer1000")));
+  }
+
   /** {@code a[i] / b[i]} for every round {@code i} both have, summarised. */
   static PairedRatio of(List<Double> a, List<Double> b) {
     List<Double> ratios = new ArrayList<>();

@@ -171,7 +171,11 @@ class ReportWriterTest {
     ((com.fasterxml.jackson.databind.node.ObjectNode) run.get("fixedRate")).set("plain-canary", JSON.readTree(
         "{\"500\": %s, \"1000\": %s}".formatted(phase(1040, 2050, 10.5, 10000), phase(1080, 2100, 10.5, 10000))));
     ((com.fasterxml.jackson.databind.node.ObjectNode) run.get("saturation")).set("plain-canary",
-        JSON.readTree("{\"rps\": [940], \"rpsMedian\": 940}"));
+        JSON.readTree("{\"rps\": [940], \"rpsMedian\": 940, \"cpuSecondsPer1000\": [0.21]}"));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) run.get("saturation").get("plain")).set("cpuSecondsPer1000",
+        JSON.readTree("[0.2]"));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) run.get("saturation").get("inboard")).set("cpuSecondsPer1000",
+        JSON.readTree("[0.23]"));
     JSON.writeValue(whole.toFile(), run);
     Path report = dir.resolve("REPORT.md");
     Path json = dir.resolve("results.json");
@@ -189,6 +193,7 @@ class ReportWriterTest {
     assertThat(r.get("throughput_ratio_vs_plain_canary").asDouble()).isEqualTo(1.021); // 960 / 940
     String md = Files.readString(report);
     assertThat(md).contains("| CPU per request | <= 1.10 | 1.10 | 1.05 | 1.05 |");
+    assertThat(md).contains("| CPU per request at saturation (round by round) | - | 1.15 | 1.10 | 1.05 |");
     // The canary alone, (plain-canary - plain) / (proxy - plain): 80/500 at 1000 rps, 100/2000 there at p99.
     assertThat(md).contains("| added latency p50, (set-up - base) / (proxy - base) | <= 0.10 | 0.200 | 0.048 | 0.160 |");
     assertThat(md).contains("| added latency p99, (set-up - base) / (proxy - base) | <= 0.10 | 0.100 | 0.053 | 0.050 |");
