@@ -57,15 +57,19 @@ class ReportWriterTest {
         """);
   }
 
+  /** Writes REPORT.md and results.json from the fixtures under results/; returns results.json. */
+  private JsonNode writeReport() throws Exception {
+    Path json = dir.resolve("results.json");
+    ReportWriter.main(new String[] {"--results", dir.resolve("results").toString(), "--report",
+        dir.resolve("REPORT.md").toString(), "--json", json.toString(), "--analysis", dir.resolve("none.md").toString()});
+    return JSON.readTree(json.toFile());
+  }
+
   @Test
   void computesTheHeadlineFiguresFromTheRunsFiles() throws Exception {
     writeFixtures();
     Path report = dir.resolve("REPORT.md");
-    Path json = dir.resolve("results.json");
-    ReportWriter.main(new String[] {"--results", dir.resolve("results").toString(), "--report", report.toString(),
-        "--json", json.toString(), "--analysis", dir.resolve("none.md").toString()});
-
-    JsonNode r = JSON.readTree(json.toFile());
+    JsonNode r = writeReport();
     assertThat(r.get("added_latency_ratio_p50").asDouble()).isEqualTo(0.2); // (1100-1000)/(1500-1000)
     assertThat(r.get("added_latency_ratio_p99").asDouble()).isEqualTo(0.1); // (2200-2000)/(4000-2000)
     assertThat(r.get("throughput_ratio").asDouble()).isEqualTo(0.96);
@@ -93,11 +97,7 @@ class ReportWriterTest {
                   "rssUnderLoadMbMedian": 258.5, "runs": [{"firstRequestS": 1.5, "rssUnderLoadMb": 258.5}]}}
         """);
     Path report = dir.resolve("REPORT.md");
-    Path json = dir.resolve("results.json");
-    ReportWriter.main(new String[] {"--results", dir.resolve("results").toString(), "--report", report.toString(),
-        "--json", json.toString(), "--analysis", dir.resolve("none.md").toString()});
-
-    JsonNode r = JSON.readTree(json.toFile());
+    JsonNode r = writeReport();
     assertThat(r.get("agent_rss_mb").asDouble()).isEqualTo(8.5); // not the burst's 35
     assertThat(r.at("/notes/agent_rss_mb").asText()).contains("8 s of wrk at saturation");
     assertThat(Files.readString(report)).contains("| with | 1.50 | 1.5 | 110 | 135 | 259 | 258.5 |");
@@ -108,10 +108,8 @@ class ReportWriterTest {
     writeFixtures();
     Path whole = dir.resolve("results").resolve("wholepath.json");
     Path report = dir.resolve("REPORT.md");
-    String[] args = {"--results", dir.resolve("results").toString(), "--report", report.toString(),
-        "--json", dir.resolve("results.json").toString(), "--analysis", dir.resolve("none.md").toString()};
 
-    ReportWriter.main(args);
+    writeReport();
     assertThat(Files.readString(report)).contains("warm-up per set-up 0 s at saturation, then ")
         .doesNotContain("more at saturation");
 
@@ -120,7 +118,7 @@ class ReportWriterTest {
         JSON.readTree("{\"saturationWarmupSeconds\": 30, \"saturationRewarmSeconds\": 15,"
             + " \"idleBeforeRewarmSeconds\": 25}"));
     JSON.writeValue(whole.toFile(), run);
-    ReportWriter.main(args);
+    writeReport();
     assertThat(Files.readString(report)).contains("warm-up per set-up 30 s at saturation, then, after at least 25 s"
         + " idle (so that the callers' pools have closed their idle connections), 15 s more at saturation, then ");
   }
@@ -145,11 +143,7 @@ class ReportWriterTest {
          "throughput_ratio_interval": [0.88, 0.92]}
         """);
     Path report = dir.resolve("REPORT.md");
-    Path json = dir.resolve("results.json");
-    ReportWriter.main(new String[] {"--results", dir.resolve("results").toString(), "--report", report.toString(),
-        "--json", json.toString(), "--analysis", dir.resolve("none.md").toString()});
-
-    JsonNode r = JSON.readTree(json.toFile());
+    JsonNode r = writeReport();
     // The median of the rounds' ratios, not 1049 / 1100 = 0.954.
     assertThat(r.get("throughput_ratio").asDouble()).isEqualTo(0.95);
     // Six rounds: the smallest and largest ratio hold the median with 1 - 2/64 = 96.9 %.
@@ -178,11 +172,7 @@ class ReportWriterTest {
         JSON.readTree("[0.23]"));
     JSON.writeValue(whole.toFile(), run);
     Path report = dir.resolve("REPORT.md");
-    Path json = dir.resolve("results.json");
-    ReportWriter.main(new String[] {"--results", dir.resolve("results").toString(), "--report", report.toString(),
-        "--json", json.toString(), "--analysis", dir.resolve("none.md").toString()});
-
-    JsonNode r = JSON.readTree(json.toFile());
+    JsonNode r = writeReport();
     // The targets' figures stay against plain.
     assertThat(r.get("added_latency_ratio_p50").asDouble()).isEqualTo(0.2);
     assertThat(r.get("cpu_per_request_ratio").asDouble()).isEqualTo(1.1);
