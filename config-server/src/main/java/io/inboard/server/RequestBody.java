@@ -20,6 +20,13 @@ import org.eclipse.jetty.server.Request;
  */
 final class RequestBody {
   static final int MAX_BYTES = 1024 * 1024;
+  /**
+   * A refused body up to this size is still read, and dropped, before the refusal is sent. Closing a
+   * connection whose request bytes are still unread makes the kernel reset it, and a client still
+   * sending then loses the 413 that explains why (it saw "no bytes" instead); Tomcat swallows refused
+   * uploads the same way. Past this size the connection is closed after the answer.
+   */
+  static final long DRAIN_BYTES = 4L * 1024 * 1024;
   static final Set<String> TYPES =
       Set.of("application/yaml", "application/x-yaml", "application/json", "text/yaml", "text/plain");
 
@@ -33,6 +40,13 @@ final class RequestBody {
     boolean json = checkContentType(contentType);
     long declared = request.getLength();
     if (declared > MAX_BYTES) {
+      if (declared <= DRAIN_BYTES) {
+        try (InputStream in = Content.Source.asInputStream(request)) {
+          drain(in, 0);
+        } catch (IOException e) {
+          // The client went away: nothing left to answer on.
+        }
+      }
       throw tooLarge(declared);
     }
     byte[] bytes = readBounded(request);
@@ -70,6 +84,7 @@ final class RequestBody {
       while ((n = in.read(buf)) != -1) {
         total += n;
         if (total > MAX_BYTES) {
+          drain(in, total);
           throw tooLarge(-1);
         }
         out.write(buf, 0, n);
@@ -77,6 +92,16 @@ final class RequestBody {
       return out.toByteArray();
     } catch (IOException e) {
       throw ApiError.badRequest("cannot read the request body: " + e.getMessage());
+    }
+  }
+
+  /** Reads and drops what is left of a refused body, until {@link #DRAIN_BYTES} have been read in all. */
+  private static void drain(InputStream in, long alreadyRead) throws IOException {
+    byte[] buf = new byte[8192];
+    long total = alreadyRead;
+    int n;
+    while (total <= DRAIN_BYTES && (n = in.read(buf)) != -1) {
+      total += n;
     }
   }
 

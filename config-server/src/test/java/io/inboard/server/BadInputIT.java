@@ -3,7 +3,12 @@ package io.inboard.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -169,6 +174,73 @@ class BadInputIT {
     }
     assertThat(DataDir.hashes(dataDir)).isEqualTo(before);
     assertThat(http.get("/readyz").json().get("revision").asLong()).isEqualTo(revisionBefore);
+  }
+
+  /**
+   * A body refused for its size, declared or counted, is still read (up to 4 MiB) before the 413 is sent: the
+   * connection stays open for the next request, and a client still sending the body is not reset
+   * before it reads the answer (which it then saw as "no bytes" now and then).
+   */
+  @ParameterizedTest(name = "chunked: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void aBodyRefusedForItsSizeLeavesTheConnectionUsable(boolean chunked) throws IOException {
+    URI url = URI.create(server.url());
+    byte[] body = ("# " + "x".repeat(2 * 1024 * 1024) + "\n").getBytes(StandardCharsets.UTF_8);
+    try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      out.write(("POST /v1/apply HTTP/1.1\r\nHost: " + url.getAuthority() + "\r\nContent-Type: application/yaml\r\n"
+          + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + body.length) + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      if (chunked) {
+        // Refused while counting, past 1 MiB, rather than by a declared length.
+        for (int at = 0; at < body.length; at += 65536) {
+          int n = Math.min(65536, body.length - at);
+          out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.write(body, at, n);
+          out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      } else {
+        out.write(body);
+      }
+      out.flush();
+
+      List<String> refused = readResponse(in);
+      assertThat(refused.get(0)).contains(" 413 ");
+      assertThat(refused).noneMatch(h -> h.equalsIgnoreCase("connection: close"));
+
+      out.write(("GET /readyz HTTP/1.1\r\nHost: " + url.getAuthority() + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(readResponse(in).get(0)).as("the next request on the same connection").contains(" 200 ");
+    }
+  }
+
+  /** The status line and headers of one response; its body, by Content-Length, is read and dropped. */
+  private static List<String> readResponse(InputStream in) throws IOException {
+    List<String> head = new ArrayList<>();
+    for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+      head.add(line);
+    }
+    int length = head.stream().filter(h -> h.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:"))
+        .map(h -> Integer.parseInt(h.substring(h.indexOf(':') + 1).trim())).findFirst().orElse(0);
+    in.readNBytes(length);
+    return head;
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    for (int b = in.read(); b != '\n'; b = in.read()) {
+      if (b == -1) {
+        throw new IOException("connection closed after: " + line);
+      }
+      if (b != '\r') {
+        line.write(b);
+      }
+    }
+    return line.toString(StandardCharsets.US_ASCII);
   }
 
   @Test
