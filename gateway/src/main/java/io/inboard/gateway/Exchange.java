@@ -3,9 +3,8 @@ package io.inboard.gateway;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.propagation.RequestId;
 import io.inboard.core.route.Decision;
+import io.inboard.core.route.RetryPolicy;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -16,16 +15,6 @@ import org.eclipse.jetty.server.Request;
  * for the metrics. Touched by one thread at a time (Jetty serialises a request's callbacks).
  */
 final class Exchange {
-  /** Methods safe to send twice; retried only when they carry no body (the body is streamed once). */
-  private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
-
-  /** Istio's default {@code retryOn} when a rule sets retries but no conditions. */
-  private static final List<String> ISTIO_DEFAULT_RETRY_ON =
-      List.of("connect-failure", "refused-stream", "unavailable", "cancelled", "retriable-status-codes");
-
-  /** How an attempt failed, for matching {@code retryOn}. */
-  enum Failure { CONNECT, RESET, PER_TRY_TIMEOUT }
-
   final long startNanos;
   final GatewayRoutes routes;
   GatewayRequestView view;
@@ -84,55 +73,14 @@ final class Exchange {
 
   /** Whether a response with {@code status} should be dropped and the request tried again. */
   boolean retriesStatus(Request request, int status) {
-    if (status < 500 && !listsCode(status)) {
-      return false;
-    }
-    if (!mayRetry(request)) {
-      return false;
-    }
-    for (String condition : retryOn()) {
-      switch (condition.toLowerCase(Locale.ROOT)) {
-        case "5xx":
-          if (status >= 500) {
-            return true;
-          }
-          break;
-        case "gateway-error":
-          if (status == 502 || status == 503 || status == 504) {
-            return true;
-          }
-          break;
-        case "retriable-status-codes":
-          if (status == 503 && !listsAnyCode()) {
-            return true; // Istio's default retriable code
-          }
-          break;
-        default:
-          if (condition.equals(Integer.toString(status))) {
-            return true;
-          }
-      }
-    }
-    return false;
+    Decision.Retries retries = decision.actions().retries();
+    return mayRetry(request) && RetryPolicy.retriesStatus(retries, status);
   }
 
   /** Whether an attempt that failed without a response should be tried again. */
-  boolean retriesFailure(Request request, Failure failure) {
-    if (!mayRetry(request)) {
-      return false;
-    }
-    for (String condition : retryOn()) {
-      String c = condition.toLowerCase(Locale.ROOT);
-      boolean matches = switch (failure) {
-        case CONNECT -> c.equals("connect-failure") || c.equals("5xx") || c.equals("gateway-error");
-        case RESET -> c.equals("reset") || c.equals("5xx");
-        case PER_TRY_TIMEOUT -> c.equals("5xx") || c.equals("gateway-error") || c.equals("504");
-      };
-      if (matches) {
-        return true;
-      }
-    }
-    return false;
+  boolean retriesFailure(Request request, RetryPolicy.Failure failure) {
+    Decision.Retries retries = decision.actions().retries();
+    return mayRetry(request) && RetryPolicy.retriesFailure(retries, failure);
   }
 
   /** Counts one more retry; the caller then sends the next attempt. */
@@ -145,29 +93,8 @@ final class Exchange {
   }
 
   private boolean mayRetry(Request request) {
-    Decision.Retries retries = decision.actions().retries();
-    return retries != null
-        && retriesDone < retries.attempts()
-        && !routeTimeoutExpired()
-        && IDEMPOTENT.contains(request.getMethod())
-        && !hasBody(request);
-  }
-
-  private List<String> retryOn() {
-    List<String> retryOn = decision.actions().retries().retryOn();
-    return retryOn == null || retryOn.isEmpty() ? ISTIO_DEFAULT_RETRY_ON : retryOn;
-  }
-
-  private boolean listsCode(int status) {
-    Decision.Retries retries = decision.actions().retries();
-    return retries != null && retries.retryOn() != null
-        && retries.retryOn().contains(Integer.toString(status));
-  }
-
-  private boolean listsAnyCode() {
-    Decision.Retries retries = decision.actions().retries();
-    return retries != null && retries.retryOn() != null
-        && retries.retryOn().stream().anyMatch(c -> !c.isEmpty() && Character.isDigit(c.charAt(0)));
+    return !routeTimeoutExpired()
+        && RetryPolicy.mayRetry(decision.actions().retries(), retriesDone, request.getMethod(), hasBody(request));
   }
 
   /** As Jetty's proxy decides whether to stream a request body. */

@@ -2,6 +2,7 @@ package io.inboard.gateway;
 
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.route.Decision;
+import io.inboard.core.route.RetryPolicy;
 import java.lang.System.Logger.Level;
 import java.net.ConnectException;
 import java.time.Duration;
@@ -235,8 +236,8 @@ final class InboardProxy extends ProxyHandler.Reverse {
     }
     boolean timedOut = causedBy(failure, TimeoutException.class);
     boolean connect = causedBy(failure, ConnectException.class);
-    Exchange.Failure kind = timedOut ? Exchange.Failure.PER_TRY_TIMEOUT
-        : connect ? Exchange.Failure.CONNECT : Exchange.Failure.RESET;
+    RetryPolicy.Failure kind = timedOut ? RetryPolicy.Failure.PER_TRY_TIMEOUT
+        : connect ? RetryPolicy.Failure.CONNECT : RetryPolicy.Failure.RESET;
     if (!(timedOut && exchange.routeTimeoutExpired()) && exchange.retriesFailure(request, kind)) {
       retry(request, response, callback, exchange);
       return;
@@ -262,16 +263,16 @@ final class InboardProxy extends ProxyHandler.Reverse {
 
   private void retry(Request request, Response response, Callback callback, Exchange exchange) {
     int attempt = exchange.nextAttempt();
-    // Envoy's back-off: 25 ms base, doubling, jittered, capped at 250 ms.
-    long ceiling = Math.min(250, 25L << Math.min(attempt - 1, 4));
-    long backoff = ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
+    long backoff = RetryPolicy.backoffMillis(attempt, ThreadLocalRandom.current());
     request.getComponents().getScheduler().schedule(() -> {
       try {
-        // A new decision may pick another instance (round robin, least request); a
-        // consistent-hash route picks the same one again, as Envoy does without a host predicate.
+        // A new decision may pick another instance of the same destination (round robin, least
+        // request); a consistent-hash route picks the same one again, as Envoy does without a host
+        // predicate. The destination itself stays the first attempt's (RetryPolicy.retryInstance).
         Decision again = exchange.routes.decide(exchange.view, exchange.gateways);
-        if (again.outcome() == Decision.Outcome.ROUTE && again.instance() != null) {
-          exchange.instance = again.instance();
+        Instance next = RetryPolicy.retryInstance(exchange.decision, again);
+        if (next != null && next != exchange.instance) {
+          exchange.instance = next;
           inFlight.end(exchange.counted);
           exchange.counted = exchange.instance.id();
           inFlight.begin(exchange.counted);

@@ -265,6 +265,60 @@ class OutboundEdgesIT {
     }
   }
 
+  static final String FLAKY_RULES =
+      """
+      apiVersion: networking.istio.io/v1
+      kind: DestinationRule
+      metadata: {name: flaky, namespace: traffic-management}
+      spec:
+        host: flaky
+        trafficPolicy:
+          loadBalancer: {simple: ROUND_ROBIN}
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata: {name: flaky, namespace: traffic-management}
+      spec:
+        hosts: [flaky]
+        http:
+        - retries: {attempts: 2, retryOn: connect-failure}
+          route:
+          - destination: {host: flaky}
+      """;
+
+  /**
+   * The rule's retries, for OkHttp 5 and 4: of the two instances of {@code flaky}, taken in turn,
+   * one refuses every connection; each call that lands on it is retried on the other, so every
+   * call succeeds. Without retries every other call would fail.
+   */
+  @org.junit.jupiter.api.Test
+  void okHttpCallsAreRetriedOnAnotherInstance() throws Exception {
+    Jdks.Jdk jdk = Jdks.available().get(0);
+    int closedPort;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = free.getLocalPort();
+    }
+    for (String classpath : List.of(ForkedService.CLASSPATH, ForkedService.classpathWithOkHttp4())) {
+      Path rules = MeshFile.empty().with(FLAKY_RULES)
+          .instance("flaky-up", "flaky", "traffic-management", v1.port(), "v1")
+          .instance("flaky-down", "flaky", "traffic-management", closedPort, "v1")
+          .write(dir, "flaky-" + classpath.hashCode() + ".yaml");
+      Map<String, String> options = Map.of(
+          "inboard.service", "front",
+          "inboard.namespace", "traffic-management",
+          "inboard.config", rules.toString());
+      try (ForkedService service = ForkedService.start("flaky", jdk, "jetty", options, classpath)) {
+        for (String client : List.of("okhttp", "okhttp-async")) {
+          List<CallResult> calls = ServiceCalls.call(service, client, "request", 6, "http://flaky/echo", Map.of());
+          assertThat(calls).as(client).allSatisfy(call -> {
+            assertThat(call.status()).as(client + ": " + call.line()).isEqualTo(200);
+            assertThat(call.fields().get("instance")).as(client + ": " + call.line()).isEqualTo(v1.instance);
+          });
+        }
+      }
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void switchedOffInstrumentationsLeaveTheirCallsAlone() throws Exception {
     Jdks.Jdk jdk = Jdks.available().get(0);

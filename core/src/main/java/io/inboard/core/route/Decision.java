@@ -114,6 +114,12 @@ public record Decision(
     }
   }
 
+  /** This decision sent to {@code other} instead (a retry's instance); itself when the same. */
+  public Decision withInstance(Instance other) {
+    return other == instance ? this : new Decision(outcome, status, reason, matched, destination, other, hashKey,
+        actions, trace);
+  }
+
   public boolean isPassthrough() {
     return outcome == Outcome.PASSTHROUGH;
   }

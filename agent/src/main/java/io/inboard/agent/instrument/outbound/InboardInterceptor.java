@@ -1,9 +1,16 @@
 package io.inboard.agent.instrument.outbound;
 
 import io.inboard.core.propagation.PropagationContext;
+import io.inboard.core.route.Decision;
+import io.inboard.core.route.RetryPolicy;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -14,9 +21,10 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 
 /**
- * The application interceptor the agent adds to every OkHttp client: routes calls to mesh hosts and
- * adds the propagated headers; a refused call gets a synthetic response carrying
- * {@code x-inboard-reason} instead of a network call. Other hosts pass through untouched.
+ * The application interceptor the agent adds to every OkHttp client: routes calls to mesh hosts,
+ * adds the propagated headers, applies the rule's timeout and retries; a refused call gets a
+ * synthetic response carrying {@code x-inboard-reason} instead of a network call. Other hosts pass
+ * through untouched.
  */
 public final class InboardInterceptor implements Interceptor {
   /** Header naming why the mesh answered a call itself. */
@@ -36,6 +44,7 @@ public final class InboardInterceptor implements Interceptor {
     Request request = chain.request();
     CallPlan plan;
     PropagationContext context;
+    OutgoingRequest view;
     try {
       HttpUrl url = request.url();
       if (!MeshCalls.routable(url.scheme())) {
@@ -46,7 +55,7 @@ public final class InboardInterceptor implements Interceptor {
       String host = request.header("Host");
       int port = url.port();
       PropagationContext headersFrom = context;
-      OutgoingRequest view =
+      view =
           new OutgoingRequest(
               request.method(),
               url.scheme(),
@@ -75,32 +84,153 @@ public final class InboardInterceptor implements Interceptor {
     }
 
     Request rewritten;
-    Chain next = chain;
     try {
       rewritten = rewrite(request, routed, context);
-      if (routed.timeout() != null) {
-        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, routed.timeout().toMillis()));
-        next =
-            chain
-                .withConnectTimeout(shorter(millis, chain.connectTimeoutMillis()), TimeUnit.MILLISECONDS)
-                .withReadTimeout(shorter(millis, chain.readTimeoutMillis()), TimeUnit.MILLISECONDS)
-                .withWriteTimeout(shorter(millis, chain.writeTimeoutMillis()), TimeUnit.MILLISECONDS);
-      }
       MeshCalls.delay(routed.delay());
     } catch (Throwable t) {
       calls.routing().recordFailure("okhttp", t);
       return chain.proceed(request);
     }
-    long start = System.nanoTime();
-    int status = 0;
-    calls.routing().callStarted(routed.decision());
+    return new Tries(chain, request, context, view, routed).send(rewritten);
+  }
+
+  /**
+   * One routed call's tries: the first, then as many retries as the rule's policy allows
+   * ({@link RetryPolicy}), each to an instance of the same destination, after Envoy's back-off. The
+   * metrics record the call once, with the last try's instance and answer; the in-flight counts
+   * follow each try. Whatever the application's chain throws reaches it unchanged.
+   */
+  private final class Tries {
+    private final Chain chain;
+    private final Request request;
+    private final PropagationContext context;
+    private final OutgoingRequest view;
+    private final CallPlan.Routed first;
+    private final long start = System.nanoTime();
+    private int retriesDone;
+
+    Tries(Chain chain, Request request, PropagationContext context, OutgoingRequest view, CallPlan.Routed first) {
+      this.chain = chain;
+      this.request = request;
+      this.context = context;
+      this.view = view;
+      this.first = first;
+    }
+
+    Response send(Request rewritten) throws IOException {
+      CallPlan.Routed attempt = first;
+      Request sent = rewritten;
+      while (true) {
+        Chain next = withTimeouts(attemptTimeoutMillis());
+        Response response = null;
+        IOException failure = null;
+        calls.routing().callStarted(attempt.decision());
+        try {
+          response = next.proceed(sent);
+        } catch (IOException e) {
+          failure = e;
+        } catch (RuntimeException | Error e) {
+          calls.routing().recordOutbound(attempt.decision(), 0, System.nanoTime() - start);
+          throw e;
+        } finally {
+          calls.routing().callFinished(attempt.decision());
+        }
+        CallPlan.Routed retry = retryAfter(response, failure);
+        if (retry == null) {
+          calls.routing().recordOutbound(
+              attempt.decision(), response == null ? 0 : response.code(), System.nanoTime() - start);
+          if (failure != null) {
+            throw failure;
+          }
+          return response;
+        }
+        if (response != null) {
+          response.close();
+        }
+        attempt = retry;
+        sent = rewrite(request, attempt, context);
+      }
+    }
+
+    /**
+     * The next try's plan when this answer or failure is retried (after waiting the back-off), else
+     * {@code null}. A failure of the retry machinery itself ends the retries: the application gets
+     * the answer it would have had without them.
+     */
+    private CallPlan.Routed retryAfter(Response response, IOException failure) {
+      try {
+        Decision.Retries retries = first.decision().actions().retries();
+        if (!RetryPolicy.mayRetry(retries, retriesDone, request.method(), request.body() != null)
+            || deadlinePassed()
+            || chain.call().isCanceled()) {
+          return null;
+        }
+        boolean retried = failure != null
+            ? RetryPolicy.retriesFailure(retries, failureOf(failure))
+            : RetryPolicy.retriesStatus(retries, response.code());
+        if (!retried || !backOff(++retriesDone) || deadlinePassed()) {
+          return null;
+        }
+        return calls.retryPlan(first, view);
+      } catch (Throwable t) {
+        calls.routing().recordFailure("okhttp.retry", t);
+        return null;
+      }
+    }
+
+    /**
+     * The try's limit in milliseconds: the per-try timeout, bounded by what is left of the route's
+     * timeout; 0 for neither.
+     */
+    private long attemptTimeoutMillis() {
+      Decision.Retries retries = first.decision().actions().retries();
+      long timeout = retries != null && retries.perTryTimeout() != null ? retries.perTryTimeout().toMillis() : 0;
+      if (first.timeout() != null) {
+        long left = first.timeout().toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        timeout = timeout == 0 ? left : Math.min(timeout, left);
+        timeout = Math.max(1, timeout);
+      }
+      return timeout;
+    }
+
+    private boolean deadlinePassed() {
+      return first.timeout() != null && System.nanoTime() - start >= first.timeout().toNanos();
+    }
+
+    private Chain withTimeouts(long millis) {
+      if (millis <= 0) {
+        return chain;
+      }
+      int limit = (int) Math.min(Integer.MAX_VALUE, millis);
+      return chain
+          .withConnectTimeout(shorter(limit, chain.connectTimeoutMillis()), TimeUnit.MILLISECONDS)
+          .withReadTimeout(shorter(limit, chain.readTimeoutMillis()), TimeUnit.MILLISECONDS)
+          .withWriteTimeout(shorter(limit, chain.writeTimeoutMillis()), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** How a try failed without an answer, as {@code retryOn} names it. */
+  static RetryPolicy.Failure failureOf(IOException failure) {
+    if (failure instanceof ConnectException || failure instanceof NoRouteToHostException) {
+      return RetryPolicy.Failure.CONNECT;
+    }
+    if (failure instanceof SocketTimeoutException) {
+      String message = failure.getMessage();
+      return message != null && message.toLowerCase(Locale.ROOT).startsWith("connect")
+          ? RetryPolicy.Failure.CONNECT
+          : RetryPolicy.Failure.PER_TRY_TIMEOUT;
+    }
+    return RetryPolicy.Failure.RESET;
+  }
+
+  /** Waits the back-off before retry number {@code attempt}; false when interrupted (no retry then). */
+  private static boolean backOff(int attempt) {
     try {
-      Response response = next.proceed(rewritten);
-      status = response.code();
-      return response;
-    } finally {
-      calls.routing().callFinished(routed.decision());
-      calls.routing().recordOutbound(routed.decision(), status, System.nanoTime() - start);
+      Thread.sleep(RetryPolicy.backoffMillis(attempt, ThreadLocalRandom.current()));
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -1,8 +1,10 @@
 package io.inboard.agent.instrument.outbound;
 
 import io.inboard.agent.instrument.OutboundRouting;
+import io.inboard.core.mesh.Instance;
 import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
+import io.inboard.core.route.RetryPolicy;
 import java.time.Duration;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
@@ -79,6 +81,33 @@ final class MeshCalls {
         return CallPlan.UNTOUCHED;
       }
     }
+  }
+
+  /**
+   * The plan for the next try of a call {@code first} routed: another instance of the same
+   * destination when a new decision for {@code request} picks one (see
+   * {@link RetryPolicy#retryInstance}), with everything else (host, path, headers, timeout) as the
+   * first try had it and no injected delay (a fault applies once per request).
+   */
+  CallPlan.Routed retryPlan(CallPlan.Routed first, OutgoingRequest request) {
+    Decision again;
+    try {
+      again = routing.decide(request);
+    } catch (RuntimeException e) {
+      routing.recordFailure("retry", e);
+      again = null;
+    }
+    Instance next = RetryPolicy.retryInstance(first.decision(), again);
+    Decision decision = first.decision().withInstance(next);
+    return new CallPlan.Routed(
+        decision,
+        next == null ? first.address() : next.address(),
+        next == null ? first.port() : next.port(),
+        first.hostHeader(),
+        first.path(),
+        first.headers(),
+        first.timeout(),
+        null);
   }
 
   private static CallPlan answered(Decision decision, OutgoingRequest request, int status, String reason) {

@@ -1,0 +1,258 @@
+package io.inboard.agent.instrument.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.inboard.agent.instrument.OutboundRouting;
+import io.inboard.core.mesh.Instance;
+import io.inboard.core.mesh.Workload;
+import io.inboard.core.route.Decision;
+import io.inboard.core.route.RequestView;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The interceptor's retries against real servers on 127.0.0.1, through a real OkHttp client: the
+ * router is scripted, the network is not.
+ */
+class InboardInterceptorRetryTest {
+  private static final Decision.Target USER = new Decision.Target("user.default.svc.cluster.local", "v1", 0);
+  private static final List<String> ISTIO_DEFAULT_RETRY_ON =
+      List.of("connect-failure", "refused-stream", "unavailable", "cancelled", "retriable-status-codes");
+
+  private final List<HttpServer> servers = new ArrayList<>();
+
+  @AfterEach
+  void stopServers() {
+    servers.forEach(server -> server.stop(0));
+  }
+
+  /** A server answering every request with {@code status} after {@code delayMillis}, counting them. */
+  private Instance server(String id, int status, long delayMillis, AtomicInteger hits) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", exchange -> {
+      hits.incrementAndGet();
+      try {
+        Thread.sleep(delayMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      byte[] body = id.getBytes();
+      exchange.sendResponseHeaders(status, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.setExecutor(Executors.newCachedThreadPool()); // a slow answer does not hold the next one
+    server.start();
+    servers.add(server);
+    return instance(id, server.getAddress().getPort());
+  }
+
+  /** An instance whose port nobody listens on. */
+  private static Instance closedPort(String id) throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return instance(id, socket.getLocalPort());
+    }
+  }
+
+  private static Instance instance(String id, int port) {
+    return new Instance(id, "user", "default", "127.0.0.1", port, Map.of("version", "v1"));
+  }
+
+  private static Decision routeTo(Instance instance, Decision.Retries retries, Duration timeout) {
+    Decision.Actions actions = new Decision.Actions(null, null, null, null, timeout, retries, null, null, null, null, null);
+    return new Decision(Decision.Outcome.ROUTE, 200, null, null, USER, instance, null, actions, null);
+  }
+
+  private static Decision.Retries istioDefault() {
+    return new Decision.Retries(2, null, ISTIO_DEFAULT_RETRY_ON);
+  }
+
+  /** Hands out scripted decisions in turn (the last one again when they run out); records the calls. */
+  private static final class ScriptedRouting implements OutboundRouting {
+    private final Deque<Decision> script;
+    final List<String> recorded = new CopyOnWriteArrayList<>();
+    final AtomicInteger inFlight = new AtomicInteger();
+
+    ScriptedRouting(Decision... decisions) {
+      this.script = new ArrayDeque<>(List.of(decisions));
+    }
+
+    @Override
+    public synchronized Decision decide(RequestView request) {
+      return script.size() > 1 ? script.poll() : script.peek();
+    }
+
+    @Override
+    public Workload caller() {
+      return new Workload("default", "frontend", Map.of());
+    }
+
+    @Override
+    public void recordOutbound(Decision decision, int status, long durationNanos) {
+      recorded.add(decision.instance().id() + " " + status);
+    }
+
+    @Override
+    public void callStarted(Decision decision) {
+      inFlight.incrementAndGet();
+    }
+
+    @Override
+    public void callFinished(Decision decision) {
+      inFlight.decrementAndGet();
+    }
+
+    @Override
+    public void recordFailure(String where, Throwable error) {
+      recorded.add("failure " + where + ": " + error);
+    }
+  }
+
+  private static OkHttpClient client(ScriptedRouting routing) {
+    return new OkHttpClient.Builder()
+        .addInterceptor(new InboardInterceptor(new MeshCalls(routing)))
+        .readTimeout(10, TimeUnit.SECONDS)
+        .build();
+  }
+
+  private static Request get() {
+    return new Request.Builder().url("http://user/list").build();
+  }
+
+  @Test
+  void a503IsRetriedOnAnotherInstanceOfTheDestination() throws IOException {
+    AtomicInteger aHits = new AtomicInteger();
+    AtomicInteger bHits = new AtomicInteger();
+    Instance a = server("user-a", 503, 0, aHits);
+    Instance b = server("user-b", 200, 0, bHits);
+    ScriptedRouting routing = new ScriptedRouting(routeTo(a, istioDefault(), null), routeTo(b, istioDefault(), null));
+
+    try (Response response = client(routing).newCall(get()).execute()) {
+      assertThat(response.code()).isEqualTo(200);
+      assertThat(response.body().string()).isEqualTo("user-b");
+    }
+    assertThat(aHits).hasValue(1);
+    assertThat(bHits).hasValue(1);
+    assertThat(routing.recorded).as("one record per call, with the try that answered").containsExactly("user-b 200");
+    assertThat(routing.inFlight).hasValue(0);
+  }
+
+  @Test
+  void aRefusedConnectionIsRetried() throws IOException {
+    AtomicInteger bHits = new AtomicInteger();
+    Instance down = closedPort("user-down");
+    Instance b = server("user-b", 200, 0, bHits);
+    ScriptedRouting routing = new ScriptedRouting(routeTo(down, istioDefault(), null), routeTo(b, istioDefault(), null));
+
+    try (Response response = client(routing).newCall(get()).execute()) {
+      assertThat(response.code()).isEqualTo(200);
+    }
+    assertThat(bHits).hasValue(1);
+    assertThat(routing.recorded).containsExactly("user-b 200");
+  }
+
+  @Test
+  void retriesStopAtTheRulesAttemptsAndTheLastAnswerReachesTheApplication() throws IOException {
+    AtomicInteger hits = new AtomicInteger();
+    Instance a = server("user-a", 503, 0, hits);
+    ScriptedRouting routing = new ScriptedRouting(routeTo(a, istioDefault(), null));
+
+    try (Response response = client(routing).newCall(get()).execute()) {
+      assertThat(response.code()).isEqualTo(503);
+      assertThat(response.body().string()).isEqualTo("user-a");
+    }
+    assertThat(hits).as("the first try and two retries").hasValue(3);
+    assertThat(routing.recorded).containsExactly("user-a 503");
+  }
+
+  @Test
+  void aConnectFailureThatIsNotRetriedReachesTheApplicationAsItWas() throws IOException {
+    Instance down = closedPort("user-down");
+    ScriptedRouting routing = new ScriptedRouting(routeTo(down, new Decision.Retries(0, null, List.of()), null));
+
+    assertThatThrownBy(() -> client(routing).newCall(get()).execute()).isInstanceOf(ConnectException.class);
+    assertThat(routing.recorded).containsExactly("user-down 0");
+    assertThat(routing.inFlight).hasValue(0);
+  }
+
+  @Test
+  void aRequestWithABodyOrANonIdempotentMethodIsSentOnce() throws IOException {
+    AtomicInteger hits = new AtomicInteger();
+    Instance a = server("user-a", 503, 0, hits);
+    ScriptedRouting routing = new ScriptedRouting(routeTo(a, istioDefault(), null));
+    RequestBody body = RequestBody.create("{}", MediaType.get("application/json"));
+
+    try (Response post = client(routing).newCall(new Request.Builder().url("http://user/list").post(body).build()).execute()) {
+      assertThat(post.code()).isEqualTo(503);
+    }
+    try (Response put = client(routing).newCall(new Request.Builder().url("http://user/list").put(body).build()).execute()) {
+      assertThat(put.code()).isEqualTo(503);
+    }
+    assertThat(hits).hasValue(2);
+  }
+
+  @Test
+  void aSlowTryIsCutAtThePerTryTimeoutAndRetried() throws IOException {
+    AtomicInteger slowHits = new AtomicInteger();
+    AtomicInteger fastHits = new AtomicInteger();
+    Instance slow = server("user-slow", 200, 3_000, slowHits);
+    Instance fast = server("user-fast", 200, 0, fastHits);
+    Decision.Retries retries = new Decision.Retries(2, Duration.ofMillis(200), List.of("gateway-error"));
+    ScriptedRouting routing = new ScriptedRouting(routeTo(slow, retries, null), routeTo(fast, retries, null));
+
+    long start = System.nanoTime();
+    try (Response response = client(routing).newCall(get()).execute()) {
+      assertThat(response.body().string()).isEqualTo("user-fast");
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_500));
+    assertThat(slowHits).hasValue(1);
+  }
+
+  @Test
+  void noRetryAfterTheRouteTimeoutHasPassed() throws IOException {
+    AtomicInteger slowHits = new AtomicInteger();
+    Instance slow = server("user-slow", 200, 3_000, slowHits);
+    Decision.Retries retries = new Decision.Retries(5, Duration.ofMillis(200), List.of("5xx"));
+    ScriptedRouting routing = new ScriptedRouting(routeTo(slow, retries, Duration.ofMillis(500)));
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> client(routing).newCall(get()).execute()).isInstanceOf(SocketTimeoutException.class);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(took).as("tries of 200 ms within the route's 500 ms").isLessThan(Duration.ofMillis(1_500));
+    assertThat(slowHits.get()).as("at most the tries that fit in 500 ms").isBetween(2, 3);
+  }
+
+  @Test
+  void failureClassesFollowRetryOnsNames() {
+    assertThat(InboardInterceptor.failureOf(new ConnectException("Failed to connect")))
+        .isEqualTo(io.inboard.core.route.RetryPolicy.Failure.CONNECT);
+    assertThat(InboardInterceptor.failureOf(new SocketTimeoutException("Connect timed out")))
+        .isEqualTo(io.inboard.core.route.RetryPolicy.Failure.CONNECT);
+    assertThat(InboardInterceptor.failureOf(new SocketTimeoutException("timeout")))
+        .isEqualTo(io.inboard.core.route.RetryPolicy.Failure.PER_TRY_TIMEOUT);
+    assertThat(InboardInterceptor.failureOf(new IOException("unexpected end of stream")))
+        .isEqualTo(io.inboard.core.route.RetryPolicy.Failure.RESET);
+  }
+}

@@ -1,0 +1,107 @@
+package io.inboard.core.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inboard.core.mesh.Instance;
+import io.inboard.core.route.RetryPolicy.Failure;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class RetryPolicyTest {
+  private static final Decision.Retries ISTIO_DEFAULT = RouteTable.DEFAULT_RETRIES;
+
+  private static Decision.Retries on(String... conditions) {
+    return new Decision.Retries(3, Duration.ofSeconds(1), List.of(conditions));
+  }
+
+  @Test
+  void istiosDefaultRetriesA503AndAConnectFailureOnlyTwice() {
+    assertThat(RetryPolicy.retriesStatus(ISTIO_DEFAULT, 503)).isTrue();
+    assertThat(RetryPolicy.retriesStatus(ISTIO_DEFAULT, 500)).isFalse();
+    assertThat(RetryPolicy.retriesStatus(ISTIO_DEFAULT, 502)).isFalse();
+    assertThat(RetryPolicy.retriesFailure(ISTIO_DEFAULT, Failure.CONNECT)).isTrue();
+    assertThat(RetryPolicy.retriesFailure(ISTIO_DEFAULT, Failure.RESET)).isFalse();
+    assertThat(RetryPolicy.retriesFailure(ISTIO_DEFAULT, Failure.PER_TRY_TIMEOUT)).isFalse();
+    assertThat(RetryPolicy.mayRetry(ISTIO_DEFAULT, 1, "GET", false)).isTrue();
+    assertThat(RetryPolicy.mayRetry(ISTIO_DEFAULT, 2, "GET", false)).isFalse();
+  }
+
+  @Test
+  void conditionsMatchEnvoysMeaning() {
+    assertThat(RetryPolicy.retriesStatus(on("5xx"), 500)).isTrue();
+    assertThat(RetryPolicy.retriesStatus(on("5xx"), 404)).isFalse();
+    assertThat(RetryPolicy.retriesStatus(on("gateway-error"), 504)).isTrue();
+    assertThat(RetryPolicy.retriesStatus(on("gateway-error"), 500)).isFalse();
+    assertThat(RetryPolicy.retriesStatus(on("Gateway-Error"), 502)).as("conditions ignore case").isTrue();
+    assertThat(RetryPolicy.retriesStatus(on("retriable-4xx"), 409)).isTrue();
+    assertThat(RetryPolicy.retriesStatus(on("retriable-4xx"), 404)).isFalse();
+    assertThat(RetryPolicy.retriesFailure(on("reset"), Failure.RESET)).isTrue();
+    assertThat(RetryPolicy.retriesFailure(on("reset"), Failure.CONNECT)).as("no answer at all is a reset").isTrue();
+    assertThat(RetryPolicy.retriesFailure(on("reset"), Failure.PER_TRY_TIMEOUT)).isTrue();
+    assertThat(RetryPolicy.retriesFailure(on("gateway-error"), Failure.RESET)).as("a reset counts as a 5xx").isTrue();
+    assertThat(RetryPolicy.retriesFailure(on("gateway-error"), Failure.PER_TRY_TIMEOUT)).isTrue();
+    assertThat(RetryPolicy.retriesFailure(on("5xx"), Failure.CONNECT)).isTrue();
+    assertThat(RetryPolicy.retriesFailure(on("connect-failure"), Failure.RESET)).isFalse();
+    assertThat(RetryPolicy.retriesFailure(on("connect-failure"), Failure.PER_TRY_TIMEOUT)).isFalse();
+    assertThat(RetryPolicy.retriesFailure(on("retriable-status-codes", "503"), Failure.RESET)).isFalse();
+  }
+
+  @Test
+  void listedCodesRetryThoseCodesEvenBelow500AndReplaceTheDefault503() {
+    Decision.Retries codes = on("retriable-status-codes", "404", "502");
+    assertThat(RetryPolicy.retriesStatus(codes, 404)).isTrue();
+    assertThat(RetryPolicy.retriesStatus(codes, 502)).isTrue();
+    assertThat(RetryPolicy.retriesStatus(codes, 503)).as("a rule's own codes replace the default 503").isFalse();
+    assertThat(RetryPolicy.retriesStatus(codes, 400)).isFalse();
+  }
+
+  @Test
+  void onlyRequestsSafeToSendTwiceAreRetried() {
+    Decision.Retries retries = on("5xx");
+    assertThat(RetryPolicy.mayRetry(retries, 0, "GET", false)).isTrue();
+    assertThat(RetryPolicy.mayRetry(retries, 0, "delete", false)).as("methods ignore case").isTrue();
+    assertThat(RetryPolicy.mayRetry(retries, 0, "POST", false)).isFalse();
+    assertThat(RetryPolicy.mayRetry(retries, 0, "PUT", true)).as("a body is sent once").isFalse();
+    assertThat(RetryPolicy.mayRetry(retries, 3, "GET", false)).as("attempts used up").isFalse();
+    assertThat(RetryPolicy.mayRetry(new Decision.Retries(0, null, List.of()), 0, "GET", false)).isFalse();
+    assertThat(RetryPolicy.mayRetry(null, 0, "GET", false)).isFalse();
+  }
+
+  @Test
+  void backOffDoublesFrom25MillisecondsUpTo250() {
+    SplittableRandom random = new SplittableRandom(7);
+    for (int i = 0; i < 200; i++) {
+      assertThat(RetryPolicy.backoffMillis(1, random)).isBetween(12L, 25L);
+      assertThat(RetryPolicy.backoffMillis(2, random)).isBetween(25L, 50L);
+      assertThat(RetryPolicy.backoffMillis(4, random)).isBetween(100L, 200L);
+      assertThat(RetryPolicy.backoffMillis(9, random)).isBetween(125L, 250L);
+    }
+  }
+
+  @Test
+  void aRetryKeepsTheFirstDestinationAndTakesOnlyAnotherInstanceOfIt() {
+    Decision.Target v1 = new Decision.Target("user.default.svc.cluster.local", "v1", 0);
+    Decision.Target v2 = new Decision.Target("user.default.svc.cluster.local", "v2", 0);
+    Instance a = instance("user-v1-a");
+    Instance b = instance("user-v1-b");
+    Instance c = instance("user-v2-a");
+    Decision first = routed(v1, a);
+
+    assertThat(RetryPolicy.retryInstance(first, routed(v1, b))).isSameAs(b);
+    assertThat(RetryPolicy.retryInstance(first, routed(v2, c))).as("weights rolled again: keep v1").isSameAs(a);
+    assertThat(RetryPolicy.retryInstance(first, null)).isSameAs(a);
+    Decision fault = new Decision(Decision.Outcome.DIRECT_RESPONSE, 503, "fault", null, null, null, null, null, null);
+    assertThat(RetryPolicy.retryInstance(first, fault)).isSameAs(a);
+  }
+
+  private static Decision routed(Decision.Target target, Instance instance) {
+    return new Decision(Decision.Outcome.ROUTE, 200, null, null, target, instance, null, null, null);
+  }
+
+  private static Instance instance(String id) {
+    return new Instance(id, "user", "default", "127.0.0.1", 8080, Map.of());
+  }
+}
