@@ -101,6 +101,19 @@ public final class AdviceCalls {
   }
 
   /**
+   * As {@link #jdkHttpSent(Object, Object)}, with the client ({@code this}) and the application's
+   * body handler, which a retry sends with again.
+   */
+  public static Object jdkHttpSent(Object future, Object request, Object client, Object bodyHandler) {
+    try {
+      Object replaced = Hooks.outbound().jdkHttpSent(request, future, client, bodyHandler);
+      return replaced instanceof CompletableFuture<?> ? replaced : future;
+    } catch (Throwable t) {
+      return future;
+    }
+  }
+
+  /**
    * {@code HttpURLConnection.plainConnect()}, on entry: the URL to connect to. Throws the mesh's
    * refusal (404/503 decided without a network call) as the connect's {@link IOException}.
    */

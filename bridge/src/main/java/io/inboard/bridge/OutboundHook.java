@@ -33,6 +33,14 @@ public interface OutboundHook {
     return future;
   }
 
+  /**
+   * As {@link #jdkHttpSent(Object, Object)}, with the client that sent the request and the
+   * application's body handler, so that the hook can send the request again (a retry).
+   */
+  default Object jdkHttpSent(Object token, Object future, Object client, Object bodyHandler) {
+    return jdkHttpSent(token, future);
+  }
+
   /** OkHttp: called with each {@code OkHttpClient.Builder} a client is built from. */
   default void okHttpClientBuilding(Object builder) {}
 

@@ -287,12 +287,12 @@ class OutboundEdgesIT {
       """;
 
   /**
-   * The rule's retries, for OkHttp 5 and 4: of the two instances of {@code flaky}, taken in turn,
-   * one refuses every connection; each call that lands on it is retried on the other, so every
-   * call succeeds. Without retries every other call would fail.
+   * The rule's retries, for OkHttp 5 and 4 and the JDK's HttpClient: of the two instances of
+   * {@code flaky}, taken in turn, one refuses every connection; each call that lands on it is
+   * retried on the other, so every call succeeds. Without retries every other call would fail.
    */
   @org.junit.jupiter.api.Test
-  void okHttpCallsAreRetriedOnAnotherInstance() throws Exception {
+  void callsAreRetriedOnAnotherInstance() throws Exception {
     Jdks.Jdk jdk = Jdks.available().get(0);
     int closedPort;
     try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -308,7 +308,10 @@ class OutboundEdgesIT {
           "inboard.namespace", "traffic-management",
           "inboard.config", rules.toString());
       try (ForkedService service = ForkedService.start("flaky", jdk, "jetty", options, classpath)) {
-        for (String client : List.of("okhttp", "okhttp-async")) {
+        List<String> clients = classpath.equals(ForkedService.CLASSPATH)
+            ? List.of("okhttp", "okhttp-async", "jdk", "jdk-async")
+            : List.of("okhttp", "okhttp-async");
+        for (String client : clients) {
           List<CallResult> calls = ServiceCalls.call(service, client, "request", 6, "http://flaky/echo", Map.of());
           assertThat(calls).as(client).allSatisfy(call -> {
             assertThat(call.status()).as(client + ": " + call.line()).isEqualTo(200);

@@ -25,7 +25,12 @@ public final class AgentOutboundHook implements OutboundHook {
 
   @Override
   public Object jdkHttpSent(Object token, Object future) {
-    return jdk().sent(token, future);
+    return jdk().sent(token, future, null, null);
+  }
+
+  @Override
+  public Object jdkHttpSent(Object token, Object future, Object client, Object bodyHandler) {
+    return jdk().sent(token, future, client, bodyHandler);
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -136,7 +137,8 @@ public final class InboardInterceptor implements Interceptor {
           calls.routing().callFinished(attempt.decision());
         }
         CallPlan.Routed retry = retryAfter(response, failure);
-        if (retry == null) {
+        Request retried = retry == null ? null : rewriteForRetry(retry);
+        if (retried == null) {
           calls.routing().recordOutbound(
               attempt.decision(), response == null ? 0 : response.code(), System.nanoTime() - start);
           if (failure != null) {
@@ -148,7 +150,7 @@ public final class InboardInterceptor implements Interceptor {
           response.close();
         }
         attempt = retry;
-        sent = rewrite(request, attempt, context);
+        sent = retried;
       }
     }
 
@@ -178,19 +180,20 @@ public final class InboardInterceptor implements Interceptor {
       }
     }
 
-    /**
-     * The try's limit in milliseconds: the per-try timeout, bounded by what is left of the route's
-     * timeout; 0 for neither.
-     */
-    private long attemptTimeoutMillis() {
-      Decision.Retries retries = first.decision().actions().retries();
-      long timeout = retries != null && retries.perTryTimeout() != null ? retries.perTryTimeout().toMillis() : 0;
-      if (first.timeout() != null) {
-        long left = first.timeout().toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        timeout = timeout == 0 ? left : Math.min(timeout, left);
-        timeout = Math.max(1, timeout);
+    /** The request for the next try, or {@code null} (no retry) if it cannot be built. */
+    private Request rewriteForRetry(CallPlan.Routed retry) {
+      try {
+        return rewrite(request, retry, context);
+      } catch (Throwable t) {
+        calls.routing().recordFailure("okhttp.retry", t);
+        return null;
       }
-      return timeout;
+    }
+
+    /** This try's limit in milliseconds (see {@link MeshCalls#tryTimeout}); 0 for none. */
+    private long attemptTimeoutMillis() {
+      Duration limit = MeshCalls.tryTimeout(first, System.nanoTime() - start);
+      return limit == null ? 0 : Math.max(1, limit.toMillis());
     }
 
     private boolean deadlinePassed() {

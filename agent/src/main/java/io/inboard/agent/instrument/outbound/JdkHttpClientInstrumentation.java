@@ -14,7 +14,8 @@ import org.objectweb.asm.Opcodes;
  * Routes {@code java.net.http.HttpClient} calls. {@code send} and both {@code sendAsync} methods of
  * the JDK's implementation funnel into one private four-argument {@code sendAsync}, called on the
  * application's thread: the advice swaps the request there, or returns a failed future when the
- * mesh refuses the call, and hands the returned future to the agent (metrics on completion).
+ * mesh refuses the call, and hands the returned future to the agent with the client and the body
+ * handler (metrics on completion, and retries, which send again through the same client).
  */
 public final class JdkHttpClientInstrumentation implements InboardInstrumentation {
   private static final String FUTURE = "java/util/concurrent/CompletableFuture";
@@ -35,10 +36,15 @@ public final class JdkHttpClientInstrumentation implements InboardInstrumentatio
                         + "Ljava/net/http/HttpResponse$PushPromiseHandler;Ljava/util/concurrent/Executor;)")
                 .onEnter(JdkHttpClientInstrumentation::enter)
                 .onReturn(
-                    // future = AdviceCalls.jdkHttpSent(future, request)
+                    // future = AdviceCalls.jdkHttpSent(future, request, this, bodyHandler)
                     code -> {
                       code.visitVarInsn(Opcodes.ALOAD, 1);
-                      call(code, "jdkHttpSent", "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;");
+                      code.visitVarInsn(Opcodes.ALOAD, 0);
+                      code.visitVarInsn(Opcodes.ALOAD, 2);
+                      call(
+                          code,
+                          "jdkHttpSent",
+                          "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;");
                       code.visitTypeInsn(Opcodes.CHECKCAST, FUTURE);
                     })));
   }

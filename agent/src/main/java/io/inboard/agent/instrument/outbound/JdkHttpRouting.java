@@ -2,8 +2,10 @@ package io.inboard.agent.instrument.outbound;
 
 import io.inboard.core.propagation.PropagationContext;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -45,14 +47,23 @@ final class JdkHttpRouting {
       if (!(plan instanceof CallPlan.Routed routed)) {
         return appRequest;
       }
-      return new RoutedHttpRequest(rewrite(request, uri, routed), routed.decision(), System.nanoTime());
+      long start = System.nanoTime();
+      HttpRequest rewritten = rewrite(request, routed, MeshCalls.tryTimeout(routed, 0), context);
+      MeshCalls.delay(routed.delay());
+      return new RoutedHttpRequest(rewritten, routed.decision(), start, request, view, routed, context, false);
     } catch (Throwable t) {
       calls.routing().recordFailure("jdk-httpclient", t);
       return appRequest;
     }
   }
 
-  private static HttpRequest rewrite(HttpRequest request, URI uri, CallPlan.Routed routed) {
+  /**
+   * The request to send for one try of {@code routed}: to its instance, with the logical host, the
+   * propagated headers of {@code context}, the rule's header operations, and {@code timeout} (this
+   * try's limit, or {@code null}) when shorter than the application's.
+   */
+  static HttpRequest rewrite(HttpRequest request, CallPlan.Routed routed, Duration timeout, PropagationContext context) {
+    URI uri = request.uri();
     // The builder has no "remove": headers the mesh removes or sets are filtered out of the copy.
     Set<String> dropped = new HashSet<>();
     dropped.add("host");
@@ -63,15 +74,13 @@ final class JdkHttpRouting {
     String path = routed.path() != null ? routed.path() : uri.getRawPath();
     builder.uri(target(routed.address(), routed.port(), path, uri.getRawQuery()));
     builder.setHeader("Host", routed.hostHeader());
-    MeshCalls.addContextHeaders(name -> request.headers().firstValue(name).isPresent(), builder::header);
+    MeshCalls.addContextHeaders(context, name -> request.headers().firstValue(name).isPresent(), builder::header);
     if (MeshCalls.hasHeaderOps(routed.headers())) {
       MeshCalls.applyHeaderOps(routed.headers(), name -> {}, builder::setHeader, builder::header);
     }
-    if (routed.timeout() != null
-        && (request.timeout().isEmpty() || request.timeout().get().compareTo(routed.timeout()) > 0)) {
-      builder.timeout(routed.timeout());
+    if (timeout != null && (request.timeout().isEmpty() || request.timeout().get().compareTo(timeout) > 0)) {
+      builder.timeout(timeout);
     }
-    MeshCalls.delay(routed.delay());
     return builder.build();
   }
 
@@ -85,12 +94,26 @@ final class JdkHttpRouting {
     return URI.create(uri.toString());
   }
 
-  /** See {@link io.inboard.bridge.OutboundHook#jdkHttpSent}. */
-  Object sent(Object token, Object future) {
+  /**
+   * See {@link io.inboard.bridge.OutboundHook#jdkHttpSent}. With the client and the body handler
+   * (both may be {@code null}), a call whose rule may retry it is followed by {@link JdkTries},
+   * which gives the application the last try's outcome.
+   */
+  Object sent(Object token, Object future, Object client, Object bodyHandler) {
     try {
       if (token instanceof RefusedCall refused) {
         calls.routing().recordOutbound(refused.decision(), refused.status(), 0);
         return CompletableFuture.failedFuture(refused);
+      }
+      if (token instanceof RoutedHttpRequest routed && routed.retry) {
+        return future; // the first try's JdkTries follows and records it
+      }
+      if (token instanceof RoutedHttpRequest routed
+          && future instanceof CompletableFuture<?> pending
+          && client instanceof HttpClient http
+          && bodyHandler instanceof HttpResponse.BodyHandler<?> handler
+          && JdkTries.mayRetry(routed)) {
+        return new JdkTries(calls, http, handler, routed).follow(pending);
       }
       if (token instanceof RoutedHttpRequest routed && future instanceof CompletableFuture<?> pending) {
         calls.routing().callStarted(routed.decision);

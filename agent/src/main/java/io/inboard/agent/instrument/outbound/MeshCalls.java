@@ -29,7 +29,11 @@ final class MeshCalls {
    * always win, and nothing is added outside a request.
    */
   static void addContextHeaders(Predicate<String> present, BiConsumer<String, String> add) {
-    PropagationContext context = PropagationContext.current();
+    addContextHeaders(PropagationContext.current(), present, add);
+  }
+
+  /** As {@link #addContextHeaders(Predicate, BiConsumer)}, from a context captured earlier (a retry). */
+  static void addContextHeaders(PropagationContext context, Predicate<String> present, BiConsumer<String, String> add) {
     if (context.isEmpty()) {
       return;
     }
@@ -41,6 +45,24 @@ final class MeshCalls {
             }
           }
         });
+  }
+
+  /**
+   * The limit of one try of {@code plan}, {@code elapsedNanos} into the call: the rule's
+   * {@code perTryTimeout}, bounded by what is left of its {@code timeout} (at least 1 ms);
+   * {@code null} when the rule sets neither.
+   */
+  static Duration tryTimeout(CallPlan.Routed plan, long elapsedNanos) {
+    Decision.Retries retries = plan.decision().actions().retries();
+    Duration perTry = retries != null && retries.perTryTimeout() != null && !retries.perTryTimeout().isZero()
+        ? retries.perTryTimeout()
+        : null;
+    if (plan.timeout() == null) {
+      return perTry;
+    }
+    Duration left = plan.timeout().minusNanos(elapsedNanos);
+    Duration limit = perTry == null || left.compareTo(perTry) < 0 ? left : perTry;
+    return limit.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : limit;
   }
 
   /** Only plain HTTP is routed: an instance's address would not match a TLS server's name. */

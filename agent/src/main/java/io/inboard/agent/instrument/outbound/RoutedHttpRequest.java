@@ -1,5 +1,6 @@
 package io.inboard.agent.instrument.outbound;
 
+import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,18 +10,38 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A {@code java.net.http} request rewritten by the mesh, remembering its decision and start time
- * so the response can be recorded against them.
+ * A {@code java.net.http} request rewritten by the mesh, remembering what a retry needs: the
+ * application's request and the router's view of it, the first try's plan, the caller's context, the
+ * call's start, and this try's decision.
  */
 final class RoutedHttpRequest extends HttpRequest {
   private final HttpRequest routed;
   final Decision decision;
   final long startNanos;
+  final HttpRequest original;
+  final OutgoingRequest view;
+  final CallPlan.Routed first;
+  final PropagationContext context;
+  /** A retry, sent by the agent itself: its own send is followed by the first try's {@link JdkTries}. */
+  final boolean retry;
 
-  RoutedHttpRequest(HttpRequest routed, Decision decision, long startNanos) {
+  RoutedHttpRequest(
+      HttpRequest routed,
+      Decision decision,
+      long startNanos,
+      HttpRequest original,
+      OutgoingRequest view,
+      CallPlan.Routed first,
+      PropagationContext context,
+      boolean retry) {
     this.routed = routed;
     this.decision = decision;
     this.startNanos = startNanos;
+    this.original = original;
+    this.view = view;
+    this.first = first;
+    this.context = context;
+    this.retry = retry;
   }
 
   @Override

@@ -1,27 +1,19 @@
 package io.inboard.agent.instrument.outbound;
 
+import static io.inboard.agent.instrument.outbound.RetryFixture.closedPort;
+import static io.inboard.agent.instrument.outbound.RetryFixture.istioDefault;
+import static io.inboard.agent.instrument.outbound.RetryFixture.routeTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
-import io.inboard.agent.instrument.OutboundRouting;
+import io.inboard.agent.instrument.outbound.RetryFixture.ScriptedRouting;
 import io.inboard.core.mesh.Instance;
-import io.inboard.core.mesh.Workload;
 import io.inboard.core.route.Decision;
-import io.inboard.core.route.RequestView;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.MediaType;
@@ -37,97 +29,11 @@ import org.junit.jupiter.api.Test;
  * router is scripted, the network is not.
  */
 class InboardInterceptorRetryTest {
-  private static final Decision.Target USER = new Decision.Target("user.default.svc.cluster.local", "v1", 0);
-  private static final List<String> ISTIO_DEFAULT_RETRY_ON =
-      List.of("connect-failure", "refused-stream", "unavailable", "cancelled", "retriable-status-codes");
-
-  private final List<HttpServer> servers = new ArrayList<>();
+  private final RetryFixture mesh = new RetryFixture();
 
   @AfterEach
   void stopServers() {
-    servers.forEach(server -> server.stop(0));
-  }
-
-  /** A server answering every request with {@code status} after {@code delayMillis}, counting them. */
-  private Instance server(String id, int status, long delayMillis, AtomicInteger hits) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      hits.incrementAndGet();
-      try {
-        Thread.sleep(delayMillis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      byte[] body = id.getBytes();
-      exchange.sendResponseHeaders(status, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    server.setExecutor(Executors.newCachedThreadPool()); // a slow answer does not hold the next one
-    server.start();
-    servers.add(server);
-    return instance(id, server.getAddress().getPort());
-  }
-
-  /** An instance whose port nobody listens on. */
-  private static Instance closedPort(String id) throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return instance(id, socket.getLocalPort());
-    }
-  }
-
-  private static Instance instance(String id, int port) {
-    return new Instance(id, "user", "default", "127.0.0.1", port, Map.of("version", "v1"));
-  }
-
-  private static Decision routeTo(Instance instance, Decision.Retries retries, Duration timeout) {
-    Decision.Actions actions = new Decision.Actions(null, null, null, null, timeout, retries, null, null, null, null, null);
-    return new Decision(Decision.Outcome.ROUTE, 200, null, null, USER, instance, null, actions, null);
-  }
-
-  private static Decision.Retries istioDefault() {
-    return new Decision.Retries(2, null, ISTIO_DEFAULT_RETRY_ON);
-  }
-
-  /** Hands out scripted decisions in turn (the last one again when they run out); records the calls. */
-  private static final class ScriptedRouting implements OutboundRouting {
-    private final Deque<Decision> script;
-    final List<String> recorded = new CopyOnWriteArrayList<>();
-    final AtomicInteger inFlight = new AtomicInteger();
-
-    ScriptedRouting(Decision... decisions) {
-      this.script = new ArrayDeque<>(List.of(decisions));
-    }
-
-    @Override
-    public synchronized Decision decide(RequestView request) {
-      return script.size() > 1 ? script.poll() : script.peek();
-    }
-
-    @Override
-    public Workload caller() {
-      return new Workload("default", "frontend", Map.of());
-    }
-
-    @Override
-    public void recordOutbound(Decision decision, int status, long durationNanos) {
-      recorded.add(decision.instance().id() + " " + status);
-    }
-
-    @Override
-    public void callStarted(Decision decision) {
-      inFlight.incrementAndGet();
-    }
-
-    @Override
-    public void callFinished(Decision decision) {
-      inFlight.decrementAndGet();
-    }
-
-    @Override
-    public void recordFailure(String where, Throwable error) {
-      recorded.add("failure " + where + ": " + error);
-    }
+    mesh.close();
   }
 
   private static OkHttpClient client(ScriptedRouting routing) {
@@ -145,8 +51,8 @@ class InboardInterceptorRetryTest {
   void a503IsRetriedOnAnotherInstanceOfTheDestination() throws IOException {
     AtomicInteger aHits = new AtomicInteger();
     AtomicInteger bHits = new AtomicInteger();
-    Instance a = server("user-a", 503, 0, aHits);
-    Instance b = server("user-b", 200, 0, bHits);
+    Instance a = mesh.server("user-a", 503, 0, aHits);
+    Instance b = mesh.server("user-b", 200, 0, bHits);
     ScriptedRouting routing = new ScriptedRouting(routeTo(a, istioDefault(), null), routeTo(b, istioDefault(), null));
 
     try (Response response = client(routing).newCall(get()).execute()) {
@@ -163,7 +69,7 @@ class InboardInterceptorRetryTest {
   void aRefusedConnectionIsRetried() throws IOException {
     AtomicInteger bHits = new AtomicInteger();
     Instance down = closedPort("user-down");
-    Instance b = server("user-b", 200, 0, bHits);
+    Instance b = mesh.server("user-b", 200, 0, bHits);
     ScriptedRouting routing = new ScriptedRouting(routeTo(down, istioDefault(), null), routeTo(b, istioDefault(), null));
 
     try (Response response = client(routing).newCall(get()).execute()) {
@@ -176,7 +82,7 @@ class InboardInterceptorRetryTest {
   @Test
   void retriesStopAtTheRulesAttemptsAndTheLastAnswerReachesTheApplication() throws IOException {
     AtomicInteger hits = new AtomicInteger();
-    Instance a = server("user-a", 503, 0, hits);
+    Instance a = mesh.server("user-a", 503, 0, hits);
     ScriptedRouting routing = new ScriptedRouting(routeTo(a, istioDefault(), null));
 
     try (Response response = client(routing).newCall(get()).execute()) {
@@ -200,7 +106,7 @@ class InboardInterceptorRetryTest {
   @Test
   void aRequestWithABodyOrANonIdempotentMethodIsSentOnce() throws IOException {
     AtomicInteger hits = new AtomicInteger();
-    Instance a = server("user-a", 503, 0, hits);
+    Instance a = mesh.server("user-a", 503, 0, hits);
     ScriptedRouting routing = new ScriptedRouting(routeTo(a, istioDefault(), null));
     RequestBody body = RequestBody.create("{}", MediaType.get("application/json"));
 
@@ -217,8 +123,8 @@ class InboardInterceptorRetryTest {
   void aSlowTryIsCutAtThePerTryTimeoutAndRetried() throws IOException {
     AtomicInteger slowHits = new AtomicInteger();
     AtomicInteger fastHits = new AtomicInteger();
-    Instance slow = server("user-slow", 200, 3_000, slowHits);
-    Instance fast = server("user-fast", 200, 0, fastHits);
+    Instance slow = mesh.server("user-slow", 200, 3_000, slowHits);
+    Instance fast = mesh.server("user-fast", 200, 0, fastHits);
     Decision.Retries retries = new Decision.Retries(2, Duration.ofMillis(200), List.of("gateway-error"));
     ScriptedRouting routing = new ScriptedRouting(routeTo(slow, retries, null), routeTo(fast, retries, null));
 
@@ -233,7 +139,7 @@ class InboardInterceptorRetryTest {
   @Test
   void noRetryAfterTheRouteTimeoutHasPassed() throws IOException {
     AtomicInteger slowHits = new AtomicInteger();
-    Instance slow = server("user-slow", 200, 3_000, slowHits);
+    Instance slow = mesh.server("user-slow", 200, 3_000, slowHits);
     Decision.Retries retries = new Decision.Retries(5, Duration.ofMillis(200), List.of("5xx"));
     ScriptedRouting routing = new ScriptedRouting(routeTo(slow, retries, Duration.ofMillis(500)));
 

@@ -1,0 +1,165 @@
+package io.inboard.agent.instrument.outbound;
+
+import io.inboard.core.route.Decision;
+import io.inboard.core.route.RetryPolicy;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One routed {@code java.net.http} call's tries: the first, sent by the application, then as many
+ * retries as the rule's policy allows ({@link RetryPolicy}), each sent again through the same client
+ * with the application's body handler, to an instance of the same destination, after Envoy's
+ * back-off (waited on a timer, not on a thread). The application's future completes with the last
+ * try's response or failure, exactly as the client gave it; a retried response's body is closed
+ * when it can be. The metrics record the call once; the in-flight counts follow each try.
+ */
+final class JdkTries {
+  private final MeshCalls calls;
+  private final HttpClient client;
+  private final HttpResponse.BodyHandler<?> handler;
+  private final RoutedHttpRequest first;
+  private final CompletableFuture<Object> result = new CompletableFuture<>();
+  private volatile CompletableFuture<?> current;
+  private int retriesDone; // touched by one try's completion at a time
+
+  JdkTries(MeshCalls calls, HttpClient client, HttpResponse.BodyHandler<?> handler, RoutedHttpRequest first) {
+    this.calls = calls;
+    this.client = client;
+    this.handler = handler;
+    this.first = first;
+  }
+
+  /** Whether the rule could retry this call at all: worth following it try by try. */
+  static boolean mayRetry(RoutedHttpRequest request) {
+    Decision.Retries retries = request.first.decision().actions().retries();
+    return RetryPolicy.mayRetry(retries, 0, request.method(), hasBody(request.original));
+  }
+
+  private static boolean hasBody(HttpRequest request) {
+    return request.bodyPublisher().map(body -> body.contentLength() != 0).orElse(false);
+  }
+
+  /** The future to give the application, following the first try's {@code pending}. */
+  CompletableFuture<?> follow(CompletableFuture<?> pending) {
+    // A cancelled call stops the try in flight, as cancelling the client's own future would.
+    result.whenComplete((response, error) -> {
+      CompletableFuture<?> inFlight = current;
+      if (result.isCancelled() && inFlight != null) {
+        inFlight.cancel(true);
+      }
+    });
+    watch(first, pending);
+    return result;
+  }
+
+  private void watch(RoutedHttpRequest attempt, CompletableFuture<?> pending) {
+    current = pending;
+    calls.routing().callStarted(attempt.decision);
+    pending.whenComplete((response, error) -> {
+      calls.routing().callFinished(attempt.decision);
+      RoutedHttpRequest retry = retryAfter(response, error);
+      if (retry == null) {
+        finish(attempt, response, error);
+        return;
+      }
+      long backoff = RetryPolicy.backoffMillis(retriesDone, ThreadLocalRandom.current());
+      CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS).execute(() -> {
+        CompletableFuture<?> again;
+        try {
+          again = client.sendAsync(retry, handler);
+        } catch (Throwable t) {
+          calls.routing().recordFailure("jdk-httpclient.retry", t);
+          finish(attempt, response, error);
+          return;
+        }
+        discard(response);
+        watch(retry, again);
+      });
+    });
+  }
+
+  /**
+   * The next try's request when this outcome is retried, else {@code null}. A failure of the retry
+   * machinery itself ends the retries: the application gets the outcome it would have had.
+   */
+  private RoutedHttpRequest retryAfter(Object response, Throwable error) {
+    try {
+      if (result.isDone()) {
+        return null; // cancelled by the application
+      }
+      Decision.Retries retries = first.first.decision().actions().retries();
+      long elapsed = System.nanoTime() - first.startNanos;
+      if (!RetryPolicy.mayRetry(retries, retriesDone, first.method(), hasBody(first.original))
+          || deadlinePassed(elapsed)) {
+        return null;
+      }
+      boolean retried = error != null
+          ? failureOf(error) != null && RetryPolicy.retriesFailure(retries, failureOf(error))
+          : response instanceof HttpResponse<?> r && RetryPolicy.retriesStatus(retries, r.statusCode());
+      if (!retried) {
+        return null;
+      }
+      retriesDone++;
+      CallPlan.Routed plan = calls.retryPlan(first.first, first.view);
+      HttpRequest rewritten =
+          JdkHttpRouting.rewrite(first.original, plan, MeshCalls.tryTimeout(first.first, elapsed), first.context);
+      return new RoutedHttpRequest(
+          rewritten, plan.decision(), first.startNanos, first.original, first.view, first.first, first.context, true);
+    } catch (Throwable t) {
+      calls.routing().recordFailure("jdk-httpclient.retry", t);
+      return null;
+    }
+  }
+
+  private boolean deadlinePassed(long elapsedNanos) {
+    return first.first.timeout() != null && elapsedNanos >= first.first.timeout().toNanos();
+  }
+
+  private void finish(RoutedHttpRequest attempt, Object response, Throwable error) {
+    calls.routing().recordOutbound(
+        attempt.decision,
+        response instanceof HttpResponse<?> r ? r.statusCode() : 0,
+        System.nanoTime() - first.startNanos);
+    if (error != null) {
+      result.completeExceptionally(error);
+    } else {
+      result.complete(response);
+    }
+  }
+
+  /** How a try failed without an answer, as {@code retryOn} names it; {@code null}: not a network failure. */
+  static RetryPolicy.Failure failureOf(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException) {
+      return RetryPolicy.Failure.CONNECT;
+    }
+    if (cause instanceof HttpTimeoutException) {
+      return RetryPolicy.Failure.PER_TRY_TIMEOUT;
+    }
+    return cause instanceof IOException ? RetryPolicy.Failure.RESET : null;
+  }
+
+  /** Releases a retried response's body when it holds a stream or a connection (an InputStream, a Stream). */
+  private void discard(Object response) {
+    if (response instanceof HttpResponse<?> r && r.body() instanceof AutoCloseable body) {
+      try {
+        body.close();
+      } catch (Exception e) {
+        calls.routing().recordFailure("jdk-httpclient.retry", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package io.inboard.agent.instrument.outbound;
+
+import static io.inboard.agent.instrument.outbound.RetryFixture.closedPort;
+import static io.inboard.agent.instrument.outbound.RetryFixture.istioDefault;
+import static io.inboard.agent.instrument.outbound.RetryFixture.routeTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.inboard.agent.instrument.outbound.RetryFixture.ScriptedRouting;
+import io.inboard.core.mesh.Instance;
+import io.inboard.core.route.Decision;
+import io.inboard.core.route.RetryPolicy;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Retries of {@code java.net.http} calls against real servers on 127.0.0.1, through a real
+ * {@link HttpClient}: the routing is called as the woven client calls it (the request on the way in,
+ * the future on the way out), the router is scripted.
+ */
+class JdkTriesTest {
+  private final RetryFixture mesh = new RetryFixture();
+  private final HttpClient client = HttpClient.newHttpClient();
+
+  @AfterEach
+  void stopServers() {
+    mesh.close();
+  }
+
+  /** What the woven {@code sendAsync} does: route the request, send it, hand the future back. */
+  private static HttpResponse<String> send(ScriptedRouting routing, HttpClient client, HttpRequest request)
+      throws Exception {
+    JdkHttpRouting jdk = new JdkHttpRouting(new MeshCalls(routing));
+    HttpResponse.BodyHandler<String> handler = HttpResponse.BodyHandlers.ofString();
+    Object token = jdk.request(request);
+    CompletableFuture<HttpResponse<String>> pending = client.sendAsync((HttpRequest) token, handler);
+    @SuppressWarnings("unchecked")
+    CompletableFuture<HttpResponse<String>> given =
+        (CompletableFuture<HttpResponse<String>>) jdk.sent(token, pending, client, handler);
+    try {
+      return given.get(20, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  private static HttpRequest get() {
+    return HttpRequest.newBuilder(URI.create("http://user/list")).build();
+  }
+
+  @Test
+  void a503IsRetriedOnAnotherInstanceOfTheDestination() throws Exception {
+    AtomicInteger aHits = new AtomicInteger();
+    AtomicInteger bHits = new AtomicInteger();
+    Instance a = mesh.server("user-a", 503, 0, aHits);
+    Instance b = mesh.server("user-b", 200, 0, bHits);
+    ScriptedRouting routing = new ScriptedRouting(routeTo(a, istioDefault(), null), routeTo(b, istioDefault(), null));
+
+    HttpResponse<String> response = send(routing, client, get());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("user-b");
+    assertThat(aHits).hasValue(1);
+    assertThat(routing.recorded).as("one record per call, with the try that answered").containsExactly("user-b 200");
+    assertThat(routing.inFlight).hasValue(0);
+  }
+
+  @Test
+  void aRefusedConnectionIsRetried() throws Exception {
+    AtomicInteger bHits = new AtomicInteger();
+    Instance down = closedPort("user-down");
+    Instance b = mesh.server("user-b", 200, 0, bHits);
+    ScriptedRouting routing = new ScriptedRouting(routeTo(down, istioDefault(), null), routeTo(b, istioDefault(), null));
+
+    assertThat(send(routing, client, get()).statusCode()).isEqualTo(200);
+    assertThat(bHits).hasValue(1);
+    assertThat(routing.recorded).containsExactly("user-b 200");
+  }
+
+  @Test
+  void retriesStopAtTheRulesAttemptsAndTheLastAnswerReachesTheApplication() throws Exception {
+    AtomicInteger hits = new AtomicInteger();
+    Instance a = mesh.server("user-a", 503, 0, hits);
+    ScriptedRouting routing = new ScriptedRouting(routeTo(a, istioDefault(), null));
+
+    HttpResponse<String> response = send(routing, client, get());
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.body()).isEqualTo("user-a");
+    assertThat(hits).as("the first try and two retries").hasValue(3);
+    assertThat(routing.recorded).containsExactly("user-a 503");
+  }
+
+  @Test
+  void aFailureThatIsNotRetriedReachesTheApplicationAsItWas() throws IOException {
+    Instance down = closedPort("user-down");
+    ScriptedRouting routing = new ScriptedRouting(routeTo(down, istioDefault(), null));
+    HttpRequest post = HttpRequest.newBuilder(URI.create("http://user/list"))
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+
+    assertThatThrownBy(() -> send(routing, client, post)).isInstanceOf(ConnectException.class);
+    assertThat(routing.recorded).containsExactly("user-down 0");
+    assertThat(routing.inFlight).hasValue(0);
+  }
+
+  @Test
+  void aRequestWithABodyIsSentOnce() throws Exception {
+    AtomicInteger hits = new AtomicInteger();
+    Instance a = mesh.server("user-a", 503, 0, hits);
+    ScriptedRouting routing = new ScriptedRouting(routeTo(a, istioDefault(), null));
+    HttpRequest put = HttpRequest.newBuilder(URI.create("http://user/list"))
+        .PUT(HttpRequest.BodyPublishers.ofString("{}")).build();
+
+    assertThat(send(routing, client, put).statusCode()).isEqualTo(503);
+    assertThat(hits).hasValue(1);
+  }
+
+  @Test
+  void aSlowTryIsCutAtThePerTryTimeoutAndRetried() throws Exception {
+    AtomicInteger slowHits = new AtomicInteger();
+    Instance slow = mesh.server("user-slow", 200, 3_000, slowHits);
+    Instance fast = mesh.server("user-fast", 200, 0, new AtomicInteger());
+    Decision.Retries retries = new Decision.Retries(2, Duration.ofMillis(200), List.of("5xx"));
+    ScriptedRouting routing = new ScriptedRouting(routeTo(slow, retries, null), routeTo(fast, retries, null));
+
+    long start = System.nanoTime();
+    HttpResponse<String> response = send(routing, client, get());
+
+    assertThat(response.body()).isEqualTo("user-fast");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_500));
+    assertThat(slowHits).hasValue(1);
+  }
+
+  @Test
+  void failureClassesFollowRetryOnsNames() {
+    assertThat(JdkTries.failureOf(new CompletionException(new ConnectException("refused"))))
+        .isEqualTo(RetryPolicy.Failure.CONNECT);
+    assertThat(JdkTries.failureOf(new HttpConnectTimeoutException("connect timed out")))
+        .isEqualTo(RetryPolicy.Failure.CONNECT);
+    assertThat(JdkTries.failureOf(new HttpTimeoutException("request timed out")))
+        .isEqualTo(RetryPolicy.Failure.PER_TRY_TIMEOUT);
+    assertThat(JdkTries.failureOf(new IOException("closed"))).isEqualTo(RetryPolicy.Failure.RESET);
+    assertThat(JdkTries.failureOf(new IllegalStateException("not the network"))).isNull();
+  }
+}
