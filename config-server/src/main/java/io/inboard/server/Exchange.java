@@ -20,7 +20,7 @@ import org.eclipse.jetty.util.Callback;
  * matched, so that every answer — sent now or, for a held watch, later — is counted once in the
  * metrics under its route and status.
  */
-final class Exchange {
+final class Exchange implements WatchHub.Watch {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String JSON_TYPE = "application/json";
 
@@ -90,8 +90,21 @@ final class Exchange {
    * 304 to a watch; with {@code closing}, also {@code Connection: close}, so that the client's
    * next watch opens a new connection (to the restarted or next server) instead of reusing this one.
    */
-  void sendNotModified(boolean closing) {
+  @Override
+  public void sendNotModified(boolean closing) {
     answer(304, null, null, null, closing);
+  }
+
+  @Override
+  public void prepareToHold() {
+    acceptsGzip(); // decided now, on the request's thread, not during the fan-out
+    // A held request must outlive the connector's idle timeout; the hub's sweep bounds it.
+    request.addIdleTimeoutListener(t -> false);
+  }
+
+  @Override
+  public void onFailure(java.util.function.Consumer<Throwable> listener) {
+    request.addFailureListener(listener);
   }
 
   /**
@@ -111,7 +124,8 @@ final class Exchange {
    * A revision's snapshot, gzip'd for clients that accept it. Both forms are encoded once per
    * revision and shared by every watcher; gzip makes the answer several times smaller.
    */
-  void sendSnapshot(Published p) {
+  @Override
+  public void sendSnapshot(Published p) {
     if (acceptsGzip()) {
       answer(200, JSON_CONTENT, GZIP, p.gzippedWire(), false);
     } else {
@@ -151,7 +165,8 @@ final class Exchange {
   }
 
   /** Ends the exchange without a response (the client went away). */
-  void abandon(Throwable cause) {
+  @Override
+  public void abandon(Throwable cause) {
     if (answered.compareAndSet(false, true)) {
       callback.failed(cause);
     }
