@@ -39,6 +39,7 @@ final class Exchange implements WatchHub.Watch {
   private final AtomicBoolean answered = new AtomicBoolean();
   private volatile String route = "unmatched";
   private volatile Boolean acceptsGzip;
+  private volatile Boolean bodyDrained;
 
   Exchange(Request request, Response response, Callback callback, ServerMetrics metrics) {
     this.request = request;
@@ -98,6 +99,7 @@ final class Exchange implements WatchHub.Watch {
   @Override
   public void prepareToHold() {
     acceptsGzip(); // decided now, on the request's thread, not during the fan-out
+    bodyDrained(); // likewise: reading a body would block the fan-out
     // A held request must outlive the connector's idle timeout; the hub's sweep bounds it.
     request.addIdleTimeoutListener(t -> false);
   }
@@ -105,6 +107,21 @@ final class Exchange implements WatchHub.Watch {
   @Override
   public void onFailure(java.util.function.Consumer<Throwable> listener) {
     request.addFailureListener(listener);
+  }
+
+  /**
+   * Whether what the endpoint left unread of the request body has now been read to its end, so
+   * that the connection can carry the next request (see {@link RequestBody#discardRest}). Worked
+   * out once, on the request's thread, before the first answer; when false, the answer says
+   * {@code Connection: close}.
+   */
+  private boolean bodyDrained() {
+    Boolean drained = bodyDrained;
+    if (drained == null) {
+      drained = RequestBody.discardRest(request);
+      bodyDrained = drained;
+    }
+    return drained;
   }
 
   /**
@@ -142,6 +159,11 @@ final class Exchange implements WatchHub.Watch {
   private void answer(int status, HttpField contentType, HttpField contentEncoding, byte[] body, boolean close) {
     if (!answered.compareAndSet(false, true)) {
       return;
+    }
+    // Every answer, refusals above all, first reads what is left of the body: a client still
+    // sending it would otherwise be reset before it reads the answer.
+    if (!bodyDrained()) {
+      close = true;
     }
     response.setStatus(status);
     HttpFields.Mutable headers = response.getHeaders();
