@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -183,7 +184,9 @@ final class Exchange implements WatchHub.Watch {
       headers.put(CLOSE);
     }
     metrics.request(route, request.getMethod(), status, System.nanoTime() - startNanos);
-    response.write(true, hasBody ? ByteBuffer.wrap(body) : org.eclipse.jetty.util.BufferUtil.EMPTY_BUFFER, callback);
+    // A HEAD request gets the headers a GET would, Content-Length included, and no body.
+    boolean writeBody = hasBody && !HttpMethod.HEAD.is(request.getMethod());
+    response.write(true, writeBody ? ByteBuffer.wrap(body) : org.eclipse.jetty.util.BufferUtil.EMPTY_BUFFER, callback);
   }
 
   /** Ends the exchange without a response (the client went away). */
