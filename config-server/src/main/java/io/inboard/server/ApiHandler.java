@@ -52,7 +52,7 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   private void dispatch(Exchange ex, List<String> s) {
-    String method = ex.method();
+    String method = asked(ex);
     int n = s.size();
     if (n == 1 && s.get(0).equals("healthz")) {
       ex.route("/healthz");
@@ -187,14 +187,28 @@ final class ApiHandler extends Handler.Abstract {
     }
   }
 
+  /**
+   * The method the request is served as: HEAD is served as GET, and {@link Exchange} leaves the
+   * body out of the answer (RFC 9110, 9.3.2).
+   */
+  private static String asked(Exchange ex) {
+    return ex.method().equals("HEAD") ? "GET" : ex.method();
+  }
+
   private static void allow(Exchange ex, String... methods) {
+    String asked = asked(ex);
+    List<String> allowed = new java.util.ArrayList<>();
     for (String m : methods) {
-      if (m.equals(ex.method())) {
+      if (m.equals(asked)) {
         return;
       }
+      allowed.add(m);
+      if (m.equals("GET")) {
+        allowed.add("HEAD");
+      }
     }
-    ex.response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", methods));
-    throw new ApiError(405, "method " + ex.method() + " not allowed here; use " + String.join(" or ", methods));
+    ex.response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", allowed));
+    throw new ApiError(405, "method " + ex.method() + " not allowed here; use " + String.join(" or ", allowed));
   }
 
   private static ApiError notFound(Exchange ex) {

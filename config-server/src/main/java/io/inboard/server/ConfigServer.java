@@ -49,7 +49,8 @@ public final class ConfigServer implements AutoCloseable {
       }
     });
     StoredState state = store.load();
-    this.controlPlane = new ControlPlane(store, state.revision(), parseStored(state), System::nanoTime);
+    List<StoredResource> stored = parseStored(state);
+    this.controlPlane = new ControlPlane(store, startRevision(store, state), stored, System::nanoTime);
     this.watches = new WatchHub(controlPlane);
     this.metrics = new ServerMetrics(controlPlane, watches);
     this.reaper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(WatchHub.daemon("inboard-lease-reaper"));
@@ -160,6 +161,26 @@ public final class ConfigServer implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "lease expiry failed", e);
     }
+  }
+
+  /**
+   * The revision this run starts at: one past the stored one, recorded before anything is served.
+   * Leases are not stored, so the state a previous run served under the stored revision (its live
+   * instances) is not the state this run serves; a watcher still holding that revision must be
+   * answered with the new state rather than told nothing changed. An empty store (revision 0)
+   * was never served with anything in it and stays at 0.
+   */
+  private static long startRevision(ResourceStore store, StoredState state) throws IOException {
+    if (state.revision() == 0) {
+      return 0;
+    }
+    long revision = state.revision() + 1;
+    try {
+      store.recordRevision(revision);
+    } catch (IOException e) {
+      throw new IOException("cannot record the start revision " + revision + ": " + e, e);
+    }
+    return revision;
   }
 
   /** Every stored document must still parse; a store the server cannot read is not served half. */

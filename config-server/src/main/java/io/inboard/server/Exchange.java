@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -20,7 +21,7 @@ import org.eclipse.jetty.util.Callback;
  * matched, so that every answer — sent now or, for a held watch, later — is counted once in the
  * metrics under its route and status.
  */
-final class Exchange {
+final class Exchange implements WatchHub.Watch {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String JSON_TYPE = "application/json";
 
@@ -39,6 +40,7 @@ final class Exchange {
   private final AtomicBoolean answered = new AtomicBoolean();
   private volatile String route = "unmatched";
   private volatile Boolean acceptsGzip;
+  private volatile Boolean bodyDrained;
 
   Exchange(Request request, Response response, Callback callback, ServerMetrics metrics) {
     this.request = request;
@@ -90,8 +92,37 @@ final class Exchange {
    * 304 to a watch; with {@code closing}, also {@code Connection: close}, so that the client's
    * next watch opens a new connection (to the restarted or next server) instead of reusing this one.
    */
-  void sendNotModified(boolean closing) {
+  @Override
+  public void sendNotModified(boolean closing) {
     answer(304, null, null, null, closing);
+  }
+
+  @Override
+  public void prepareToHold() {
+    acceptsGzip(); // decided now, on the request's thread, not during the fan-out
+    bodyDrained(); // likewise: reading a body would block the fan-out
+    // A held request must outlive the connector's idle timeout; the hub's sweep bounds it.
+    request.addIdleTimeoutListener(t -> false);
+  }
+
+  @Override
+  public void onFailure(java.util.function.Consumer<Throwable> listener) {
+    request.addFailureListener(listener);
+  }
+
+  /**
+   * Whether what the endpoint left unread of the request body has now been read to its end, so
+   * that the connection can carry the next request (see {@link RequestBody#discardRest}). Worked
+   * out once, on the request's thread, before the first answer; when false, the answer says
+   * {@code Connection: close}.
+   */
+  private boolean bodyDrained() {
+    Boolean drained = bodyDrained;
+    if (drained == null) {
+      drained = RequestBody.discardRest(request);
+      bodyDrained = drained;
+    }
+    return drained;
   }
 
   /**
@@ -111,7 +142,8 @@ final class Exchange {
    * A revision's snapshot, gzip'd for clients that accept it. Both forms are encoded once per
    * revision and shared by every watcher; gzip makes the answer several times smaller.
    */
-  void sendSnapshot(Published p) {
+  @Override
+  public void sendSnapshot(Published p) {
     if (acceptsGzip()) {
       answer(200, JSON_CONTENT, GZIP, p.gzippedWire(), false);
     } else {
@@ -128,6 +160,11 @@ final class Exchange {
   private void answer(int status, HttpField contentType, HttpField contentEncoding, byte[] body, boolean close) {
     if (!answered.compareAndSet(false, true)) {
       return;
+    }
+    // Every answer, refusals above all, first reads what is left of the body: a client still
+    // sending it would otherwise be reset before it reads the answer.
+    if (!bodyDrained()) {
+      close = true;
     }
     response.setStatus(status);
     HttpFields.Mutable headers = response.getHeaders();
@@ -147,11 +184,14 @@ final class Exchange {
       headers.put(CLOSE);
     }
     metrics.request(route, request.getMethod(), status, System.nanoTime() - startNanos);
-    response.write(true, hasBody ? ByteBuffer.wrap(body) : org.eclipse.jetty.util.BufferUtil.EMPTY_BUFFER, callback);
+    // A HEAD request gets the headers a GET would, Content-Length included, and no body.
+    boolean writeBody = hasBody && !HttpMethod.HEAD.is(request.getMethod());
+    response.write(true, writeBody ? ByteBuffer.wrap(body) : org.eclipse.jetty.util.BufferUtil.EMPTY_BUFFER, callback);
   }
 
   /** Ends the exchange without a response (the client went away). */
-  void abandon(Throwable cause) {
+  @Override
+  public void abandon(Throwable cause) {
     if (answered.compareAndSet(false, true)) {
       callback.failed(cause);
     }

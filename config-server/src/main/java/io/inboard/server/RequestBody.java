@@ -21,10 +21,12 @@ import org.eclipse.jetty.server.Request;
 final class RequestBody {
   static final int MAX_BYTES = 1024 * 1024;
   /**
-   * A refused body up to this size is still read, and dropped, before the refusal is sent. Closing a
-   * connection whose request bytes are still unread makes the kernel reset it, and a client still
-   * sending then loses the 413 that explains why (it saw "no bytes" instead); Tomcat swallows refused
-   * uploads the same way. Past this size the connection is closed after the answer.
+   * A body left unread by the endpoint — a request refused before its body was read (401, 403, 404,
+   * 405, 415, a bad name in the URL), or for its size (413) — is still read, and dropped, up to this
+   * many bytes in all before the answer is sent (see {@link #discardRest}). Closing a connection
+   * whose request bytes are still unread makes the kernel reset it, and a client still sending then
+   * loses the answer that explains why (it sees "no bytes" instead); Tomcat swallows refused uploads
+   * the same way. Past this size the answer says {@code Connection: close}.
    */
   static final long DRAIN_BYTES = 4L * 1024 * 1024;
   static final Set<String> TYPES =
@@ -40,14 +42,7 @@ final class RequestBody {
     boolean json = checkContentType(contentType);
     long declared = request.getLength();
     if (declared > MAX_BYTES) {
-      if (declared <= DRAIN_BYTES) {
-        try (InputStream in = Content.Source.asInputStream(request)) {
-          drain(in, 0);
-        } catch (IOException e) {
-          // The client went away: nothing left to answer on.
-        }
-      }
-      throw tooLarge(declared);
+      throw tooLarge(declared); // the answer drains what it may of the body
     }
     byte[] bytes = readBounded(request);
     return new Text(decodeUtf8(bytes), json);
@@ -76,7 +71,10 @@ final class RequestBody {
   }
 
   private static byte[] readBounded(Request request) {
-    try (InputStream in = Content.Source.asInputStream(request)) {
+    // Not closed: at the end of the body there is nothing to close, and closing the stream before
+    // it would fail the request's content, which the answer still drains.
+    InputStream in = Content.Source.asInputStream(request);
+    try {
       byte[] buf = new byte[8192];
       java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
       long total = 0;
@@ -84,7 +82,7 @@ final class RequestBody {
       while ((n = in.read(buf)) != -1) {
         total += n;
         if (total > MAX_BYTES) {
-          drain(in, total);
+          drain(in, request); // from this stream, which holds the rest of the current chunk
           throw tooLarge(-1);
         }
         out.write(buf, 0, n);
@@ -95,14 +93,43 @@ final class RequestBody {
     }
   }
 
-  /** Reads and drops what is left of a refused body, until {@link #DRAIN_BYTES} have been read in all. */
-  private static void drain(InputStream in, long alreadyRead) throws IOException {
-    byte[] buf = new byte[8192];
-    long total = alreadyRead;
-    int n;
-    while (total <= DRAIN_BYTES && (n = in.read(buf)) != -1) {
-      total += n;
+  /**
+   * Reads and drops whatever of the request body the endpoint left unread, up to {@link
+   * #DRAIN_BYTES} read in all, so that the answer reaches a client that is still sending and the
+   * connection can carry its next request. Blocks while the client sends: call it on the request's
+   * thread, before the answer is committed.
+   *
+   * @return true when the body was read to its end; false when the connection must be closed after
+   *     the answer (the body is larger than the bound, or could not be read)
+   */
+  static boolean discardRest(Request request) {
+    long declared = request.getLength();
+    if (declared == 0) {
+      return true;
     }
+    if (declared > DRAIN_BYTES && bytesRead(request) < declared) {
+      return false; // too much to read just to refuse it
+    }
+    try {
+      return drain(Content.Source.asInputStream(request), request);
+    } catch (IOException e) {
+      return false; // the client went away or sent a broken body
+    }
+  }
+
+  /** Reads and drops until the end of the body (true) or until {@link #DRAIN_BYTES} have been read in all (false). */
+  private static boolean drain(InputStream in, Request request) throws IOException {
+    byte[] buf = new byte[8192];
+    while (bytesRead(request) <= DRAIN_BYTES) {
+      if (in.read(buf) == -1) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static long bytesRead(Request request) {
+    return Math.max(0, Request.getContentBytesRead(request));
   }
 
   private static String decodeUtf8(byte[] bytes) {

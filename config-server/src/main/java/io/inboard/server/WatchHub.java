@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -29,6 +30,24 @@ final class WatchHub implements AutoCloseable {
    */
   static final Duration SWEEP = Duration.ofMillis(250);
 
+  /** What the hub needs of a watch request: {@link Exchange} in the server, a recorder in tests. */
+  interface Watch {
+    /**
+     * Called on the request's thread before the watch is held: whatever should not be done later,
+     * in the middle of a fan-out, and keeping the request open beyond the idle timeout.
+     */
+    void prepareToHold();
+
+    /** Tells {@code listener} when the client goes away while the watch is held. */
+    void onFailure(Consumer<Throwable> listener);
+
+    void sendSnapshot(Published p);
+
+    void sendNotModified(boolean closing);
+
+    void abandon(Throwable cause);
+  }
+
   private final ControlPlane controlPlane;
   private final Set<Waiter> waiting = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService sweeper;
@@ -39,9 +58,14 @@ final class WatchHub implements AutoCloseable {
   private volatile boolean closed;
 
   WatchHub(ControlPlane controlPlane) {
+    this(controlPlane, Executors.newSingleThreadExecutor(daemon("inboard-watch-notifier")));
+  }
+
+  /** @param notifier runs each fan-out, one at a time, in the order of the revisions */
+  WatchHub(ControlPlane controlPlane, ExecutorService notifier) {
     this.controlPlane = controlPlane;
     this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("inboard-watch-timeouts"));
-    this.notifier = Executors.newSingleThreadExecutor(daemon("inboard-watch-notifier"));
+    this.notifier = notifier;
     this.fanOut = FanOut.perCore("inboard-watch-fanout");
     sweeper.scheduleWithFixedDelay(this::expireDue, SWEEP.toMillis(), SWEEP.toMillis(), TimeUnit.MILLISECONDS);
     controlPlane.onPublish(this::published);
@@ -68,7 +92,7 @@ final class WatchHub implements AutoCloseable {
    * Answers at once when the current revision differs from {@code since} (newer, or older after
    * the server lost instance-only revisions) or the timeout is zero, otherwise holds the exchange.
    */
-  void watch(Exchange exchange, long since, Duration timeout) {
+  void watch(Watch exchange, long since, Duration timeout) {
     Published now = controlPlane.current();
     if (now.revision() != since) {
       exchange.sendSnapshot(now);
@@ -78,12 +102,10 @@ final class WatchHub implements AutoCloseable {
       exchange.sendNotModified(closed);
       return;
     }
-    exchange.acceptsGzip(); // decided now, on the request's thread, not during the fan-out
+    exchange.prepareToHold();
     Waiter w = new Waiter(exchange, since, System.nanoTime() + timeout.toNanos());
     waiting.add(w);
-    // A held request must outlive the connector's idle timeout; the sweep bounds it.
-    exchange.request.addIdleTimeoutListener(t -> false);
-    exchange.request.addFailureListener(w::abandon);
+    exchange.onFailure(w::abandon);
     // close() may have drained the set just before add(); this waiter must not be left behind.
     if (closed) {
       w.expire();
@@ -100,7 +122,10 @@ final class WatchHub implements AutoCloseable {
     long start = System.nanoTime();
     List<Waiter> due = new ArrayList<>(waiting.size());
     for (Waiter w : waiting) {
-      if (w.since != p.revision()) {
+      // The notifier may run behind: a watcher that asked after a later revision was published
+      // already holds this one or a newer one, and answering it would take it back. The fan-out of
+      // the revision after its own answers it.
+      if (w.since < p.revision()) {
         due.add(w);
       }
     }
@@ -121,12 +146,12 @@ final class WatchHub implements AutoCloseable {
   }
 
   private final class Waiter {
-    final Exchange exchange;
+    final Watch exchange;
     final long since;
     final long deadlineNanos;
     final AtomicBoolean done = new AtomicBoolean();
 
-    Waiter(Exchange exchange, long since, long deadlineNanos) {
+    Waiter(Watch exchange, long since, long deadlineNanos) {
       this.exchange = exchange;
       this.since = since;
       this.deadlineNanos = deadlineNanos;
