@@ -20,16 +20,50 @@ public final class Maglev implements ConsistentHashTable {
   }
 
   /**
+   * The table size to build for {@code endpoints} endpoints when {@code configured} (a prime) is
+   * asked for: {@code configured}, or the smallest prime at or above the number of endpoints when
+   * that is larger, so every endpoint owns at least one slot. The size must stay prime: with any
+   * other size an endpoint's skip can share a factor with it, and its probe would never reach
+   * some free slots.
+   */
+  public static long tableSizeFor(long configured, int endpoints) {
+    long size = Math.max(configured, endpoints);
+    while (!isPrime(size)) {
+      size++;
+    }
+    return size;
+  }
+
+  /** Trial division: table sizes are at most a few million, so this is cheap. */
+  public static boolean isPrime(long n) {
+    if (n < 2) {
+      return false;
+    }
+    if (n % 2 == 0) {
+      return n == 2;
+    }
+    for (long d = 3; d * d <= n; d += 2) {
+      if (n % d == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Builds the lookup table.
    *
-   * @param tableSize a prime, larger than the number of endpoints (validation checks primality)
+   * @param tableSize a prime, at least the number of endpoints (see {@link #tableSizeFor})
+   * @throws IllegalArgumentException if {@code tableSize} is not such a prime: the filling loop
+   *     below ends only when every endpoint's permutation covers the whole table, which a prime
+   *     size guarantees (every skip in 1..size-1 is coprime with it), as in Envoy
    */
   public static Maglev build(List<String> endpointKeys, long tableSize) {
     int n = endpointKeys.size();
     if (n == 0) {
       return new Maglev(new int[0], 0);
     }
-    if (tableSize < n || tableSize > Integer.MAX_VALUE) {
+    if (tableSize < n || tableSize > Integer.MAX_VALUE || !isPrime(tableSize)) {
       throw new IllegalArgumentException(
           "maglev tableSize " + tableSize + " must be a prime of at least the number of instances (" + n + ")");
     }

@@ -149,11 +149,22 @@ final class MatchBlock {
       }
     }
     for (int i = 0; i < withouts.length; i++) {
-      if (withouts[i].matches(r.header(withoutNames[i]))) {
+      if (withouts[i].matches(withoutValue(i, r))) {
         return WITHOUT_HEADER + i;
       }
     }
     return MATCHED;
+  }
+
+  /**
+   * The value withoutHeaders[i] tests. Istio sends withoutHeaders to Envoy inverted and, except
+   * for the present form {@code {}}, with {@code treat_missing_header_as_empty}: an absent header
+   * is tested as "" before inverting, so {@code {exact: ""}} or {@code {regex: ".*"}} excludes
+   * requests without the header. The present form tests absence itself: absent passes.
+   */
+  private String withoutValue(int i, RequestView r) {
+    String value = r.header(withoutNames[i]);
+    return value == null && withouts[i].kind != ValueMatcher.Kind.PRESENT ? "" : value;
   }
 
   /** Words for a failure code, e.g. {@code headers[mode] exact "dev" did not match (absent)}. */
@@ -182,8 +193,9 @@ final class MatchBlock {
     }
     if (code >= WITHOUT_HEADER) {
       int i = code - WITHOUT_HEADER;
+      String actual = r.header(withoutNames[i]);
       return "withoutHeaders[" + withoutNames[i] + "] " + withouts[i].description + " matched "
-          + quoted(r.header(withoutNames[i]));
+          + (actual == null ? "(absent, tested as \"\")" : quoted(actual));
     }
     if (code >= QUERY) {
       int i = code - QUERY;

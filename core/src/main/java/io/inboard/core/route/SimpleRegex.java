@@ -225,14 +225,28 @@ final class SimpleRegex {
         if (i + 1 >= body.length()) {
           return null;
         }
-        CharSet e = escape(body.charAt(i + 1), true);
+        char escaped = body.charAt(i + 1);
+        CharSet e = escape(escaped, true);
         if (e == null || e.negated) {
           return null;
+        }
+        i += 2;
+        // An escaped character, like a plain one, starts a range when "-x" follows ([\.-9] is
+        // '.'..'9' in RE2); a class escape (\d \w \s) does not ([\d-z] is digits, '-', 'z').
+        boolean classEscape = "dwsDWS".indexOf(escaped) >= 0;
+        if (!classEscape && i + 1 < body.length() && body.charAt(i) == '-') {
+          char hi = body.charAt(i + 1);
+          if (hi == '\\' || hi < escaped || Character.isSurrogate(hi)) {
+            return null;
+          }
+          ranges.add((int) escaped);
+          ranges.add((int) hi);
+          i += 2;
+          continue;
         }
         for (int k = 0; k < e.ranges.length; k++) {
           ranges.add(e.ranges[k]);
         }
-        i += 2;
         continue;
       }
       if (Character.isSurrogate(c)) {

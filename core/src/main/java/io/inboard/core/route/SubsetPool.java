@@ -41,7 +41,9 @@ final class SubsetPool {
       hashKey = ch.key();
       List<String> keys = this.endpoints.stream().map(Instance::id).toList();
       if (ch.algorithm() instanceof HashAlgorithm.Maglev m) {
-        table = Maglev.build(keys, Math.max(m.tableSize(), this.endpoints.size()));
+        // A configured size below the instance count grows to the next prime, not to the count:
+        // Maglev needs a prime size (a size like 10 or 12 would never finish filling).
+        table = Maglev.build(keys, Maglev.tableSizeFor(m.tableSize(), this.endpoints.size()));
         balancerName = "maglev";
       } else {
         long ring = ((HashAlgorithm.RingHash) ch.algorithm()).minimumRingSize();

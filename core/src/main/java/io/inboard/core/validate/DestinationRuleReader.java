@@ -1,5 +1,6 @@
 package io.inboard.core.validate;
 
+import io.inboard.core.lb.Maglev;
 import io.inboard.core.model.ConnectionPoolSettings;
 import io.inboard.core.model.DestinationRuleSpec;
 import io.inboard.core.model.HashAlgorithm;
@@ -276,9 +277,9 @@ final class DestinationRuleReader {
             ? null
             : new HashAlgorithm.Maglev(HashAlgorithm.DEFAULT_MAGLEV_TABLE_SIZE);
       }
-      if (!isPrime(size)) {
+      if (!Maglev.isPrime(size)) {
         sizeField.error(size + " is not a prime number; maglev needs a prime table size, e.g. "
-            + nextPrime(size) + " (the default is 65537)");
+            + Maglev.tableSizeFor(size, 0) + " (the default is 65537)");
         return null;
       }
       return new HashAlgorithm.Maglev(size);
@@ -290,29 +291,6 @@ final class DestinationRuleReader {
           : new HashAlgorithm.RingHash(size);
     }
     return new HashAlgorithm.RingHash(HashAlgorithm.DEFAULT_RING_SIZE);
-  }
-
-  static boolean isPrime(long n) {
-    if (n < 2) {
-      return false;
-    }
-    if (n % 2 == 0) {
-      return n == 2;
-    }
-    for (long d = 3; d * d <= n; d += 2) {
-      if (n % d == 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  static long nextPrime(long n) {
-    long p = Math.max(2, n);
-    while (!isPrime(p)) {
-      p++;
-    }
-    return p;
   }
 
   private static OutlierDetection outlierDetection(Field f) {

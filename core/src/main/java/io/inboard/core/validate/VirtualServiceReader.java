@@ -281,7 +281,9 @@ final class VirtualServiceReader {
       }
     }
     List<String> gateways = gatewayNames(f.get("gateways"));
-    Integer port = f.get("port").integer(1, 65535);
+    // 0 is proto3's "unset": Istio checks the port only when it is not 0, and then matches any.
+    Field portField = f.get("port");
+    Integer port = isZero(portField) ? null : portField.integer(1, 65535);
     return new HTTPMatchRequest(name, uri, scheme, method, authority, headers, queryParams,
         withoutHeaders, Boolean.TRUE.equals(ignoreUriCase), sourceLabels, sourceNamespace,
         gateways, port == null ? 0 : port);
@@ -392,7 +394,8 @@ final class VirtualServiceReader {
     }
     Field codeField = f.get("redirectCode");
     Integer code = null;
-    if (codeField.present()) {
+    // 0 is proto3's "unset": Istio checks the code only when it is not 0, and redirects with 301.
+    if (codeField.present() && !isZero(codeField)) {
       code = codeField.integer(Integer.MIN_VALUE, Integer.MAX_VALUE);
       if (code != null && (code < 300 || code > 399)) {
         codeField.error(code + " is not a redirect status; use a 3xx code such as 301, 302, 307 or "
@@ -406,6 +409,12 @@ final class VirtualServiceReader {
     }
     return new HTTPRedirect(uri, authority, port == null ? 0 : port, scheme,
         code == null ? HTTPRedirect.DEFAULT_CODE : code);
+  }
+
+  /** Whether the field is the number 0, which Istio reads as an unset proto3 scalar. */
+  private static boolean isZero(Field f) {
+    return f.present() && f.json().isIntegralNumber() && f.json().canConvertToLong()
+        && f.json().longValue() == 0;
   }
 
   private static HTTPDirectResponse directResponse(Field f) {

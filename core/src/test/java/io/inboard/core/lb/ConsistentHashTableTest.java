@@ -122,6 +122,29 @@ class ConsistentHashTableTest {
   }
 
   @org.junit.jupiter.api.Test
+  void maglevRefusesATableSizeThatIsNotPrimeInsteadOfProbingForever() {
+    // With a size that is not prime, an endpoint's skip may share a factor with it, so its
+    // permutation visits only some slots and the filling loop would never end.
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+      org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+          .isThrownBy(() -> Maglev.build(endpoints(10), 10))
+          .withMessageContaining("prime");
+      org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+          .isThrownBy(() -> Maglev.build(endpoints(12), 12))
+          .withMessageContaining("prime");
+    });
+  }
+
+  @org.junit.jupiter.api.Test
+  void aMaglevTableSmallerThanTheEndpointsGrowsToTheNextPrime() {
+    assertThat(Maglev.tableSizeFor(2, 10)).isEqualTo(11);
+    assertThat(Maglev.tableSizeFor(2, 12)).isEqualTo(13);
+    assertThat(Maglev.tableSizeFor(7, 7)).isEqualTo(7);
+    assertThat(Maglev.tableSizeFor(65537, 10)).isEqualTo(65537);
+    assertThat(Maglev.tableSizeFor(251, 0)).isEqualTo(251);
+  }
+
+  @org.junit.jupiter.api.Test
   void identicalPointsStillMakeAWholeRing() {
     // Two endpoints with the same key put every point on the ring twice.
     RingHash ring = RingHash.build(List.of("same", "same", "other"), 16);

@@ -108,6 +108,40 @@ class RouterTest {
   }
 
   @Test
+  void aMaglevTableSmallerThanTheInstancesStillRoutesToEveryInstance() {
+    // tableSize 2 is a valid prime, but 12 instances need at least 12 slots: the pool grows the
+    // table to the next prime (13). Growing it to 12, not a prime, once made compiling spin forever.
+    String yaml = """
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: cart, namespace: shop}
+        spec:
+          host: cart
+          trafficPolicy:
+            loadBalancer:
+              consistentHash:
+                httpHeaderName: x-user
+                maglev: {tableSize: 2}
+        """;
+    List<Instance> instances = new java.util.ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      instances.add(new Instance("cart-" + i, "cart", "shop", "10.0.2." + i, 9100, Map.of("app", "cart")));
+    }
+    Workload frontend = new Workload("shop", "frontend", Map.of());
+    Set<String> reached = new HashSet<>();
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+      Router router = new Router(Fixtures.snapshotOf(yaml, instances));
+      for (int k = 0; k < 2000; k++) {
+        Decision d = router.route(
+            DescribedRequest.of("GET", "http://cart/").withHeader("x-user", "user-" + k).from(frontend));
+        assertThat(d.outcome()).isEqualTo(Decision.Outcome.ROUTE);
+        reached.add(d.instance().id());
+      }
+    });
+    assertThat(reached).hasSize(12);
+  }
+
+  @Test
   void aGeneratedCookieSentBackReachesTheSameInstance() {
     Snapshot s = conformance("hashing.yaml");
     for (long seed = 0; seed < 10; seed++) {

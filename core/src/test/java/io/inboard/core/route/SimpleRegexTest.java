@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SimpleRegexTest {
   private static final String[] ATOMS = {
       "a", "b", "-", "\\.", "\\-", ".", "\\d", "\\w", "\\s", "\\D", "\\W", "\\S", "[a-c]", "[^a]", "[ab-]",
-      "[0-9a-f]", "[\\d.]", "é", "[^\\s]", "[a-zA-Z_]"};
+      "[0-9a-f]", "[\\d.]", "é", "[^\\s]", "[a-zA-Z_]",
+      "[\\.-9]", "[\\--a]", "[\\d-]"};
   private static final String[] QUANTIFIERS = {"", "", "", "*", "+", "?", "{2}", "{1,3}", "{2,}", "{0,2}"};
   private static final String ALPHABET = "ab-.0 9_é\nZ";
 
@@ -60,6 +61,22 @@ class SimpleRegexTest {
       SimpleRegex simple = SimpleRegex.compile(c[0]);
       for (int i = 1; i < c.length; i++) {
         assertThat(simple.matches(c[i])).as("%s on %s", c[0], c[i]).isEqualTo(re2.matches(c[i]));
+      }
+    }
+  }
+
+  @Test
+  void anEscapedCharacterCanStartARangeAsInRe2() {
+    // RE2 reads [\.-9] as the range '.'..'9' (so '/' and the digits, not '-'), and [\d-z] as
+    // digits, '-' and 'z': a class escape cannot start a range.
+    String[] patterns = {"[\\.-9]", "[\\--9]", "[a\\.-9]", "[\\.-]", "[\\d-z]", "[\\.-9a-c]", "[^\\.-9]"};
+    String[] values = {".", "/", "0", "9", "-", ":", "a", "c", "z", "5"};
+    for (String p : patterns) {
+      Pattern re2 = Pattern.compile(p);
+      SimpleRegex simple = SimpleRegex.compile(p);
+      assertThat(simple).as("simple form: %s", p).isNotNull();
+      for (String v : values) {
+        assertThat(simple.matches(v)).as("%s on %s", p, v).isEqualTo(re2.matches(v));
       }
     }
   }

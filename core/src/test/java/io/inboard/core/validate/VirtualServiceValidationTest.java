@@ -423,6 +423,23 @@ class VirtualServiceValidationTest {
   }
 
   @Test
+  void zeroRedirectCodeAndZeroMatchPortAreUnset() {
+    // Istio checks redirectCode and match port only when they are not 0 (proto3's "unset"), then
+    // redirects with 301 and matches any port.
+    VirtualService vs = valid(vs("""
+        hosts: [reviews]
+        http:
+        - match: [{uri: {prefix: /old}, port: 0}]
+          redirect: {uri: /new, redirectCode: 0}
+        - route: [{destination: {host: reviews}}]
+        """));
+    assertThat(vs.spec().http().get(0).redirect().redirectCode()).isEqualTo(301);
+    assertThat(vs.spec().http().get(0).match().get(0).port()).isZero();
+    assertThat(errors(vs(rule("match: [{port: 70000}]\n" + ROUTE)))).containsExactly(
+        "spec.http[0].match[0].port: 70000 is out of range; use 1..65535");
+  }
+
+  @Test
   void redirectSchemeAndEmptyRedirectAreErrors() {
     assertThat(errors(vs(rule("redirect: {scheme: ftp}")))).containsExactly(
         "spec.http[0].redirect.scheme: 'ftp' is not a redirect scheme; use http or https");
