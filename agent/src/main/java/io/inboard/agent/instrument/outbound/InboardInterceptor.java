@@ -170,7 +170,7 @@ public final class InboardInterceptor implements Interceptor {
         boolean retried = failure != null
             ? RetryPolicy.retriesFailure(retries, failureOf(failure))
             : RetryPolicy.retriesStatus(retries, response.code());
-        if (!retried || !backOff(++retriesDone) || deadlinePassed()) {
+        if (!retried || !backOff(++retriesDone) || deadlinePassed() || chain.call().isCanceled()) {
           return null;
         }
         return calls.retryPlan(first, view);

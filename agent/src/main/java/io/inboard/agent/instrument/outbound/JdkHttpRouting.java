@@ -74,7 +74,11 @@ final class JdkHttpRouting {
     String path = routed.path() != null ? routed.path() : uri.getRawPath();
     builder.uri(target(routed.address(), routed.port(), path, uri.getRawQuery()));
     builder.setHeader("Host", routed.hostHeader());
-    MeshCalls.addContextHeaders(context, name -> request.headers().firstValue(name).isPresent(), builder::header);
+    // A propagated header the rule removes or sets is not added: the builder cannot take it back.
+    MeshCalls.addContextHeaders(
+        context,
+        name -> request.headers().firstValue(name).isPresent() || dropped.contains(name.toLowerCase(Locale.ROOT)),
+        builder::header);
     if (MeshCalls.hasHeaderOps(routed.headers())) {
       MeshCalls.applyHeaderOps(routed.headers(), name -> {}, builder::setHeader, builder::header);
     }

@@ -74,6 +74,11 @@ final class JdkTries {
       }
       long backoff = RetryPolicy.backoffMillis(retriesDone, ThreadLocalRandom.current());
       CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS).execute(() -> {
+        if (result.isDone()) { // cancelled by the application during the back-off: nothing more is sent
+          finish(attempt, response, error);
+          discard(response);
+          return;
+        }
         CompletableFuture<?> again;
         try {
           again = client.sendAsync(retry, handler);

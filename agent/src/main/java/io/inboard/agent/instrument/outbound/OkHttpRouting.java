@@ -33,8 +33,10 @@ final class OkHttpRouting {
 
   /**
    * Tags a new call's request with the caller's context, so an {@code enqueue}d call, which runs
-   * on OkHttp's dispatcher threads, still propagates the request's headers. The tag never reaches
-   * the wire.
+   * on OkHttp's dispatcher threads, still propagates the request's headers. A call made outside
+   * any request is tagged too, with the empty context: a queued call is started by whichever
+   * dispatcher thread finishes a call, and that thread may be carrying another request's context.
+   * The tag never reaches the wire.
    */
   Object newCall(Object candidate) {
     try {
@@ -42,7 +44,7 @@ final class OkHttpRouting {
         return candidate;
       }
       PropagationContext context = PropagationContext.current();
-      if (context.isEmpty() || request.tag(PropagationContext.class) != null) {
+      if (request.tag(PropagationContext.class) != null) {
         return candidate;
       }
       return request.newBuilder().tag(PropagationContext.class, context).build();

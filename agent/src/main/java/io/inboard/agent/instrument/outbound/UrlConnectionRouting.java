@@ -24,6 +24,14 @@ final class UrlConnectionRouting {
    */
   private final Map<Object, Pending> pending = Collections.synchronizedMap(new WeakHashMap<>());
 
+  /**
+   * The {@code Host} this routing set on each routed connection. The property stays on the
+   * connection, so when the connection follows a redirect and connects again, a {@code Host} equal
+   * to this one is the mesh's from the first connect, not the application's: the redirect is routed
+   * by the URL it names.
+   */
+  private final Map<Object, String> hostsSet = Collections.synchronizedMap(new WeakHashMap<>());
+
   UrlConnectionRouting(MeshCalls calls) {
     this.calls = calls;
   }
@@ -39,6 +47,11 @@ final class UrlConnectionRouting {
       }
       PropagationContext context = PropagationContext.current();
       String host = connection.getRequestProperty("Host");
+      String ours = hostsSet.remove(connection);
+      boolean hostIsOurs = ours != null && ours.equals(host);
+      if (hostIsOurs) {
+        host = null;
+      }
       OutgoingRequest view =
           new OutgoingRequest(
               connection.getRequestMethod(),
@@ -52,6 +65,10 @@ final class UrlConnectionRouting {
               },
               calls.routing().caller());
       CallPlan plan = calls.plan(view);
+      if (hostIsOurs && !(plan instanceof CallPlan.Routed)) {
+        // A redirect out of the mesh: the Host the URL names, as the JDK would have sent it.
+        connection.setRequestProperty("Host", OutgoingRequest.authority(url.getHost(), url.getPort()));
+      }
       if (plan instanceof CallPlan.Answered answered) {
         calls.routing().recordOutbound(answered.decision(), answered.status(), 0);
         return new RefusedCall(answered);
@@ -60,9 +77,11 @@ final class UrlConnectionRouting {
         return null;
       }
       connection.setRequestProperty("Host", routed.hostHeader());
+      hostsSet.put(connection, routed.hostHeader());
+      // HttpURLConnection cannot remove a header once set; a removal keeps a propagated one out.
       MeshCalls.addContextHeaders(
-          name -> connection.getRequestProperty(name) != null, connection::addRequestProperty);
-      // HttpURLConnection cannot remove a header once set; removals apply to propagated ones only.
+          name -> connection.getRequestProperty(name) != null || removes(routed.headers(), name),
+          connection::addRequestProperty);
       if (MeshCalls.hasHeaderOps(routed.headers())) {
         MeshCalls.applyHeaderOps(
             routed.headers(), name -> {}, connection::setRequestProperty, connection::addRequestProperty);
@@ -87,6 +106,18 @@ final class UrlConnectionRouting {
       calls.routing().recordFailure("httpurlconnection", t);
       return null;
     }
+  }
+
+  private static boolean removes(Decision.HeaderOps ops, String name) {
+    if (!MeshCalls.hasHeaderOps(ops)) {
+      return false;
+    }
+    for (String removed : ops.remove()) {
+      if (removed.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** See {@link io.inboard.bridge.OutboundHook#urlResponded}: records a routed call, once. */

@@ -6,9 +6,12 @@ import static io.inboard.agent.instrument.outbound.RetryFixture.routeTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.inboard.agent.instrument.OutboundRouting;
 import io.inboard.agent.instrument.outbound.RetryFixture.ScriptedRouting;
 import io.inboard.core.mesh.Instance;
+import io.inboard.core.mesh.Workload;
 import io.inboard.core.route.Decision;
+import io.inboard.core.route.RequestView;
 import io.inboard.core.route.RetryPolicy;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -20,11 +23,13 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -144,6 +149,65 @@ class JdkTriesTest {
     assertThat(response.body()).isEqualTo("user-fast");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_500));
     assertThat(slowHits).hasValue(1);
+  }
+
+  @Test
+  void aCallCancelledDuringTheBackOffIsNotSentAgain() throws Exception {
+    AtomicInteger hits = new AtomicInteger();
+    Instance a = mesh.server("user-a", 503, 0, hits);
+    AtomicReference<CompletableFuture<?>> given = new AtomicReference<>();
+    Decision first = routeTo(a, istioDefault(), null);
+    // The retry's decision is asked for once the 503 has been judged retriable, just before the
+    // back-off: the application cancels its future at that moment (as it could at any time during
+    // the back-off's 12-25 ms).
+    AtomicInteger inFlight = new AtomicInteger();
+    OutboundRouting routing =
+        new OutboundRouting() {
+          private final AtomicInteger asked = new AtomicInteger();
+
+          @Override
+          public synchronized Decision decide(RequestView request) {
+            if (asked.incrementAndGet() == 2) {
+              given.get().cancel(true);
+            }
+            return first;
+          }
+
+          @Override
+          public Workload caller() {
+            return new Workload("default", "frontend", Map.of());
+          }
+
+          @Override
+          public void recordOutbound(Decision decision, int status, long durationNanos) {}
+
+          @Override
+          public void callStarted(Decision decision) {
+            inFlight.incrementAndGet();
+          }
+
+          @Override
+          public void callFinished(Decision decision) {
+            inFlight.decrementAndGet();
+          }
+
+          @Override
+          public void recordFailure(String where, Throwable error) {}
+        };
+    JdkHttpRouting jdk = new JdkHttpRouting(new MeshCalls(routing));
+    HttpResponse.BodyHandler<String> handler = HttpResponse.BodyHandlers.ofString();
+    Object token = jdk.request(HttpRequest.newBuilder(URI.create("http://user/list")).build());
+    // The retry decision (decide, synchronized on routing) waits until the application holds its future.
+    synchronized (routing) {
+      CompletableFuture<HttpResponse<String>> pending = client.sendAsync((HttpRequest) token, handler);
+      given.set((CompletableFuture<?>) jdk.sent(token, pending, client, handler));
+    }
+
+    Thread.sleep(1_000); // longer than every back-off and answer of the policy's two retries
+
+    assertThat(given.get()).isCancelled();
+    assertThat(hits).as("requests the instance received for the cancelled call").hasValue(1);
+    assertThat(inFlight).hasValue(0);
   }
 
   @Test

@@ -1,0 +1,116 @@
+package io.inboard.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Edges of outbound routing in a forked application ({@code app.EdgeApplication}): a redirect that
+ * HttpURLConnection follows, and an OkHttp call that the dispatcher queues.
+ */
+class RedirectAndQueueIT {
+  @TempDir Path dir;
+  private final List<HttpServer> servers = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    servers.forEach(s -> s.stop(0));
+  }
+
+  /** A server answering every request with 200 and {@code body}, the path and the Host header it received. */
+  private HttpServer server(String body) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", exchange -> {
+      byte[] bytes = (body + " path=" + exchange.getRequestURI().getPath() + " host="
+          + exchange.getRequestHeaders().getFirst("Host")).getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, bytes.length);
+      exchange.getResponseBody().write(bytes);
+      exchange.close();
+    });
+    server.start();
+    servers.add(server);
+    return server;
+  }
+
+  private static String run(Path rules, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-javaagent:" + ForkedService.AGENT_JAR,
+        "-Dinboard.config=" + rules,
+        "-Dinboard.service=front",
+        "-Dinboard.namespace=traffic-management",
+        "-Dinboard.propagate=my-header",
+        "-cp",
+        ForkedService.CLASSPATH,
+        "io.inboard.agent.it.app.EdgeApplication"));
+    command.addAll(List.of(args));
+    Path log = Files.createTempFile("edge-application", ".log");
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("the application exits").isTrue();
+    return Files.readString(log, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A mesh service answers with a redirect to another host; HttpURLConnection follows it (its
+   * default). The redirect must go where its Location says, not back to the first call's service.
+   */
+  @Test
+  void httpUrlConnectionFollowsARedirectToTheHostItNames() throws Exception {
+    HttpServer external = server("external");
+    HttpServer order = server("order");
+    String toExternal = "http://127.0.0.1:" + external.getAddress().getPort() + "/landing";
+    HttpServer user = server("user");
+    user.removeContext("/");
+    user.createContext("/", exchange -> {
+      String target = exchange.getRequestURI().getPath().equals("/to-order") ? "http://order/landing" : toExternal;
+      boolean redirect = !exchange.getRequestURI().getPath().equals("/landing");
+      byte[] bytes = ("user path=" + exchange.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
+      if (redirect) {
+        exchange.getResponseHeaders().add("Location", target);
+      }
+      exchange.sendResponseHeaders(redirect ? 302 : 200, bytes.length);
+      exchange.getResponseBody().write(bytes);
+      exchange.close();
+    });
+    Path rules = MeshFile.empty()
+        .instance("user-v1", "user", "traffic-management", user.getAddress().getPort(), "v1")
+        .instance("order-v1", "order", "traffic-management", order.getAddress().getPort(), "v1")
+        .write(dir, "mesh.yaml");
+
+    String output = run(rules, "huc", "http://user/to-external", "http://user/to-order");
+
+    assertThat(output).as(output).contains("RESULT 200 external path=/landing host=127.0.0.1:" + external.getAddress().getPort());
+    // Routed to order's instance. Its Host is the instance's address: for a redirect the JDK sets
+    // Host itself, from the URL the agent pointed at the instance (agent/README.md, Limitations).
+    assertThat(output).as(output).contains("RESULT 200 order path=/landing");
+  }
+
+  /**
+   * A call made outside any request, queued by OkHttp's dispatcher behind a request's call, is
+   * started by the dispatcher thread that finishes the request's call: it must not carry that
+   * request's headers.
+   */
+  @Test
+  void aQueuedOkHttpCallMadeOutsideARequestCarriesNoRequestsHeaders() throws Exception {
+    try (EchoServer v1 = new EchoServer("v1", "user-v1")) {
+      Path rules = MeshFile.empty().instances("user", "traffic-management", v1).write(dir, "mesh.yaml");
+
+      String output = run(rules, "okhttp-queue", "http://user/echo");
+
+      assertThat(output).as(output).contains("INBOUND version=v1").contains("h.my-header=alice");
+      String background = output.lines().filter(l -> l.startsWith("BACKGROUND ")).findFirst().orElseThrow();
+      assertThat(background).as(output).contains("instance=user-v1").doesNotContain("my-header").doesNotContain("x-request-id");
+    }
+  }
+}
