@@ -6,10 +6,8 @@ import static io.inboard.agent.instrument.outbound.RetryFixture.routeTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.inboard.agent.instrument.OutboundRouting;
 import io.inboard.agent.instrument.outbound.RetryFixture.ScriptedRouting;
 import io.inboard.core.mesh.Instance;
-import io.inboard.core.mesh.Workload;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.RequestView;
 import io.inboard.core.route.RetryPolicy;
@@ -23,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -160,9 +157,8 @@ class JdkTriesTest {
     // The retry's decision is asked for once the 503 has been judged retriable, just before the
     // back-off: the application cancels its future at that moment (as it could at any time during
     // the back-off's 12-25 ms).
-    AtomicInteger inFlight = new AtomicInteger();
-    OutboundRouting routing =
-        new OutboundRouting() {
+    ScriptedRouting routing =
+        new ScriptedRouting(first) {
           private final AtomicInteger asked = new AtomicInteger();
 
           @Override
@@ -170,29 +166,8 @@ class JdkTriesTest {
             if (asked.incrementAndGet() == 2) {
               given.get().cancel(true);
             }
-            return first;
+            return super.decide(request);
           }
-
-          @Override
-          public Workload caller() {
-            return new Workload("default", "frontend", Map.of());
-          }
-
-          @Override
-          public void recordOutbound(Decision decision, int status, long durationNanos) {}
-
-          @Override
-          public void callStarted(Decision decision) {
-            inFlight.incrementAndGet();
-          }
-
-          @Override
-          public void callFinished(Decision decision) {
-            inFlight.decrementAndGet();
-          }
-
-          @Override
-          public void recordFailure(String where, Throwable error) {}
         };
     JdkHttpRouting jdk = new JdkHttpRouting(new MeshCalls(routing));
     HttpResponse.BodyHandler<String> handler = HttpResponse.BodyHandlers.ofString();
@@ -207,7 +182,7 @@ class JdkTriesTest {
 
     assertThat(given.get()).isCancelled();
     assertThat(hits).as("requests the instance received for the cancelled call").hasValue(1);
-    assertThat(inFlight).hasValue(0);
+    assertThat(routing.inFlight).hasValue(0);
   }
 
   @Test

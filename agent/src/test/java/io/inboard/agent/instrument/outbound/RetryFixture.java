@@ -78,7 +78,7 @@ final class RetryFixture implements AutoCloseable {
   }
 
   /** Hands out scripted decisions in turn (the last one again when they run out); records the calls. */
-  static final class ScriptedRouting implements OutboundRouting {
+  static class ScriptedRouting implements OutboundRouting {
     private final Deque<Decision> script;
     final List<String> recorded = new CopyOnWriteArrayList<>();
     final AtomicInteger inFlight = new AtomicInteger();
