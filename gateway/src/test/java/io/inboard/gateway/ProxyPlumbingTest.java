@@ -272,6 +272,53 @@ class ProxyPlumbingTest {
     assertThat(v1.requests.get() - before).isEqualTo(1);
   }
 
+  // Envoy (retry_state_impl.cc, wouldRetryFromReset): 5xx and gateway-error retry any reset.
+  @Test
+  void gatewayErrorRetriesAnUpstreamReset() throws Exception {
+    try (RawUpstream reset = RawUpstream.start(false)) {
+      firstTo(reset.instance(), actions().retries(new Decision.Retries(2, null, List.of("gateway-error"))).build());
+
+      ContentResponse response = client.get(HOST, "/");
+
+      assertThat(response.getStatus()).as("the retry reached user-v1").isEqualTo(200);
+    }
+  }
+
+  // Envoy: "reset" retries when the instance does not answer at all (disconnect, reset, per-try timeout).
+  @Test
+  void resetRetriesAPerTryTimeout() throws Exception {
+    try (RawUpstream hung = RawUpstream.start(true)) {
+      firstTo(hung.instance(),
+          actions().retries(new Decision.Retries(2, Duration.ofMillis(300), List.of("reset"))).build());
+
+      ContentResponse response = client.get(HOST, "/");
+
+      assertThat(response.getStatus()).as("the retry after 300 ms reached user-v1").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void resetRetriesAConnectFailure() throws Exception {
+    Instance gone = new Instance("user-gone", "user", "traffic-management", "127.0.0.1", closedPort(), Map.of("version", "v1"));
+    firstTo(gone, actions().retries(new Decision.Retries(2, null, List.of("reset"))).build());
+
+    ContentResponse response = client.get(HOST, "/");
+
+    assertThat(response.getStatus()).as("the retry reached user-v1").isEqualTo(200);
+  }
+
+  // Envoy (wouldRetryFromHeaders): retriable-4xx retries 409 Conflict.
+  @Test
+  void retriable4xxRetriesA409() throws Exception {
+    decide.set(view -> route(v1, actions().retries(new Decision.Retries(2, null, List.of("retriable-4xx"))).build()));
+    int before = v1.requests.get();
+
+    ContentResponse response = client.get(HOST, "/status/409");
+
+    assertThat(response.getStatus()).isEqualTo(409);
+    assertThat(v1.requests.get() - before).as("1 try + 2 retries").isEqualTo(3);
+  }
+
   @Test
   void anInstanceThatRefusesConnectionsIs503WithReason() throws Exception {
     Instance gone = new Instance("user-gone", "user", "traffic-management", "127.0.0.1", closedPort(), Map.of("version", "v1"));
@@ -462,6 +509,43 @@ class ProxyPlumbingTest {
 
     Actions build() {
       return new Actions(path, authority, request, response, timeout, retries, fault, mirror, redirect, direct, null);
+    }
+  }
+
+  /** The first decision goes to {@code first}, every later one (the retries) to v1. */
+  static void firstTo(Instance first, Actions actions) {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    Instance retried = v1.instance("user", "traffic-management");
+    decide.set(view -> new Decision(Decision.Outcome.ROUTE, 200, "routed", new Decision.Match("traffic-management/vs", 0, "r"),
+        new Decision.Target(SERVICE, "v1", 0), calls.getAndIncrement() == 0 ? first : retried, null, actions, List.of()));
+  }
+
+  /** An instance on a raw socket that reads the request head, then hangs up or hangs. */
+  record RawUpstream(java.net.ServerSocket socket, Instance instance) implements AutoCloseable {
+    static RawUpstream start(boolean hang) throws Exception {
+      java.net.ServerSocket socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+      Thread thread = new Thread(() -> {
+        while (!socket.isClosed()) {
+          try {
+            java.net.Socket accepted = socket.accept();
+            accepted.getInputStream().read(new byte[8192]);
+            if (!hang) {
+              accepted.close();
+            }
+          } catch (java.io.IOException e) {
+            return;
+          }
+        }
+      }, "raw-upstream");
+      thread.setDaemon(true);
+      thread.start();
+      return new RawUpstream(socket, new Instance(hang ? "user-hung" : "user-reset", "user", "traffic-management",
+          "127.0.0.1", socket.getLocalPort(), Map.of("version", "v1")));
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      socket.close();
     }
   }
 

@@ -200,4 +200,31 @@ class WalkThroughScenariosTest {
     assertThat(TestClient.echo(api)).containsEntry("path", "/v2/api/items")
         .containsEntry("header host", "user.internal").containsEntry("version", "v2");
   }
+
+  // Envoy picks the weighted destination once per request; a retry goes to another instance of
+  // the same destination, with that destination's header operations.
+  @Test
+  void aRetryStaysOnTheDestinationTheRequestWasRoutedTo() throws Exception {
+    mesh.apply("paths-and-retries.yaml");
+    mesh.v1.flakyFailures.set(1_000_000); // v1 always answers 503 on /flaky
+    try {
+      int v1Answers = 0;
+      int wrongHeader = 0;
+      for (int i = 0; i < 40; i++) {
+        ContentResponse response = mesh.client.get(USER_HOST, "/flaky");
+        if (response.getStatus() == 503) {
+          v1Answers++;
+          continue;
+        }
+        Map<String, String> seen = TestClient.echo(response);
+        if (!seen.get("version").equals(seen.get("header x-chosen-subset"))) {
+          wrongHeader++;
+        }
+      }
+      assertThat(wrongHeader).as("requests served by one subset with the other destination's headers").isZero();
+      assertThat(v1Answers).as("requests routed to v1 (about half) end in v1's 503").isGreaterThan(8);
+    } finally {
+      mesh.v1.flakyFailures.set(0);
+    }
+  }
 }
