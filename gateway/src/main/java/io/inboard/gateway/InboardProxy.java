@@ -169,7 +169,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
         .scheme("http")
         .host(instance.address())
         .port(instance.port())
-        .path(rewritten != null ? rewritten : request.getHttpURI().getPath())
+        .path(rewritten != null ? rewritten : exchange.view.path())
         .query(request.getHttpURI().getQuery());
   }
 
@@ -212,8 +212,8 @@ final class InboardProxy extends ProxyHandler.Reverse {
         headers.put("x-forwarded-host", exchange.view.authority());
       }
       if (exchange.decision.actions().rewrittenPath() != null) {
-        // Envoy's header: lets the upstream see the path the client asked for.
-        headers.put("x-envoy-original-path", request.getHttpURI().getPathQuery());
+        // Envoy's header: lets the upstream see the path the client asked for (normalized).
+        headers.put("x-envoy-original-path", exchange.view.pathQuery());
       }
     });
   }

@@ -414,6 +414,72 @@ class ProxyPlumbingTest {
     assertThat(upload.get(120, TimeUnit.SECONDS).getContentAsString()).contains("received " + (50L * 1024 * 1024) + " bytes");
   }
 
+  // Istio's default path normalization (BASE): unreserved escapes decoded, dot segments removed,
+  // before routing; the instance gets the normalized path.
+  @Test
+  void dotSegmentsAreRemovedBeforeRoutingAndTheInstanceGetsTheNormalizedPath() throws Exception {
+    List<String> routed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    decide.set(view -> {
+      routed.add(view.path());
+      return route(v1, actions().build());
+    });
+
+    ContentResponse dots = client.get(HOST, "/public/./x/../../admin/users?q=1");
+    ContentResponse escaped = client.get(HOST, "/public/%2e%2E/%7Eadmin/%41");
+
+    assertThat(routed).containsExactly("/admin/users", "/~admin/A");
+    assertThat(TestClient.echo(dots)).containsEntry("path", "/admin/users").containsEntry("query", "q=1");
+    assertThat(TestClient.echo(escaped)).containsEntry("path", "/~admin/A");
+  }
+
+  @Test
+  void aPathThatClimbsAboveTheRootIsRefusedWith400() throws Exception {
+    List<String> routed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    decide.set(view -> {
+      routed.add(view.path());
+      return route(v1, actions().build());
+    });
+
+    ContentResponse response = client.get(HOST, "/../../admin");
+
+    assertThat(response.getStatus()).isEqualTo(400);
+    assertThat(response.getHeaders().get("x-inboard-reason")).startsWith("request refused by the gateway");
+    assertThat(routed).isEmpty();
+  }
+
+  // Envoy keeps escaped slashes (path_with_escaped_slashes_action: KEEP_UNCHANGED) and does not
+  // merge slashes (merge_slashes: false) by default.
+  @Test
+  void encodedSlashesAndDoubleSlashesReachTheInstanceUnchanged() throws Exception {
+    List<String> routed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    decide.set(view -> {
+      routed.add(view.path());
+      return route(v1, actions().build());
+    });
+
+    ContentResponse encoded = client.get(HOST, "/repos/group%2Fproject/files");
+    ContentResponse doubled = client.get(HOST, "/static//app.js");
+
+    assertThat(encoded.getStatus()).as(encoded.getContentAsString()).isEqualTo(200);
+    assertThat(TestClient.echo(encoded)).containsEntry("path", "/repos/group%2Fproject/files");
+    assertThat(doubled.getStatus()).as(doubled.getContentAsString()).isEqualTo(200);
+    assertThat(TestClient.echo(doubled)).containsEntry("path", "/static//app.js");
+    assertThat(routed).containsExactly("/repos/group%2Fproject/files", "/static//app.js");
+  }
+
+  @Test
+  void aUriJettyRefusesIsAnsweredInTheGatewaysFormat() throws Exception {
+    int before = v1.requests.get();
+
+    ContentResponse parameter = client.get(HOST, "/public/..;/admin");
+
+    assertThat(parameter.getStatus()).isEqualTo(400);
+    assertThat(parameter.getHeaders().get("content-type")).startsWith("text/plain");
+    assertThat(parameter.getHeaders().get("x-inboard-reason")).contains("request refused by the gateway");
+    assertThat(parameter.getContentAsString()).doesNotContain("<html");
+    assertThat(v1.requests.get()).isEqualTo(before);
+  }
+
   @Test
   void metricsAndAdminEndpointsDescribeTraffic() throws Exception {
     client.get(HOST, "/");
