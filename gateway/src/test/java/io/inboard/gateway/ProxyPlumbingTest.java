@@ -232,6 +232,96 @@ class ProxyPlumbingTest {
     assertThat(millis).isGreaterThanOrEqualTo(400);
   }
 
+  // Envoy's route timeout starts after the fault filter's delay: the delay is not charged to it.
+  @Test
+  void aFaultDelayIsNotChargedToTheRouteTimeout() throws Exception {
+    decide.set(view -> route(v1, actions().timeout(Duration.ofMillis(1000))
+        .fault(new Decision.Fault(Duration.ofMillis(900), 0)).build()));
+
+    ContentResponse response = client.get(HOST, "/slow?ms=300");
+
+    assertThat(response.getStatus()).as("the instance answers in 300 ms of a 1000 ms timeout").isEqualTo(200);
+  }
+
+  // Envoy's route timeout runs from the end of the client's request to the end of the answer.
+  @Test
+  void aSlowUploadIsNotChargedToTheRouteTimeout() throws Exception {
+    decide.set(view -> route(v1, actions().timeout(Duration.ofMillis(1000)).build()));
+    AsyncRequestContent body = new AsyncRequestContent("application/octet-stream");
+    CompletableFuture<Result> upload = new CompletableFuture<>();
+    StringBuilder answer = new StringBuilder();
+    client.request(HOST, "/upload").method(HttpMethod.POST).body(body)
+        .onResponseContent((r, buffer) -> answer.append(java.nio.charset.StandardCharsets.UTF_8.decode(buffer)))
+        .send(upload::complete);
+    for (int i = 0; i < 6 && !upload.isDone(); i++) {
+      body.write(ByteBuffer.wrap(new byte[1024]), org.eclipse.jetty.util.Callback.NOOP);
+      Thread.sleep(250); // the client takes 1.5 s to send 6 KiB
+    }
+    body.close();
+    Result result = upload.get(20, TimeUnit.SECONDS);
+
+    assertThat(result.getResponse().getStatus()).as(answer.toString()).isEqualTo(200);
+    assertThat(answer.toString()).contains("received 6144 bytes");
+  }
+
+  // Envoy (upstream_request.cc, onPerTryTimeout): once anything was sent downstream the per-try
+  // timeout is ignored and only the route timeout applies.
+  @Test
+  void thePerTryTimeoutDoesNotCutOffAnAnswerAlreadyStreaming() throws Exception {
+    try (EchoUpstream gated = new EchoUpstream("user-gated", Map.of("app", "user", "version", "v1"))) {
+      decide.set(view -> route(gated, actions()
+          .retries(new Decision.Retries(2, Duration.ofMillis(300), List.of("5xx"))).build()));
+      CompletableFuture<Result> done = new CompletableFuture<>();
+      StringBuilder received = new StringBuilder();
+      client.request(HOST, "/gated")
+          .onResponseContent((r, buffer) -> received.append(java.nio.charset.StandardCharsets.UTF_8.decode(buffer)))
+          .send(done::complete);
+      Thread.sleep(1000);
+      gated.gate.countDown();
+      Result result = done.get(20, TimeUnit.SECONDS);
+
+      assertThat(result.isSucceeded()).as("answer completed: " + result.getFailure()).isTrue();
+      assertThat(received.toString()).isEqualTo("first bytes from user-gated\nrest\n");
+      assertThat(gated.requests.get()).as("not retried").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void theRouteTimeoutStillCutsOffAnAnswerThatStreamsTooLong() throws Exception {
+    try (EchoUpstream gated = new EchoUpstream("user-gated", Map.of("app", "user", "version", "v1"))) {
+      decide.set(view -> route(gated, actions().timeout(Duration.ofMillis(500)).build()));
+      CompletableFuture<Result> done = new CompletableFuture<>();
+      StringBuilder received = new StringBuilder();
+      client.request(HOST, "/gated")
+          .onResponseContent((r, buffer) -> received.append(java.nio.charset.StandardCharsets.UTF_8.decode(buffer)))
+          .send(done::complete);
+      Result result = done.get(20, TimeUnit.SECONDS);
+
+      assertThat(result.isFailed()).as("the answer is cut off at the route timeout").isTrue();
+      assertThat(result.getResponse().getStatus()).isEqualTo(200);
+      assertThat(received.toString()).isEqualTo("first bytes from user-gated\n");
+    }
+  }
+
+  @Test
+  void theRouteTimeoutEndsRetriesThatWouldGoOnLonger() throws Exception {
+    try (RawUpstream hung = RawUpstream.start(true)) {
+      Instance instance = hung.instance();
+      decide.set(view -> new Decision(Decision.Outcome.ROUTE, 200, "routed", new Decision.Match("traffic-management/vs", 0, "r"),
+          new Decision.Target(SERVICE, "v1", 0), instance, null,
+          actions().timeout(Duration.ofMillis(700))
+              .retries(new Decision.Retries(10, Duration.ofMillis(300), List.of("reset"))).build(), List.of()));
+
+      long start = System.nanoTime();
+      ContentResponse response = client.get(HOST, "/");
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+      assertThat(response.getStatus()).isEqualTo(504);
+      assertThat(response.getHeaders().get("x-inboard-reason")).contains("700 ms (route timeout)");
+      assertThat(millis).isBetween(650L, 5000L);
+    }
+  }
+
   @Test
   void retriesAnIdempotentRequestUntilItSucceeds() throws Exception {
     decide.set(view -> route(v1, actions().retries(new Decision.Retries(3, null, List.of("5xx"))).build()));
