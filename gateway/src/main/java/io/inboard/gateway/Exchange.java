@@ -4,15 +4,19 @@ import io.inboard.core.mesh.Instance;
 import io.inboard.core.propagation.RequestId;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.RetryPolicy;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * One request's journey through the gateway: the state it was decided against, the decision, the
- * instance of the current attempt, the retry budget and deadline, and the Envoy-style response flag
- * for the metrics. Touched by one thread at a time (Jetty serialises a request's callbacks).
+ * instance of the current attempt, the retry budget, the clocks (route and per-try timeout), and the
+ * Envoy-style response flag for the metrics. Apart from the clocks it is touched by one thread at a
+ * time (Jetty serialises a request's callbacks).
  */
 final class Exchange {
   final long startNanos;
@@ -26,7 +30,20 @@ final class Exchange {
   String counted;
   private String requestId;
   private int retriesDone;
-  private long deadlineNanos; // 0 = no route timeout
+
+  // The clocks: armed and fired on Jetty's scheduler and on the threads moving the request body,
+  // so they are guarded by their own lock.
+  private final Object clocks = new Object();
+  private Scheduler scheduler;
+  private boolean waitsForBody;
+  private org.eclipse.jetty.client.Request attempt;
+  private boolean attemptAnswering;
+  private boolean routeStarted;
+  private boolean routeTimedOut;
+  private boolean finished;
+  private long deadlineNanos; // 0 = no route timeout (or not started yet)
+  private Scheduler.Task routeTask;
+  private Scheduler.Task perTryTask;
 
   Exchange(long startNanos, GatewayRoutes routes) {
     this.startNanos = startNanos;
@@ -36,9 +53,6 @@ final class Exchange {
   void routeTo(Decision decision) {
     this.decision = decision;
     this.instance = decision.instance();
-    if (decision.actions().timeout() != null && !decision.actions().timeout().isZero()) {
-      deadlineNanos = startNanos + decision.actions().timeout().toNanos();
-    }
   }
 
   /** The {@code x-request-id} to add when the client sent none; the same one on every attempt. */
@@ -50,25 +64,136 @@ final class Exchange {
   }
 
   /**
-   * The timeout for the next attempt in milliseconds: the per-try timeout bounded by what is left
-   * of the route timeout; 0 for none. At least 1 ms, so an attempt never starts without a limit.
+   * Gives the clocks the scheduler they run on, before the first attempt is sent. They start when
+   * the client's request is complete: for a request {@code withBody} when its last byte has been
+   * read ({@link #requestComplete()}), else when the first attempt is sent.
    */
-  long attemptTimeoutMillis() {
-    long timeout = 0;
-    Decision.Retries retries = decision.actions().retries();
-    if (retries != null && retries.perTryTimeout() != null && !retries.perTryTimeout().isZero()) {
-      timeout = retries.perTryTimeout().toMillis();
+  void clocksOn(Scheduler scheduler, boolean withBody) {
+    synchronized (clocks) {
+      this.scheduler = scheduler;
+      this.waitsForBody = withBody;
     }
-    if (deadlineNanos != 0) {
-      long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-      timeout = timeout == 0 ? left : Math.min(timeout, left);
-      timeout = Math.max(1, timeout);
-    }
-    return timeout;
   }
 
+  /**
+   * An attempt was sent. Its per-try timeout runs from now if the client's request is complete
+   * (always, for a retry), else from {@link #requestComplete()}.
+   */
+  void attemptSent(org.eclipse.jetty.client.Request upstream) {
+    boolean abort;
+    synchronized (clocks) {
+      attempt = upstream;
+      attemptAnswering = false;
+      cancel(perTryTask);
+      perTryTask = null;
+      abort = routeTimedOut;
+      if (!abort && !waitsForBody) {
+        startRouteTimeout();
+        startPerTryTimeout();
+      }
+    }
+    if (abort) {
+      upstream.abort(new TimeoutException("route timeout"));
+    }
+  }
+
+  /**
+   * The client's request has been read to its end: as in Envoy, the route timeout and the first
+   * per-try timeout start now, not while the client is still uploading.
+   */
+  void requestComplete() {
+    synchronized (clocks) {
+      if (!waitsForBody) {
+        return;
+      }
+      waitsForBody = false;
+      startRouteTimeout();
+      if (attempt != null) {
+        startPerTryTimeout();
+      }
+    }
+  }
+
+  /**
+   * The attempt's answer goes to the client: its per-try timeout no longer applies (Envoy ignores
+   * it once anything was sent downstream); the route timeout still does.
+   */
+  void answering() {
+    synchronized (clocks) {
+      attemptAnswering = true;
+      cancel(perTryTask);
+      perTryTask = null;
+    }
+  }
+
+  /** The client got its answer (or was cut off): no clock may fire any more. */
+  void finished() {
+    synchronized (clocks) {
+      finished = true;
+      cancel(perTryTask);
+      cancel(routeTask);
+      perTryTask = null;
+      routeTask = null;
+    }
+  }
+
+  private void startRouteTimeout() {
+    Duration timeout = decision.actions().timeout();
+    if (routeStarted || finished || timeout == null || timeout.isZero() || timeout.isNegative()) {
+      routeStarted = true;
+      return;
+    }
+    routeStarted = true;
+    deadlineNanos = System.nanoTime() + timeout.toNanos();
+    routeTask = scheduler.schedule(this::routeTimeout, timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void startPerTryTimeout() {
+    Decision.Retries retries = decision.actions().retries();
+    Duration perTry = retries == null ? null : retries.perTryTimeout();
+    if (finished || perTry == null || perTry.isZero() || perTry.isNegative()) {
+      return;
+    }
+    org.eclipse.jetty.client.Request target = attempt;
+    perTryTask = scheduler.schedule(() -> perTryTimeout(target), perTry.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void perTryTimeout(org.eclipse.jetty.client.Request target) {
+    synchronized (clocks) {
+      if (finished || attempt != target || attemptAnswering) {
+        return;
+      }
+    }
+    target.abort(new TimeoutException("per-try timeout"));
+  }
+
+  private void routeTimeout() {
+    org.eclipse.jetty.client.Request target;
+    synchronized (clocks) {
+      if (finished) {
+        return;
+      }
+      routeTimedOut = true;
+      target = attempt;
+    }
+    // Aborts the attempt in flight; one sent later (a retry after its back-off) is aborted by
+    // attemptSent. Before the answer started the client gets 504, after it the answer is cut off.
+    if (target != null) {
+      target.abort(new TimeoutException("route timeout"));
+    }
+  }
+
+  private static void cancel(Scheduler.Task task) {
+    if (task != null) {
+      task.cancel();
+    }
+  }
+
+  /** Whether the route timeout has passed (it runs from the end of the client's request). */
   boolean routeTimeoutExpired() {
-    return deadlineNanos != 0 && System.nanoTime() - deadlineNanos >= 0;
+    synchronized (clocks) {
+      return routeTimedOut || (deadlineNanos != 0 && System.nanoTime() - deadlineNanos >= 0);
+    }
   }
 
   /** Whether a response with {@code status} should be dropped and the request tried again. */

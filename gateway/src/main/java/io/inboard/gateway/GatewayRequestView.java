@@ -7,21 +7,27 @@ import org.eclipse.jetty.server.Request;
 
 /**
  * What the router sees of a request arriving at the gateway: read straight from Jetty's request,
- * nothing copied. The source workload is {@code null} (the caller is outside the mesh) and the
- * gateway is the Gateway resource whose server accepted the {@code Host}.
+ * nothing copied but the normalized path. The source workload is {@code null} (the caller is
+ * outside the mesh) and the gateway is the Gateway resource whose server accepted the {@code Host}.
  */
 final class GatewayRequestView implements RequestView {
   private final Request request;
   private final String gateway;
+  private final String path;
 
   GatewayRequestView(Request request, String gateway) {
+    this(request, gateway, PathNormalization.normalize(request.getHttpURI().getPath()));
+  }
+
+  private GatewayRequestView(Request request, String gateway, String path) {
     this.request = request;
     this.gateway = gateway;
+    this.path = path;
   }
 
   /** The same request as seen through another Gateway accepting the same host. */
   GatewayRequestView through(String otherGateway) {
-    return new GatewayRequestView(request, otherGateway);
+    return new GatewayRequestView(request, otherGateway, path);
   }
 
   @Override
@@ -40,10 +46,19 @@ final class GatewayRequestView implements RequestView {
     return authorityOf(request);
   }
 
+  /**
+   * The path as Istio routes it: normalized ({@link PathNormalization}), still percent-encoded.
+   * It is also the path the instance gets (unless a rule rewrites it).
+   */
   @Override
   public String path() {
-    String path = request.getHttpURI().getPath();
-    return path == null || path.isEmpty() ? "/" : path;
+    return path;
+  }
+
+  /** The normalized path and the query as sent, as Envoy's {@code :path} after normalization. */
+  String pathQuery() {
+    String query = query();
+    return query == null ? path : path + "?" + query;
   }
 
   @Override

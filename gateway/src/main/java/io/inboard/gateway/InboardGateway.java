@@ -4,6 +4,7 @@ import io.inboard.core.snapshot.Snapshot;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -21,6 +22,20 @@ public final class InboardGateway implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(InboardGateway.class.getName());
 
   private static final long STOP_TIMEOUT_MILLIS = 15_000;
+
+  /**
+   * Jetty's default URI compliance refuses URIs that Envoy forwards: an escaped slash
+   * ({@code %2F}, kept escaped), an empty segment ({@code //}, not merged), an escaped dot segment
+   * ({@code %2E%2E}, resolved by {@link PathNormalization} like a plain one) and an escaped
+   * percent ({@code %25}, kept escaped). Every other violation is still answered with 400, among
+   * them a dot segment with parameters ({@code /..;/}), which some servers behind a gateway read as
+   * {@code ..}.
+   */
+  static final UriCompliance URI_COMPLIANCE = UriCompliance.DEFAULT.with("INBOARD_GATEWAY",
+      UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+      UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT,
+      UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT,
+      UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING);
 
   private final Server server;
   private final ServerConnector proxyConnector;
@@ -41,9 +56,11 @@ public final class InboardGateway implements AutoCloseable {
     QueuedThreadPool threads = new QueuedThreadPool(200, 4);
     threads.setName("inboard-gateway");
     server = new Server(threads);
+    server.setErrorHandler(new PlainErrorHandler());
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
+    http.setUriCompliance(URI_COMPLIANCE);
     proxyConnector = new ServerConnector(server, new HttpConnectionFactory(http));
     proxyConnector.setName("proxy");
     proxyConnector.setHost(settings.bind());

@@ -154,6 +154,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
       request.setAttribute(EXCHANGE, exchange);
       exchange.counted = exchange.instance.id();
       inFlight.begin(exchange.counted);
+      exchange.clocksOn(request.getComponents().getScheduler(), Exchange.hasBody(request));
       super.handle(request, response, done);
     } catch (RuntimeException e) {
       done.failed(e);
@@ -169,18 +170,40 @@ final class InboardProxy extends ProxyHandler.Reverse {
         .scheme("http")
         .host(instance.address())
         .port(instance.port())
-        .path(rewritten != null ? rewritten : request.getHttpURI().getPath())
+        .path(rewritten != null ? rewritten : exchange.view.path())
         .query(request.getHttpURI().getQuery());
   }
 
+  /**
+   * The client's body as Jetty's proxy streams it, telling the exchange when its last byte was
+   * read: the route timeout starts then, as Envoy's does.
+   */
   @Override
-  protected org.eclipse.jetty.client.Request newProxyToServerRequest(Request request, HttpURI target) {
-    org.eclipse.jetty.client.Request upstream = super.newProxyToServerRequest(request, target);
-    long timeout = exchange(request).attemptTimeoutMillis();
-    if (timeout > 0) {
-      upstream.timeout(timeout, TimeUnit.MILLISECONDS);
-    }
-    return upstream;
+  protected org.eclipse.jetty.client.Request.Content newProxyToServerRequestContent(Request request,
+      Response response, org.eclipse.jetty.client.Request upstream) {
+    Exchange exchange = exchange(request);
+    return new ProxyRequestContent(request) {
+      @Override
+      public Content.Chunk read() {
+        Content.Chunk chunk = super.read();
+        if (chunk != null && chunk.isLast() && !Content.Chunk.isFailure(chunk)) {
+          exchange.requestComplete();
+        }
+        return chunk;
+      }
+    };
+  }
+
+  /**
+   * Each attempt (the first and every retry) passes here: the exchange's clocks learn which
+   * attempt a per-try or route timeout aborts. Jetty's own request timeout is not used: it would
+   * run over the whole exchange, upload and streamed answer included.
+   */
+  @Override
+  protected void sendProxyToServerRequest(Request request, org.eclipse.jetty.client.Request upstream,
+      Response response, Callback callback) {
+    exchange(request).attemptSent(upstream);
+    super.sendProxyToServerRequest(request, upstream, response, callback);
   }
 
   @Override
@@ -212,8 +235,8 @@ final class InboardProxy extends ProxyHandler.Reverse {
         headers.put("x-forwarded-host", exchange.view.authority());
       }
       if (exchange.decision.actions().rewrittenPath() != null) {
-        // Envoy's header: lets the upstream see the path the client asked for.
-        headers.put("x-envoy-original-path", request.getHttpURI().getPathQuery());
+        // Envoy's header: lets the upstream see the path the client asked for (normalized).
+        headers.put("x-envoy-original-path", exchange.view.pathQuery());
       }
     });
   }
@@ -318,6 +341,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
         discarding = true;
         return;
       }
+      exchange.answering(); // this answer goes to the client: the per-try timeout is over
       super.onBegin(upstreamResponse);
     }
 
@@ -390,6 +414,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
     }
 
     private void record(int status) {
+      exchange.finished();
       if (exchange.counted != null) {
         inFlight.end(exchange.counted);
         exchange.counted = null;
@@ -435,10 +460,13 @@ final class InboardProxy extends ProxyHandler.Reverse {
   private static String timeoutText(Exchange exchange) {
     Decision.Retries retries = exchange.decision.actions().retries();
     Duration timeout = exchange.decision.actions().timeout();
-    if (timeout == null && retries != null && retries.perTryTimeout() != null) {
+    if (timeout != null && exchange.routeTimeoutExpired()) {
+      return timeout.toMillis() + " ms (route timeout)";
+    }
+    if (retries != null && retries.perTryTimeout() != null) {
       return retries.perTryTimeout().toMillis() + " ms (perTryTimeout)";
     }
-    return timeout == null ? "the client's idle timeout" : timeout.toMillis() + " ms (route timeout)";
+    return "the client's idle timeout";
   }
 
   private static String cookieHeader(Decision.SetCookie cookie) {

@@ -25,7 +25,7 @@ final class Mirroring {
         .scheme("http")
         .host(mirror.instance().address())
         .port(mirror.instance().port())
-        .path(rewritten != null ? rewritten : request.getHttpURI().getPath())
+        .path(rewritten != null ? rewritten : exchange.view.path())
         .query(request.getHttpURI().getQuery());
     String host = exchange.view.authority();
     String shadowHost = host == null ? mirror.instance().address() : shadow(host);

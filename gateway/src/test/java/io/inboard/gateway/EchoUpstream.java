@@ -10,8 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -49,6 +51,9 @@ final class EchoUpstream implements AutoCloseable {
     threads.setName("upstream-" + id);
     server = new Server(threads);
     connector = new ServerConnector(server, 1, 1);
+    // Takes any path the gateway sends, so tests see exactly that (%2F, //, dot segments).
+    connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration()
+        .setUriCompliance(UriCompliance.UNSAFE);
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);

@@ -232,6 +232,96 @@ class ProxyPlumbingTest {
     assertThat(millis).isGreaterThanOrEqualTo(400);
   }
 
+  // Envoy's route timeout starts after the fault filter's delay: the delay is not charged to it.
+  @Test
+  void aFaultDelayIsNotChargedToTheRouteTimeout() throws Exception {
+    decide.set(view -> route(v1, actions().timeout(Duration.ofMillis(1000))
+        .fault(new Decision.Fault(Duration.ofMillis(900), 0)).build()));
+
+    ContentResponse response = client.get(HOST, "/slow?ms=300");
+
+    assertThat(response.getStatus()).as("the instance answers in 300 ms of a 1000 ms timeout").isEqualTo(200);
+  }
+
+  // Envoy's route timeout runs from the end of the client's request to the end of the answer.
+  @Test
+  void aSlowUploadIsNotChargedToTheRouteTimeout() throws Exception {
+    decide.set(view -> route(v1, actions().timeout(Duration.ofMillis(1000)).build()));
+    AsyncRequestContent body = new AsyncRequestContent("application/octet-stream");
+    CompletableFuture<Result> upload = new CompletableFuture<>();
+    StringBuilder answer = new StringBuilder();
+    client.request(HOST, "/upload").method(HttpMethod.POST).body(body)
+        .onResponseContent((r, buffer) -> answer.append(java.nio.charset.StandardCharsets.UTF_8.decode(buffer)))
+        .send(upload::complete);
+    for (int i = 0; i < 6 && !upload.isDone(); i++) {
+      body.write(ByteBuffer.wrap(new byte[1024]), org.eclipse.jetty.util.Callback.NOOP);
+      Thread.sleep(250); // the client takes 1.5 s to send 6 KiB
+    }
+    body.close();
+    Result result = upload.get(20, TimeUnit.SECONDS);
+
+    assertThat(result.getResponse().getStatus()).as(answer.toString()).isEqualTo(200);
+    assertThat(answer.toString()).contains("received 6144 bytes");
+  }
+
+  // Envoy (upstream_request.cc, onPerTryTimeout): once anything was sent downstream the per-try
+  // timeout is ignored and only the route timeout applies.
+  @Test
+  void thePerTryTimeoutDoesNotCutOffAnAnswerAlreadyStreaming() throws Exception {
+    try (EchoUpstream gated = new EchoUpstream("user-gated", Map.of("app", "user", "version", "v1"))) {
+      decide.set(view -> route(gated, actions()
+          .retries(new Decision.Retries(2, Duration.ofMillis(300), List.of("5xx"))).build()));
+      CompletableFuture<Result> done = new CompletableFuture<>();
+      StringBuilder received = new StringBuilder();
+      client.request(HOST, "/gated")
+          .onResponseContent((r, buffer) -> received.append(java.nio.charset.StandardCharsets.UTF_8.decode(buffer)))
+          .send(done::complete);
+      Thread.sleep(1000);
+      gated.gate.countDown();
+      Result result = done.get(20, TimeUnit.SECONDS);
+
+      assertThat(result.isSucceeded()).as("answer completed: " + result.getFailure()).isTrue();
+      assertThat(received.toString()).isEqualTo("first bytes from user-gated\nrest\n");
+      assertThat(gated.requests.get()).as("not retried").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void theRouteTimeoutStillCutsOffAnAnswerThatStreamsTooLong() throws Exception {
+    try (EchoUpstream gated = new EchoUpstream("user-gated", Map.of("app", "user", "version", "v1"))) {
+      decide.set(view -> route(gated, actions().timeout(Duration.ofMillis(500)).build()));
+      CompletableFuture<Result> done = new CompletableFuture<>();
+      StringBuilder received = new StringBuilder();
+      client.request(HOST, "/gated")
+          .onResponseContent((r, buffer) -> received.append(java.nio.charset.StandardCharsets.UTF_8.decode(buffer)))
+          .send(done::complete);
+      Result result = done.get(20, TimeUnit.SECONDS);
+
+      assertThat(result.isFailed()).as("the answer is cut off at the route timeout").isTrue();
+      assertThat(result.getResponse().getStatus()).isEqualTo(200);
+      assertThat(received.toString()).isEqualTo("first bytes from user-gated\n");
+    }
+  }
+
+  @Test
+  void theRouteTimeoutEndsRetriesThatWouldGoOnLonger() throws Exception {
+    try (RawUpstream hung = RawUpstream.start(true)) {
+      Instance instance = hung.instance();
+      decide.set(view -> new Decision(Decision.Outcome.ROUTE, 200, "routed", new Decision.Match("traffic-management/vs", 0, "r"),
+          new Decision.Target(SERVICE, "v1", 0), instance, null,
+          actions().timeout(Duration.ofMillis(700))
+              .retries(new Decision.Retries(10, Duration.ofMillis(300), List.of("reset"))).build(), List.of()));
+
+      long start = System.nanoTime();
+      ContentResponse response = client.get(HOST, "/");
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+      assertThat(response.getStatus()).isEqualTo(504);
+      assertThat(response.getHeaders().get("x-inboard-reason")).contains("700 ms (route timeout)");
+      assertThat(millis).isBetween(650L, 5000L);
+    }
+  }
+
   @Test
   void retriesAnIdempotentRequestUntilItSucceeds() throws Exception {
     decide.set(view -> route(v1, actions().retries(new Decision.Retries(3, null, List.of("5xx"))).build()));
@@ -270,6 +360,53 @@ class ProxyPlumbingTest {
 
     assertThat(response.getStatus()).isEqualTo(503);
     assertThat(v1.requests.get() - before).isEqualTo(1);
+  }
+
+  // Envoy (retry_state_impl.cc, wouldRetryFromReset): 5xx and gateway-error retry any reset.
+  @Test
+  void gatewayErrorRetriesAnUpstreamReset() throws Exception {
+    try (RawUpstream reset = RawUpstream.start(false)) {
+      firstTo(reset.instance(), actions().retries(new Decision.Retries(2, null, List.of("gateway-error"))).build());
+
+      ContentResponse response = client.get(HOST, "/");
+
+      assertThat(response.getStatus()).as("the retry reached user-v1").isEqualTo(200);
+    }
+  }
+
+  // Envoy: "reset" retries when the instance does not answer at all (disconnect, reset, per-try timeout).
+  @Test
+  void resetRetriesAPerTryTimeout() throws Exception {
+    try (RawUpstream hung = RawUpstream.start(true)) {
+      firstTo(hung.instance(),
+          actions().retries(new Decision.Retries(2, Duration.ofMillis(300), List.of("reset"))).build());
+
+      ContentResponse response = client.get(HOST, "/");
+
+      assertThat(response.getStatus()).as("the retry after 300 ms reached user-v1").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void resetRetriesAConnectFailure() throws Exception {
+    Instance gone = new Instance("user-gone", "user", "traffic-management", "127.0.0.1", closedPort(), Map.of("version", "v1"));
+    firstTo(gone, actions().retries(new Decision.Retries(2, null, List.of("reset"))).build());
+
+    ContentResponse response = client.get(HOST, "/");
+
+    assertThat(response.getStatus()).as("the retry reached user-v1").isEqualTo(200);
+  }
+
+  // Envoy (wouldRetryFromHeaders): retriable-4xx retries 409 Conflict.
+  @Test
+  void retriable4xxRetriesA409() throws Exception {
+    decide.set(view -> route(v1, actions().retries(new Decision.Retries(2, null, List.of("retriable-4xx"))).build()));
+    int before = v1.requests.get();
+
+    ContentResponse response = client.get(HOST, "/status/409");
+
+    assertThat(response.getStatus()).isEqualTo(409);
+    assertThat(v1.requests.get() - before).as("1 try + 2 retries").isEqualTo(3);
   }
 
   @Test
@@ -367,6 +504,72 @@ class ProxyPlumbingTest {
     assertThat(upload.get(120, TimeUnit.SECONDS).getContentAsString()).contains("received " + (50L * 1024 * 1024) + " bytes");
   }
 
+  // Istio's default path normalization (BASE): unreserved escapes decoded, dot segments removed,
+  // before routing; the instance gets the normalized path.
+  @Test
+  void dotSegmentsAreRemovedBeforeRoutingAndTheInstanceGetsTheNormalizedPath() throws Exception {
+    List<String> routed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    decide.set(view -> {
+      routed.add(view.path());
+      return route(v1, actions().build());
+    });
+
+    ContentResponse dots = client.get(HOST, "/public/./x/../../admin/users?q=1");
+    ContentResponse escaped = client.get(HOST, "/public/%2e%2E/%7Eadmin/%41");
+
+    assertThat(routed).containsExactly("/admin/users", "/~admin/A");
+    assertThat(TestClient.echo(dots)).containsEntry("path", "/admin/users").containsEntry("query", "q=1");
+    assertThat(TestClient.echo(escaped)).containsEntry("path", "/~admin/A");
+  }
+
+  @Test
+  void aPathThatClimbsAboveTheRootIsRefusedWith400() throws Exception {
+    List<String> routed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    decide.set(view -> {
+      routed.add(view.path());
+      return route(v1, actions().build());
+    });
+
+    ContentResponse response = client.get(HOST, "/../../admin");
+
+    assertThat(response.getStatus()).isEqualTo(400);
+    assertThat(response.getHeaders().get("x-inboard-reason")).startsWith("request refused by the gateway");
+    assertThat(routed).isEmpty();
+  }
+
+  // Envoy keeps escaped slashes (path_with_escaped_slashes_action: KEEP_UNCHANGED) and does not
+  // merge slashes (merge_slashes: false) by default.
+  @Test
+  void encodedSlashesAndDoubleSlashesReachTheInstanceUnchanged() throws Exception {
+    List<String> routed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    decide.set(view -> {
+      routed.add(view.path());
+      return route(v1, actions().build());
+    });
+
+    ContentResponse encoded = client.get(HOST, "/repos/group%2Fproject/files");
+    ContentResponse doubled = client.get(HOST, "/static//app.js");
+
+    assertThat(encoded.getStatus()).as(encoded.getContentAsString()).isEqualTo(200);
+    assertThat(TestClient.echo(encoded)).containsEntry("path", "/repos/group%2Fproject/files");
+    assertThat(doubled.getStatus()).as(doubled.getContentAsString()).isEqualTo(200);
+    assertThat(TestClient.echo(doubled)).containsEntry("path", "/static//app.js");
+    assertThat(routed).containsExactly("/repos/group%2Fproject/files", "/static//app.js");
+  }
+
+  @Test
+  void aUriJettyRefusesIsAnsweredInTheGatewaysFormat() throws Exception {
+    int before = v1.requests.get();
+
+    ContentResponse parameter = client.get(HOST, "/public/..;/admin");
+
+    assertThat(parameter.getStatus()).isEqualTo(400);
+    assertThat(parameter.getHeaders().get("content-type")).startsWith("text/plain");
+    assertThat(parameter.getHeaders().get("x-inboard-reason")).contains("request refused by the gateway");
+    assertThat(parameter.getContentAsString()).doesNotContain("<html");
+    assertThat(v1.requests.get()).isEqualTo(before);
+  }
+
   @Test
   void metricsAndAdminEndpointsDescribeTraffic() throws Exception {
     client.get(HOST, "/");
@@ -462,6 +665,43 @@ class ProxyPlumbingTest {
 
     Actions build() {
       return new Actions(path, authority, request, response, timeout, retries, fault, mirror, redirect, direct, null);
+    }
+  }
+
+  /** The first decision goes to {@code first}, every later one (the retries) to v1. */
+  static void firstTo(Instance first, Actions actions) {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    Instance retried = v1.instance("user", "traffic-management");
+    decide.set(view -> new Decision(Decision.Outcome.ROUTE, 200, "routed", new Decision.Match("traffic-management/vs", 0, "r"),
+        new Decision.Target(SERVICE, "v1", 0), calls.getAndIncrement() == 0 ? first : retried, null, actions, List.of()));
+  }
+
+  /** An instance on a raw socket that reads the request head, then hangs up or hangs. */
+  record RawUpstream(java.net.ServerSocket socket, Instance instance) implements AutoCloseable {
+    static RawUpstream start(boolean hang) throws Exception {
+      java.net.ServerSocket socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+      Thread thread = new Thread(() -> {
+        while (!socket.isClosed()) {
+          try {
+            java.net.Socket accepted = socket.accept();
+            accepted.getInputStream().read(new byte[8192]);
+            if (!hang) {
+              accepted.close();
+            }
+          } catch (java.io.IOException e) {
+            return;
+          }
+        }
+      }, "raw-upstream");
+      thread.setDaemon(true);
+      thread.start();
+      return new RawUpstream(socket, new Instance(hang ? "user-hung" : "user-reset", "user", "traffic-management",
+          "127.0.0.1", socket.getLocalPort(), Map.of("version", "v1")));
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      socket.close();
     }
   }
 

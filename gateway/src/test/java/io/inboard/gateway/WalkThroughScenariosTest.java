@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.client.ContentResponse;
@@ -199,5 +200,50 @@ class WalkThroughScenariosTest {
     assertThat(api.getStatus()).isEqualTo(200);
     assertThat(TestClient.echo(api)).containsEntry("path", "/v2/api/items")
         .containsEntry("header host", "user.internal").containsEntry("version", "v2");
+  }
+
+  // Istio's default path normalization (BASE) applies before routing: /public/../admin is /admin,
+  // so a rule on the /admin prefix cannot be stepped around.
+  @Test
+  void dotSegmentsCannotStepAroundAPrefixRule() throws Exception {
+    mesh.apply("paths-and-retries.yaml");
+
+    for (String path : List.of("/public/../admin/users", "/public/%2e%2e/admin/users", "/public/./../admin/")) {
+      ContentResponse response = mesh.client.get(MICROSERVICE_HOST, path);
+
+      assertThat(response.getStatus()).as(path + ": the /admin rule answers").isEqualTo(403);
+      assertThat(response.getContentAsString()).as(path).isEqualTo("forbidden");
+    }
+    ContentResponse aboveRoot = mesh.client.get(MICROSERVICE_HOST, "/../admin/users");
+    assertThat(aboveRoot.getStatus()).as("a path above the root is refused").isEqualTo(400);
+    ContentResponse routed = mesh.client.get(MICROSERVICE_HOST, "/admin/../public/./list");
+    assertThat(TestClient.echo(routed)).containsEntry("instance", "user-v1").containsEntry("path", "/public/list");
+  }
+
+  // Envoy picks the weighted destination once per request; a retry goes to another instance of
+  // the same destination, with that destination's header operations.
+  @Test
+  void aRetryStaysOnTheDestinationTheRequestWasRoutedTo() throws Exception {
+    mesh.apply("paths-and-retries.yaml");
+    mesh.v1.flakyFailures.set(1_000_000); // v1 always answers 503 on /flaky
+    try {
+      int v1Answers = 0;
+      int wrongHeader = 0;
+      for (int i = 0; i < 40; i++) {
+        ContentResponse response = mesh.client.get(USER_HOST, "/flaky");
+        if (response.getStatus() == 503) {
+          v1Answers++;
+          continue;
+        }
+        Map<String, String> seen = TestClient.echo(response);
+        if (!seen.get("version").equals(seen.get("header x-chosen-subset"))) {
+          wrongHeader++;
+        }
+      }
+      assertThat(wrongHeader).as("requests served by one subset with the other destination's headers").isZero();
+      assertThat(v1Answers).as("requests routed to v1 (about half) end in v1's 503").isGreaterThan(8);
+    } finally {
+      mesh.v1.flakyFailures.set(0);
+    }
   }
 }
