@@ -1,28 +1,27 @@
 package io.inboard.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.inboard.core.diag.Diagnostic;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code inboardctl apply -f FILE...}: sends every document of every file to the config server
- * as one all-or-nothing apply, and prints what happened to each resource.
+ * {@code inboardctl apply -f FILE...}: sends the resources of every file to the config server as
+ * one all-or-nothing apply, and prints what happened to each resource. A resource defined in
+ * several files is sent once, as the last file defines it (what {@code validate} says: "applied
+ * together, this one replaces it").
  */
 @Command(
     name = "apply",
     description = {
       "Apply resources to the config server, all or nothing.",
-      "Every document of every file is sent as one apply: if any is invalid, none is stored."
+      "Every resource of every file is sent as one apply: if any is invalid, none is stored.",
+      "A resource defined in several files is sent as the last of them defines it."
     })
 final class ApplyCommand implements Callable<Integer> {
   @Option(names = {"-f", "--filename"}, required = true, arity = "1..*", paramLabel = "FILE",
@@ -34,8 +33,18 @@ final class ApplyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return Online.run(() -> {
-      String body = read(files);
-      JsonNode result = server.client().apply(body);
+      ResourceFiles.Loaded loaded = ResourceFiles.parse(ResourceFiles.readAll(files, true));
+      if (loaded.hasErrors()) {
+        // The config server would refuse these too (it parses with the same core); say so without
+        // asking it, naming the files.
+        List<Diagnostic> errors = loaded.diagnostics().stream().filter(Diagnostic::isError).toList();
+        System.err.println("error: " + errors.size() + (errors.size() == 1 ? " problem" : " problems")
+            + " in the files; nothing was applied");
+        errors.forEach(d -> System.err.println("  " + where(d) + d.message()));
+        return Online.EXIT_REFUSED;
+      }
+      loaded.replacements().forEach(System.err::println);
+      JsonNode result = server.client().apply(body(loaded));
       for (JsonNode r : result.path("resources")) {
         System.out.println(r.path("kind").asText().toLowerCase(Locale.ROOT) + " " + r.path("namespace").asText()
             + "/" + r.path("name").asText() + " " + r.path("action").asText());
@@ -49,40 +58,18 @@ final class ApplyCommand implements Callable<Integer> {
     });
   }
 
-  /** All documents of all files, joined into one multi-document YAML text (JSON is YAML too). */
-  static String read(List<String> names) throws IOException {
-    List<String> texts = new ArrayList<>();
-    for (String name : names) {
-      if (name.equals("-")) {
-        texts.add(new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
-        continue;
-      }
-      Path p = Path.of(name);
-      if (Files.isDirectory(p)) {
-        try (Stream<Path> s = Files.list(p)) {
-          for (Path f : s.filter(ApplyCommand::isResourceFile).sorted().toList()) {
-            texts.add(readFile(f));
-          }
-        }
-      } else {
-        texts.add(readFile(p));
-      }
-    }
-    return String.join("\n---\n", texts);
+  /**
+   * The apply body: a JSON array of the resources' documents as written (with YAML anchors
+   * expanded), which the config server reads whatever mix of YAML and JSON files they came from.
+   */
+  static String body(ResourceFiles.Loaded loaded) {
+    ArrayNode array = Online.JSON.createArrayNode();
+    loaded.resources().forEach(r -> array.add(r.source()));
+    return array.toString();
   }
 
-  private static boolean isResourceFile(Path p) {
-    String n = p.getFileName().toString();
-    return Files.isRegularFile(p) && (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json"));
-  }
-
-  private static String readFile(Path p) throws IOException {
-    try {
-      return Files.readString(p, StandardCharsets.UTF_8);
-    } catch (java.nio.charset.MalformedInputException e) {
-      throw new IOException(p + " is not UTF-8 text");
-    } catch (IOException e) {
-      throw new IOException("cannot read " + p + ": " + e.getMessage(), e);
-    }
+  private static String where(Diagnostic d) {
+    String w = ((d.resource() == null ? "" : d.resource()) + " " + (d.path() == null ? "" : d.path())).trim();
+    return w.isEmpty() ? "" : w + ": ";
   }
 }

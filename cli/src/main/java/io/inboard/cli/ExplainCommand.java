@@ -2,22 +2,15 @@ package io.inboard.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.inboard.core.diag.Diagnostic;
 import io.inboard.core.explain.ExplainRequest;
 import io.inboard.core.explain.Explainer;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.mesh.InstancesFile;
 import io.inboard.core.mesh.Workload;
-import io.inboard.core.parse.ParseResult;
 import io.inboard.core.parse.ParsedResource;
-import io.inboard.core.parse.ResourceParser;
 import io.inboard.core.snapshot.Snapshot;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +45,9 @@ final class ExplainCommand implements Callable<Integer> {
   @Option(names = {"-f", "--filename"}, arity = "1..*", paramLabel = "FILE",
       parameterConsumer = FilesBeforeMethod.class,
       description = "Resource file(s): Istio VirtualService, DestinationRule, Gateway (YAML or JSON)."
+          + " A resource defined in several files is taken from the last."
+          + " The files end at the next option or at METHOD: a word of letters only that names no"
+          + " file and is upper-case (GET) or followed by a URL (get http://user/)."
           + " Without -f, --server decides against a live config server.")
   List<String> files = new ArrayList<>();
 
@@ -103,25 +99,17 @@ final class ExplainCommand implements Callable<Integer> {
       }
       List<Instance> instances = List.of();
       if (instancesFile != null) {
-        instances = InstancesFile.parse(read(instancesFile));
+        instances = InstancesFile.parse(ResourceFiles.read(instancesFile));
       }
-      List<ParsedResource> resources = new ArrayList<>();
-      boolean invalid = false;
-      for (String file : files) {
-        ParseResult parsed = ResourceParser.parse(read(file), files.size() > 1 ? file : "");
-        for (Diagnostic d : parsed.diagnostics()) {
-          if (d.isError()) {
-            invalid = true;
-          }
-          err.println(d);
-        }
-        resources.addAll(parsed.resources());
-      }
-      if (invalid) {
+      // As validate says and apply does: a resource defined in several files is the last definition.
+      ResourceFiles.Loaded loaded = ResourceFiles.parse(ResourceFiles.readAll(files, false));
+      loaded.diagnostics().forEach(err::println);
+      if (loaded.hasErrors()) {
         err.println("inboardctl explain: the resources are invalid; fix the errors above (see inboardctl validate)");
         err.flush();
         return EXIT_INVALID;
       }
+      List<ParsedResource> resources = loaded.resources();
       ObjectNode json = Explainer.explain(Snapshot.compile(0, resources, instances), request);
       out.println(io.inboard.core.explain.DecisionJson.pretty(json));
       out.flush();
@@ -159,21 +147,11 @@ final class ExplainCommand implements Callable<Integer> {
     return request;
   }
 
-  private static String read(String file) throws IOException {
-    try {
-      return file.equals("-")
-          ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-          : Files.readString(Path.of(file), StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new IOException("cannot read " + file + ": no such file");
-    } catch (IOException e) {
-      throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
-    }
-  }
-
   /**
    * Takes the files after {@code -f} up to the next option or the METHOD, so that
-   * {@code explain -f rules.yaml GET http://user/} reads one file, not three.
+   * {@code explain -f rules.yaml GET http://user/} reads one file, not three. A word is the METHOD,
+   * not a file, when it is letters only, names no existing file, and is either upper-case
+   * ({@code GET}) or followed by an absolute URL ({@code get http://user/}).
    */
   static final class FilesBeforeMethod implements CommandLine.IParameterConsumer {
     @Override
@@ -185,8 +163,18 @@ final class ExplainCommand implements Callable<Integer> {
       }
       do {
         files.add(args.pop());
-      } while (!args.isEmpty() && !isOption(args.peek()) && !args.peek().matches("[A-Z]+"));
+      } while (!args.isEmpty() && !isOption(args.peek()) && !isMethod(args));
       argSpec.setValue(files);
+    }
+
+    /** Whether the next argument (the top of the stack) is the METHOD. */
+    static boolean isMethod(java.util.Stack<String> args) {
+      String word = args.peek();
+      if (!word.matches("[A-Za-z]+") || java.nio.file.Files.exists(java.nio.file.Path.of(word))) {
+        return false;
+      }
+      String next = args.size() > 1 ? args.get(args.size() - 2) : "";
+      return word.matches("[A-Z]+") || next.matches("(?i)[a-z][a-z0-9+.-]*://.*");
     }
 
     private static boolean isOption(String arg) {

@@ -3,19 +3,12 @@ package io.inboard.cli;
 import io.inboard.core.diag.Diagnostic;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.mesh.InstancesFile;
-import io.inboard.core.parse.ParseResult;
 import io.inboard.core.parse.ParsedResource;
-import io.inboard.core.parse.ResourceParser;
 import io.inboard.core.validate.Analyzer;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -62,10 +55,9 @@ final class ValidateCommand implements Callable<Integer> {
     List<Instance> instances = null;
     if (instancesFile != null) {
       try {
-        instances = InstancesFile.parse(new String(read(instancesFile), StandardCharsets.UTF_8));
+        instances = InstancesFile.parse(ResourceFiles.read(instancesFile));
       } catch (IOException e) {
-        err.println("inboardctl validate: cannot read instances file " + instancesFile + ": "
-            + describe(e));
+        err.println("inboardctl validate: --instances: " + e.getMessage());
         err.flush();
         return Inboardctl.EXIT_USAGE;
       } catch (IllegalArgumentException e) {
@@ -75,36 +67,18 @@ final class ValidateCommand implements Callable<Integer> {
       }
     }
 
-    List<Diagnostic> diagnostics = new ArrayList<>();
-    List<ParsedResource> all = new ArrayList<>();
-    Map<String, String> definedIn = new HashMap<>();
-    boolean several = files.size() > 1;
-    for (String file : files) {
-      byte[] bytes;
-      try {
-        bytes = read(file);
-      } catch (IOException e) {
-        err.println("inboardctl validate: cannot read " + file + ": " + describe(e));
-        err.flush();
-        return Inboardctl.EXIT_USAGE;
-      }
-      String source = several ? file : "";
-      ParseResult result = ResourceParser.parse(bytes, source);
-      diagnostics.addAll(result.diagnostics());
-      for (ParsedResource r : result.resources()) {
-        // The same resource in two files is not an error: applied one after the other, the
-        // later replaces the earlier (as kubectl apply would). Say so, and analyze the later.
-        String key = r.resource().kind() + " " + r.resource().key();
-        String first = definedIn.put(key, file);
-        if (first != null) {
-          diagnostics.add(Diagnostic.warning((source.isEmpty() ? "" : source + " ") + key,
-              "metadata.name", "also defined in " + first + "; applied together, this one "
-                  + "replaces it"));
-          all.removeIf(other -> (other.resource().kind() + " " + other.resource().key()).equals(key));
-        }
-        all.add(r);
-      }
+    ResourceFiles.Loaded loaded;
+    try {
+      loaded = ResourceFiles.parse(ResourceFiles.readAll(files, false));
+    } catch (IOException e) {
+      err.println("inboardctl validate: " + e.getMessage());
+      err.flush();
+      return Inboardctl.EXIT_USAGE;
     }
+    // The same resource in two files is not an error: applied one after the other, the later
+    // replaces the earlier (as kubectl apply would). The warning says so; the later is analyzed.
+    List<Diagnostic> diagnostics = new ArrayList<>(loaded.diagnostics());
+    List<ParsedResource> all = loaded.resources();
     diagnostics.addAll(Analyzer.analyze(all, instances));
 
     long errors = diagnostics.stream().filter(Diagnostic::isError).count();
@@ -120,27 +94,6 @@ final class ValidateCommand implements Callable<Integer> {
     }
     out.flush();
     return errors > 0 ? EXIT_INVALID : EXIT_VALID;
-  }
-
-  private static byte[] read(String file) throws IOException {
-    if (file.equals("-")) {
-      return System.in.readAllBytes();
-    }
-    Path path = Path.of(file);
-    if (Files.isDirectory(path)) {
-      throw new IOException("it is a directory; name the files in it (e.g. -f dir/*.yaml)");
-    }
-    return Files.readAllBytes(path);
-  }
-
-  private static String describe(IOException e) {
-    if (e instanceof java.nio.file.NoSuchFileException) {
-      return "no such file";
-    }
-    if (e instanceof java.nio.file.AccessDeniedException) {
-      return "permission denied";
-    }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   private static String count(long n, String noun) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -214,5 +215,80 @@ class ExplainCommandTest {
     assertThat(url.exit()).isEqualTo(2);
     assertThat(url.err()).contains("absolute");
     assertThat(explain("10-canary.yaml", "GET").exit()).isEqualTo(2);
+  }
+
+  /**
+   * 10-canary.yaml and 40-dark-release.yaml both define VirtualService
+   * traffic-management/user-virtual-service. validate says the later file "replaces" the earlier;
+   * explain decides against the same resources, i.e. the dark release.
+   */
+  @Test
+  void sameResourceInTwoFilesTheLaterWinsAsValidateSays() {
+    ValidateCommandTest.Run validate = ValidateCommandTest.inboardctl("validate", "-f",
+        scenario("00-gateway.yaml"), scenario("10-canary.yaml"), scenario("40-dark-release.yaml"));
+    assertThat(validate.exitCode()).isZero();
+    assertThat(validate.out()).contains("VirtualService traffic-management/user-virtual-service metadata.name: also defined in")
+        .contains("this one replaces it");
+
+    Run run = explain("10-canary.yaml", "-f", scenario("40-dark-release.yaml"),
+        "--from", FRONTEND, "-H", "mode: dev", "GET", "http://user/list");
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.json().path("matched").path("ruleName").asText()).isEqualTo("dark-release");
+    assertThat(run.json().path("destination").path("subset").asText()).isEqualTo("v2");
+    assertThat(run.err()).contains("also defined in").contains("this one replaces it");
+  }
+
+  /** As validate: "not valid UTF-8", not the decoder's "Input length = 1". */
+  @Test
+  void nonUtf8FileSaysSo(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("latin1.yaml");
+    Files.write(file, "metadata: {name: caf\u00e9}\n".getBytes(StandardCharsets.ISO_8859_1));
+    Run run = inboardctl("explain", "-f", file.toString(), "--from", FRONTEND, "GET", "http://user/");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("cannot read " + file + ": it is not valid UTF-8 (bad byte at offset 20)");
+  }
+
+  /** A file too large to read is unreadable input: exit 2 and one line, not an OutOfMemoryError. */
+  @Test
+  void hugeFileIsBadInputWithExitCode2(@TempDir Path dir) throws IOException {
+    Path huge = ValidateCommandTest.sparseFile(dir, 3L * 1024 * 1024 * 1024);
+    Run run;
+    try {
+      run = inboardctl("explain", "-f", huge.toString(), "--from", FRONTEND, "GET", "http://user/");
+    } catch (OutOfMemoryError e) { // caught here, or surefire takes the whole fork down
+      throw new AssertionError("explain -f " + huge + " threw " + e, e);
+    }
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err().strip()).isEqualTo("inboardctl explain: cannot read " + huge + ": it is 3221225472 bytes,"
+        + " larger than the 16 MiB a resource file may be; split it into several files");
+  }
+
+  @Test
+  void emptyFileIsInvalid(@TempDir Path dir) throws IOException {
+    Path empty = Files.createFile(dir.resolve("empty.yaml"));
+    Run run = explain("10-canary.yaml", "-f", empty.toString(), "--from", FRONTEND, "GET", "http://user/");
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).contains("ERROR " + empty + ": holds no document");
+  }
+
+  /** A lower-case method is accepted everywhere else (the router upper-cases it); after -f it is the method too. */
+  @Test
+  void lowerCaseMethodAfterFilesIsTheMethodNotAFile() {
+    Run upper = inboardctl("explain", "--from", FRONTEND, "--instances", scenario("instances.yaml"),
+        "-f", scenario("10-canary.yaml"), "GET", "http://user/");
+    assertThat(upper.exit()).as(upper.err()).isZero();
+    Run lower = inboardctl("explain", "--from", FRONTEND, "--instances", scenario("instances.yaml"),
+        "-f", scenario("10-canary.yaml"), "get", "http://user/");
+    assertThat(lower.exit()).as(lower.err()).isZero();
+    assertThat(lower.json().path("matched")).isEqualTo(upper.json().path("matched"));
+  }
+
+  /** A letters-only word not followed by a URL is still a file, so a missing one says so. */
+  @Test
+  void lowerCaseWordNotFollowedByAUrlIsAFile() {
+    Run run = inboardctl("explain", "--from", FRONTEND, "-f", scenario("10-canary.yaml"), "rules", "GET",
+        "http://user/");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("cannot read rules: no such file");
   }
 }

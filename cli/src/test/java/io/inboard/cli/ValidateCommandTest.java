@@ -2,9 +2,11 @@ package io.inboard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inboard.core.parse.ResourceParser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.RandomAccessFile;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -178,5 +180,79 @@ class ValidateCommandTest {
     assertThat(run.lines()).filteredOn(l -> l.contains("also defined in")).hasSize(3);
     assertThat(Arrays.asList(run.out().split("\n"))).last().asString()
         .isEqualTo("valid: 4 resources in 3 files, 3 warnings");
+  }
+
+  /** A sparse file of {@code size} bytes: takes no disk space. */
+  static Path sparseFile(Path dir, long size) throws IOException {
+    Path huge = dir.resolve("huge.yaml");
+    try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
+      f.setLength(size);
+    }
+    return huge;
+  }
+
+  /** A file too large to read is unreadable input: exit 2 and one line, not an OutOfMemoryError. */
+  @Test
+  void hugeFileIsBadInputWithExitCode2(@TempDir Path dir) throws IOException {
+    Path huge = sparseFile(dir, 3L * 1024 * 1024 * 1024);
+    Run run;
+    try {
+      run = inboardctl("validate", "-f", huge.toString());
+    } catch (OutOfMemoryError e) { // caught here, or surefire takes the whole fork down
+      throw new AssertionError("validate -f " + huge + " threw " + e, e);
+    }
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().strip()).isEqualTo("inboardctl validate: cannot read " + huge + ": it is 3221225472 bytes,"
+        + " larger than the 16 MiB a resource file may be; split it into several files");
+  }
+
+  @Test
+  void fileJustUnderTheLimitIsRead(@TempDir Path dir) throws IOException {
+    Path big = sparseFile(dir, ResourceFiles.MAX_BYTES); // all zero bytes: read, then refused by the parser
+    Run run = inboardctl("validate", "-f", big.toString());
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    assertThat(run.out()).contains("more than the " + ResourceParser.MAX_CHARS + " allowed");
+  }
+
+  /** As explain and apply: a file that is not UTF-8 cannot be read (exit 2), and the message says why. */
+  @Test
+  void nonUtf8FileIsBadInputWithExitCode2(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("latin1.yaml");
+    Files.write(file, "metadata: {name: caf\u00e9}\n".getBytes(StandardCharsets.ISO_8859_1));
+    Run run = inboardctl("validate", "-f", file.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("cannot read " + file + ": it is not valid UTF-8 (bad byte at offset 20);"
+        + " save it as UTF-8");
+  }
+
+  /**
+   * validate says the same resource in two files is fine ("applied together, this one replaces
+   * it", exit 0); apply sends the files' resources in a body the parser (and so the config server)
+   * takes without error.
+   */
+  @Test
+  void whatValidatePassesApplyAccepts() throws IOException {
+    List<String> files = List.of(resource("scenarios/00-gateway.yaml"), resource("scenarios/10-canary.yaml"),
+        resource("scenarios/40-dark-release.yaml"));
+    Run run = inboardctl("validate", "-f", files.get(0), files.get(1), files.get(2));
+    assertThat(run.exitCode()).isZero();
+
+    var applied = ResourceParser.parse(ApplyCommand.body(ResourceFiles.parse(ResourceFiles.readAll(files, true))), "");
+    assertThat(applied.diagnostics()).filteredOn(d -> d.isError()).isEmpty();
+    assertThat(applied.resources()).hasSize(4);
+  }
+
+  /** An empty file holds no resource: the config server refuses it ("holds no document"), and so does validate. */
+  @Test
+  void emptyFileIsNotValid(@TempDir Path dir) throws IOException {
+    Path empty = Files.createFile(dir.resolve("empty.yaml"));
+    Path comments = Files.writeString(dir.resolve("comments.yaml"), "# nothing yet\n---\n");
+    Run run = inboardctl("validate", "-f", empty.toString());
+    assertThat(run.exitCode()).as(run.out()).isEqualTo(1);
+    assertThat(run.out()).contains("ERROR " + empty + ": holds no document")
+        .endsWith("invalid: 1 error, 0 warnings in 1 file\n");
+    Run two = inboardctl("validate", "-f", resource("scenarios/00-gateway.yaml"), comments.toString());
+    assertThat(two.exitCode()).as(two.out()).isEqualTo(1);
+    assertThat(two.out()).contains("ERROR " + comments + ": holds no document");
   }
 }
