@@ -215,7 +215,8 @@ public final class AgentRuntime {
       detectedPort = port;
       ControlPlaneLoop loop = controlPlane;
       if (loop != null) {
-        loop.nudge();
+        // Registered now, even when port-wait has run out: the loop may be in a long poll.
+        loop.registerSoon();
       }
     }
   }
@@ -264,7 +265,7 @@ public final class AgentRuntime {
     if (port <= 0) {
       if (!willRegister() && loggedFailures.add("register.no-port")) {
         AgentLog.warning("[inboard] no servlet port detected within " + options.portWait().toSeconds()
-            + "s and option port not set: this instance is not registered (set INBOARD_PORT)");
+            + "s and option port not set: this instance is not registered until its port is detected (or set INBOARD_PORT)");
       }
       return null;
     }
