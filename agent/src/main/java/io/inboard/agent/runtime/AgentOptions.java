@@ -5,7 +5,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,6 +53,12 @@ public final class AgentOptions {
     NAMES = List.copyOf(names);
   }
 
+  /**
+   * The options whose value is a comma-separated list: in agent arguments, a segment that does not
+   * name an option continues one of these, and only these.
+   */
+  static final Set<String> LIST_OPTIONS = Set.of("labels", "propagate");
+
   private final Map<String, String> values;
   private final Map<String, String> sources;
   private final List<String> problems = new ArrayList<>();
@@ -62,6 +67,26 @@ public final class AgentOptions {
     this.values = values;
     this.sources = sources;
     this.problems.addAll(problems);
+    validate();
+  }
+
+  /**
+   * Reads every option once, so that each bad value is in {@link #problems()} when the runtime logs
+   * them at start, not only once (and if ever) its accessor runs.
+   */
+  private void validate() {
+    server();
+    labels();
+    port();
+    adminPort();
+    propagate();
+    firstSnapshotWait();
+    portWait();
+    leaseTtl();
+    generateRequestId();
+    for (String name : INSTRUMENTATIONS) {
+      instrumentationEnabled(name);
+    }
   }
 
   /** Reads the options of this JVM: its system properties, environment and agent arguments. */
@@ -106,9 +131,10 @@ public final class AgentOptions {
   }
 
   /**
-   * {@code k=v,k=v}. A value may itself hold commas ({@code labels=version=v1,app=user}): a segment
-   * whose key is not an option name continues the previous value. With a {@code ;} anywhere, only
-   * {@code ;} separates options.
+   * {@code k=v,k=v}. The value of a list option ({@link #LIST_OPTIONS}) may itself hold commas
+   * ({@code labels=version=v1,app=user}): a segment whose key is not an option name continues it.
+   * After any other option such a segment is reported (a mistyped name must not be glued onto the
+   * previous value). With a {@code ;} anywhere, only {@code ;} separates options.
    */
   static Map<String, String> parseAgentArgs(String args, List<String> problems) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -126,7 +152,7 @@ public final class AgentOptions {
       if (NAMES.contains(key)) {
         out.put(key, eq < 0 ? "" : segment.substring(eq + 1));
         last = key;
-      } else if (last != null && !semicolons) {
+      } else if (last != null && !semicolons && LIST_OPTIONS.contains(last)) {
         out.put(last, out.get(last) + "," + segment);
       } else {
         problems.add("agent argument '" + segment.trim() + "' is not name=value with a known name");
@@ -228,7 +254,11 @@ public final class AgentOptions {
     try {
       return PropagatedHeaders.parseList(values.get("propagate"), "option propagate (" + source("propagate") + ")");
     } catch (IllegalArgumentException e) {
-      problems.add(e.getMessage());
+      synchronized (problems) {
+        if (!problems.contains(e.getMessage())) {
+          problems.add(e.getMessage());
+        }
+      }
       return Set.of();
     }
   }
@@ -275,9 +305,11 @@ public final class AgentOptions {
     return sources.getOrDefault(name, "default");
   }
 
-  /** Every problem found so far (typed accessors add to it when a value cannot be used). */
+  /** Every problem with the options: unknown names and values that cannot be used (all found when they are read). */
   public List<String> problems() {
-    return Collections.unmodifiableList(problems);
+    synchronized (problems) {
+      return List.copyOf(problems);
+    }
   }
 
   // ------------------------------------------------------------------ parsing helpers
@@ -354,8 +386,10 @@ public final class AgentOptions {
 
   private void problem(String name, String value, String fix) {
     String message = "option " + name + " = '" + value + "' (" + source(name) + ") is not valid: " + fix + "; using the default";
-    if (!problems.contains(message)) {
-      problems.add(message);
+    synchronized (problems) {
+      if (!problems.contains(message)) {
+        problems.add(message);
+      }
     }
   }
 }

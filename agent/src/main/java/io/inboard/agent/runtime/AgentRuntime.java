@@ -215,7 +215,8 @@ public final class AgentRuntime {
       detectedPort = port;
       ControlPlaneLoop loop = controlPlane;
       if (loop != null) {
-        loop.nudge();
+        // Registered now, even when port-wait has run out: the loop may be in a long poll.
+        loop.registerSoon();
       }
     }
   }
@@ -264,7 +265,7 @@ public final class AgentRuntime {
     if (port <= 0) {
       if (!willRegister() && loggedFailures.add("register.no-port")) {
         AgentLog.warning("[inboard] no servlet port detected within " + options.portWait().toSeconds()
-            + "s and option port not set: this instance is not registered (set INBOARD_PORT)");
+            + "s and option port not set: this instance is not registered until its port is detected (or set INBOARD_PORT)");
       }
       return null;
     }
@@ -322,15 +323,21 @@ public final class AgentRuntime {
     thread.start();
   }
 
-  /** Loads the rules file, then reloads it when it changes (polled every second). */
+  /**
+   * Loads the rules file, then reloads it when it changes (polled every second). Each version that
+   * is refused is counted and logged once: it is read once, and a later edit is a new version the
+   * user needs to hear about as much as the first.
+   */
   private void watchRulesFile(Path file) {
     FileStamp seen = null;
     long revision = 0;
     while (true) {
+      boolean reading = false;
       try {
         FileStamp stamp = stampOf(file);
         if (stamp != null && !stamp.equals(seen) && settled(file, stamp)) {
           seen = stamp;
+          reading = true;
           StandaloneRulesFile.Loaded loaded = StandaloneRulesFile.read(file, ++revision);
           state.apply(loaded.snapshot(), loaded.content(), "file " + file);
           AgentLog.info("[inboard] rules from " + file + " in force (revision " + revision + ")");
@@ -339,7 +346,11 @@ public final class AgentRuntime {
           state.apply(Snapshot.EMPTY, null, "none (missing " + file + ")");
         }
       } catch (IOException | RuntimeException e) {
-        recordFailure("rules-file", e);
+        if (reading) {
+          refused(file, e);
+        } else {
+          recordFailure("rules-file", e);
+        }
         if (!state.hasSnapshot()) {
           state.apply(Snapshot.EMPTY, null, "none (invalid " + file + ")");
         }
@@ -349,6 +360,19 @@ public final class AgentRuntime {
       } catch (InterruptedException e) {
         return;
       }
+    }
+  }
+
+  /** Counts and logs a version of the rules file that could not be put in force. */
+  private void refused(Path file, Exception e) {
+    try {
+      metrics.failure("rules-file");
+      String kept = state.hasSnapshot()
+          ? "the rules of revision " + state.peek().snapshot().revision() + " stay in force"
+          : "calls pass through until a valid version is saved";
+      AgentLog.log(Level.WARNING, "[inboard] this version of " + file + " is refused; " + kept, e);
+    } catch (Throwable ignored) {
+      // Accounting must never be the thing that breaks the application.
     }
   }
 

@@ -27,9 +27,9 @@ class ConfigServerConnection {
     return client.base();
   }
 
-  /** Creates or renews the lease of {@code instance} for {@code ttl}. */
-  void register(Instance instance, Duration ttl) throws IOException {
-    client.register(instance, ttl);
+  /** Creates or renews the lease of {@code instance} for {@code ttl}: the server's revision after it. */
+  long register(Instance instance, Duration ttl) throws IOException {
+    return client.register(instance, ttl);
   }
 
   /** Removes the lease; one already gone is fine. */
@@ -43,5 +43,14 @@ class ConfigServerConnection {
    */
   SnapshotWire.Content watch(long since, Duration hold) throws IOException {
     return client.watch(since, hold).orElse(null);
+  }
+
+  /**
+   * The first contact: the snapshot in force now, or an {@code IOException} when the server has not
+   * answered within {@code answerTimeout} (one that accepts connections but hangs is no better than
+   * one that is down).
+   */
+  SnapshotWire.Content current(Duration answerTimeout) throws IOException {
+    return client.watch(-1, Duration.ZERO, answerTimeout).orElse(null);
   }
 }

@@ -11,12 +11,18 @@ import java.util.function.Supplier;
 
 /**
  * The agent's one control-plane thread: keeps this instance's lease (register, renew every third of
- * the ttl, re-register after the server comes back), long-polls the snapshot, puts each new one in
- * force and hands it to the cache writer. When the server cannot be reached it backs off with
- * jitter; routing goes on with the last snapshot, and at start with the cached one.
+ * the ttl, register again at once after the server comes back or looks restarted), long-polls the
+ * snapshot, puts each new one in force and hands it to the cache writer. When the server cannot be
+ * reached it backs off with jitter; routing goes on with the last snapshot, and at start with the
+ * cached one.
+ *
+ * <p>The lease's schedule is shared with {@link #registerSoon}, which registers a port detected
+ * while the loop is in a long poll; both hold {@code lease} while they touch it.
  */
 final class ControlPlaneLoop implements Runnable {
   private static final Duration HOLD = Duration.ofSeconds(30);
+  /** How long the first contact may take to answer (at most; see {@link #firstAnswerTimeout}). */
+  private static final Duration FIRST_ANSWER = Duration.ofSeconds(1);
 
   private final ConfigServerConnection connection;
   private final SnapshotCache cache;
@@ -27,13 +33,19 @@ final class ControlPlaneLoop implements Runnable {
   private final Backoff backoff = new Backoff(200, 10_000);
   private final Backoff registerBackoff = new Backoff(500, 10_000);
   private final Object wake = new Object();
+  private final Object lease = new Object();
   private final CacheWriter cacheWriter;
+  private final Duration firstAnswer;
 
   private volatile boolean stopped;
   private volatile Instance registered;
   private long revision = -1;
-  private long nextRegistrationNanos = System.nanoTime();
+  private boolean firstContact = true;
   private boolean failing;
+  // Written holding lease:
+  private volatile long nextRegistrationNanos = System.nanoTime();
+  /** The server's revision after the last successful registration; -1 while there is none. */
+  private volatile long leaseRevision = -1;
 
   ControlPlaneLoop(
       ConfigServerConnection connection,
@@ -49,17 +61,39 @@ final class ControlPlaneLoop implements Runnable {
     this.ttl = ttl;
     this.runtime = runtime;
     this.cacheWriter = new CacheWriter(cache, runtime);
+    this.firstAnswer = firstAnswerTimeout(runtime.options().firstSnapshotWait());
+  }
+
+  /**
+   * The first contact's answer timeout: 1 s, or half of first-snapshot-wait when that is shorter,
+   * so that the cached snapshot is in force before the first outbound call stops waiting.
+   */
+  static Duration firstAnswerTimeout(Duration firstSnapshotWait) {
+    Duration half = firstSnapshotWait.dividedBy(2);
+    Duration bounded = half.compareTo(FIRST_ANSWER) < 0 ? half : FIRST_ANSWER;
+    return bounded.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : bounded;
   }
 
   @Override
   public void run() {
     while (!stopped) {
       try {
-        keepLease();
-        SnapshotWire.Content content = connection.watch(revision, watchHold());
+        SnapshotWire.Content content;
+        if (firstContact) {
+          // Before registering (which may wait long on a hung server): the snapshot, answered at once
+          // by a working server, or a quick failure that puts the cached one in force.
+          firstContact = false;
+          content = connection.current(firstAnswer);
+        } else {
+          keepLease();
+          content = connection.watch(revision, watchHold());
+        }
         if (failing) {
           failing = false;
           AgentLog.info("[inboard] config server " + connection.server() + " reachable again");
+          // Renewals that failed during the outage pushed the next one out (up to the back-off's
+          // 10 s); the server may have restarted and forgotten the lease: register now.
+          registerNow();
         }
         backoff.reset();
         if (content != null) {
@@ -78,7 +112,7 @@ final class ControlPlaneLoop implements Runnable {
     }
   }
 
-  /** Wakes the loop so that a newly known port is registered without waiting for the poll. */
+  /** Wakes the loop from a back-off pause. */
   void nudge() {
     synchronized (wake) {
       wake.notifyAll();
@@ -104,8 +138,65 @@ final class ControlPlaneLoop implements Runnable {
     }
   }
 
+  /**
+   * Registers now, on a thread of its own: a port that became known (even after port-wait ran out)
+   * must not wait for the long poll in progress, which can last 30 s.
+   */
+  void registerSoon() {
+    if (stopped) {
+      return;
+    }
+    new InboardThread(
+            () -> {
+              if (registered == null) {
+                registerNow();
+              }
+              keepLease();
+            },
+            "inboard-register")
+        .start();
+  }
+
+  /** Makes the registration due now, with its back-off reset. */
+  private void registerNow() {
+    synchronized (lease) {
+      nextRegistrationNanos = System.nanoTime();
+      registerBackoff.reset();
+    }
+  }
+
+  /**
+   * Whether {@code content} says that the server no longer holds this instance's lease: its revision
+   * went backwards (a server that lost its data), or a snapshot newer than the registration lacks
+   * the instance (a restarted server, or a lease that expired).
+   */
+  private boolean leaseLost(SnapshotWire.Content content) {
+    Instance current = registered;
+    long leased = leaseRevision;
+    if (current == null || leased < 0) {
+      return false;
+    }
+    if (content.revision() < revision) {
+      return true;
+    }
+    if (content.revision() <= leased) {
+      return false;
+    }
+    for (Instance i : content.instances()) {
+      if (i.id().equals(current.id()) && i.namespace().equals(current.namespace())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Puts a new snapshot in force, then has it kept on disk by the cache writer's thread. */
   private void apply(SnapshotWire.Content content) {
+    if (leaseLost(content)) {
+      AgentLog.info("[inboard] the config server no longer lists " + registered.id() + " (revision "
+          + revision + " -> " + content.revision() + "): registering again");
+      registerNow();
+    }
     revision = content.revision();
     Snapshot snapshot;
     try {
@@ -128,7 +219,7 @@ final class ControlPlaneLoop implements Runnable {
       failing = true;
       // A server that comes back may have restarted and forgotten its leases: register again
       // first thing once it answers.
-      nextRegistrationNanos = System.nanoTime();
+      registerNow();
       String why = e.getMessage();
       AgentLog.warning(
           "[inboard] config server "
@@ -161,14 +252,24 @@ final class ControlPlaneLoop implements Runnable {
     }
   }
 
-  /** Registers or renews when due and the instance is known; its failures do not stop the watch. */
+  /**
+   * Registers or renews when due and the instance is known; its failures do not stop the watch.
+   * Runs on the loop's thread, and on {@link #registerSoon}'s.
+   */
   private void keepLease() {
-    if (System.nanoTime() - nextRegistrationNanos < 0) {
+    synchronized (lease) {
+      keepLeaseLocked();
+    }
+  }
+
+  private void keepLeaseLocked() {
+    if (stopped || System.nanoTime() - nextRegistrationNanos < 0) {
       return;
     }
     Instance current = instance.get();
     if (current == null) {
-      // Not known yet (the container's port) or never (no service name, port never seen).
+      // Not known yet (the container's port) or never (no service name, port never seen): a port
+      // detected later calls registerSoon.
       nextRegistrationNanos =
           System.nanoTime() + (runtime.willRegister() ? TimeUnit.SECONDS.toNanos(1) : Long.MAX_VALUE / 4);
       return;
@@ -177,10 +278,11 @@ final class ControlPlaneLoop implements Runnable {
     // Remembered before the call: a shutdown during the first registration still deregisters.
     registered = current;
     try {
-      connection.register(current, ttl);
+      long serverRevision = connection.register(current, ttl);
       if (firstTime) {
         AgentLog.info("[inboard] registered " + current.id() + " (" + current.address() + ":" + current.port() + ") with " + connection.server());
       }
+      leaseRevision = Math.max(0, serverRevision);
       registerBackoff.reset();
       nextRegistrationNanos = System.nanoTime() + ttl.toNanos() / 3;
     } catch (IOException | RuntimeException e) {

@@ -1,10 +1,16 @@
 package io.inboard.agent.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 class AgentOptionsTest {
@@ -89,6 +95,65 @@ class AgentOptionsTest {
     assertThat(options.problems())
         .anySatisfy(p -> assertThat(p).contains("'sevrice=user'"))
         .anySatisfy(p -> assertThat(p).contains("inboard.namepsace"));
+  }
+
+  @Test
+  void everyBadValueIsKnownAtOnceNotOnlyWhenItsOptionIsRead() {
+    AgentOptions options = AgentOptions.parse(
+        null,
+        Map.of("INBOARD_ADMIN_PORT", "eighty", "INBOARD_SERVER", "127.0.0.1:15010", "INBOARD_LEASE_TTL", "1s",
+            "INBOARD_LABELS", "v1", "INBOARD_GENERATE_REQUEST_ID", "yes"),
+        Map.of());
+    assertThat(options.problems())
+        .anySatisfy(p -> assertThat(p).contains("option admin-port = 'eighty'"))
+        .anySatisfy(p -> assertThat(p).contains("option server = '127.0.0.1:15010'"))
+        .anySatisfy(p -> assertThat(p).contains("option lease-ttl = '1s'"))
+        .anySatisfy(p -> assertThat(p).contains("option labels = 'v1'"))
+        .anySatisfy(p -> assertThat(p).contains("option generate-request-id = 'yes'"))
+        .hasSize(5);
+    options.adminPort();
+    options.server();
+    assertThat(options.problems()).as("each reported once").hasSize(5);
+  }
+
+  @Test
+  void theRuntimeLogsEveryBadValueWhenItStarts() {
+    List<String> logged = new CopyOnWriteArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        logged.add(record.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger logger = Logger.getLogger("io.inboard.agent");
+    logger.addHandler(handler);
+    AgentRuntime runtime = AgentRuntime.startDetached(AgentOptions.parse(
+        null, Map.of("INBOARD_ADMIN_PORT", "eighty", "INBOARD_SERVER", "127.0.0.1:15010"), Map.of()));
+    try {
+      // premain's messages are logged from a daemon thread
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(logged)
+          .anySatisfy(m -> assertThat(m).contains("option admin-port = 'eighty'"))
+          .anySatisfy(m -> assertThat(m).contains("option server = '127.0.0.1:15010'")));
+    } finally {
+      runtime.stop();
+      logger.removeHandler(handler);
+    }
+  }
+
+  @Test
+  void onlyListOptionsTakeCommaContinuedValues() {
+    AgentOptions options = AgentOptions.parse("namespace=shop,sevrice=user", Map.of(), Map.of());
+    assertThat(options.namespace()).isEqualTo("shop");
+    assertThat(options.problems()).anySatisfy(p -> assertThat(p).contains("'sevrice=user'"));
+    AgentOptions plain = AgentOptions.parse("config=/etc/rules.yaml,extra", Map.of(), Map.of());
+    assertThat(plain.config()).isEqualTo(Path.of("/etc/rules.yaml"));
+    assertThat(plain.problems()).anySatisfy(p -> assertThat(p).contains("'extra'"));
   }
 
   @Test

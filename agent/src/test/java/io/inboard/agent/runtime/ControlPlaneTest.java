@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.inboard.core.controlplane.SnapshotWire;
+import io.inboard.core.mesh.Instance;
 import io.inboard.core.route.Decision;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -146,6 +147,83 @@ class ControlPlaneTest {
     long again = System.nanoTime();
     runtime.router();
     assertThat((System.nanoTime() - again) / 1_000_000).as("later calls do not wait again").isLessThan(250);
+  }
+
+  @Test
+  void aPortDetectedAfterThePortWaitIsStillRegistered() throws Exception {
+    FakeConfigServer server = server();
+    AgentRuntime runtime = runtime("server=" + server.url() + ",service=user,address=127.0.0.1,port-wait=500ms,cache-dir=" + dir);
+    // The container opens its port after port-wait has run out (an application slow to start), while
+    // the watch that followed giving up is long-polling.
+    await().atMost(Duration.ofSeconds(10)).until(() -> !runtime.willRegister() && server.calls("GET").size() >= 3);
+    Thread.sleep(200);
+    runtime.onServerPort(43210);
+    // The long poll in progress need not end first.
+    await().atMost(Duration.ofSeconds(5)).until(() -> !server.calls("PUT").isEmpty());
+    assertThat(server.calls("PUT").get(0).body()).contains("\"port\":43210");
+  }
+
+  @Test
+  void registersAgainAtOnceWhenTheServerRestartsBehindTheSameAddress() throws Exception {
+    FakeConfigServer server = server();
+    server.publish(new SnapshotWire.Content(5, List.of(), List.of()));
+    AgentRuntime runtime = runtime("server=" + server.url() + ",service=user,port=8081,address=127.0.0.1,"
+        + "lease-ttl=30s,cache-dir=" + dir);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !server.calls("PUT").isEmpty() && runtime.snapshot().revision() == 5);
+    Thread.sleep(300); // the watch is long-polling on its kept-alive connection
+    int puts = server.calls("PUT").size();
+
+    // A fresh server that lost its data: it starts again at revision 1 and knows no lease. The next
+    // renewal is 10 s away; until the agent registers again, no caller can reach this instance.
+    server.restart(new SnapshotWire.Content(1, List.of(), List.of()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> runtime.snapshot().revision() == 1);
+    await().atMost(Duration.ofSeconds(3)).until(() -> server.calls("PUT").size() > puts);
+  }
+
+  @Test
+  void registersAgainAtOnceWhenItsInstanceIsMissingFromANewerSnapshot() throws Exception {
+    FakeConfigServer server = server();
+    AgentRuntime runtime = runtime("server=" + server.url() + ",service=user,namespace=shop,port=8081,address=127.0.0.1,"
+        + "lease-ttl=30s,cache-dir=" + dir);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !server.calls("PUT").isEmpty());
+    Instance self = new Instance(runtime.instanceId(), "user", "shop", "127.0.0.1", 8081, Map.of());
+    server.publish(new SnapshotWire.Content(7, List.of(), List.of(self)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> runtime.snapshot().revision() == 7);
+    Thread.sleep(300);
+    int puts = server.calls("PUT").size();
+    assertThat(puts).as("listed: nothing to do before the renewal").isEqualTo(1);
+
+    // The server restarted with its data (a higher revision) but without its leases.
+    server.restart(new SnapshotWire.Content(8, List.of(), List.of()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> runtime.snapshot().revision() == 8);
+    await().atMost(Duration.ofSeconds(3)).until(() -> server.calls("PUT").size() > puts);
+  }
+
+  @Test
+  void aServerThatAcceptsButNeverAnswersDoesNotKeepTheCachedSnapshotOutOfForce() throws Exception {
+    new SnapshotCache(dir.resolve("cache")).write(MeshFixtures.content(dir, "40-dark-release.yaml", 17).toJson());
+    ServerSocket silent = new ServerSocket(0);
+    List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread acceptor = new Thread(() -> {
+      try {
+        while (true) {
+          accepted.add(silent.accept());
+        }
+      } catch (Exception e) {
+        // closed
+      }
+    });
+    acceptor.setDaemon(true);
+    acceptor.start();
+    closing.add(silent);
+    AgentRuntime runtime = runtime("server=http://127.0.0.1:" + silent.getLocalPort()
+        + ",service=frontend,port=8081,first-snapshot-wait=5s,cache-dir=" + dir.resolve("cache"));
+
+    // The first outbound call waits up to first-snapshot-wait; the first attempt must have failed by
+    // then (a hung server is no better than a down one), and the cache be in force.
+    Decision decision = runtime.router().route(MeshFixtures.userCall(Map.of("mode", "dev")));
+    assertThat(runtime.state().peek().origin()).isEqualTo("cache");
+    assertThat(decision.instance().labels()).containsEntry("version", "v2");
   }
 
   @Test

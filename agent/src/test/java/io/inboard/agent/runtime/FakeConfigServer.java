@@ -28,6 +28,7 @@ final class FakeConfigServer implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private SnapshotWire.Content content = new SnapshotWire.Content(0, List.of(), List.of());
+  private int generation;
 
   FakeConfigServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
@@ -45,6 +46,22 @@ final class FakeConfigServer implements AutoCloseable {
     lock.lock();
     try {
       content = next;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * What a rolling restart behind the same address looks like to an agent: the watches in progress
+   * are dropped without an answer, and the next request reaches a fresh server whose state is
+   * {@code fresh} (a server that lost its data starts again at a low revision).
+   */
+  void restart(SnapshotWire.Content fresh) {
+    lock.lock();
+    try {
+      generation++;
+      content = fresh;
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -80,13 +97,17 @@ final class FakeConfigServer implements AutoCloseable {
     byte[] body = null;
     lock.lock();
     try {
+      int started = generation;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-      while (content.revision() == since) {
+      while (content.revision() == since && generation == started) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           break;
         }
         changed.awaitNanos(left);
+      }
+      if (generation != started) {
+        throw new IOException("restarted: the old server's connections close without an answer");
       }
       if (content.revision() != since) {
         body = content.toJson();

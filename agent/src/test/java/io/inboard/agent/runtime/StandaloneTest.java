@@ -11,7 +11,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,6 +89,59 @@ class StandaloneTest {
       assertThat(runtime.router().route(MeshFixtures.userCall(Map.of("mode", "dev"))).instance().id()).isEqualTo("user-v2");
     } finally {
       runtime.stop();
+    }
+  }
+
+  @Test
+  void eachRefusedVersionIsLoggedOnce() throws Exception {
+    List<String> errors = new CopyOnWriteArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getThrown() != null) {
+          errors.add(String.valueOf(record.getThrown().getMessage()));
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger logger = Logger.getLogger("io.inboard.agent");
+    logger.addHandler(handler);
+    Path file = MeshFixtures.rulesFile(dir, "40-dark-release.yaml");
+    String good = Files.readString(file);
+    AgentRuntime runtime = AgentRuntime.startDetached(
+        AgentOptions.parse("config=" + file + ",service=frontend,first-snapshot-wait=60s", Map.of(), Map.of()));
+    try {
+      runtime.router();
+      long first = runtime.snapshot().revision();
+
+      // A first bad edit (an instance without an address): refused and logged.
+      Files.writeString(file, good.replace("address: 127.0.0.1, port: 18082", "port: 18082"));
+      Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+      await().atMost(Duration.ofSeconds(10)).until(() -> errors.size() == 1);
+      assertThat(errors.get(0)).contains("address");
+
+      Files.writeString(file, good);
+      Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(10)));
+      await().atMost(Duration.ofSeconds(10)).until(() -> runtime.snapshot().revision() > first);
+      long fixed = runtime.snapshot().revision();
+
+      // A later, different bad edit must be told too.
+      Files.writeString(file, good.replace("kind: Instances\n", "kind: Instances\nbogus: [\n"));
+      Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(15)));
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> runtime.metrics().scrape().contains("inboard_agent_errors_total{where=\"rules-file\"} 2"));
+      Thread.sleep(1500); // a few more polls of the same refused version
+      assertThat(runtime.snapshot().revision()).isEqualTo(fixed);
+      assertThat(errors).as("one log line per refused version, not per poll").hasSize(2);
+      assertThat(runtime.metrics().scrape()).contains("inboard_agent_errors_total{where=\"rules-file\"} 2");
+    } finally {
+      runtime.stop();
+      logger.removeHandler(handler);
     }
   }
 }

@@ -100,12 +100,22 @@ public final class ConfigServerClient {
    * one at once). Returns the whole snapshot, or empty when {@code timeout} passed without a change.
    */
   public Optional<SnapshotWire.Content> watch(long sinceRevision, Duration timeout) throws IOException {
+    return watch(sinceRevision, timeout, null);
+  }
+
+  /**
+   * {@link #watch(long, Duration)}, giving up when the answer has not come within {@code
+   * answerTimeout} ({@code null}: the hold plus 15 s). A short one suits a first contact, which the
+   * server answers at once: a server that accepts and never answers is then found out quickly.
+   */
+  public Optional<SnapshotWire.Content> watch(long sinceRevision, Duration timeout, Duration answerTimeout)
+      throws IOException {
     long seconds = Math.max(0, Math.min(300, timeout.toSeconds()));
     // gzip: the snapshot is mostly repeated keys and labels and shrinks several times; the server
     // compresses it once per revision for all watchers.
     ConfigServerTransport.Answer response = exchange("GET",
         "/v1/snapshot?since=" + sinceRevision + "&timeoutSeconds=" + seconds, null, null,
-        Duration.ofSeconds(seconds + 15), "Accept-Encoding", "gzip");
+        answerTimeout != null ? answerTimeout : Duration.ofSeconds(seconds + 15), "Accept-Encoding", "gzip");
     if (response.status() == 304) {
       return Optional.empty();
     }
