@@ -2,6 +2,7 @@ package io.inboard.core.route;
 
 import com.google.re2j.Pattern;
 import io.inboard.core.model.StringMatch;
+import io.inboard.core.validate.Regexes;
 
 /**
  * One compiled {@link StringMatch}: exact, prefix, RE2 regex (whole value, compiled once per
@@ -45,12 +46,25 @@ final class ValueMatcher {
     this.kind = kind;
     this.value = value;
     this.ignoreCase = ignoreCase;
-    this.pattern = kind == Kind.REGEX ? Pattern.compile(value) : null;
+    this.pattern = kind == Kind.REGEX ? compile(value) : null;
     this.literalPrefix = kind == Kind.REGEX ? literalPrefix(value) : "";
     this.verdicts = kind == Kind.REGEX ? new Verdict[VERDICTS] : null;
     this.simple = kind == Kind.REGEX ? SimpleRegex.compile(value) : null;
     String d = kind == Kind.PRESENT ? "present" : kind.name().toLowerCase() + " \"" + value + "\"";
     this.description = ignoreCase ? d + " (ignoring case)" : d;
+  }
+
+  /**
+   * Compiles a regex after checking Istio's limits again: validation refuses a regex beyond them,
+   * and RE2/J would build every copy of a nested repetition, so one that did not come through
+   * validation must not reach it either.
+   */
+  private static Pattern compile(String regex) {
+    String problem = Regexes.limitProblem(regex);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    return Pattern.compile(regex);
   }
 
   static ValueMatcher of(StringMatch match, boolean ignoreCase) {

@@ -52,7 +52,6 @@ final class DestinationRuleReader {
    */
   static final boolean OUTLIER_DETECTION_APPLIED = false;
 
-  private static final Duration ONE_MS = Duration.ofMillis(1);
 
   private DestinationRuleReader() {}
 
@@ -72,6 +71,8 @@ final class DestinationRuleReader {
           : Hosts.problem(host, true);
       if (problem != null) {
         hostField.error(problem);
+      } else {
+        host = Hosts.withoutTrailingDot(host);
       }
     }
     TrafficPolicy policy = trafficPolicy(spec.get("trafficPolicy"));
@@ -304,8 +305,8 @@ final class DestinationRuleReader {
     OutlierDetection d = OutlierDetection.DEFAULTS;
     Integer c5xx = f.get("consecutive5xxErrors").integer(0, Integer.MAX_VALUE);
     Integer cGateway = f.get("consecutiveGatewayErrors").integer(0, Integer.MAX_VALUE);
-    Duration interval = f.get("interval").duration(ONE_MS);
-    Duration base = f.get("baseEjectionTime").duration(ONE_MS);
+    Duration interval = f.get("interval").istioDuration();
+    Duration base = f.get("baseEjectionTime").istioDuration();
     Integer maxPercent = f.get("maxEjectionPercent").integer(0, 100);
     return new OutlierDetection(
         c5xx == null ? d.consecutive5xxErrors() : c5xx,

@@ -30,6 +30,8 @@ final class Destinations {
       if (problem != null) {
         hostField.error(problem);
         ok = false;
+      } else {
+        host = Hosts.withoutTrailingDot(host);
       }
     }
     Field subsetField = f.get("subset");

@@ -3,6 +3,7 @@ package io.inboard.core.validate;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.inboard.core.model.Percent;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -230,7 +231,21 @@ final class Field {
       return null;
     }
     if (d.compareTo(min) < 0) {
-      error("'" + text + "' is too short; use at least " + Durations.format(min));
+      error("'" + Names.abbreviate(text) + "' is too short; use at least " + Durations.format(min));
+      return null;
+    }
+    return d;
+  }
+
+  /**
+   * A duration checked as Istio's {@code ValidateDuration} checks route timeouts, per-try
+   * timeouts, fault delays and outlier detection times: at least 1ms, in whole milliseconds.
+   */
+  Duration istioDuration() {
+    Duration d = duration(Duration.ofMillis(1));
+    if (d != null && d.toNanosPart() % 1_000_000 != 0) {
+      error("'" + Names.abbreviate(json.textValue()) + "' is finer than a millisecond; durations "
+          + "are whole milliseconds, e.g. " + Durations.format(d.truncatedTo(ChronoUnit.MILLIS)));
       return null;
     }
     return d;

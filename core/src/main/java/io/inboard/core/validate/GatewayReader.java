@@ -76,7 +76,8 @@ final class GatewayReader {
         item.error(problem);
         continue;
       }
-      hosts.add(host);
+      int slash = host.indexOf('/');
+      hosts.add(host.substring(0, slash + 1) + Hosts.withoutTrailingDot(host.substring(slash + 1)));
     }
     String name = f.get("name").string();
     return port == null ? null : new Server(port, hosts, name);

@@ -18,10 +18,25 @@ final class HeaderOperationsReader {
     if (!f.object(HEADERS)) {
       return Headers.NONE;
     }
-    return new Headers(operations(f.get("request")), operations(f.get("response")));
+    return new Headers(operations(f.get("request"), true), operations(f.get("response"), false));
   }
 
-  private static HeaderOperations operations(Field f) {
+  /**
+   * Why this operation may not name the Host header, or {@code null}. As in Istio, a request's
+   * Host may be set or added (that is how its authority is changed) but not removed, and a
+   * response has no Host to set, add or remove.
+   */
+  private static String hostProblem(String name, boolean request, String operation) {
+    if (!name.equalsIgnoreCase("host")) {
+      return null;
+    }
+    return request
+        ? "'" + name + "' cannot be removed: every request carries a Host header (to change it, "
+            + "set it, or use rewrite.authority)"
+        : "'" + name + "' is a request header; it cannot be " + operation + " on a response";
+  }
+
+  private static HeaderOperations operations(Field f, boolean request) {
     if (!f.object(OPERATIONS)) {
       return HeaderOperations.NONE;
     }
@@ -32,19 +47,27 @@ final class HeaderOperationsReader {
         continue;
       }
       String problem = HeaderNames.nameProblem(name);
+      if (problem == null) {
+        problem = hostProblem(name, request, "removed");
+      }
       if (problem != null) {
         item.error(problem);
       } else {
         remove.add(name);
       }
     }
-    return new HeaderOperations(values(f.get("set")), values(f.get("add")), remove);
+    return new HeaderOperations(values(f.get("set"), request ? null : "set"),
+        values(f.get("add"), request ? null : "added"), remove);
   }
 
-  private static Map<String, String> values(Field f) {
+  /** @param responseOperation "set" or "added" for a response's operations, null for a request's */
+  private static Map<String, String> values(Field f, String responseOperation) {
     Map<String, String> out = new LinkedHashMap<>();
     f.entries().forEach((name, value) -> {
       String problem = HeaderNames.nameProblem(name);
+      if (problem == null && responseOperation != null) {
+        problem = hostProblem(name, false, responseOperation);
+      }
       if (problem != null) {
         value.error(problem);
         return;

@@ -59,7 +59,11 @@ final class Hosts {
       rest = host.substring(2);
     }
     if (rest.endsWith(".")) {
-      return "'" + host + "' ends with a dot; write it without the trailing dot";
+      // As in Istio, a trailing dot (an absolute name, 'api.example.com.') is allowed.
+      rest = rest.substring(0, rest.length() - 1);
+      if (rest.isEmpty()) {
+        return "'" + host + "' has no name before the trailing dot";
+      }
     }
     String[] labels = rest.split("\\.", -1);
     for (String label : labels) {
@@ -79,6 +83,20 @@ final class Hosts {
       return "'" + host + "' is not a valid host: the last label cannot be all digits";
     }
     return null;
+  }
+
+  /**
+   * {@code host} as the router keeps it: {@code reviews.shop.svc.cluster.local.} is the same name
+   * as {@code reviews.shop.svc.cluster.local}, so the trailing dot is dropped. A single label keeps
+   * it: {@code reviews.} is the absolute name "reviews", not the short name of a service, and stays
+   * as written (it matches only requests for {@code reviews.}).
+   */
+  static String withoutTrailingDot(String host) {
+    if (host.length() < 2 || !host.endsWith(".")) {
+      return host;
+    }
+    String name = host.substring(0, host.length() - 1);
+    return name.indexOf('.') >= 0 ? name : host;
   }
 
   /**

@@ -59,7 +59,6 @@ final class VirtualServiceReader {
           "retriable-headers", "http3-post-connect-failure", "cancelled", "deadline-exceeded",
           "internal", "resource-exhausted", "unavailable");
 
-  private static final Duration ONE_MS = Duration.ofMillis(1);
 
   private VirtualServiceReader() {}
 
@@ -115,6 +114,7 @@ final class VirtualServiceReader {
           item.error(problem);
           continue;
         }
+        host = Hosts.withoutTrailingDot(host);
       }
       if (!seen.add(host)) {
         item.error("duplicate host '" + host + "'; list each host once");
@@ -191,7 +191,7 @@ final class VirtualServiceReader {
     actions(f);
 
     HTTPRewrite rewrite = rewrite(f.get("rewrite"));
-    Duration timeout = f.get("timeout").duration(Duration.ZERO);
+    Duration timeout = f.get("timeout").istioDuration();
     HTTPRetry retries = retries(f.get("retries"));
     HTTPFaultInjection fault = fault(f.get("fault"));
     Destination mirror = f.has("mirror") ? Destinations.read(f.get("mirror")) : null;
@@ -465,7 +465,7 @@ final class VirtualServiceReader {
       return null;
     }
     Integer attempts = f.get("attempts").integer(0, Integer.MAX_VALUE);
-    Duration perTry = f.get("perTryTimeout").duration(ONE_MS);
+    Duration perTry = f.get("perTryTimeout").istioDuration();
     Field retryOnField = f.get("retryOn");
     String retryOn = retryOnField.string();
     List<String> conditions = new ArrayList<>();
@@ -510,7 +510,7 @@ final class VirtualServiceReader {
     HTTPFaultInjection.Delay delay = null;
     Field d = f.get("delay");
     if (d.object(DELAY)) {
-      Duration fixed = d.get("fixedDelay").duration(ONE_MS);
+      Duration fixed = d.get("fixedDelay").istioDuration();
       if (!d.has("fixedDelay") && !d.has("exponentialDelay")) {
         d.get("fixedDelay").error("is required, e.g. fixedDelay: 5s");
       }

@@ -28,6 +28,17 @@ class ValueMatcherTest {
   }
 
   @Test
+  void aRegexBeyondIstiosLimitsIsNotCompiled() {
+    // Validation refuses it; a regex that did not come through validation is refused here too,
+    // rather than RE2/J building a billion copies.
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () ->
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> ValueMatcher.of(StringMatch.regex("((a{1000}){1000}){1000}"), false))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("more than 1000 copies"));
+  }
+
+  @Test
   void regexMatchesTheWholeValueOnly() {
     ValueMatcher m = ValueMatcher.of(StringMatch.regex("v[0-9]+\\.[0-9]+"), false);
     assertThat(m.matches("v1.2")).isTrue();

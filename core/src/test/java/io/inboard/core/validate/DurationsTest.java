@@ -49,4 +49,21 @@ class DurationsTest {
   void formatsReadably(String duration, String expected) {
     assertThat(Durations.format(Duration.parse(duration))).isEqualTo(expected);
   }
+
+  @org.junit.jupiter.api.Test
+  void aHugeNumberIsRefusedQuicklyWithoutEchoingIt() {
+    // BigDecimal parses a long digit run in quadratic time: 1,000,000 digits took 19 s.
+    String text = "1".repeat(400_000) + "s";
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(2),
+        () -> assertThatThrownBy(() -> Durations.parse(text))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("it is too long")
+            .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200)));
+    String fraction = "1." + "5".repeat(1_000_000) + "s";
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(2),
+        () -> assertThat(Durations.parse(fraction)).isEqualTo(Duration.ofNanos(1_555_555_555)));
+    assertThat(Durations.parse("000000000000000000000000001.5s")).isEqualTo(Duration.ofMillis(1500));
+    assertThatThrownBy(() -> Durations.parse("1" + "x".repeat(100_000)))
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
+  }
 }

@@ -266,6 +266,107 @@ class VirtualServiceValidationTest {
   }
 
   @Test
+  void nestedRepetitionBeyondAThousandCopiesIsAnError() {
+    // RE2/J would build all 1,000,000 copies (and a billion for one more level: out of memory);
+    // Go's regexp, and so Istio, refuses a repetition nested past 1000 copies.
+    assertThat(errors(vs(rule("match: [{uri: {regex: '(a{1000}){1000}'}}]\n" + ROUTE))))
+        .containsExactly("spec.http[0].match[0].uri.regex: invalid RE2 regex '(a{1000}){1000}' at "
+            + "position 9: the repetition makes more than 1000 copies (nested repetitions multiply: "
+            + "(a{100}){20} is 2000); use * or + for an unbounded count");
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5), () ->
+        assertThat(errors(vs(rule("""
+            match:
+            - headers: {x-user: {regex: '((a{1000}){1000}){1000}'}}
+              queryParams: {q: {regex: '(?:(?:x{10,}){10}y){11}'}}
+              authority: {regex: 'a{1001}'}
+            """ + ROUTE)))).extracting(e -> e.substring(0, e.indexOf(':'))).containsExactlyInAnyOrder(
+                "spec.http[0].match[0].headers.x-user.regex",
+                "spec.http[0].match[0].queryParams.q.regex",
+                "spec.http[0].match[0].authority.regex"));
+    // Up to 1000 copies along any nesting is fine; * + ? and {0} do not count.
+    assertThat(errors(vs(rule("match: [{uri: {regex: '((a{10}){10}b{10}){10}(c{1000})*[{]{2}'}}]\n"
+        + ROUTE)))).isEmpty();
+  }
+
+  @Test
+  void emptyOrOverlongRegexIsAnError() {
+    assertThat(errors(vs(rule("match: [{uri: {regex: ''}}]\n" + ROUTE))))
+        .singleElement().asString().startsWith("spec.http[0].match[0].uri.regex: regex must not be"
+            + " empty");
+    assertThat(errors(vs(rule("match: [{uri: {regex: '" + "a".repeat(1024) + "'}}]\n" + ROUTE))))
+        .isEmpty();
+    assertThat(errors(vs(rule("match: [{uri: {regex: '" + "é".repeat(513) + "'}}]\n" + ROUTE))))
+        .singleElement().asString().endsWith("is too long (1026 bytes, at most 1024)");
+  }
+
+  @Test
+  void routeTimeoutBelowOneMillisecondIsAnErrorAsInIstio() {
+    // Istio validates http.timeout with ValidateDuration whenever it is set: 0s too.
+    assertThat(errors(vs(rule(ROUTE + "timeout: 0s")))).containsExactly(
+        "spec.http[0].timeout: '0s' is too short; use at least 1ms");
+    assertThat(errors(vs(rule(ROUTE + "timeout: 10us")))).containsExactly(
+        "spec.http[0].timeout: '10us' is too short; use at least 1ms");
+    assertThat(errors(vs(rule(ROUTE + "timeout: 1ms")))).isEmpty();
+  }
+
+  @Test
+  void durationsFinerThanAMillisecondAreAnErrorAsInIstio() {
+    assertThat(errors(vs(rule(ROUTE + "timeout: 1500us")))).containsExactly(
+        "spec.http[0].timeout: '1500us' is finer than a millisecond; durations are whole "
+            + "milliseconds, e.g. 1ms");
+    assertThat(errors(vs(rule(ROUTE + "retries: {attempts: 2, perTryTimeout: 1500us}"))))
+        .containsExactly("spec.http[0].retries.perTryTimeout: '1500us' is finer than a "
+            + "millisecond; durations are whole milliseconds, e.g. 1ms");
+    assertThat(errors(vs(rule(ROUTE + "fault: {delay: {fixedDelay: 1.0005s, percentage: "
+        + "{value: 1}}}")))).singleElement().asString().startsWith("spec.http[0].fault.delay"
+            + ".fixedDelay: '1.0005s' is finer than a millisecond");
+    assertThat(errors(vs(rule(ROUTE + "timeout: 1.5s\nretries: {attempts: 2, perTryTimeout: "
+        + "1500000us}")))).isEmpty();
+  }
+
+  @Test
+  void hostHeaderCannotBeRemovedFromRequestsNorTouchedOnResponses() {
+    // As Istio's ValidateHTTPHeaderOperationName; a request's Host may still be set or added.
+    assertThat(errors(vs(rule(ROUTE + "headers: {request: {remove: [host]}}")))).containsExactly(
+        "spec.http[0].headers.request.remove[0]: 'host' cannot be removed: every request carries "
+            + "a Host header (to change it, set it, or use rewrite.authority)");
+    assertThat(errors(vs(rule(ROUTE + "headers: {response: {set: {Host: x}, add: {HOST: y}, "
+        + "remove: [host]}}")))).containsExactlyInAnyOrder(
+        "spec.http[0].headers.response.set.Host: 'Host' is a request header; it cannot be set on a"
+            + " response",
+        "spec.http[0].headers.response.add.HOST: 'HOST' is a request header; it cannot be added on"
+            + " a response",
+        "spec.http[0].headers.response.remove[0]: 'host' is a request header; it cannot be removed"
+            + " on a response");
+    assertThat(errors(vs(rule("""
+        route:
+        - destination: {host: reviews}
+          headers: {request: {remove: [Host]}}
+        """)))).singleElement().asString().startsWith("spec.http[0].route[0].headers.request"
+            + ".remove[0]: 'Host' cannot be removed");
+    assertThat(errors(vs(rule(ROUTE + "headers: {request: {add: {Host: x.example.com}}}"))))
+        .isEmpty();
+  }
+
+  @Test
+  void fqdnWithTrailingDotIsAcceptedAsInIstioAndMeansTheNameWithoutIt() {
+    String yaml = vs("""
+        hosts: [reviews.shop.svc.cluster.local., reviews.]
+        http:
+        - route:
+          - destination: {host: ratings.shop.svc.cluster.local.}
+        """);
+    assertThat(errors(yaml)).isEmpty();
+    VirtualService vs = (VirtualService) valid(yaml);
+    assertThat(vs.spec().hosts()).containsExactly("reviews.shop.svc.cluster.local", "reviews.");
+    assertThat(vs.spec().http().get(0).route().get(0).destination().host())
+        .isEqualTo("ratings.shop.svc.cluster.local");
+    assertThat(errors(vs("hosts: [reviews.shop.svc.cluster.local, reviews.shop.svc.cluster.local.]"
+        + "\nhttp:\n- " + ROUTE.strip().replace("\n", "\n  ")))).singleElement().asString()
+        .contains("duplicate host 'reviews.shop.svc.cluster.local'");
+  }
+
+  @Test
   void perlOnlyRegexSyntaxIsExplained() {
     assertThat(errors(vs(rule("match: [{uri: {regex: \"/a(?!b)\"}}]\n" + ROUTE))))
         .singleElement().asString().contains("RE2 has no look-ahead");
