@@ -2,6 +2,7 @@ package io.inboard.server;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -51,7 +52,23 @@ final class ServerMetrics {
     }
   }
 
-  void request(String route, String method, int status, long nanos) {
+  /** The HTTP methods a request is counted under by name; every other method is counted as {@code other}. */
+  static final Set<String> KNOWN_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT");
+
+  /**
+   * The {@code method} label of a request: the method when it is a {@linkplain #KNOWN_METHODS known}
+   * one, else {@code other}. The method is whatever the client sent, and each label value is a time
+   * series kept for the life of the server, so an unbounded label would let any caller, without a
+   * token, grow the server's memory and every scrape ({@code route} falls back to {@code unmatched}
+   * for the same reason).
+   */
+  static String methodLabel(String method) {
+    return method != null && KNOWN_METHODS.contains(method) ? method : "other";
+  }
+
+  void request(String route, String rawMethod, int status, long nanos) {
+    String method = methodLabel(rawMethod);
     PrometheusMeters m = meters;
     if (m != null) {
       m.request(route, method, status, nanos);

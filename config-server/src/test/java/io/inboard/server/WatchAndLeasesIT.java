@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -194,6 +195,24 @@ class WatchAndLeasesIT {
       assertThat(http.get("/healthz").status()).isEqualTo(200);
       assertThat(http.get("/v1/nothing-here").status()).isEqualTo(404);
       assertThat(http.send("POST", "/v1/snapshot", "x", "text/plain").status()).isEqualTo(405);
+    }
+  }
+
+  @Test
+  void metricsLabelRequestsByKnownMethodsOnlySoInventedOnesAddNoSeries() throws Exception {
+    try (ServerProcess server = ServerProcess.start(dataDir,
+        Map.of("INBOARD_ADMIN_TOKEN", "admin-secret-4f1c", "INBOARD_AGENT_TOKEN", "agent-secret-9d2e"))) {
+      Http anonymous = new Http(server.url());
+      for (int i = 0; i < 50; i++) {
+        assertThat(anonymous.send("XMETHOD" + i, "/v1/apply", (String) null, null).status()).isEqualTo(405);
+      }
+      assertThat(anonymous.send("OPTIONS", "/v1/apply", (String) null, null).status()).isEqualTo(405);
+      String metrics = anonymous.get("/metrics").body();
+      List<String> counts = metrics.lines().filter(l -> l.startsWith("inboard_http_requests_seconds_count{")).toList();
+      assertThat(counts).noneMatch(l -> l.contains("XMETHOD"));
+      assertThat(counts).filteredOn(l -> l.contains("method=\"other\"") && l.contains("route=\"/v1/apply\"")
+          && l.contains("status=\"405\"")).singleElement().asString().endsWith(" 50");
+      assertThat(counts).anyMatch(l -> l.contains("method=\"OPTIONS\"") && l.contains("route=\"/v1/apply\""));
     }
   }
 
