@@ -183,10 +183,15 @@ public final class ConfigServer implements AutoCloseable {
     return revision;
   }
 
-  /** Every stored document must still parse; a store the server cannot read is not served half. */
+  /**
+   * Every stored document must still parse, and each resource be stored once; a store the server
+   * cannot read is not served half. (Of a resource stored twice, say in a hand-merged state file,
+   * one copy would be served and the next commit would drop the other from disk.)
+   */
   private static List<StoredResource> parseStored(StoredState state) throws IOException {
     List<StoredResource> out = new ArrayList<>();
     List<String> problems = new ArrayList<>();
+    java.util.Map<ResourceKey, Integer> copies = new java.util.LinkedHashMap<>();
     for (ObjectNode doc : state.documents()) {
       ParseResult parsed = MeshCore.parse(doc.toString());
       if (parsed.hasErrors() || parsed.resources().size() != 1) {
@@ -204,8 +209,15 @@ public final class ConfigServer implements AutoCloseable {
         problems.add(r.resource().key() + ": stored without a numeric resourceVersion");
         continue;
       }
-      out.add(new StoredResource(ControlPlane.keyOf(r), v, doc, r));
+      ResourceKey key = ControlPlane.keyOf(r);
+      copies.merge(key, 1, Integer::sum);
+      out.add(new StoredResource(key, v, doc, r));
     }
+    copies.forEach((key, n) -> {
+      if (n > 1) {
+        problems.add(key + " is stored " + n + " times");
+      }
+    });
     if (!problems.isEmpty()) {
       throw new IOException("the stored state cannot be loaded: " + String.join("; ", problems));
     }
