@@ -22,9 +22,14 @@ final class AccessPolicy {
   private final byte[] adminToken;
   private final byte[] agentToken;
 
+  /**
+   * @throws IllegalArgumentException for a token with a character outside visible ASCII: the
+   *     header carrying it arrives as ISO-8859-1 text, so it could never match ({@link
+   *     ServerOptions#parse} refuses such a token with a message first)
+   */
   AccessPolicy(String adminToken, String agentToken) {
-    this.adminToken = bytes(adminToken);
-    this.agentToken = bytes(agentToken);
+    this.adminToken = bytes(adminToken, "admin");
+    this.agentToken = bytes(agentToken, "agent");
   }
 
   boolean open() {
@@ -68,7 +73,13 @@ final class AccessPolicy {
     throw new ApiError(401, "unauthorized: the bearer token is not valid");
   }
 
-  private static byte[] bytes(String token) {
-    return token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
+  private static byte[] bytes(String token, String kind) {
+    if (token == null || token.isEmpty()) {
+      return null;
+    }
+    if (!token.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+      throw new IllegalArgumentException("the " + kind + " token has a character that is not visible ASCII");
+    }
+    return token.getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -37,7 +37,8 @@ public record ServerOptions(int port, String bind, Path dataDir, String adminTok
       "",
       "Without tokens every local caller may do everything, and only a loopback address may be",
       "bound. Requests then need no Authorization header; with tokens they send",
-      "'Authorization: Bearer <token>'.");
+      "'Authorization: Bearer <token>'. A token is visible ASCII (e.g. 'openssl rand -hex 24');",
+      "an empty token file, a variable set but blank, or a token with other characters is refused.");
 
   /** Thrown for bad usage; the message says what is wrong. */
   public static final class UsageException extends Exception {
@@ -83,8 +84,8 @@ public record ServerOptions(int port, String bind, Path dataDir, String adminTok
         default -> throw new UsageException("unknown option '" + args[i] + "'; see --help");
       }
     }
-    String admin = adminFile != null ? readToken(adminFile) : blankToNull(env.get("INBOARD_ADMIN_TOKEN"));
-    String agent = agentFile != null ? readToken(agentFile) : blankToNull(env.get("INBOARD_AGENT_TOKEN"));
+    String admin = adminFile != null ? readToken(adminFile, "admin") : variableToken(env, "INBOARD_ADMIN_TOKEN", "admin");
+    String agent = agentFile != null ? readToken(agentFile, "agent") : variableToken(env, "INBOARD_AGENT_TOKEN", "agent");
     if (admin == null && agent != null) {
       throw new UsageException("an agent token is configured but no admin token; set INBOARD_ADMIN_TOKEN"
           + " or --admin-token-file too, or nobody could change resources");
@@ -119,19 +120,50 @@ public record ServerOptions(int port, String bind, Path dataDir, String adminTok
     }
   }
 
-  private static String readToken(String file) throws UsageException {
+  private static String readToken(String file, String kind) throws UsageException {
+    String t;
     try {
-      String t = Files.readString(Path.of(file)).trim();
-      if (t.isEmpty()) {
-        throw new UsageException("token file " + file + " is empty");
-      }
-      return t;
+      t = Files.readString(Path.of(file)).trim();
     } catch (IOException e) {
       throw new UsageException("cannot read token file " + file + ": " + e.getMessage());
     }
+    if (t.isEmpty()) {
+      throw new UsageException("token file " + file + " is empty");
+    }
+    return visibleAscii(t, "the " + kind + " token in " + file);
   }
 
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s.trim();
+  /**
+   * The token in {@code variable}, {@code null} when the variable is not set. Set but blank (a
+   * secret that resolved to nothing) is refused like an empty token file: taking it for "no
+   * tokens" would run the server open.
+   */
+  private static String variableToken(Map<String, String> env, String variable, String kind) throws UsageException {
+    String value = env.get(variable);
+    if (value == null) {
+      return null;
+    }
+    if (value.isBlank()) {
+      throw new UsageException(variable + " is set but blank; give it the " + kind + " token, or unset it to"
+          + " run without tokens (loopback only)");
+    }
+    return visibleAscii(value.trim(), "the " + kind + " token in " + variable);
+  }
+
+  /**
+   * Bearer tokens are visible ASCII (RFC 6750 allows letters, digits and {@code -._~+/=}). A header
+   * reaches the server as ISO-8859-1 text, so a token with other characters could never be
+   * presented and every request would get 401: it is refused here, without echoing it.
+   */
+  private static String visibleAscii(String token, String what) throws UsageException {
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c < 0x21 || c > 0x7e) {
+        throw new UsageException(what + " has a character that is not visible ASCII (at position " + (i + 1)
+            + "); bearer tokens are ASCII letters, digits and punctuation without spaces (RFC 6750),"
+            + " e.g. from 'openssl rand -hex 24'");
+      }
+    }
+    return token;
   }
 }

@@ -2,6 +2,7 @@ package io.inboard.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,6 +68,62 @@ class AccessIT {
     assertThat(new Http(server.url()).apply(Scenarios.text("00-gateway.yaml")).status()).isEqualTo(401);
     server.close();
     assertThat(server.output()).contains("admin created gateway traffic-management/microservice-gateway").doesNotContain(ADMIN);
+  }
+
+  @Test
+  void aTokenOutsideVisibleAsciiIsRefusedAtStart() throws Exception {
+    // A header arrives as ISO-8859-1 text, so "pässwort" could never be presented: refuse it at start
+    // rather than lock everyone out with 401s.
+    String token = "pässwort-4f1c";
+    Path adminFile = dataDir.resolve("admin.token");
+    Files.writeString(adminFile, token + "\n", StandardCharsets.UTF_8);
+    Exited fromFile = run(Map.of(), "--admin-token-file", adminFile.toString());
+    assertThat(fromFile.code()).as(fromFile.output()).isEqualTo(2);
+    assertThat(fromFile.output()).contains("admin token", adminFile.toString(), "visible ASCII")
+        .doesNotContain("sswort");
+
+    Exited fromVariable = run(Map.of("INBOARD_ADMIN_TOKEN", ADMIN, "INBOARD_AGENT_TOKEN", "agent secret"));
+    assertThat(fromVariable.code()).as(fromVariable.output()).isEqualTo(2);
+    assertThat(fromVariable.output()).contains("INBOARD_AGENT_TOKEN", "visible ASCII").doesNotContain("agent secret");
+  }
+
+  @Test
+  void aBlankTokenVariableIsRefusedLikeAnEmptyTokenFile() throws Exception {
+    // A secret that resolved to whitespace must not silently mean "no tokens" (an open server).
+    Exited blankAdmin = run(Map.of("INBOARD_ADMIN_TOKEN", "   "));
+    assertThat(blankAdmin.code()).as(blankAdmin.output()).isEqualTo(2);
+    assertThat(blankAdmin.output()).contains("INBOARD_ADMIN_TOKEN is set but blank");
+
+    Exited blankAgent = run(Map.of("INBOARD_ADMIN_TOKEN", ADMIN, "INBOARD_AGENT_TOKEN", ""));
+    assertThat(blankAgent.code()).as(blankAgent.output()).isEqualTo(2);
+    assertThat(blankAgent.output()).contains("INBOARD_AGENT_TOKEN is set but blank");
+
+    Path emptyFile = dataDir.resolve("empty.token");
+    Files.writeString(emptyFile, " \n");
+    Exited empty = run(Map.of(), "--admin-token-file", emptyFile.toString());
+    assertThat(empty.code()).as(empty.output()).isEqualTo(2);
+    assertThat(empty.output()).contains("is empty");
+  }
+
+  private record Exited(int code, String output) {}
+
+  /** Runs the server expecting it to refuse to start; a server still running after 30 s fails the test. */
+  private Exited run(Map<String, String> env, String... extraArgs) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of(ServerProcess.javaBinary(), "-XX:TieredStopAtLevel=1", "-jar",
+        ServerProcess.jar().toString(), "--port", "0", "--data-dir", dataDir.resolve("data").toString()));
+    cmd.addAll(List.of(extraArgs));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().remove("INBOARD_ADMIN_TOKEN");
+    pb.environment().remove("INBOARD_AGENT_TOKEN");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    try {
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("the server should refuse to start; it runs").isTrue();
+      return new Exited(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    } finally {
+      p.destroyForcibly();
+      p.waitFor(15, TimeUnit.SECONDS);
+    }
   }
 
   @Test
