@@ -21,6 +21,11 @@ class VirtualHostsTest {
     return new ParsedResource(gateway, null, 0);
   }
 
+  /** The hosts of one Gateway ({@code ns/gw}, empty selector) accepting {@code host}. */
+  static VirtualHosts compileFor(String host) {
+    return VirtualHosts.compile(List.of(gateway("ns", "gw", Map.of(), host)), Map.of());
+  }
+
   @Test
   void exactHostBeatsWildcards() {
     VirtualHosts hosts = VirtualHosts.compile(List.of(
