@@ -143,7 +143,11 @@ final class VirtualHosts {
     return out;
   }
 
-  /** The host of an authority, lower-case, without port, brackets kept for IPv6, no final dot. */
+  /**
+   * The host of an authority, lower-case, without port, brackets kept for IPv6, without the final
+   * dot of a dotted name ({@code user.example.com.}); a single label keeps it ({@code reviews.}), as
+   * the validator keeps Gateway and VirtualService hosts and the router reads a request's host.
+   */
   static String hostOf(String authority) {
     if (authority == null) {
       return "";
@@ -158,8 +162,9 @@ final class VirtualHosts {
         host = host.substring(0, colon);
       }
     }
-    if (host.endsWith(".")) {
-      host = host.substring(0, host.length() - 1);
+    int last = host.length() - 1;
+    if (last > 0 && host.charAt(last) == '.' && host.lastIndexOf('.', last - 1) >= 0) {
+      host = host.substring(0, last);
     }
     return host.toLowerCase(Locale.ROOT);
   }

@@ -116,4 +116,11 @@ class VirtualHostsTest {
     assertThat(VirtualHosts.hostOf("[::1]:8080")).isEqualTo("[::1]");
     assertThat(VirtualHosts.hostOf("10.0.0.1")).isEqualTo("10.0.0.1");
   }
+
+  /** As the router reads a request's host (a single label keeps its dot, as in the rules). */
+  @Test
+  void hostOfDropsTheFinalDotOfADottedName() {
+    assertThat(VirtualHosts.hostOf("User.Example.com.:8080")).isEqualTo("user.example.com");
+    assertThat(VirtualHosts.hostOf("reviews.")).isEqualTo("reviews.");
+  }
 }

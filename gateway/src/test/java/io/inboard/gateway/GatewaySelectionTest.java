@@ -1,0 +1,63 @@
+package io.inboard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.eclipse.jetty.client.ContentResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Gateway selection and Host matching through the real router, from a standalone file. */
+class GatewaySelectionTest {
+  @TempDir Path dir;
+
+  static String gateway(String ns, String name, String... hosts) {
+    return """
+        apiVersion: networking.istio.io/v1
+        kind: Gateway
+        metadata: {name: %s, namespace: %s}
+        spec:
+          selector: {istio: ingressgateway}
+          servers:
+          - port: {number: 80, name: http, protocol: HTTP}
+            hosts: [%s]
+        ---
+        """.formatted(name, ns, "\"" + String.join("\", \"", hosts) + "\"");
+  }
+
+  static String direct(String ns, String name, String host, String gateway, String prefix, String body) {
+    return """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: %s, namespace: %s}
+        spec:
+          hosts: [%s]
+          gateways: [%s]
+          http:
+          - match: [{uri: {prefix: %s}}]
+            directResponse: {status: 200, body: {string: %s}}
+        ---
+        """.formatted(name, ns, host, gateway, prefix, body);
+  }
+
+  InboardGateway start(String yaml) throws Exception {
+    Path file = Files.writeString(dir.resolve("mesh.yaml"), yaml + "instances: []\n");
+    return InboardGateway.start(new GatewaySettings("127.0.0.1", 0, 0, null, null, file,
+        Map.of("istio", "ingressgateway"), "inboard-gateway", "istio-system"));
+  }
+
+  /** The port, case and the final dot of a dotted name are ignored, by the Gateway choice and the router alike. */
+  @Test
+  void aFinalDotInTheHostIsIgnored() throws Exception {
+    try (InboardGateway gw = start(gateway("edge", "gw", "user.example.com")
+            + direct("edge", "vs", "user.example.com", "gw", "/", "hello"));
+        TestClient client = new TestClient(gw.port())) {
+      assertThat(client.get("user.example.com", "/").getStatus()).isEqualTo(200);
+      ContentResponse dotted = client.get("User.Example.com.:8080", "/");
+      assertThat(dotted.getStatus()).as(dotted.getContentAsString()).isEqualTo(200);
+      assertThat(dotted.getContentAsString()).isEqualTo("hello");
+    }
+  }
+}
