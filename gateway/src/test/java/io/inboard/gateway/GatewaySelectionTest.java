@@ -60,4 +60,23 @@ class GatewaySelectionTest {
       assertThat(dotted.getContentAsString()).isEqualTo("hello");
     }
   }
+
+  /**
+   * Istio builds one route table per port from every Gateway's servers: a VirtualService bound to
+   * a wildcard Gateway and one bound to an exact-host Gateway for the same host both serve it.
+   */
+  @Test
+  void aVirtualServiceBoundToAWildcardGatewayStillServesAHostAnotherGatewayListsExactly() throws Exception {
+    try (InboardGateway gw = start(gateway("edge", "wild", "*.example.com")
+            + gateway("edge", "exact", "user.example.com")
+            + direct("edge", "via-wild", "user.example.com", "wild", "/a", "from-wild")
+            + direct("edge", "via-exact", "user.example.com", "exact", "/b", "from-exact"));
+        TestClient client = new TestClient(gw.port())) {
+      ContentResponse b = client.get("user.example.com", "/b");
+      assertThat(b.getStatus()).isEqualTo(200);
+      ContentResponse a = client.get("user.example.com", "/a");
+      assertThat(a.getStatus()).as(a.getContentAsString()).isEqualTo(200);
+      assertThat(a.getContentAsString()).isEqualTo("from-wild");
+    }
+  }
 }
