@@ -79,4 +79,25 @@ class GatewaySelectionTest {
       assertThat(a.getContentAsString()).isEqualTo("from-wild");
     }
   }
+
+  /**
+   * When several Gateways accept the same host, the first one whose VirtualServices route the
+   * request is used; /explain describes that same decision and names that Gateway.
+   */
+  @Test
+  void explainPicksTheGatewayTheProxyUses() throws Exception {
+    try (InboardGateway gw = start(gateway("edge", "a-first", "user.example.com")
+            + gateway("edge", "z-second", "user.example.com")
+            + direct("edge", "vs", "user.example.com", "z-second", "/", "hello"));
+        TestClient client = new TestClient(gw.port());
+        TestClient admin = new TestClient(gw.adminPort())) {
+      ContentResponse proxied = client.get("user.example.com", "/");
+      assertThat(proxied.getStatus()).isEqualTo(200);
+      assertThat(proxied.getContentAsString()).isEqualTo("hello");
+
+      String explained = admin.get("127.0.0.1", "/explain?url=http://user.example.com/").getContentAsString();
+      assertThat(explained).as(explained).contains("\"gateway\" : \"edge/z-second\"")
+          .contains("\"status\" : 200");
+    }
+  }
 }
