@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboard.core.mesh.Instance;
+import io.inboard.core.route.DescribedRequest;
 import io.inboard.core.parse.ParsedResource;
 import io.inboard.core.snapshot.Snapshot;
 import java.nio.ByteBuffer;
@@ -105,10 +106,15 @@ final class AdminHandler extends Handler.Abstract.NonBlocking {
         send(response, callback, 200, "application/json", JSON.writeValueAsString(unknown) + "\n");
         return;
       }
-      ExplainRequest explain = new ExplainRequest(query.getValue("method"), url, headers, null, gateways.get(0),
+      // The Gateway the proxy would use: the same choice (GatewayRoutes.choose), then explained.
+      ExplainRequest described = new ExplainRequest(query.getValue("method"), url, headers, null, null,
           samples, query.getValue("varyHeader"));
+      DescribedRequest base = Explainer.describe(described);
+      String gateway = current.choose(gateways, base::atGateway).gateway();
+      ExplainRequest explain = new ExplainRequest(described.method(), url, described.headers(), null, gateway,
+          samples, described.varyHeader());
       ObjectNode out = Explainer.explain(current.snapshot(), explain);
-      out.put("gateway", gateways.get(0));
+      out.put("gateway", gateway);
       send(response, callback, 200, "application/json", JSON.writeValueAsString(out) + "\n");
     } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
       send(response, callback, 400, "text/plain; charset=utf-8", "cannot explain: " + e.getMessage() + "\n");

@@ -7,6 +7,7 @@ import io.inboard.core.route.Router;
 import io.inboard.core.snapshot.Snapshot;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The routing state the gateway uses for one snapshot: which Gateways accept which hosts, and the
@@ -31,23 +32,37 @@ record GatewayRoutes(Snapshot snapshot, VirtualHosts hosts, Decider decider) {
     return new GatewayRoutes(snapshot, VirtualHosts.compile(snapshot.resources(), labels), router::route);
   }
 
+  /** The Gateway a request goes through and the decision made there. */
+  record Choice(String gateway, Decision decision) {}
+
   /**
-   * Decides the request through the first of {@code gateways} that routes it anywhere; when none
-   * does, the first gateway's answer (its 404 reason) stands. Several Gateways rarely accept one
-   * host, so this is nearly always a single decision.
+   * Which of {@code gateways} (the Gateways accepting the request's host, best match first) a
+   * request goes through, as the proxy and {@code /explain} both pick it: the first through which
+   * the router routes it anywhere; when none does, the first gateway with its answer (its 404
+   * reason). Several Gateways rarely accept one host, so this is nearly always a single decision.
+   *
+   * @param through the request as it arrives through a given Gateway
    */
-  Decision decide(GatewayRequestView request, List<String> gateways) {
-    Decision first = decider.decide(request);
-    if (gateways.size() == 1 || routesSomewhere(first)) {
-      return first;
-    }
-    for (int i = 1; i < gateways.size(); i++) {
-      Decision other = decider.decide(request.through(gateways.get(i)));
-      if (routesSomewhere(other)) {
-        return other;
+  Choice choose(List<String> gateways, Function<String, RequestView> through) {
+    Choice first = null;
+    for (String gateway : gateways) {
+      Choice choice = new Choice(gateway, decider.decide(through.apply(gateway)));
+      if (routesSomewhere(choice.decision())) {
+        return choice;
+      }
+      if (first == null) {
+        first = choice;
       }
     }
+    if (first == null) {
+      throw new IllegalArgumentException("no Gateway to choose from");
+    }
     return first;
+  }
+
+  /** {@link #choose} for a request at the proxy. */
+  Choice choose(GatewayRequestView request, List<String> gateways) {
+    return choose(gateways, gateway -> gateway.equals(request.gateway()) ? request : request.through(gateway));
   }
 
   private static boolean routesSomewhere(Decision decision) {

@@ -123,7 +123,10 @@ public record GatewaySettings(
     int adminPort = port(values, "admin-port", true);
     URI server = null;
     String serverText = values.get("server");
-    Path config = values.containsKey("config") ? Path.of(values.get("config")) : null;
+    // An empty value means unset, for --config as for --server: a deployment may define both
+    // variables and fill in only the one it uses.
+    String configText = values.get("config");
+    Path config = configText == null || configText.isEmpty() ? null : Path.of(configText);
     if (serverText != null && !serverText.isEmpty()) {
       try {
         server = URI.create(serverText.endsWith("/") ? serverText.substring(0, serverText.length() - 1) : serverText);

@@ -11,7 +11,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
-import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -83,8 +82,10 @@ public final class InboardGateway implements AutoCloseable {
     } else {
       adminConnector = null;
     }
-    // On stop (SIGTERM in a rolling update) requests in flight finish, up to the stop timeout.
-    server.setHandler(new GracefulHandler(contexts));
+    // On stop (SIGTERM in a rolling update) no new connection is accepted; requests in flight and
+    // requests arriving on open connections are served (answered with Connection: close), up to
+    // the stop timeout.
+    server.setHandler(new DrainingHandler(contexts));
     server.setStopTimeout(STOP_TIMEOUT_MILLIS);
     // The proxy's client shares the server's threads: one pool to size, fewer threads on small boxes.
     proxy.setUseServerThreadPool(true);

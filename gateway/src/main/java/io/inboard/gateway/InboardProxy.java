@@ -89,7 +89,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
     exchange.view = new GatewayRequestView(request, gateways.get(0));
     Decision decision;
     try {
-      decision = exchange.routes.decide(exchange.view, gateways);
+      decision = exchange.routes.choose(exchange.view, gateways).decision();
     } catch (RuntimeException e) {
       if (routerFailureLogged.compareAndSet(false, true)) {
         LOG.log(Level.ERROR, "the router failed on a request; answering 500 (logged once)", e);
@@ -292,7 +292,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
         // A new decision may pick another instance of the same destination (round robin, least
         // request); a consistent-hash route picks the same one again, as Envoy does without a host
         // predicate. The destination itself stays the first attempt's (RetryPolicy.retryInstance).
-        Decision again = exchange.routes.decide(exchange.view, exchange.gateways);
+        Decision again = exchange.routes.choose(exchange.view, exchange.gateways).decision();
         Instance next = RetryPolicy.retryInstance(exchange.decision, again);
         if (next != null && next != exchange.instance) {
           exchange.instance = next;

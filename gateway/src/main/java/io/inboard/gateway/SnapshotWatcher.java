@@ -14,7 +14,10 @@ import java.util.function.Consumer;
 /**
  * Watches the config server: {@code GET /v1/snapshot?since=REV} long-polls, each answer a whole
  * snapshot newer than the last. On failure it backs off (exponentially, jittered, up to 10 s) and
- * the last snapshot stays in force, so the gateway keeps routing while the server is away.
+ * the last snapshot stays in force, so the gateway keeps routing while the server is away. The
+ * first watch after a failure asks with {@code since=-1} and takes the snapshot the server has
+ * then, whatever its revision: a server that came back with a lost store counts its revisions
+ * again from the start and may reach the number this gateway holds with other content.
  */
 final class SnapshotWatcher implements SnapshotSource {
   private static final System.Logger LOG = System.getLogger(SnapshotWatcher.class.getName());
@@ -25,8 +28,10 @@ final class SnapshotWatcher implements SnapshotSource {
   private final ConfigServerClient client;
   private volatile boolean closed;
   private Thread thread;
-  /** -1 until the first snapshot: the server answers at once. */
+  /** The revision of the last snapshot taken, -1 before the first. */
   private long revision = -1;
+  /** Whether the next watch asks for the server's current snapshot (since=-1): at first and after any failure. */
+  private boolean resync = true;
 
   SnapshotWatcher(URI server, String token) {
     this.server = server;
@@ -55,10 +60,12 @@ final class SnapshotWatcher implements SnapshotSource {
           revision = snapshot.revision();
           sink.accept(snapshot);
         }
+        resync = false;
       } catch (IOException | RuntimeException e) {
         if (closed) {
           return;
         }
+        resync = true;
         if (!failing) {
           LOG.log(Level.WARNING, "cannot watch config server " + server + " (" + e.getMessage()
               + "); keeping revision " + revision + " and retrying with back-off");
@@ -74,9 +81,13 @@ final class SnapshotWatcher implements SnapshotSource {
     }
   }
 
-  /** One long-poll: the new snapshot, or {@code null} when the hold timed out unchanged. */
+  /**
+   * One long-poll: the new snapshot, or {@code null} when the hold timed out unchanged. When
+   * resynchronizing it asks with {@code since=-1}, which the server answers at once with its current
+   * snapshot.
+   */
   Snapshot poll() throws IOException {
-    Optional<SnapshotWire.Content> next = client.watch(revision, HOLD);
+    Optional<SnapshotWire.Content> next = client.watch(resync ? -1 : revision, HOLD);
     if (next.isEmpty()) {
       return null;
     }

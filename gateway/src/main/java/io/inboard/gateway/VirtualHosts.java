@@ -14,9 +14,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Which Gateway resources this gateway serves for a request's {@code Host}, as Istio picks a
- * virtual host: the exact name first, then the longest {@code *.suffix}, then {@code *}; the port
- * is ignored. Compiled once per snapshot; a look-up is a hash-map probe plus one probe per dot.
+ * Which Gateway resources this gateway serves for a request's {@code Host}: every one accepting it,
+ * ordered as Istio ranks host names: the exact name first, then the longest {@code *.suffix}, then
+ * {@code *}; the port is ignored. Compiled once per snapshot; a look-up is a hash-map probe plus
+ * one probe per dot.
  */
 final class VirtualHosts {
   static final VirtualHosts NONE = new VirtualHosts(Map.of(), Map.of(), List.of(), List.of());
@@ -90,43 +91,60 @@ final class VirtualHosts {
   }
 
   /**
-   * The keys of the Gateways accepting {@code authority} (a {@code Host} header, port allowed),
-   * best match first; empty when none does.
+   * The keys of every Gateway accepting {@code authority} (a {@code Host} header, port allowed),
+   * best match first: those listing the exact name, then those with a matching {@code *.suffix},
+   * longest first, then those with {@code *}; each Gateway once, at its best place. Empty when none
+   * accepts it. All of them are candidates, as Istio merges the servers of every Gateway on a port
+   * into one route table: a VirtualService bound to a {@code *.example.com} Gateway still serves
+   * {@code user.example.com} when another Gateway lists that name.
    */
   List<String> gatewaysFor(String authority) {
     String host = hostOf(authority);
     if (host.isEmpty()) {
       return anyHost;
     }
+    List<List<String>> tiers = new ArrayList<>(2);
     List<String> found = exact.get(host);
     if (found != null) {
-      return found;
+      tiers.add(found);
     }
     if (!suffixes.isEmpty()) {
-      // Longest suffix first: try ".b.c.d" before ".c.d" before ".d"; "*.c.d" needs a non-empty
-      // label in front, which starting the search after the first character guarantees.
-      for (int dot = host.indexOf('.', 1); dot >= 0; dot = host.indexOf('.', dot + 1)) {
-        found = suffixes.get(host.substring(dot));
-        if (found != null) {
-          return found;
-        }
-      }
-      // Suffixes that do not start at a dot ("*foo.com").
-      List<String> best = null;
-      int bestLength = -1;
-      for (Map.Entry<String, List<String>> suffix : suffixes.entrySet()) {
-        String s = suffix.getKey();
-        if (s.charAt(0) != '.' && s.length() > bestLength && host.length() > s.length()
-            && host.endsWith(s)) {
-          best = suffix.getValue();
-          bestLength = s.length();
-        }
-      }
-      if (best != null) {
-        return best;
+      addSuffixMatches(host, tiers);
+    }
+    if (!anyHost.isEmpty()) {
+      tiers.add(anyHost);
+    }
+    if (tiers.size() <= 1) {
+      return tiers.isEmpty() ? List.of() : tiers.get(0);
+    }
+    Set<String> keys = new LinkedHashSet<>();
+    tiers.forEach(keys::addAll);
+    return List.copyOf(keys);
+  }
+
+  /** Adds the Gateway keys of every wildcard suffix matching {@code host}, longest suffix first. */
+  private void addSuffixMatches(String host, List<List<String>> tiers) {
+    List<Map.Entry<String, List<String>>> matches = new ArrayList<>(2);
+    // Suffixes at a dot: ".b.c.d", ".c.d", ".d"; "*.c.d" needs a non-empty label in front, which
+    // starting the search after the first character guarantees.
+    for (int dot = host.indexOf('.', 1); dot >= 0; dot = host.indexOf('.', dot + 1)) {
+      String suffix = host.substring(dot);
+      List<String> keys = suffixes.get(suffix);
+      if (keys != null) {
+        matches.add(Map.entry(suffix, keys));
       }
     }
-    return anyHost;
+    // Suffixes that do not start at a dot ("*foo.com").
+    for (Map.Entry<String, List<String>> suffix : suffixes.entrySet()) {
+      String s = suffix.getKey();
+      if (s.charAt(0) != '.' && host.length() > s.length() && host.endsWith(s)) {
+        matches.add(suffix);
+      }
+    }
+    if (matches.size() > 1) {
+      matches.sort(Comparator.comparingInt((Map.Entry<String, List<String>> m) -> m.getKey().length()).reversed());
+    }
+    matches.forEach(m -> tiers.add(m.getValue()));
   }
 
   List<String> gateways() {
@@ -143,7 +161,11 @@ final class VirtualHosts {
     return out;
   }
 
-  /** The host of an authority, lower-case, without port, brackets kept for IPv6, no final dot. */
+  /**
+   * The host of an authority, lower-case, without port, brackets kept for IPv6, without the final
+   * dot of a dotted name ({@code user.example.com.}); a single label keeps it ({@code reviews.}), as
+   * the validator keeps Gateway and VirtualService hosts and the router reads a request's host.
+   */
   static String hostOf(String authority) {
     if (authority == null) {
       return "";
@@ -158,8 +180,9 @@ final class VirtualHosts {
         host = host.substring(0, colon);
       }
     }
-    if (host.endsWith(".")) {
-      host = host.substring(0, host.length() - 1);
+    int last = host.length() - 1;
+    if (last > 0 && host.charAt(last) == '.' && host.lastIndexOf('.', last - 1) >= 0) {
+      host = host.substring(0, last);
     }
     return host.toLowerCase(Locale.ROOT);
   }

@@ -64,4 +64,28 @@ class GatewaySettingsTest {
       assertThat(help).contains("--" + option.name()).contains(option.env());
     }
   }
+
+  /** An empty value means unset, as it already does for INBOARD_GATEWAY_SERVER. */
+  @Test
+  void anEmptyConfigVariableDoesNotConflictWithServer() throws Exception {
+    GatewaySettings settings = GatewaySettings.parse(
+        new String[] {"--server", "http://127.0.0.1:15010"}, Map.of("INBOARD_GATEWAY_CONFIG", ""));
+
+    assertThat(settings.config()).isNull();
+    assertThat(settings.server().toString()).isEqualTo("http://127.0.0.1:15010");
+  }
+
+  @Test
+  void anEmptyConfigInThePropertiesFileOrOnTheCommandLineIsUnsetToo() throws Exception {
+    Path properties = Files.writeString(dir.resolve("gateway.properties"), "config=\nserver=http://file:1\n");
+
+    assertThat(GatewaySettings.parse(new String[] {"--properties", properties.toString()}, Map.of()).config())
+        .isNull();
+    GatewaySettings settings = GatewaySettings.parse(
+        new String[] {"--config", "", "--server", "http://127.0.0.1:15010"}, Map.of());
+    assertThat(settings.config()).isNull();
+    assertThat(settings.server().toString()).isEqualTo("http://127.0.0.1:15010");
+    assertThatThrownBy(() -> GatewaySettings.parse(new String[] {"--config", ""}, Map.of()))
+        .hasMessageContaining("no routing source");
+  }
 }

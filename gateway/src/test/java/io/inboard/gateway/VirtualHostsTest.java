@@ -21,30 +21,49 @@ class VirtualHostsTest {
     return new ParsedResource(gateway, null, 0);
   }
 
+  /** The hosts of one Gateway ({@code ns/gw}, empty selector) accepting {@code host}. */
+  static VirtualHosts compileFor(String host) {
+    return VirtualHosts.compile(List.of(gateway("ns", "gw", Map.of(), host)), Map.of());
+  }
+
+  /** Every Gateway accepting the host is a candidate, the exact name first, then wildcards, then {@code *}. */
   @Test
-  void exactHostBeatsWildcards() {
+  void exactHostComesBeforeWildcardsAndEveryAcceptingGatewayIsACandidate() {
     VirtualHosts hosts = VirtualHosts.compile(List.of(
         gateway("a", "exact", INGRESS, "user.example.com"),
         gateway("b", "wild", INGRESS, "*.example.com"),
         gateway("c", "any", INGRESS, "*")), INGRESS);
 
-    assertThat(hosts.gatewaysFor("user.example.com")).containsExactly("a/exact");
-    assertThat(hosts.gatewaysFor("other.example.com")).containsExactly("b/wild");
+    assertThat(hosts.gatewaysFor("user.example.com")).containsExactly("a/exact", "b/wild", "c/any");
+    assertThat(hosts.gatewaysFor("other.example.com")).containsExactly("b/wild", "c/any");
     assertThat(hosts.gatewaysFor("example.org")).containsExactly("c/any");
   }
 
   @Test
-  void longestWildcardSuffixWins() {
+  void longerWildcardSuffixesComeFirst() {
     VirtualHosts hosts = VirtualHosts.compile(List.of(
         gateway("ns", "short", INGRESS, "*.com"),
         gateway("ns", "long", INGRESS, "*.traffic-management.example.com"),
         gateway("ns", "middle", INGRESS, "*.example.com")), INGRESS);
 
-    assertThat(hosts.gatewaysFor("user.traffic-management.example.com")).containsExactly("ns/long");
-    assertThat(hosts.gatewaysFor("a.b.example.com")).containsExactly("ns/middle");
+    assertThat(hosts.gatewaysFor("user.traffic-management.example.com"))
+        .containsExactly("ns/long", "ns/middle", "ns/short");
+    assertThat(hosts.gatewaysFor("a.b.example.com")).containsExactly("ns/middle", "ns/short");
     assertThat(hosts.gatewaysFor("example.com")).containsExactly("ns/short");
     // "*.example.com" needs a label in front of the suffix.
     assertThat(hosts.gatewaysFor("x.com")).containsExactly("ns/short");
+  }
+
+  @Test
+  void suffixesNotAtADotTakeTheirPlaceByLengthAndAGatewayComesOnceAtItsBestPlace() {
+    VirtualHosts hosts = VirtualHosts.compile(List.of(
+        gateway("ns", "glued", INGRESS, "*shop.example.com"),
+        gateway("ns", "wide", INGRESS, "*.example.com"),
+        gateway("ns", "both", INGRESS, "*", "eu.shop.example.com")), INGRESS);
+
+    assertThat(hosts.gatewaysFor("eu.shop.example.com")).containsExactly("ns/both", "ns/glued", "ns/wide");
+    assertThat(hosts.gatewaysFor("myshop.example.com")).containsExactly("ns/glued", "ns/wide", "ns/both");
+    assertThat(hosts.gatewaysFor("example.org")).containsExactly("ns/both");
   }
 
   @Test
@@ -110,5 +129,12 @@ class VirtualHostsTest {
     assertThat(VirtualHosts.hostOf("Example.COM:443")).isEqualTo("example.com");
     assertThat(VirtualHosts.hostOf("[::1]:8080")).isEqualTo("[::1]");
     assertThat(VirtualHosts.hostOf("10.0.0.1")).isEqualTo("10.0.0.1");
+  }
+
+  /** As the router reads a request's host (a single label keeps its dot, as in the rules). */
+  @Test
+  void hostOfDropsTheFinalDotOfADottedName() {
+    assertThat(VirtualHosts.hostOf("User.Example.com.:8080")).isEqualTo("user.example.com");
+    assertThat(VirtualHosts.hostOf("reviews.")).isEqualTo("reviews.");
   }
 }

@@ -59,8 +59,12 @@ public final class Explainer {
     return o;
   }
 
-  /** The request the router sees: at the gateway when one is given, else from {@code from}. */
-  static DescribedRequest describe(ExplainRequest request) {
+  /**
+   * The request the router sees: at the gateway when one is given, else from {@code from}.
+   *
+   * @throws IllegalArgumentException when the request's URL is not usable (the message says why)
+   */
+  public static DescribedRequest describe(ExplainRequest request) {
     DescribedRequest r = DescribedRequest.of(request.method(), request.url());
     for (Map.Entry<String, List<String>> h : request.headers().entrySet()) {
       for (String v : h.getValue()) {

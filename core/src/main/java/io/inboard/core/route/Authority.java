@@ -6,13 +6,21 @@ import java.util.Locale;
 final class Authority {
   private Authority() {}
 
-  /** The host, lower-cased, without the port; the same string when nothing changes. */
+  /**
+   * The host, lower-cased, without the port and without a final dot after a dotted name
+   * ({@code user.example.com.} is {@code user.example.com}, the way hosts in the rules are kept; a
+   * single label such as {@code reviews.} keeps its dot); the same string when nothing changes.
+   */
   static String host(String authority) {
     if (authority == null) {
       return "";
     }
     int colon = portColon(authority);
     String host = colon < 0 ? authority : authority.substring(0, colon);
+    int last = host.length() - 1;
+    if (last > 0 && host.charAt(last) == '.' && host.lastIndexOf('.', last - 1) >= 0) {
+      host = host.substring(0, last);
+    }
     for (int i = 0; i < host.length(); i++) {
       char c = host.charAt(i);
       if (c >= 'A' && c <= 'Z') {

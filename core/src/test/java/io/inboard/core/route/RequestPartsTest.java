@@ -16,6 +16,15 @@ class RequestPartsTest {
     assertThat(Authority.host(null)).isEmpty();
   }
 
+  /** As the rules keep their hosts: a dotted name loses its final dot, a single label keeps it. */
+  @Test
+  void authorityHostDropsTheFinalDotOfADottedName() {
+    assertThat(Authority.host("user.example.com.")).isEqualTo("user.example.com");
+    assertThat(Authority.host("User.Example.com.:8080")).isEqualTo("user.example.com");
+    assertThat(Authority.host("reviews.")).isEqualTo("reviews.");
+    assertThat(Authority.host(".")).isEqualTo(".");
+  }
+
   @Test
   void authorityPortDefaultsByScheme() {
     assertThat(Authority.port("user:8080", "http")).isEqualTo(8080);
