@@ -26,6 +26,18 @@ public final class AdviceCalls {
     }
   }
 
+  /**
+   * Jetty ee10 {@code ServletHandler.initialize()}, on entry: after the context's initializers and
+   * listeners have run, just before its filters start.
+   */
+  public static void jettyFiltersStarting(Object servletHandler) {
+    try {
+      Hooks.inbound().jettyFiltersStarting(servletHandler);
+    } catch (Throwable ignored) {
+      // As above.
+    }
+  }
+
   /** Tomcat {@code StandardContext.filterStart()}, on entry. */
   public static void tomcatFiltersStarting(Object standardContext) {
     try {

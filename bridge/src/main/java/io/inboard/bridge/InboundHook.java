@@ -10,6 +10,12 @@ public interface InboundHook {
   /** Jetty ee10: a {@code ServletContextHandler} is starting its context. */
   default void jettyContextStarting(Object servletContextHandler) {}
 
+  /**
+   * Jetty ee10: a {@code ServletHandler} is about to start its filters, its context's initializers
+   * having run.
+   */
+  default void jettyFiltersStarting(Object servletHandler) {}
+
   /** Tomcat: a {@code StandardContext} is about to start its filters. */
   default void tomcatFiltersStarting(Object standardContext) {}
 

@@ -33,7 +33,9 @@ import java.util.function.Consumer;
  *
  * <p>Only the outermost {@code REQUEST} dispatch acts: forwards and includes, and a second copy of
  * the filter, see the request attribute {@link #EXCHANGE_ATTRIBUTE} and pass the request on. An
- * {@code ASYNC} dispatch re-attaches the request's context without measuring again.
+ * {@code ASYNC} dispatch, and an {@code ERROR} dispatch (an error page) of a request that went
+ * async or ended with a status of 400 or more, re-attaches the request's context and passes the
+ * request on wrapped as on its first dispatch, without measuring again.
  *
  * <p>No routing happens here: routing decides outbound calls. Any failure inside the filter leaves
  * the request as it arrived.
@@ -96,9 +98,18 @@ public final class InboardFilter implements Filter {
             ? null
             : request.getAttribute(EXCHANGE_ATTRIBUTE);
     if (mark != null) {
-      if (dispatch == DispatcherType.ASYNC && mark instanceof InboundExchange exchange) {
+      if ((dispatch == DispatcherType.ASYNC || dispatch == DispatcherType.ERROR)
+          && mark instanceof InboundExchange exchange) {
+        // The request comes back after its first dispatch: an async dispatch, or an error page. The
+        // container passes its own request again (or the one async was started with), so it is
+        // wrapped again: the application sees the same request as on the first dispatch (generated
+        // x-request-id, AsyncContext.start with the context), and a forward finds the exchange.
+        ServletRequest passed =
+            request instanceof HttpServletRequest http && !(request instanceof InboundRequest)
+                ? new InboundRequest(http, exchange)
+                : request;
         try (Scope ignored = PropagationContext.attach(exchange.context)) {
-          chain.doFilter(request, response);
+          chain.doFilter(passed, response);
         }
       } else {
         chain.doFilter(request, response);
@@ -123,36 +134,97 @@ public final class InboardFilter implements Filter {
         generatedId = RequestId.generate();
         context = context.with(TraceHeaders.REQUEST_ID, generatedId);
       }
-      exchange = new InboundExchange(context, start, current, httpResponse);
+      exchange = new InboundExchange(context, generatedId, start, current, httpResponse);
       // Filters and forwards further in find the exchange through the wrapper; the container's
-      // request gets it only if the request goes async (see below).
-      wrapped = new InboundRequest(http, exchange, generatedId);
+      // request gets it only if the request goes async or ends in an error (see below).
+      wrapped = new InboundRequest(http, exchange);
     } catch (RuntimeException | LinkageError e) {
       current.failures().accept("filter.capture", e);
       chain.doFilter(request, response);
       return;
     }
 
-    boolean failed = true;
+    Throwable thrown = null;
     try (Scope ignored = PropagationContext.attach(exchange.context)) {
       chain.doFilter(wrapped, response);
-      failed = false;
+    } catch (Throwable e) {
+      thrown = e;
+      throw e;
     } finally {
       if (http.isAsyncStarted()) {
         // An async dispatch comes back with the container's request, and only after this dispatch
         // has returned (the servlet spec defers it): it finds the exchange there, however async was
         // started, through the wrapper or past it.
-        try {
-          http.setAttribute(EXCHANGE_ATTRIBUTE, exchange);
-        } catch (RuntimeException e) {
-          current.failures().accept("filter.async", e);
-        }
+        keepExchange(http, exchange, current);
         exchange.completeWith(http.getAsyncContext());
       } else {
-        // An exception on its way out becomes a 500 unless the response was already sent.
-        exchange.finish(failed && !httpResponse.isCommitted() ? 500 : httpResponse.getStatus());
+        // An exception on its way out becomes the status the container answers it with, unless the
+        // response was already sent.
+        int status =
+            thrown == null || httpResponse.isCommitted() ? httpResponse.getStatus() : statusFor(thrown);
+        if (status >= 400) {
+          // An error page may follow (after sendError, or for the exception), as an ERROR dispatch
+          // of the container's request once this one has returned: it finds the exchange there.
+          keepExchange(http, exchange, current);
+        }
+        exchange.finish(status);
       }
     }
+  }
+
+  private static void keepExchange(HttpServletRequest http, InboundExchange exchange, FilterSettings settings) {
+    try {
+      http.setAttribute(EXCHANGE_ATTRIBUTE, exchange);
+    } catch (RuntimeException e) {
+      settings.failures().accept("filter.dispatch", e);
+    }
+  }
+
+  /** The interface of Jetty 12's exceptions that carry the status Jetty answers them with. */
+  private static final String JETTY_HTTP_EXCEPTION = "org.eclipse.jetty.http.HttpException";
+
+  /** Per exception type, its {@code int getCode()} when it is a Jetty {@code HttpException}, else null. */
+  private static final ClassValue<java.lang.reflect.Method> STATUS_CODE =
+      new ClassValue<>() {
+        @Override
+        protected java.lang.reflect.Method computeValue(Class<?> type) {
+          for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Class<?> i : c.getInterfaces()) {
+              if (i.getName().equals(JETTY_HTTP_EXCEPTION)) {
+                try {
+                  return i.getMethod("getCode");
+                } catch (NoSuchMethodException | RuntimeException e) {
+                  return null;
+                }
+              }
+            }
+          }
+          return null;
+        }
+      };
+
+  /**
+   * The status the container sends for {@code thrown} escaping the application: the code of the
+   * first Jetty {@code HttpException} in its causes (Jetty's {@code BadMessageException}, for
+   * instance a form over the size limit, is answered with its code, 400), found by name so the
+   * filter needs no Jetty; else 500.
+   */
+  static int statusFor(Throwable thrown) {
+    Throwable t = thrown;
+    for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+      java.lang.reflect.Method getCode = STATUS_CODE.get(t.getClass());
+      if (getCode != null) {
+        try {
+          if (getCode.invoke(t) instanceof Integer code && code >= 400 && code <= 599) {
+            return code;
+          }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          // not a status after all
+        }
+        return 500;
+      }
+    }
+    return 500;
   }
 
   /**

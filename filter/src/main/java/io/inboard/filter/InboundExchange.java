@@ -15,14 +15,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class InboundExchange implements AsyncListener {
   final PropagationContext context;
+  /** The x-request-id the filter gave the request, or null when it came with one (or none is made). */
+  final String generatedRequestId;
   private final long startNanos;
   private final FilterSettings settings;
   private final HttpServletResponse response;
   private final AtomicBoolean recorded = new AtomicBoolean();
   private final AtomicBoolean listening = new AtomicBoolean();
 
-  InboundExchange(PropagationContext context, long startNanos, FilterSettings settings, HttpServletResponse response) {
+  InboundExchange(
+      PropagationContext context,
+      String generatedRequestId,
+      long startNanos,
+      FilterSettings settings,
+      HttpServletResponse response) {
     this.context = context;
+    this.generatedRequestId = generatedRequestId;
     this.startNanos = startNanos;
     this.settings = settings;
     this.response = response;

@@ -19,10 +19,10 @@ final class InboundRequest extends HttpServletRequestWrapper {
   private final InboundExchange exchange;
   private final String generatedRequestId;
 
-  InboundRequest(HttpServletRequest request, InboundExchange exchange, String generatedRequestId) {
+  InboundRequest(HttpServletRequest request, InboundExchange exchange) {
     super(request);
     this.exchange = exchange;
-    this.generatedRequestId = generatedRequestId;
+    this.generatedRequestId = exchange.generatedRequestId;
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.inboard.core.propagation.ContextStorage;
 import io.inboard.core.propagation.PropagationContext;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
@@ -47,7 +48,20 @@ abstract class FilterScenarios {
           "version", "v2",
           "metrics", RecordingMetrics.class.getName());
 
-  /** Starts a container on 127.0.0.1, port 0, with the filter and these servlets by path. */
+  /** Where the container sends errors: a 404, and a {@link PageException}. */
+  static final String ERROR_PAGE = "/context?echo-request-id-header";
+
+  /** Thrown by a servlet; the container shows {@link #ERROR_PAGE} for it. */
+  static final class PageException extends RuntimeException {
+    PageException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Starts a container on 127.0.0.1, port 0, with the filter, these servlets by path and
+   * {@link #ERROR_PAGE} as the error page for 404 and for {@link PageException}.
+   */
   abstract Container start(Map<String, String> initParams, Map<String, HttpServlet> servlets) throws Exception;
 
   private final ThreadMapStorage storage = new ThreadMapStorage();
@@ -67,6 +81,11 @@ abstract class FilterScenarios {
     servlets.put("/forward", new DispatchServlet(false));
     servlets.put("/include", new DispatchServlet(true));
     servlets.put("/fail", new FailingServlet());
+    servlets.put("/async-dispatch-echo", new AsyncDispatchServlet(false, ERROR_PAGE));
+    servlets.put("/second-cycle", new SecondCycleServlet());
+    servlets.put("/not-here", new NotFoundServlet());
+    servlets.put("/fail-to-page", new FailingToPageServlet());
+    servlets.put("/form", new FormServlet());
     container = start(INIT_PARAMS, servlets);
   }
 
@@ -170,12 +189,57 @@ abstract class FilterScenarios {
     assertThat(awaitOneSample().responseCode()).isEqualTo(500);
   }
 
-  private RequestSample awaitOneSample() {
+  @Test
+  void theGeneratedRequestIdIsVisibleAfterAnAsyncDispatch() throws Exception {
+    HttpResponse<String> response = get("/async-dispatch-echo", "mode", "dev");
+    String[] parts = response.body().split(" ");
+    String inContext = parts[2].substring("x-request-id=".length());
+    assertThat(inContext).matches("[0-9a-f-]{36}");
+    assertThat(parts[4]).isEqualTo("header=" + inContext);
+    awaitOneSample();
+  }
+
+  @Test
+  void aSecondAsyncCycleStillRunsItsTasksWithTheRequestsContext() throws Exception {
+    HttpResponse<String> response = get("/second-cycle", "my-header", "gina");
+    assertThat(response.body()).startsWith("my-header=gina");
+    awaitOneSample();
+  }
+
+  @Test
+  void anErrorPageAfterSendErrorRunsWithTheRequestsContextAndIsMeasuredOnce() throws Exception {
+    HttpResponse<String> response = get("/not-here", "my-header", "hana");
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.body()).startsWith("my-header=hana mode=null x-request-id=");
+    String[] parts = response.body().split(" ");
+    assertThat(parts[2].substring("x-request-id=".length())).matches("[0-9a-f-]{36}");
+    assertThat(parts[4]).isEqualTo(parts[2].replace("x-request-id=", "header="));
+    assertThat(awaitOneSample().responseCode()).isEqualTo(404);
+  }
+
+  @Test
+  void anErrorPageAfterAnExceptionRunsWithTheRequestsContextAndIsMeasuredOnce() throws Exception {
+    HttpResponse<String> response = get("/fail-to-page", "my-header", "ida", "x-request-id", "r-2");
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(response.body()).isEqualTo("my-header=ida mode=null x-request-id=r-2 authorization=null header=r-2");
+    assertThat(awaitOneSample().responseCode()).isEqualTo(500);
+  }
+
+  RequestSample awaitOneSample() {
     await().atMost(Duration.ofSeconds(10)).until(() -> !RecordingMetrics.SAMPLES.isEmpty());
     // Give a double count the chance to show up before asserting there is none.
     await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> true);
     assertThat(RecordingMetrics.SAMPLES).hasSize(1);
     return RecordingMetrics.SAMPLES.get(0);
+  }
+
+  /** {@code path} on the running container. */
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + container.port() + path);
+  }
+
+  HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return client.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> get(String path, String... headers) throws Exception {
@@ -252,9 +316,15 @@ abstract class FilterScenarios {
 
   static final class AsyncDispatchServlet extends HttpServlet {
     private final boolean unwrapped;
+    private final String path;
 
     AsyncDispatchServlet(boolean unwrapped) {
+      this(unwrapped, "/context");
+    }
+
+    AsyncDispatchServlet(boolean unwrapped, String path) {
       this.unwrapped = unwrapped;
+      this.path = path;
     }
 
     @Override
@@ -264,7 +334,7 @@ abstract class FilterScenarios {
         target = wrapper.getRequest();
       }
       AsyncContext async = target.startAsync();
-      async.start(() -> async.dispatch("/context"));
+      async.start(() -> async.dispatch(path));
     }
   }
 
@@ -272,6 +342,50 @@ abstract class FilterScenarios {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws ServletException {
       throw new ServletException("the application failed");
+    }
+  }
+
+  /** Starts async, dispatches, and in the async dispatch starts async again and runs a task. */
+  static final class SecondCycleServlet extends HttpServlet {
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) {
+      if (request.getDispatcherType() == DispatcherType.REQUEST) {
+        AsyncContext async = request.startAsync();
+        async.start(async::dispatch);
+        return;
+      }
+      AsyncContext again = request.startAsync();
+      again.start(
+          () -> {
+            try {
+              again.getResponse().getWriter().write(describeContext());
+            } catch (IOException e) {
+              throw new IllegalStateException(e);
+            } finally {
+              again.complete();
+            }
+          });
+    }
+  }
+
+  static final class NotFoundServlet extends HttpServlet {
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+      response.sendError(404);
+    }
+  }
+
+  static final class FailingToPageServlet extends HttpServlet {
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) {
+      throw new PageException("shown on the error page");
+    }
+  }
+
+  static final class FormServlet extends HttpServlet {
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+      response.getWriter().write("name=" + request.getParameter("name"));
     }
   }
 }

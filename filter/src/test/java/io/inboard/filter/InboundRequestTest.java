@@ -24,8 +24,8 @@ class InboundRequestTest {
   }
 
   private static InboundRequest wrapped(List<String> names, String generatedId) {
-    return new InboundRequest(containerRequest(names), new InboundExchange(PropagationContext.EMPTY, 0, null, null),
-        generatedId);
+    return new InboundRequest(
+        containerRequest(names), new InboundExchange(PropagationContext.EMPTY, generatedId, 0, null, null));
   }
 
   @Test

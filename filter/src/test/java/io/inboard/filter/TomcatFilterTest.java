@@ -9,6 +9,7 @@ import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.ErrorPage;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
 
@@ -38,6 +39,15 @@ class TomcatFilterTest extends FilterScenarios {
       mapping.setDispatcher(type.name());
     }
     context.addFilterMap(mapping);
+
+    ErrorPage notFound = new ErrorPage();
+    notFound.setErrorCode(404);
+    notFound.setLocation(ERROR_PAGE);
+    context.addErrorPage(notFound);
+    ErrorPage failed = new ErrorPage();
+    failed.setExceptionType(PageException.class.getName());
+    failed.setLocation(ERROR_PAGE);
+    context.addErrorPage(failed);
 
     int n = 0;
     for (Map.Entry<String, HttpServlet> entry : servlets.entrySet()) {

@@ -6,8 +6,9 @@ import io.inboard.filter.InboardFilter;
 
 /**
  * The agent's implementation of the bridge's inbound hook: puts an {@link InboardFilter} first in
- * each servlet context, mapped to every path for {@code REQUEST} and {@code ASYNC} dispatches (the
- * filter itself acts only on the outermost one), without any change to the application.
+ * each servlet context, ahead of the filters the application maps (in {@code web.xml} or from its
+ * initializers), mapped to every path for {@code REQUEST}, {@code ASYNC} and {@code ERROR}
+ * dispatches (the filter measures only the outermost one), without any change to the application.
  */
 public final class AgentInboundHook implements InboundHook {
   /** The name the filter is registered under; also how a second installation is recognised. */
@@ -23,6 +24,15 @@ public final class AgentInboundHook implements InboundHook {
   public void jettyContextStarting(Object context) {
     try {
       JettyFilterInstaller.install(context, setup);
+    } catch (Throwable t) {
+      setup.recordFailure("servlet-jetty", t);
+    }
+  }
+
+  @Override
+  public void jettyFiltersStarting(Object servletHandler) {
+    try {
+      JettyFilterInstaller.putFirst(servletHandler);
     } catch (Throwable t) {
       setup.recordFailure("servlet-jetty", t);
     }

@@ -11,7 +11,11 @@ import java.util.EnumSet;
 final class FilterDispatches {
   private FilterDispatches() {}
 
-  static EnumSet<DispatcherType> requestAndAsync() {
-    return EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC);
+  /**
+   * The request, its async dispatches and its error pages: an error page runs with the request's
+   * context and sees its generated x-request-id (the filter measures the request once regardless).
+   */
+  static EnumSet<DispatcherType> requestAsyncAndError() {
+    return EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
   }
 }

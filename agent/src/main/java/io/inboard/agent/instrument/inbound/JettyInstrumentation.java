@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * Installs the filter into every Jetty 12 ee10 servlet context as it starts
- * ({@code ServletContextHandler.startContext()}, on entry), and reports the port a
- * {@code ServerConnector} opened ({@code open()}, on return).
+ * ({@code ServletContextHandler.startContext()}, on entry), moves it ahead of the filters the
+ * context's initializers mapped once they have run ({@code ServletHandler.initialize()}, on entry),
+ * and reports the port a {@code ServerConnector} opened ({@code open()}, on return).
  */
 public final class JettyInstrumentation implements InboardInstrumentation {
   @Override
@@ -24,6 +25,8 @@ public final class JettyInstrumentation implements InboardInstrumentation {
     return Map.of(
         "org.eclipse.jetty.ee10.servlet.ServletContextHandler",
         List.of(on("startContext", "()V").onEnter(passThis("jettyContextStarting")).enterOnly()),
+        "org.eclipse.jetty.ee10.servlet.ServletHandler",
+        List.of(on("initialize", "()V").onEnter(passThis("jettyFiltersStarting")).enterOnly()),
         "org.eclipse.jetty.server.ServerConnector",
         List.of(on("open", "()V").onReturn(passThis("connectorStarted"))));
   }
