@@ -3,7 +3,6 @@ package io.inboard.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -207,40 +206,15 @@ class BadInputIT {
       }
       out.flush();
 
-      List<String> refused = readResponse(in);
+      List<String> refused = RawResponse.read(in);
       assertThat(refused.get(0)).contains(" 413 ");
       assertThat(refused).noneMatch(h -> h.equalsIgnoreCase("connection: close"));
 
       out.write(("GET /readyz HTTP/1.1\r\nHost: " + url.getAuthority() + "\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      assertThat(readResponse(in).get(0)).as("the next request on the same connection").contains(" 200 ");
+      assertThat(RawResponse.read(in).get(0)).as("the next request on the same connection").contains(" 200 ");
     }
-  }
-
-  /** The status line and headers of one response; its body, by Content-Length, is read and dropped. */
-  private static List<String> readResponse(InputStream in) throws IOException {
-    List<String> head = new ArrayList<>();
-    for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
-      head.add(line);
-    }
-    int length = head.stream().filter(h -> h.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:"))
-        .map(h -> Integer.parseInt(h.substring(h.indexOf(':') + 1).trim())).findFirst().orElse(0);
-    in.readNBytes(length);
-    return head;
-  }
-
-  private static String readLine(InputStream in) throws IOException {
-    ByteArrayOutputStream line = new ByteArrayOutputStream();
-    for (int b = in.read(); b != '\n'; b = in.read()) {
-      if (b == -1) {
-        throw new IOException("connection closed after: " + line);
-      }
-      if (b != '\r') {
-        line.write(b);
-      }
-    }
-    return line.toString(StandardCharsets.US_ASCII);
   }
 
   @Test

@@ -2,7 +2,6 @@ package io.inboard.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,7 +9,6 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -87,7 +85,7 @@ class RefusedBodyIT {
 
       List<String> refused;
       try {
-        refused = readResponse(in);
+        refused = RawResponse.read(in);
       } catch (IOException e) {
         throw new AssertionError("no answer at all to a refused " + body.length + "-byte request (sending the body: "
             + sending + "; reading the answer: " + e.getMessage() + ")", e);
@@ -101,7 +99,7 @@ class RefusedBodyIT {
           out.write(("GET /healthz HTTP/1.1\r\nHost: " + url.getAuthority() + "\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));
           out.flush();
-          next = readResponse(in).get(0);
+          next = RawResponse.read(in).get(0);
         } catch (IOException e) {
           next = e.toString();
         }
@@ -111,29 +109,5 @@ class RefusedBodyIT {
             .contains(" 200 ");
       }
     }
-  }
-
-  private static List<String> readResponse(InputStream in) throws IOException {
-    List<String> head = new ArrayList<>();
-    for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
-      head.add(line);
-    }
-    int length = head.stream().filter(h -> h.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:"))
-        .map(h -> Integer.parseInt(h.substring(h.indexOf(':') + 1).trim())).findFirst().orElse(0);
-    in.readNBytes(length);
-    return head;
-  }
-
-  private static String readLine(InputStream in) throws IOException {
-    ByteArrayOutputStream line = new ByteArrayOutputStream();
-    for (int b = in.read(); b != '\n'; b = in.read()) {
-      if (b == -1) {
-        throw new IOException("connection closed after: " + line);
-      }
-      if (b != '\r') {
-        line.write(b);
-      }
-    }
-    return line.toString(StandardCharsets.US_ASCII);
   }
 }
