@@ -222,10 +222,17 @@ final class Exchange {
         && RetryPolicy.mayRetry(decision.actions().retries(), retriesDone, request.getMethod(), hasBody(request));
   }
 
-  /** As Jetty's proxy decides whether to stream a request body. */
+  /**
+   * Whether Jetty's proxy streams a request body, decided as it decides: a positive
+   * {@code Content-Length}, or without one a {@code Transfer-Encoding}. A {@code Content-Type}
+   * alone, or {@code Content-Length: 0}, sends none, so such a request neither waits for a body to
+   * start its clocks nor counts as having one for retries.
+   */
   static boolean hasBody(Request request) {
-    return request.getLength() > 0
-        || request.getHeaders().get(HttpHeader.CONTENT_TYPE) != null
-        || request.getHeaders().get(HttpHeader.TRANSFER_ENCODING) != null;
+    long length = request.getLength();
+    if (length >= 0 && request.getHeaders().get(HttpHeader.CONTENT_LENGTH) != null) {
+      return length > 0;
+    }
+    return request.getHeaders().get(HttpHeader.TRANSFER_ENCODING) != null;
   }
 }

@@ -253,7 +253,8 @@ final class InboardProxy extends ProxyHandler.Reverse {
       Response response, Callback callback, Throwable failure) {
     Exchange exchange = exchange(request);
     if (response.isCommitted()) {
-      exchange.flags = "UR";
+      // Cut off by the route timeout: an upstream timeout, as Envoy counts it; else a reset.
+      exchange.flags = causedBy(failure, TimeoutException.class) && exchange.routeTimeoutExpired() ? "UT" : "UR";
       callback.failed(failure); // the client already has part of the answer: cut it off
       return;
     }

@@ -588,6 +588,55 @@ class ProxyPlumbingTest {
     }
   }
 
+  // Jetty's proxy streams no body for Content-Length 0, or a Content-Type alone: the route timeout
+  // must start without waiting for a body that never comes.
+  @Test
+  void theRouteTimeoutAppliesToABodilessRequestWithAContentType() throws Exception {
+    decide.set(view -> route(v1, actions().timeout(Duration.ofMillis(300)).build()));
+
+    long start = System.nanoTime();
+    ContentResponse response = client.request(HOST, "/slow?ms=4000").method(HttpMethod.DELETE)
+        .headers(h -> h.put("content-type", "application/json").put("content-length", "0")).send();
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertThat(response.getStatus()).as("answered after " + millis + " ms").isEqualTo(504);
+    assertThat(millis).isLessThan(3000L);
+  }
+
+  @Test
+  void aBodilessGetWithAContentTypeIsRetried() throws Exception {
+    decide.set(view -> route(v1, actions().retries(new Decision.Retries(3, null, List.of("5xx"))).build()));
+    v1.flakyFailures.set(1);
+    int before = v1.requests.get();
+
+    ContentResponse response = client.get(HOST, "/flaky", "content-type", "application/json");
+    v1.flakyFailures.set(0);
+
+    assertThat(response.getStatus()).as("no body was sent: the 503 is retried").isEqualTo(200);
+    assertThat(v1.requests.get() - before).isEqualTo(2);
+  }
+
+  // An answer cut off by the route timeout is an upstream timeout (UT), not a reset.
+  @Test
+  void anAnswerCutOffByTheRouteTimeoutIsCountedAsUT() throws Exception {
+    try (EchoUpstream gated = new EchoUpstream("user-cutoff", Map.of("app", "user", "version", "cutoff"))) {
+      decide.set(view -> route(gated, actions().timeout(Duration.ofMillis(500)).build()));
+      CompletableFuture<Result> done = new CompletableFuture<>();
+      client.request(HOST, "/gated").send(done::complete);
+      Result result = done.get(20, TimeUnit.SECONDS);
+      assertThat(result.isFailed()).isTrue();
+      try (TestClient admin = new TestClient(gateway.adminPort())) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+          String metrics = admin.get("localhost", "/metrics").getContentAsString();
+          String line = metrics.lines()
+              .filter(l -> l.startsWith("istio_requests_total{") && l.contains("destination_version=\"cutoff\""))
+              .findFirst().orElse("none");
+          assertThat(line).contains("response_flags=\"UT\"");
+        });
+      }
+    }
+  }
+
   // --- decisions as the router would make them ---
 
   static Decision route(EchoUpstream upstream, Actions actions) {
