@@ -9,9 +9,11 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -104,8 +106,12 @@ final class JdkTries {
       }
       Decision.Retries retries = first.first.decision().actions().retries();
       long elapsed = System.nanoTime() - first.startNanos;
+      // The application's own HttpRequest.timeout() bounds the whole call, as it would without the
+      // agent: once it has passed, the call is over, whatever the rule would still allow.
+      Duration own = first.original.timeout().orElse(null);
       if (!RetryPolicy.mayRetry(retries, retriesDone, first.method(), hasBody(first.original))
-          || deadlinePassed(elapsed)) {
+          || deadlinePassed(elapsed)
+          || (own != null && elapsed >= own.toNanos())) {
         return null;
       }
       boolean retried = error != null
@@ -116,8 +122,12 @@ final class JdkTries {
       }
       retriesDone++;
       CallPlan.Routed plan = calls.retryPlan(first.first, first.view);
-      HttpRequest rewritten =
-          JdkHttpRouting.rewrite(first.original, plan, MeshCalls.tryTimeout(first.first, elapsed), first.context);
+      Duration limit = MeshCalls.tryTimeout(first.first, elapsed);
+      if (own != null) {
+        Duration left = own.minusNanos(elapsed);
+        limit = limit == null || left.compareTo(limit) < 0 ? left : limit;
+      }
+      HttpRequest rewritten = JdkHttpRouting.rewrite(first.original, plan, limit, first.context);
       return new RoutedHttpRequest(
           rewritten, plan.decision(), first.startNanos, first.original, first.view, first.first, first.context, true);
     } catch (Throwable t) {
@@ -157,14 +167,41 @@ final class JdkTries {
     return cause instanceof IOException ? RetryPolicy.Failure.RESET : null;
   }
 
-  /** Releases a retried response's body when it holds a stream or a connection (an InputStream, a Stream). */
+  /**
+   * Releases a retried response's body when it still holds its connection: an InputStream or a
+   * Stream is closed; a publisher (BodyHandlers.ofPublisher) is read to its end, so that the
+   * connection goes back to the client's pool. Other handlers have read the body already.
+   */
   private void discard(Object response) {
-    if (response instanceof HttpResponse<?> r && r.body() instanceof AutoCloseable body) {
-      try {
-        body.close();
-      } catch (Exception e) {
-        calls.routing().recordFailure("jdk-httpclient.retry", e);
-      }
+    if (!(response instanceof HttpResponse<?> r)) {
+      return;
     }
+    Object body = r.body();
+    try {
+      if (body instanceof AutoCloseable closeable) {
+        closeable.close();
+      } else if (body instanceof Flow.Publisher<?> publisher) {
+        publisher.subscribe(new Drain());
+      }
+    } catch (Exception e) {
+      calls.routing().recordFailure("jdk-httpclient.retry", e);
+    }
+  }
+
+  /** Reads a retried answer's body to its end and drops it. */
+  private static final class Drain implements Flow.Subscriber<Object> {
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      subscription.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(Object item) {}
+
+    @Override
+    public void onError(Throwable throwable) {}
+
+    @Override
+    public void onComplete() {}
   }
 }

@@ -19,11 +19,15 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -59,6 +63,16 @@ class JdkTriesTest {
     } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception cause ? cause : e;
     }
+  }
+
+  /** As {@link #send}, with any body handler, giving the application's future. */
+  @SuppressWarnings("unchecked")
+  private static <T> CompletableFuture<HttpResponse<T>> sendAsync(
+      ScriptedRouting routing, HttpClient client, HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    JdkHttpRouting jdk = new JdkHttpRouting(new MeshCalls(routing));
+    Object token = jdk.request(request);
+    CompletableFuture<HttpResponse<T>> pending = client.sendAsync((HttpRequest) token, handler);
+    return (CompletableFuture<HttpResponse<T>>) jdk.sent(token, pending, client, handler);
   }
 
   private static HttpRequest get() {
@@ -183,6 +197,42 @@ class JdkTriesTest {
     assertThat(given.get()).isCancelled();
     assertThat(hits).as("requests the instance received for the cancelled call").hasValue(1);
     assertThat(routing.inFlight).hasValue(0);
+  }
+
+  @Test
+  void aRetriedAnswerReadAsAPublisherGivesItsConnectionBack() throws Exception {
+    Set<Integer> ports = ConcurrentHashMap.newKeySet();
+    Instance a = mesh.server("user-a", 503, 0, new AtomicInteger(), ports);
+    Instance b = mesh.server("user-b", 200, 0, new AtomicInteger());
+    ScriptedRouting routing = new ScriptedRouting(routeTo(a, istioDefault(), null), routeTo(b, istioDefault(), null));
+
+    HttpResponse<Flow.Publisher<List<ByteBuffer>>> response =
+        sendAsync(routing, client, get(), HttpResponse.BodyHandlers.ofPublisher()).get(20, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).isEqualTo(200);
+    Thread.sleep(200);
+
+    // The same client calls instance a again: a connection given back to the pool is reused.
+    for (int i = 0; i < 2; i++) {
+      client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port() + "/")).build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+    assertThat(ports).as("connections a saw: the retried 503's connection is reused").hasSize(1);
+  }
+
+  @Test
+  void theApplicationsOwnRequestTimeoutBoundsTheWholeCall() throws Exception {
+    AtomicInteger hits = new AtomicInteger();
+    Instance slow = mesh.server("user-slow", 200, 1_000, hits);
+    ScriptedRouting routing =
+        new ScriptedRouting(routeTo(slow, new Decision.Retries(2, null, List.of("5xx")), null));
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://user/list")).timeout(Duration.ofMillis(150)).build();
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> send(routing, client, request)).isInstanceOf(HttpTimeoutException.class);
+    long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+    assertThat(hits).as("the application's 150 ms timeout expired: the call is over").hasValue(1);
+    assertThat(tookMillis).as("the application asked for at most 150 ms").isLessThan(900);
   }
 
   @Test

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,9 +33,16 @@ final class RetryFixture implements AutoCloseable {
 
   /** A server answering every request with {@code status} after {@code delayMillis}, counting them. */
   Instance server(String id, int status, long delayMillis, AtomicInteger hits) throws IOException {
+    return server(id, status, delayMillis, hits, ConcurrentHashMap.newKeySet());
+  }
+
+  /** As above, also noting the client port of each request: one port per connection used. */
+  Instance server(String id, int status, long delayMillis, AtomicInteger hits, Set<Integer> clientPorts)
+      throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", exchange -> {
       hits.incrementAndGet();
+      clientPorts.add(exchange.getRemoteAddress().getPort());
       try {
         Thread.sleep(delayMillis);
       } catch (InterruptedException e) {
