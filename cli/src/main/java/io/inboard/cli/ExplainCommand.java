@@ -44,7 +44,8 @@ final class ExplainCommand implements Callable<Integer> {
 
   @Option(names = {"-f", "--filename"}, arity = "1..*", paramLabel = "FILE",
       parameterConsumer = FilesBeforeMethod.class,
-      description = "Resource file(s): Istio VirtualService, DestinationRule, Gateway (YAML or JSON)."
+      description = "Resource file(s): Istio VirtualService, DestinationRule, Gateway (YAML or JSON);"
+          + " a directory stands for its *.yaml, *.yml and *.json files, as for apply."
           + " A resource defined in several files is taken from the last."
           + " The files end at the next option or at METHOD: a word of letters only that names no"
           + " file and is upper-case (GET) or followed by a URL (get http://user/)."
@@ -102,7 +103,7 @@ final class ExplainCommand implements Callable<Integer> {
         instances = InstancesFile.parse(ResourceFiles.read(instancesFile));
       }
       // As validate says and apply does: a resource defined in several files is the last definition.
-      ResourceFiles.Loaded loaded = ResourceFiles.parse(ResourceFiles.readAll(files, false));
+      ResourceFiles.Loaded loaded = ResourceFiles.parse(ResourceFiles.readAll(files, true));
       loaded.diagnostics().forEach(err::println);
       if (loaded.hasErrors()) {
         err.println("inboardctl explain: the resources are invalid; fix the errors above (see inboardctl validate)");

@@ -4,6 +4,7 @@ import io.inboard.core.diag.Diagnostic;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.mesh.InstancesFile;
 import io.inboard.core.parse.ParsedResource;
+import io.inboard.core.parse.ResourceParser;
 import io.inboard.core.validate.Analyzer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -38,7 +39,8 @@ final class ValidateCommand implements Callable<Integer> {
       required = true,
       arity = "1..*",
       paramLabel = "FILE",
-      description = "Resource file(s) to validate; '-' reads standard input.")
+      description = "Resource file(s) to validate; a directory stands for its *.yaml, *.yml and *.json"
+          + " files, as for apply; '-' reads standard input.")
   List<String> files = new ArrayList<>();
 
   @Option(
@@ -69,7 +71,9 @@ final class ValidateCommand implements Callable<Integer> {
 
     ResourceFiles.Loaded loaded;
     try {
-      loaded = ResourceFiles.parse(ResourceFiles.readAll(files, false));
+      // A directory stands for its resource files, as for apply: what validate checks is what
+      // apply would send.
+      loaded = ResourceFiles.parse(ResourceFiles.readAll(files, true));
     } catch (IOException e) {
       err.println("inboardctl validate: " + e.getMessage());
       err.flush();
@@ -80,6 +84,11 @@ final class ValidateCommand implements Callable<Integer> {
     List<Diagnostic> diagnostics = new ArrayList<>(loaded.diagnostics());
     List<ParsedResource> all = loaded.resources();
     diagnostics.addAll(Analyzer.analyze(all, instances));
+    if (all.size() > ResourceParser.MAX_DOCUMENTS) {
+      // Valid, but not as one apply: the config server takes at most this many per request.
+      diagnostics.add(Diagnostic.warning("", "", all.size() + " resources: more than the "
+          + ResourceParser.MAX_DOCUMENTS + " one apply takes; inboardctl apply them in several parts"));
+    }
 
     long errors = diagnostics.stream().filter(Diagnostic::isError).count();
     long warnings = diagnostics.size() - errors;

@@ -149,10 +149,36 @@ class ValidateCommandTest {
   }
 
   @Test
-  void directoryIsBadInputWithExitCode2(@TempDir Path dir) {
+  void aDirectoryIsReadAsApplyReadsIt(@TempDir Path dir) throws IOException {
+    Run empty = inboardctl("validate", "-f", dir.toString());
+    assertThat(empty.exitCode()).as("no resource file in it").isEqualTo(2);
+
+    Files.writeString(dir.resolve("a.yaml"), destinationRule("a"));
     Run run = inboardctl("validate", "-f", dir.toString());
-    assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("cannot read " + dir + ": it is a directory");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("valid: 1 resource in 1 file");
+  }
+
+  @Test
+  void moreResourcesThanOneApplyTakesAreValidWithAWarning(@TempDir Path dir) throws IOException {
+    StringBuilder a = new StringBuilder();
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 60; i++) {
+      a.append(destinationRule("a" + i)).append("---\n");
+      b.append(destinationRule("b" + i)).append("---\n");
+    }
+    Files.writeString(dir.resolve("a.yaml"), a);
+    Files.writeString(dir.resolve("b.yaml"), b);
+
+    Run run = inboardctl("validate", "-f", dir.resolve("a.yaml").toString(), dir.resolve("b.yaml").toString());
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("WARNING: 120 resources: more than the 100 one apply takes");
+  }
+
+  private static String destinationRule(String name) {
+    return "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: " + name
+        + "\n  namespace: many\nspec:\n  host: " + name + ".many.svc.cluster.local\n";
   }
 
   @Test
