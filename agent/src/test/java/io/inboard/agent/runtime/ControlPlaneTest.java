@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.inboard.core.controlplane.SnapshotWire;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.route.Decision;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -40,6 +41,25 @@ class ControlPlaneTest {
     FakeConfigServer server = new FakeConfigServer();
     closing.add(server);
     return server;
+  }
+
+  /** A server that accepts connections and never answers (hung, or overloaded); closed after the test. */
+  private ServerSocket silentServer() throws IOException {
+    ServerSocket silent = new ServerSocket(0);
+    List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread acceptor = new Thread(() -> {
+      try {
+        while (true) {
+          accepted.add(silent.accept());
+        }
+      } catch (Exception e) {
+        // closed
+      }
+    });
+    acceptor.setDaemon(true);
+    acceptor.start();
+    closing.add(silent);
+    return silent;
   }
 
   @Test
@@ -120,21 +140,7 @@ class ControlPlaneTest {
 
   @Test
   void theFirstSnapshotWaitIsBoundedThenCallsPassThrough() throws Exception {
-    // A server that accepts connections and never answers.
-    ServerSocket silent = new ServerSocket(0);
-    List<Socket> accepted = new ArrayList<>();
-    Thread acceptor = new Thread(() -> {
-      try {
-        while (true) {
-          accepted.add(silent.accept());
-        }
-      } catch (Exception e) {
-        // closed
-      }
-    });
-    acceptor.setDaemon(true);
-    acceptor.start();
-    closing.add(silent);
+    ServerSocket silent = silentServer();
     AgentRuntime runtime = runtime("server=http://127.0.0.1:" + silent.getLocalPort()
         + ",service=frontend,first-snapshot-wait=300ms,cache-dir=" + dir);
 
@@ -202,20 +208,7 @@ class ControlPlaneTest {
   @Test
   void aServerThatAcceptsButNeverAnswersDoesNotKeepTheCachedSnapshotOutOfForce() throws Exception {
     new SnapshotCache(dir.resolve("cache")).write(MeshFixtures.content(dir, "40-dark-release.yaml", 17).toJson());
-    ServerSocket silent = new ServerSocket(0);
-    List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Thread acceptor = new Thread(() -> {
-      try {
-        while (true) {
-          accepted.add(silent.accept());
-        }
-      } catch (Exception e) {
-        // closed
-      }
-    });
-    acceptor.setDaemon(true);
-    acceptor.start();
-    closing.add(silent);
+    ServerSocket silent = silentServer();
     AgentRuntime runtime = runtime("server=http://127.0.0.1:" + silent.getLocalPort()
         + ",service=frontend,port=8081,first-snapshot-wait=5s,cache-dir=" + dir.resolve("cache"));
 

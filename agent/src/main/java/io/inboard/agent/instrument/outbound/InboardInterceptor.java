@@ -197,7 +197,7 @@ public final class InboardInterceptor implements Interceptor {
     }
 
     private boolean deadlinePassed() {
-      return first.timeout() != null && System.nanoTime() - start >= first.timeout().toNanos();
+      return MeshCalls.routeTimeoutPassed(first, System.nanoTime() - start);
     }
 
     private Chain withTimeouts(long millis) {

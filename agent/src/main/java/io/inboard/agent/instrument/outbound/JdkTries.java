@@ -110,7 +110,7 @@ final class JdkTries {
       // agent: once it has passed, the call is over, whatever the rule would still allow.
       Duration own = first.original.timeout().orElse(null);
       if (!RetryPolicy.mayRetry(retries, retriesDone, first.method(), hasBody(first.original))
-          || deadlinePassed(elapsed)
+          || MeshCalls.routeTimeoutPassed(first.first, elapsed)
           || (own != null && elapsed >= own.toNanos())) {
         return null;
       }
@@ -134,10 +134,6 @@ final class JdkTries {
       calls.routing().recordFailure("jdk-httpclient.retry", t);
       return null;
     }
-  }
-
-  private boolean deadlinePassed(long elapsedNanos) {
-    return first.first.timeout() != null && elapsedNanos >= first.first.timeout().toNanos();
   }
 
   private void finish(RoutedHttpRequest attempt, Object response, Throwable error) {

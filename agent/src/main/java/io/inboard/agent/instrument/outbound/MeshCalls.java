@@ -65,6 +65,11 @@ final class MeshCalls {
     return limit.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : limit;
   }
 
+  /** Whether the rule's {@code timeout} has passed, {@code elapsedNanos} into the call: no more tries then. */
+  static boolean routeTimeoutPassed(CallPlan.Routed plan, long elapsedNanos) {
+    return plan.timeout() != null && elapsedNanos >= plan.timeout().toNanos();
+  }
+
   /** Only plain HTTP is routed: an instance's address would not match a TLS server's name. */
   static boolean routable(String scheme) {
     return "http".equalsIgnoreCase(scheme);
