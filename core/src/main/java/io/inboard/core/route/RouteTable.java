@@ -323,6 +323,8 @@ public final class RouteTable {
       Decision.Retries retries = retries(r.retries());
       String authority = r.rewrite() == null ? null : r.rewrite().authority();
       String rewriteUri = r.rewrite() == null ? null : r.rewrite().uri();
+      PathRegexRewrite regexRewrite = r.rewrite() == null || r.rewrite().uriRegexRewrite() == null
+          ? null : PathRegexRewrite.compile(r.rewrite().uriRegexRewrite());
       Decision.Actions base = new Decision.Actions(
           null, authority, ops(r.headers().request(), HeaderOperations.NONE),
           ops(r.headers().response(), HeaderOperations.NONE), r.timeout(), retries,
@@ -353,7 +355,7 @@ public final class RouteTable {
           index, r.name(), vs.key(), blocks, action, targets, choice, r.redirect(),
           r.directResponse() == null ? 0 : r.directResponse().status(),
           r.directResponse() == null ? null : r.directResponse().body(),
-          rewriteUri, r.fault(), mirror, mirrorPercent, base);
+          rewriteUri, regexRewrite, r.fault(), mirror, mirrorPercent, base);
     }
 
     private RouteTarget target(Destination d, String ns, Decision.Actions actions) {

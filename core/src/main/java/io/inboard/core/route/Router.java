@@ -288,7 +288,9 @@ public final class Router {
         key = setCookie.value();
       }
     }
-    String rewritten = rule.rewriteUri == null ? null : rewritePath(rule, block, r.path());
+    String rewritten = rule.rewriteUri != null ? rewritePath(rule, block, r.path())
+        : rule.regexRewrite != null ? rule.regexRewrite.apply(r.path())
+        : null;
     Decision d = send(rule, rule.reason, target.target(), pool, target.actions(), key, setCookie, r, trace, rewritten);
     if (d.hashKey() == null && key != null && keyDef != null && d.outcome() == Decision.Outcome.ROUTE) {
       // The key chose the subset (sticky canary) though the subset's own balancer does not hash.

@@ -27,6 +27,8 @@ final class Rule {
   final String directBody;
   /** The uri rewrite, or {@code null}. */
   final String rewriteUri;
+  /** The uriRegexRewrite, or {@code null} (never together with {@link #rewriteUri}). */
+  final PathRegexRewrite regexRewrite;
   final HTTPFaultInjection fault;
   final RouteTarget mirror;
   final double mirrorPercent;
@@ -53,6 +55,7 @@ final class Rule {
       int directStatus,
       String directBody,
       String rewriteUri,
+      PathRegexRewrite regexRewrite,
       HTTPFaultInjection fault,
       RouteTarget mirror,
       double mirrorPercent,
@@ -68,6 +71,7 @@ final class Rule {
     this.directStatus = directStatus;
     this.directBody = directBody;
     this.rewriteUri = rewriteUri;
+    this.regexRewrite = regexRewrite;
     this.fault = fault;
     this.mirror = mirror;
     this.mirrorPercent = mirrorPercent;

@@ -45,6 +45,19 @@ public final class Regexes {
   }
 
   /**
+   * Why {@code rewrite} cannot be a substitution for {@code regex} (see {@link Substitution}), or
+   * {@code null}; {@code regex} must be valid.
+   */
+  static String substitutionProblem(String regex, String rewrite) {
+    try {
+      Substitution.parse(rewrite, Pattern.compile(regex).groupCount());
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
+  /**
    * Why {@code regex} is beyond Istio's limits, or {@code null}: empty, longer than 1024 bytes, or
    * repeating something more than 1000 times counting nested repetitions ({@code (a{100}){20}}
    * makes 2000 copies), as Go's regexp parser refuses it. Linear in the length, compiles nothing;

@@ -42,7 +42,8 @@ final class VirtualServiceReader {
       Schema.of("uri", "authority", "port", "scheme", "redirectCode").unsupported("derivePort");
   private static final Schema DIRECT_RESPONSE = Schema.of("status", "body");
   private static final Schema BODY = Schema.of("string").unsupported("bytes");
-  private static final Schema REWRITE = Schema.of("uri", "authority").unsupported("uriRegexRewrite");
+  private static final Schema REWRITE = Schema.of("uri", "authority", "uriRegexRewrite");
+  private static final Schema REGEX_REWRITE = Schema.of("match", "rewrite");
   private static final Schema RETRIES =
       Schema.of("attempts", "perTryTimeout", "retryOn")
           .unsupported("retryRemoteLocalities", "retryIgnorePreviousHosts", "backoff");
@@ -455,9 +456,58 @@ final class VirtualServiceReader {
       authority = null;
     }
     if (!f.has("uri") && !f.has("authority") && !f.has("uriRegexRewrite")) {
-      f.error("rewrites nothing; give uri, authority or both");
+      f.error("rewrites nothing; give uri, uriRegexRewrite or authority");
     }
-    return uri == null && authority == null ? null : new HTTPRewrite(uri, authority);
+    HTTPRewrite.RegexRewrite regexRewrite = null;
+    if (f.has("uriRegexRewrite")) {
+      if (f.has("uri")) {
+        f.error("has uri and uriRegexRewrite; give only one of them (uri replaces the matched "
+            + "prefix, uriRegexRewrite rewrites the path by a regex)");
+      } else {
+        regexRewrite = regexRewrite(f.get("uriRegexRewrite"));
+      }
+    }
+    return uri == null && authority == null && regexRewrite == null
+        ? null : new HTTPRewrite(uri, authority, regexRewrite);
+  }
+
+  /**
+   * {@code uriRegexRewrite}: both parts required (as Istio checks), the match a valid RE2 regex
+   * within Istio's limits, and the rewrite naming only groups the match has (Envoy refuses
+   * {@code \3} for a regex with two groups when it loads the route).
+   */
+  private static HTTPRewrite.RegexRewrite regexRewrite(Field f) {
+    if (!f.object(REGEX_REWRITE)) {
+      return null;
+    }
+    Field matchField = f.get("match");
+    Field rewriteField = f.get("rewrite");
+    String match = matchField.string();
+    String rewrite = rewriteField.string();
+    boolean valid = true;
+    if (match == null || match.isEmpty()) {
+      matchField.error("is required: the RE2 regex whose matches in the path are replaced, e.g. "
+          + "'^/service/([^/]+)(/.*)$'");
+      valid = false;
+    } else {
+      String problem = Regexes.problem(match);
+      if (problem != null) {
+        matchField.error(problem);
+        valid = false;
+      }
+    }
+    if (rewrite == null || rewrite.isEmpty()) {
+      rewriteField.error("is required: what each match is replaced by, with \\1 to \\9 for the "
+          + "match's groups, e.g. '\\2/instance/\\1'");
+      valid = false;
+    } else if (valid) {
+      String problem = Regexes.substitutionProblem(match, rewrite);
+      if (problem != null) {
+        rewriteField.error(problem);
+        valid = false;
+      }
+    }
+    return valid ? new HTTPRewrite.RegexRewrite(match, rewrite) : null;
   }
 
   private static HTTPRetry retries(Field f) {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inboard.core.model.Destination;
 import io.inboard.core.model.HTTPMatchRequest;
+import io.inboard.core.model.HTTPRewrite;
 import io.inboard.core.model.HTTPRoute;
 import io.inboard.core.model.Percent;
 import io.inboard.core.model.StringMatch;
@@ -552,12 +553,46 @@ class VirtualServiceValidationTest {
   @Test
   void rewriteMustRewriteSomethingAndNotTheAuthorityTwice() {
     assertThat(errors(vs(rule(ROUTE + "rewrite: {}")))).containsExactly(
-        "spec.http[0].rewrite: rewrites nothing; give uri, authority or both");
+        "spec.http[0].rewrite: rewrites nothing; give uri, uriRegexRewrite or authority");
     assertThat(errors(vs(rule(ROUTE + """
         rewrite: {authority: a.example.com}
         headers: {request: {set: {Host: b.example.com}}}
         """)))).containsExactly("spec.http[0].headers.request.set.Host: the authority is already "
             + "rewritten by rewrite.authority; set it in one place only");
+  }
+
+  @Test
+  void uriRegexRewriteIsReadAndChecked() {
+    HTTPRoute rule = ((VirtualService) valid(vs(rule(ROUTE + """
+        rewrite: {uriRegexRewrite: {match: '^/service/([^/]+)(/.*)$', rewrite: '\\2/instance/\\1'}}
+        """)))).spec().http().get(0);
+    assertThat(rule.rewrite().uriRegexRewrite())
+        .isEqualTo(new HTTPRewrite.RegexRewrite("^/service/([^/]+)(/.*)$", "\\2/instance/\\1"));
+    assertThat(rule.rewrite().uri()).isNull();
+
+    assertThat(errors(vs(rule(ROUTE + "rewrite: {uri: /a, uriRegexRewrite: {match: a, rewrite: b}}"))))
+        .containsExactly("spec.http[0].rewrite: has uri and uriRegexRewrite; give only one of them (uri "
+            + "replaces the matched prefix, uriRegexRewrite rewrites the path by a regex)");
+    assertThat(errors(vs(rule(ROUTE + "rewrite: {uriRegexRewrite: {match: '^/a'}}")))).containsExactly(
+        "spec.http[0].rewrite.uriRegexRewrite.rewrite: is required: what each match is replaced by, "
+            + "with \\1 to \\9 for the match's groups, e.g. '\\2/instance/\\1'");
+    assertThat(errors(vs(rule(ROUTE + "rewrite: {uriRegexRewrite: {rewrite: /b}}")))).containsExactly(
+        "spec.http[0].rewrite.uriRegexRewrite.match: is required: the RE2 regex whose matches in the "
+            + "path are replaced, e.g. '^/service/([^/]+)(/.*)$'");
+    assertThat(errors(vs(rule(ROUTE + "rewrite: {uriRegexRewrite: {match: '(a', rewrite: /b}}"))))
+        .singleElement().asString()
+        .startsWith("spec.http[0].rewrite.uriRegexRewrite.match: invalid RE2 regex '(a'");
+    assertThat(errors(vs(rule(ROUTE + "rewrite: {uriRegexRewrite: {match: '^/(a)/(b)', rewrite: '/\\3'}}"))))
+        .containsExactly("spec.http[0].rewrite.uriRegexRewrite.rewrite: '/\\3' uses \\3 but the match has "
+            + "2 groups; use \\0 for the whole match or \\1 to \\2 for a parenthesized group");
+    assertThat(errors(vs(rule(ROUTE + "rewrite: {uriRegexRewrite: {match: '^/a', rewrite: '/\\n'}}"))))
+        .containsExactly("spec.http[0].rewrite.uriRegexRewrite.rewrite: '/\\n' has \\n, which is not a "
+            + "group reference; write \\0 to \\9 for a group and \\\\ for a backslash");
+    assertThat(errors(vs(rule(ROUTE + "rewrite: {uriRegexRewrite: {match: '^/a', rewrite: '/b\\'}}"))))
+        .containsExactly("spec.http[0].rewrite.uriRegexRewrite.rewrite: '/b\\' ends with a lone "
+            + "backslash; write \\\\ for a backslash");
+    assertThat(errors(vs(rule(ROUTE + "rewrite: {uriRegexRewrite: {match: a, rewrite: b, extra: 1}}"))))
+        .singleElement().asString().contains("uriRegexRewrite.extra");
   }
 
   @Test
