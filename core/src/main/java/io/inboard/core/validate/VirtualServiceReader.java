@@ -39,7 +39,7 @@ final class VirtualServiceReader {
           .unsupported("statPrefix");
   private static final Schema ROUTE_DESTINATION = Schema.of("destination", "weight", "headers");
   private static final Schema REDIRECT =
-      Schema.of("uri", "authority", "port", "scheme", "redirectCode").unsupported("derivePort");
+      Schema.of("uri", "authority", "port", "derivePort", "scheme", "redirectCode");
   private static final Schema DIRECT_RESPONSE = Schema.of("status", "body");
   private static final Schema BODY = Schema.of("string").unsupported("bytes");
   private static final Schema REWRITE = Schema.of("uri", "authority", "uriRegexRewrite");
@@ -387,7 +387,14 @@ final class VirtualServiceReader {
     }
     String uri = f.get("uri").string();
     String authority = f.get("authority").string();
-    Integer port = f.get("port").integer(1, 65535);
+    Field portField = f.get("port");
+    // 0 is Envoy's "no port redirect", which is what Istio hands it for port: 0.
+    Integer port = isZero(portField) ? null : portField.integer(1, 65535);
+    HTTPRedirect.DerivePort derivePort = derivePort(f.get("derivePort"));
+    if (port != null && derivePort != null) {
+      f.error("has port and derivePort; give only one of them (port names the location's port, "
+          + "derivePort takes it from the request or the scheme)");
+    }
     Field schemeField = f.get("scheme");
     String scheme = schemeField.string();
     if (scheme != null && !scheme.equals("http") && !scheme.equals("https")) {
@@ -408,8 +415,28 @@ final class VirtualServiceReader {
         && !f.has("derivePort")) {
       f.error("redirects nowhere; give at least one of uri, authority, scheme or port");
     }
-    return new HTTPRedirect(uri, authority, port == null ? 0 : port, scheme,
+    return new HTTPRedirect(uri, authority, port == null ? 0 : port, derivePort, scheme,
         code == null ? HTTPRedirect.DEFAULT_CODE : code);
+  }
+
+  /** {@code derivePort} by name (or its proto number, 0 or 1); {@code null} when absent or wrong. */
+  private static HTTPRedirect.DerivePort derivePort(Field f) {
+    if (!f.present()) {
+      return null;
+    }
+    JsonNode json = f.json();
+    if (json.isIntegralNumber() && json.canConvertToInt() && (json.intValue() == 0 || json.intValue() == 1)) {
+      return HTTPRedirect.DerivePort.values()[json.intValue()];
+    }
+    String value = json.isTextual() ? json.textValue() : json.toString();
+    for (HTTPRedirect.DerivePort p : HTTPRedirect.DerivePort.values()) {
+      if (p.name().equals(value)) {
+        return p;
+      }
+    }
+    f.error("'" + value + "' is not a port selection; use FROM_PROTOCOL_DEFAULT (the scheme's "
+        + "default port) or FROM_REQUEST_PORT (the port the request was sent to)");
+    return null;
   }
 
   /** Whether the field is the number 0, which Istio reads as an unset proto3 scalar. */

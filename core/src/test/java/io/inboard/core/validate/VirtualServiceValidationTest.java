@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inboard.core.model.Destination;
 import io.inboard.core.model.HTTPMatchRequest;
+import io.inboard.core.model.HTTPRedirect;
 import io.inboard.core.model.HTTPRewrite;
 import io.inboard.core.model.HTTPRoute;
 import io.inboard.core.model.Percent;
@@ -559,6 +560,22 @@ class VirtualServiceValidationTest {
         headers: {request: {set: {Host: b.example.com}}}
         """)))).containsExactly("spec.http[0].headers.request.set.Host: the authority is already "
             + "rewritten by rewrite.authority; set it in one place only");
+  }
+
+  @Test
+  void redirectDerivePortIsReadAndChecked() {
+    assertThat(((VirtualService) valid(vs(rule("redirect: {derivePort: FROM_REQUEST_PORT}")))).spec().http().get(0)
+        .redirect().derivePort()).isEqualTo(HTTPRedirect.DerivePort.FROM_REQUEST_PORT);
+    assertThat(((VirtualService) valid(vs(rule("redirect: {scheme: https, derivePort: 0}")))).spec().http().get(0)
+        .redirect().derivePort()).isEqualTo(HTTPRedirect.DerivePort.FROM_PROTOCOL_DEFAULT);
+    assertThat(((VirtualService) valid(vs(rule("redirect: {uri: /x, port: 0}")))).spec().http().get(0)
+        .redirect().port()).isZero();
+    assertThat(errors(vs(rule("redirect: {port: 8443, derivePort: FROM_REQUEST_PORT}")))).containsExactly(
+        "spec.http[0].redirect: has port and derivePort; give only one of them (port names the location's "
+            + "port, derivePort takes it from the request or the scheme)");
+    assertThat(errors(vs(rule("redirect: {derivePort: FROM_CLIENT}")))).containsExactly(
+        "spec.http[0].redirect.derivePort: 'FROM_CLIENT' is not a port selection; use FROM_PROTOCOL_DEFAULT "
+            + "(the scheme's default port) or FROM_REQUEST_PORT (the port the request was sent to)");
   }
 
   @Test
