@@ -41,7 +41,7 @@ final class VirtualServiceReader {
   private static final Schema REDIRECT =
       Schema.of("uri", "authority", "port", "derivePort", "scheme", "redirectCode");
   private static final Schema DIRECT_RESPONSE = Schema.of("status", "body");
-  private static final Schema BODY = Schema.of("string").unsupported("bytes");
+  private static final Schema BODY = Schema.of("string", "bytes");
   private static final Schema REWRITE = Schema.of("uri", "authority", "uriRegexRewrite");
   private static final Schema REGEX_REWRITE = Schema.of("match", "rewrite");
   private static final Schema RETRIES =
@@ -466,9 +466,48 @@ final class VirtualServiceReader {
     String body = null;
     Field bodyField = f.get("body");
     if (bodyField.object(BODY)) {
-      body = bodyField.get("string").string();
+      if (bodyField.has("string") && bodyField.has("bytes")) {
+        bodyField.error("has string and bytes; give only one of them");
+      } else if (bodyField.has("bytes")) {
+        body = bodyBytes(bodyField.get("bytes"));
+      } else {
+        body = bodyField.get("string").string();
+      }
     }
     return status == null ? null : new HTTPDirectResponse(status, body);
+  }
+
+  /**
+   * {@code body.bytes}: base64, as protobuf's JSON mapping reads bytes (standard or URL-safe
+   * alphabet, padding optional). The gateway and the agent send text bodies, so the bytes must be
+   * UTF-8 text; a binary body is an error rather than a body sent changed.
+   */
+  private static String bodyBytes(Field f) {
+    String text = f.string();
+    if (text == null) {
+      return null;
+    }
+    byte[] bytes;
+    try {
+      String standard = text.replace('-', '+').replace('_', '/');
+      bytes = java.util.Base64.getDecoder().decode(
+          standard.length() % 4 == 0 ? standard : standard + "=".repeat(4 - standard.length() % 4));
+    } catch (IllegalArgumentException e) {
+      f.error("is not base64 (" + e.getMessage() + "); give the body's bytes in base64, or the text "
+          + "itself in body.string");
+      return null;
+    }
+    try {
+      return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      f.error("decodes to " + bytes.length + (bytes.length == 1 ? " byte that is" : " bytes that are")
+          + " not UTF-8 text; Inboard answers with "
+          + "text bodies only, so give a text body (in body.string or as base64 of its UTF-8 bytes)");
+      return null;
+    }
   }
 
   private static HTTPRewrite rewrite(Field f) {

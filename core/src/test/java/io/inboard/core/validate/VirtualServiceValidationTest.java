@@ -579,6 +579,26 @@ class VirtualServiceValidationTest {
   }
 
   @Test
+  void directResponseBodyBytesAreBase64OfText() {
+    // "unavailable\n" in base64, standard and URL-safe without padding.
+    assertThat(((VirtualService) valid(vs(rule("directResponse: {status: 503, body: {bytes: dW5hdmFpbGFibGUK}}"))))
+        .spec().http().get(0).directResponse().body()).isEqualTo("unavailable\n");
+    assertThat(((VirtualService) valid(vs(rule("directResponse: {status: 200, body: {bytes: Pz8-}}"))))
+        .spec().http().get(0).directResponse().body()).isEqualTo("??>");
+    assertThat(((VirtualService) valid(vs(rule("directResponse: {status: 200, body: {bytes: aGk}}"))))
+        .spec().http().get(0).directResponse().body()).isEqualTo("hi");
+    assertThat(errors(vs(rule("directResponse: {status: 200, body: {bytes: 'not base64!'}}"))))
+        .singleElement().asString()
+        .startsWith("spec.http[0].directResponse.body.bytes: is not base64 (");
+    assertThat(errors(vs(rule("directResponse: {status: 200, body: {bytes: /w==}}")))).containsExactly(
+        "spec.http[0].directResponse.body.bytes: decodes to 1 byte that is not UTF-8 text; Inboard "
+            + "answers with text bodies only, so give a text body (in body.string or as base64 of its UTF-8 "
+            + "bytes)");
+    assertThat(errors(vs(rule("directResponse: {status: 200, body: {string: a, bytes: YQ==}}"))))
+        .containsExactly("spec.http[0].directResponse.body: has string and bytes; give only one of them");
+  }
+
+  @Test
   void uriRegexRewriteIsReadAndChecked() {
     HTTPRoute rule = ((VirtualService) valid(vs(rule(ROUTE + """
         rewrite: {uriRegexRewrite: {match: '^/service/([^/]+)(/.*)$', rewrite: '\\2/instance/\\1'}}
