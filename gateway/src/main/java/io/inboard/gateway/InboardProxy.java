@@ -287,7 +287,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
 
   private void retry(Request request, Response response, Callback callback, Exchange exchange) {
     int attempt = exchange.nextAttempt();
-    long backoff = RetryPolicy.backoffMillis(attempt, ThreadLocalRandom.current());
+    long backoff = RetryPolicy.backoffMillis(exchange.decision.actions().retries(), attempt, ThreadLocalRandom.current());
     request.getComponents().getScheduler().schedule(() -> {
       try {
         // A new decision may pick another instance of the same destination (round robin, least

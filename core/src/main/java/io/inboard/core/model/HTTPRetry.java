@@ -9,9 +9,14 @@ import java.util.List;
  * @param perTryTimeout {@code null} when not given
  * @param retryOn the comma-separated {@code retryOn} split into its conditions, e.g. {@code 5xx},
  *     {@code connect-failure}, {@code 503}; empty when not given
+ * @param backoff the back-off's base interval; {@code null} when not given (Envoy's 25 ms)
  */
-public record HTTPRetry(int attempts, Duration perTryTimeout, List<String> retryOn) {
+public record HTTPRetry(int attempts, Duration perTryTimeout, List<String> retryOn, Duration backoff) {
   public HTTPRetry {
     retryOn = retryOn == null ? List.of() : List.copyOf(retryOn);
+  }
+
+  public HTTPRetry(int attempts, Duration perTryTimeout, List<String> retryOn) {
+    this(attempts, perTryTimeout, retryOn, null);
   }
 }

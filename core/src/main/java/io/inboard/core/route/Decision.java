@@ -72,7 +72,11 @@ public record Decision(
   }
 
   /** Retries as configured on the matched rule. */
-  public record Retries(int attempts, Duration perTryTimeout, List<String> retryOn) {}
+  public record Retries(int attempts, Duration perTryTimeout, List<String> retryOn, Duration backoff) {
+    public Retries(int attempts, Duration perTryTimeout, List<String> retryOn) {
+      this(attempts, perTryTimeout, retryOn, null);
+    }
+  }
 
   /**
    * A fault to inject, already decided for this request (the percentage was rolled): a delay to

@@ -1,6 +1,7 @@
 package io.inboard.core.route;
 
 import io.inboard.core.mesh.Instance;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -28,6 +29,9 @@ public final class RetryPolicy {
   }
 
   /** Methods safe to send twice. */
+  /** Envoy's default base interval of the retry back-off. */
+  static final long DEFAULT_BACKOFF_MILLIS = 25;
+
   private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
   private RetryPolicy() {}
@@ -112,7 +116,27 @@ public final class RetryPolicy {
    * 25 ms base, doubling, capped at 250 ms, jittered over the upper half.
    */
   public static long backoffMillis(int attempt, RandomGenerator random) {
-    long ceiling = Math.min(250, 25L << Math.min(Math.max(attempt, 1) - 1, 4));
+    return backoffMillis(DEFAULT_BACKOFF_MILLIS, attempt, random);
+  }
+
+  /**
+   * The wait before retry number {@code attempt} under {@code retries}: its {@code backoff} as the
+   * base interval (Envoy's 25 ms when unset), doubling, capped at ten times the base as Envoy caps
+   * it, jittered over the upper half.
+   */
+  public static long backoffMillis(Decision.Retries retries, int attempt, RandomGenerator random) {
+    Duration base = retries == null ? null : retries.backoff();
+    return backoffMillis(base == null ? DEFAULT_BACKOFF_MILLIS : Math.max(1, base.toMillis()), attempt, random);
+  }
+
+  private static long backoffMillis(long baseMillis, int attempt, RandomGenerator random) {
+    long base = Math.min(baseMillis, Long.MAX_VALUE / 16); // a validated duration is far below
+    long max = base * 10;
+    long ceiling = base;
+    for (int i = 1; i < attempt && ceiling < max; i++) {
+      ceiling *= 2;
+    }
+    ceiling = Math.min(ceiling, max);
     return random.nextLong(ceiling / 2, ceiling + 1);
   }
 

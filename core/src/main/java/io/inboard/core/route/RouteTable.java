@@ -371,7 +371,7 @@ public final class RouteTable {
         return new Decision.Retries(0, null, List.of());
       }
       return new Decision.Retries(
-          r.attempts(), r.perTryTimeout(), r.retryOn().isEmpty() ? DEFAULT_RETRY_ON : r.retryOn());
+          r.attempts(), r.perTryTimeout(), r.retryOn().isEmpty() ? DEFAULT_RETRY_ON : r.retryOn(), r.backoff());
     }
 
     // Destination-level operations apply after the rule's: its set/add win, removals add up.

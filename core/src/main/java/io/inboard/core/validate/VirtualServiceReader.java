@@ -45,8 +45,8 @@ final class VirtualServiceReader {
   private static final Schema REWRITE = Schema.of("uri", "authority", "uriRegexRewrite");
   private static final Schema REGEX_REWRITE = Schema.of("match", "rewrite");
   private static final Schema RETRIES =
-      Schema.of("attempts", "perTryTimeout", "retryOn")
-          .unsupported("retryRemoteLocalities", "retryIgnorePreviousHosts", "backoff");
+      Schema.of("attempts", "perTryTimeout", "retryOn", "backoff")
+          .unsupported("retryRemoteLocalities", "retryIgnorePreviousHosts");
   private static final Schema FAULT = Schema.of("delay", "abort");
   private static final Schema DELAY =
       Schema.of("fixedDelay", "percentage", "percent").unsupported("exponentialDelay");
@@ -597,14 +597,15 @@ final class VirtualServiceReader {
         }
       }
     }
+    Duration backoff = f.get("backoff").istioDuration();
     boolean attemptsGiven = f.get("attempts").present();
     if ((!attemptsGiven || (attempts != null && attempts == 0))
-        && (f.has("perTryTimeout") || f.has("retryOn"))) {
+        && (f.has("perTryTimeout") || f.has("retryOn") || f.has("backoff"))) {
       f.get("attempts").error((attemptsGiven ? "attempts is 0" : "attempts is missing")
-          + ", which disables retries, but perTryTimeout or retryOn is set; give attempts (e.g. 3)"
-          + " or remove the others");
+          + ", which disables retries, but perTryTimeout, retryOn or backoff is set; give attempts "
+          + "(e.g. 3) or remove the others");
     }
-    return new HTTPRetry(attempts == null ? 0 : attempts, perTry, conditions);
+    return new HTTPRetry(attempts == null ? 0 : attempts, perTry, conditions, backoff);
   }
 
   private static boolean isStatusCode(String s) {

@@ -82,6 +82,21 @@ class RetryPolicyTest {
   }
 
   @Test
+  void theRulesBackoffIsTheBaseIntervalCappedAtTenTimesIt() {
+    SplittableRandom random = new SplittableRandom(11);
+    Decision.Retries slow = new Decision.Retries(5, null, List.of("5xx"), Duration.ofMillis(100));
+    Decision.Retries unset = new Decision.Retries(5, null, List.of("5xx"));
+    for (int i = 0; i < 200; i++) {
+      assertThat(RetryPolicy.backoffMillis(slow, 1, random)).isBetween(50L, 100L);
+      assertThat(RetryPolicy.backoffMillis(slow, 2, random)).isBetween(100L, 200L);
+      assertThat(RetryPolicy.backoffMillis(slow, 5, random)).isBetween(500L, 1000L);
+      assertThat(RetryPolicy.backoffMillis(slow, 40, random)).isBetween(500L, 1000L);
+      assertThat(RetryPolicy.backoffMillis(unset, 1, random)).isBetween(12L, 25L);
+      assertThat(RetryPolicy.backoffMillis(null, 9, random)).isBetween(125L, 250L);
+    }
+  }
+
+  @Test
   void aRetryKeepsTheFirstDestinationAndTakesOnlyAnotherInstanceOfIt() {
     Decision.Target v1 = new Decision.Target("user.default.svc.cluster.local", "v1", 0);
     Decision.Target v2 = new Decision.Target("user.default.svc.cluster.local", "v2", 0);

@@ -635,8 +635,15 @@ class VirtualServiceValidationTest {
   @Test
   void retriesAreChecked() {
     assertThat(errors(vs(rule(ROUTE + "retries: {attempts: 0, retryOn: 5xx}")))).containsExactly(
-        "spec.http[0].retries.attempts: attempts is 0, which disables retries, but perTryTimeout "
-            + "or retryOn is set; give attempts (e.g. 3) or remove the others");
+        "spec.http[0].retries.attempts: attempts is 0, which disables retries, but perTryTimeout, "
+            + "retryOn or backoff is set; give attempts (e.g. 3) or remove the others");
+    assertThat(errors(vs(rule(ROUTE + "retries: {backoff: 100ms}")))).containsExactly(
+        "spec.http[0].retries.attempts: attempts is missing, which disables retries, but perTryTimeout, "
+            + "retryOn or backoff is set; give attempts (e.g. 3) or remove the others");
+    assertThat(((VirtualService) valid(vs(rule(ROUTE + "retries: {attempts: 3, backoff: 100ms}"))))
+        .spec().http().get(0).retries().backoff()).isEqualTo(Duration.ofMillis(100));
+    assertThat(errors(vs(rule(ROUTE + "retries: {attempts: 3, backoff: soon}")))).singleElement().asString()
+        .startsWith("spec.http[0].retries.backoff: ");
     assertThat(errors(vs(rule(ROUTE + "retries: {attempts: 2, retryOn: \"5xx,sometimes\"}"))))
         .containsExactly("spec.http[0].retries.retryOn: 'sometimes' is not a retry condition; use "
             + "e.g. 5xx, gateway-error, connect-failure, reset, retriable-4xx, refused-stream or a "

@@ -170,7 +170,7 @@ public final class InboardInterceptor implements Interceptor {
         boolean retried = failure != null
             ? RetryPolicy.retriesFailure(retries, failureOf(failure))
             : RetryPolicy.retriesStatus(retries, response.code());
-        if (!retried || !backOff(++retriesDone) || deadlinePassed() || chain.call().isCanceled()) {
+        if (!retried || !backOff(retries, ++retriesDone) || deadlinePassed() || chain.call().isCanceled()) {
           return null;
         }
         return calls.retryPlan(first, view);
@@ -227,9 +227,9 @@ public final class InboardInterceptor implements Interceptor {
   }
 
   /** Waits the back-off before retry number {@code attempt}; false when interrupted (no retry then). */
-  private static boolean backOff(int attempt) {
+  private static boolean backOff(Decision.Retries retries, int attempt) {
     try {
-      Thread.sleep(RetryPolicy.backoffMillis(attempt, ThreadLocalRandom.current()));
+      Thread.sleep(RetryPolicy.backoffMillis(retries, attempt, ThreadLocalRandom.current()));
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

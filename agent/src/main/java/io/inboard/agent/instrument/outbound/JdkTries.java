@@ -74,7 +74,8 @@ final class JdkTries {
         finish(attempt, response, error);
         return;
       }
-      long backoff = RetryPolicy.backoffMillis(retriesDone, ThreadLocalRandom.current());
+      long backoff = RetryPolicy.backoffMillis(
+          first.first.decision().actions().retries(), retriesDone, ThreadLocalRandom.current());
       CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS).execute(() -> {
         if (result.isDone()) { // cancelled by the application during the back-off: nothing more is sent
           finish(attempt, response, error);

@@ -66,6 +66,22 @@ class InboardInterceptorRetryTest {
   }
 
   @Test
+  void aRetryWaitsAtLeastHalfTheRulesBackoff() throws IOException {
+    Instance down = closedPort("user-down");
+    Instance b = mesh.server("user-b", 200, 0, new AtomicInteger());
+    Decision.Retries slow = new Decision.Retries(2, null, List.of("connect-failure"), Duration.ofMillis(400));
+    ScriptedRouting routing = new ScriptedRouting(routeTo(down, slow, null), routeTo(b, slow, null));
+
+    long start = System.nanoTime();
+    try (Response response = client(routing).newCall(get()).execute()) {
+      assertThat(response.code()).isEqualTo(200);
+    }
+    // The first retry waits between half the base and the base (jitter): 200-400 ms here, where
+    // Envoy's default would have been at most 25 ms.
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+  }
+
+  @Test
   void aRefusedConnectionIsRetried() throws IOException {
     AtomicInteger bHits = new AtomicInteger();
     Instance down = closedPort("user-down");
