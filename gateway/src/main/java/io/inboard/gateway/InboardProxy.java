@@ -112,6 +112,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
           actions.directResponseBody(), actions.responseHeaders());
       case NO_INSTANCE -> {
         exchange.flags = "UH";
+        cors(exchange, request, response);
         LocalAnswer.reason(response, done, 503, reasonOf(decision, "no instance of the destination"));
       }
       case NO_ROUTE -> {

@@ -68,6 +68,10 @@ class CorsPolicyTest {
             route: [{destination: {host: web}}]
             fault: {abort: {httpStatus: 503, percentage: {value: 100}}}
             corsPolicy: {allowOrigins: [{exact: "%2$s"}]}
+          - name: ghost
+            match: [{uri: {prefix: /ghost}}]
+            route: [{destination: {host: ghost}}]
+            corsPolicy: {allowOrigins: [{exact: "*"}], allowHeaders: ["*"]}
           - name: plain
             match: [{uri: {prefix: /plain}}]
             route: [{destination: {host: web}}]
@@ -220,6 +224,18 @@ class CorsPolicyTest {
     ContentResponse preflight = preflight("/abort", APP);
     assertThat(preflight.getStatus()).isEqualTo(200);
     assertThat(header(preflight, "Access-Control-Allow-Origin")).isEqualTo(APP);
+  }
+
+  @Test
+  void aDestinationWithoutInstancesStillAnswersPreflightsAndItsErrorCarriesTheHeaders() throws Exception {
+    ContentResponse preflight = preflight("/ghost", EVIL);
+    assertThat(preflight.getStatus()).isEqualTo(200);
+    // {exact: "*"} allows every origin and names the request's own; allowHeaders "*" echoes the request's.
+    assertThat(header(preflight, "Access-Control-Allow-Origin")).isEqualTo(EVIL);
+    assertThat(header(preflight, "Access-Control-Allow-Headers")).isEqualTo("content-type");
+    ContentResponse unavailable = get("/ghost", EVIL);
+    assertThat(unavailable.getStatus()).isEqualTo(503);
+    assertThat(header(unavailable, "Access-Control-Allow-Origin")).isEqualTo(EVIL);
   }
 
   @Test

@@ -311,8 +311,11 @@ public final class Router {
       if (trace != null) {
         trace.add(pool.emptyReason);
       }
+      // The rule's CORS policy still applies to this answer and to preflights, as in Envoy.
+      Decision.Actions cors = actions.cors() == null ? null
+          : new Decision.Actions(null, null, null, null, null, null, null, null, null, null, null, actions.cors());
       return new Decision(Decision.Outcome.NO_INSTANCE, 503, pool.emptyReason, match, target, null, null,
-          null, trace);
+          cors, trace);
     }
     Instance instance;
     String hashKey = null;
