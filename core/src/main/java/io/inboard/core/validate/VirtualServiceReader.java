@@ -237,9 +237,9 @@ final class VirtualServiceReader {
     }
     if (f.has("corsPolicy") && (f.has("redirect") || f.has("directResponse"))) {
       // Envoy's CORS filter acts on routes to a destination only.
-      f.get("corsPolicy").warning("has no effect with " + (f.has("redirect") ? "redirect" : "directResponse")
-          + ", which is answered without CORS headers (as Envoy does); remove it, or move it to a "
-          + "rule with a route");
+      String action = f.has("redirect") ? "redirect" : "directResponse";
+      f.get("corsPolicy").warning("has no effect with " + action + ", which is answered without "
+          + "CORS headers (as Envoy does); remove it, or move it to a rule with a route");
     }
     if (f.has("directResponse") && f.has("rewrite")) {
       f.get("rewrite").warning("has no effect with directResponse, which answers without "
