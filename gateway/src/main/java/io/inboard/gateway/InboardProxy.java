@@ -1,6 +1,7 @@
 package io.inboard.gateway;
 
 import io.inboard.core.mesh.Instance;
+import io.inboard.core.route.Cors;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.RetryPolicy;
 import java.lang.System.Logger.Level;
@@ -100,6 +101,9 @@ final class InboardProxy extends ProxyHandler.Reverse {
     }
     exchange.decision = decision;
     Decision.Actions actions = decision.actions();
+    if (actions.cors() != null && CorsAnswers.preflight(actions.cors(), request, response, done)) {
+      return true; // as Envoy's CORS filter, before any fault, retry or mirror
+    }
     switch (decision.outcome()) {
       case ROUTE -> forward(request, response, done, exchange, decision);
       case REDIRECT -> LocalAnswer.redirect(response, done, decision.status(),
@@ -108,6 +112,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
           actions.directResponseBody(), actions.responseHeaders());
       case NO_INSTANCE -> {
         exchange.flags = "UH";
+        cors(exchange, request, response);
         LocalAnswer.reason(response, done, 503, reasonOf(decision, "no instance of the destination"));
       }
       case NO_ROUTE -> {
@@ -127,6 +132,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
       Decision decision) {
     if (decision.instance() == null) {
       exchange.flags = "UH";
+      cors(exchange, request, response);
       LocalAnswer.reason(response, done, 503, reasonOf(decision, "no instance chosen for the destination"));
       return;
     }
@@ -146,6 +152,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
       Decision.Fault fault = exchange.decision.actions().fault();
       if (fault != null && fault.abortStatus() > 0) {
         exchange.flags = "FI";
+        cors(exchange, request, response);
         LocalAnswer.reason(response, done, fault.abortStatus(), "fault injected: abort with "
             + fault.abortStatus() + " by " + describe(exchange.decision.matched()));
         return;
@@ -267,6 +274,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
       return;
     }
     response.reset();
+    cors(exchange, request, response);
     // The reason names the instance by id, not by address: it goes to clients outside the mesh.
     String to = "instance " + exchange.instance.id();
     String tries = exchange.retriesDone() > 0 ? " after " + exchange.retriesDone() + " retries" : "";
@@ -358,6 +366,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
       if (cookie != null) {
         headers.add(HttpHeader.SET_COOKIE, cookieHeader(cookie));
       }
+      cors(exchange, request, response);
     }
 
     @Override
@@ -431,6 +440,17 @@ final class InboardProxy extends ProxyHandler.Reverse {
     @Override
     public InvocationType getInvocationType() {
       return delegate.getInvocationType();
+    }
+  }
+
+  /**
+   * A routed rule's CORS headers on its answer, the gateway's own errors included: Envoy's CORS
+   * filter sees every answer after the route was chosen.
+   */
+  private static void cors(Exchange exchange, Request request, Response response) {
+    Cors cors = exchange.decision.actions().cors();
+    if (cors != null) {
+      CorsAnswers.onAnswer(cors, request, response.getHeaders());
     }
   }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboard.core.mesh.Instance;
+import io.inboard.core.model.StringMatch;
+import io.inboard.core.route.Cors;
 import io.inboard.core.route.Decision;
 import java.time.Duration;
 import java.util.Map;
@@ -130,6 +132,32 @@ public final class DecisionJson {
       c.put("path", a.setCookie().path());
       c.put("ttl", a.setCookie().ttl() == null ? null : duration(a.setCookie().ttl()));
     }
+    if (a.cors() != null) {
+      o.set("cors", cors(a.cors(), mapper));
+    }
+    return o;
+  }
+
+  /** The compiled {@code corsPolicy} in Istio's field names; {@code maxAge} as the header's seconds. */
+  private static ObjectNode cors(Cors cors, ObjectMapper mapper) {
+    ObjectNode o = mapper.createObjectNode();
+    ArrayNode origins = o.putArray("allowOrigins");
+    for (StringMatch m : cors.allowOrigins()) {
+      ObjectNode match = origins.addObject();
+      if (m instanceof StringMatch.Exact e) {
+        match.put("exact", e.value());
+      } else if (m instanceof StringMatch.Prefix p) {
+        match.put("prefix", p.value());
+      } else if (m instanceof StringMatch.Regex r) {
+        match.put("regex", r.pattern());
+      }
+    }
+    o.put("allowMethods", cors.allowMethods());
+    o.put("allowHeaders", cors.allowHeaders());
+    o.put("exposeHeaders", cors.exposeHeaders());
+    o.put("maxAge", cors.maxAge());
+    o.put("allowCredentials", cors.allowCredentials());
+    o.put("unmatchedPreflights", cors.forwardsUnmatchedPreflights() ? "FORWARD" : "IGNORE");
     return o;
   }
 

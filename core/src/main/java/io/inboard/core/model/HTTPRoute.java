@@ -12,6 +12,7 @@ import java.util.List;
  * @param timeout {@code null} when not given
  * @param mirror {@code null} when not mirroring
  * @param mirrorPercentage {@code null} when {@code mirror} is set without a percentage (mirror all)
+ * @param corsPolicy {@code null} when the rule has none
  */
 public record HTTPRoute(
     String name,
@@ -25,7 +26,8 @@ public record HTTPRoute(
     HTTPFaultInjection fault,
     Destination mirror,
     Percent mirrorPercentage,
-    Headers headers) {
+    Headers headers,
+    CorsPolicy corsPolicy) {
 
   public HTTPRoute {
     match = match == null ? List.of() : List.copyOf(match);

@@ -95,7 +95,9 @@ public record Decision(
    * What the caller applies besides choosing the instance. {@code rewrittenPath} and
    * {@code rewrittenAuthority} are {@code null} when unchanged; {@code rewrittenPath} is the path
    * only, the caller keeps the request's query string. {@code timeout} {@code null} means none;
-   * {@code retries} is Istio's default policy when the rule sets none.
+   * {@code retries} is Istio's default policy when the rule sets none. {@code cors} is the routed
+   * rule's {@code corsPolicy} ({@code null} for none), which only the gateway applies: a
+   * service's outbound call does not come from a browser.
    */
   public record Actions(
       String rewrittenPath,
@@ -108,13 +110,22 @@ public record Decision(
       Mirror mirror,
       String redirectLocation,
       String directResponseBody,
-      SetCookie setCookie) {
+      SetCookie setCookie,
+      Cors cors) {
     public static final Actions NONE =
         new Actions(null, null, HeaderOps.NONE, HeaderOps.NONE, null, null, null, null, null, null, null);
 
     public Actions {
       requestHeaders = requestHeaders == null ? HeaderOps.NONE : requestHeaders;
       responseHeaders = responseHeaders == null ? HeaderOps.NONE : responseHeaders;
+    }
+
+    /** Actions without a CORS policy. */
+    public Actions(String rewrittenPath, String rewrittenAuthority, HeaderOps requestHeaders,
+        HeaderOps responseHeaders, Duration timeout, Retries retries, Fault fault, Mirror mirror,
+        String redirectLocation, String directResponseBody, SetCookie setCookie) {
+      this(rewrittenPath, rewrittenAuthority, requestHeaders, responseHeaders, timeout, retries, fault,
+          mirror, redirectLocation, directResponseBody, setCookie, null);
     }
   }
 

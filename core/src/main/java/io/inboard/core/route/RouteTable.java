@@ -331,12 +331,14 @@ public final class RouteTable {
           null, null, null, null, null);
       RouteTarget[] targets = new RouteTarget[r.route().size()];
       int[] weights = new int[targets.length];
+      // Only routed requests carry it: as Envoy, no CORS headers on redirects and direct responses.
+      Cors cors = Cors.of(r.corsPolicy());
       for (int t = 0; t < targets.length; t++) {
         HTTPRouteDestination d = r.route().get(t);
         Decision.Actions actions = new Decision.Actions(
             null, authority, ops(r.headers().request(), d.headers().request()),
             ops(r.headers().response(), d.headers().response()), r.timeout(), retries,
-            null, null, null, null, null);
+            null, null, null, null, null, cors);
         targets[t] = target(d.destination(), ns, actions);
         weights[t] = targets.length == 1 ? 1 : d.weight() == null ? 0 : d.weight();
       }

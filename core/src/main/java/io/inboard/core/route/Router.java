@@ -313,8 +313,11 @@ public final class Router {
       if (trace != null) {
         trace.add(pool.emptyReason);
       }
+      // The rule's CORS policy still applies to this answer and to preflights, as in Envoy.
+      Decision.Actions cors = actions.cors() == null ? null
+          : new Decision.Actions(null, null, null, null, null, null, null, null, null, null, null, actions.cors());
       return new Decision(Decision.Outcome.NO_INSTANCE, 503, pool.emptyReason, match, target, null, null,
-          null, trace);
+          cors, trace);
     }
     Instance instance;
     String hashKey = null;
@@ -357,7 +360,27 @@ public final class Router {
     if (rewrittenPath != null || fault != null || mirror != null || setCookie != null) {
       actions = with(actions, rewrittenPath, fault, mirror, setCookie, null, null);
     }
+    if (trace != null && actions.cors() != null) {
+      trace.add(corsStep(actions.cors(), r));
+    }
     return new Decision(Decision.Outcome.ROUTE, 200, reason, match, target, instance, hashKey, actions, trace);
+  }
+
+  /** What the gateway does with this request under the rule's corsPolicy, for explain traces. */
+  private static String corsStep(Cors cors, RequestView r) {
+    String origin = r.header("origin");
+    if (origin == null || origin.isEmpty()) {
+      return "corsPolicy: no Origin header, no CORS headers";
+    }
+    boolean allowed = cors.allowsOrigin(origin);
+    if (Cors.isPreflight(r.method(), origin, r.header("access-control-request-method"))) {
+      return "corsPolicy: preflight from " + (allowed ? "allowed" : "not allowed") + " origin " + origin
+          + (allowed ? " answered by the gateway"
+              : cors.forwardsUnmatchedPreflights() ? " forwarded (unmatchedPreflights FORWARD)"
+                  : " answered by the gateway without Access-Control-Allow-Origin (unmatchedPreflights IGNORE)");
+    }
+    return "corsPolicy: origin " + origin + (allowed ? " allowed: the answer gets Access-Control-Allow-Origin"
+        : " not allowed: the answer gets no CORS headers");
   }
 
   private Decision.Fault rollFault(HTTPFaultInjection fault, List<String> trace) {
@@ -475,7 +498,7 @@ public final class Router {
         path != null ? path : a.rewrittenPath(), a.rewrittenAuthority(), a.requestHeaders(), a.responseHeaders(),
         a.timeout(), a.retries(), fault != null ? fault : a.fault(), mirror != null ? mirror : a.mirror(),
         location != null ? location : a.redirectLocation(), body != null ? body : a.directResponseBody(),
-        cookie != null ? cookie : a.setCookie());
+        cookie != null ? cookie : a.setCookie(), a.cors());
   }
 
   private static Decision noRoute(String reason, List<String> trace) {

@@ -1,6 +1,7 @@
 package io.inboard.core.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.inboard.core.model.CorsPolicy;
 import io.inboard.core.model.Destination;
 import io.inboard.core.model.HTTPDirectResponse;
 import io.inboard.core.model.HTTPFaultInjection;
@@ -31,8 +32,9 @@ final class VirtualServiceReader {
       Schema.of("hosts", "gateways", "http").unsupported("tls", "tcp", "exportTo");
   private static final Schema RULE =
       Schema.of("name", "match", "route", "redirect", "directResponse", "rewrite", "timeout",
-              "retries", "fault", "mirror", "mirrorPercentage", "mirrorPercent", "headers")
-          .unsupported("delegate", "corsPolicy", "mirrors");
+              "retries", "fault", "mirror", "mirrorPercentage", "mirrorPercent", "headers",
+              "corsPolicy")
+          .unsupported("delegate", "mirrors");
   private static final Schema MATCH =
       Schema.of("name", "uri", "scheme", "method", "authority", "headers", "port", "sourceLabels",
               "gateways", "queryParams", "ignoreUriCase", "withoutHeaders", "sourceNamespace")
@@ -199,9 +201,10 @@ final class VirtualServiceReader {
     Percent mirrorPercentage = mirrorPercentage(f);
     Headers headers = f.has("headers") ? HeaderOperationsReader.read(f.get("headers")) : Headers.NONE;
     authorityConflict(f, rewrite, headers);
+    CorsPolicy cors = CorsPolicyReader.read(f.get("corsPolicy"));
 
     return new HTTPRoute(name, matches, route, redirect, directResponse, rewrite, timeout, retries,
-        fault, mirror, mirrorPercentage, headers);
+        fault, mirror, mirrorPercentage, headers, cors);
   }
 
   /** Exactly one action per rule, and no modifiers that a redirect would silently drop. */
@@ -232,6 +235,12 @@ final class VirtualServiceReader {
         f.get("rewrite").error("rewrite and redirect exclude each other; to send the client "
             + "elsewhere put the new uri in redirect.uri, otherwise use route with rewrite");
       }
+    }
+    if (f.has("corsPolicy") && (f.has("redirect") || f.has("directResponse"))) {
+      // Envoy's CORS filter acts on routes to a destination only.
+      String action = f.has("redirect") ? "redirect" : "directResponse";
+      f.get("corsPolicy").warning("has no effect with " + action + ", which is answered without "
+          + "CORS headers (as Envoy does); remove it, or move it to a rule with a route");
     }
     if (f.has("directResponse") && f.has("rewrite")) {
       f.get("rewrite").warning("has no effect with directResponse, which answers without "

@@ -141,7 +141,7 @@ class VirtualServiceValidationTest {
         http:
         - route:
           - destination: {host: reviews}
-          corsPolicy: {allowOrigins: [{exact: "https://a.example.com"}]}
+          mirrors: [{destination: {host: shadow}}]
           match:
           - statPrefix: x
         """);
@@ -149,7 +149,7 @@ class VirtualServiceValidationTest {
     assertThat(warnings(yaml)).containsExactlyInAnyOrder(
         "spec.exportTo: exportTo is not supported by Inboard yet; ignored",
         "spec.tcp: tcp is not supported by Inboard yet; ignored",
-        "spec.http[0].corsPolicy: corsPolicy is not supported by Inboard yet; ignored",
+        "spec.http[0].mirrors: mirrors is not supported by Inboard yet; ignored",
         "spec.http[0].match[0].statPrefix: statPrefix is not supported by Inboard yet; ignored");
   }
 

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.inboard.agent.instrument.OutboundRouting;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.mesh.Workload;
+import io.inboard.core.model.CorsPolicy;
+import io.inboard.core.model.StringMatch;
 import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.propagation.Scope;
+import io.inboard.core.route.Cors;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.RequestView;
 import java.net.URI;
@@ -189,5 +192,32 @@ class MeshCallsTest {
 
     java.net.http.HttpRequest app = java.net.http.HttpRequest.newBuilder(URI.create("http://user/x")).build();
     assertThat(new JdkHttpRouting(new MeshCalls(failing)).request(app)).isSameAs(app);
+  }
+
+  /**
+   * A rule's corsPolicy is the gateway's business: a service calling another is not a browser, so a
+   * preflight-shaped call under a rule with a policy is planned exactly as under the same rule
+   * without one (sent, not answered; no header added).
+   */
+  @Test
+  void aCorsPolicyLeavesTheCallPlanAsItIsWithoutOne() {
+    Cors cors = Cors.of(new CorsPolicy(List.of(StringMatch.exact("*")), List.of("GET"), null, null, null,
+        true, CorsPolicy.UnmatchedPreflights.IGNORE));
+    Map<String, String> headers = Map.of("origin", "https://app.example.com", "access-control-request-method", "GET");
+    OutgoingRequest preflight = new OutgoingRequest("OPTIONS", "http", "user", "/items", null, headers::get, null);
+    List<CallPlan.Routed> plans = new ArrayList<>();
+    for (Cors policy : java.util.Arrays.asList(cors, null)) {
+      Decision.Actions actions = new Decision.Actions(null, null, null, null, null, null, null, null, null,
+          null, null, policy);
+      plans.add((CallPlan.Routed) new MeshCalls(new FixedRouting(decision(Decision.Outcome.ROUTE, 200, null, actions)))
+          .plan(preflight));
+    }
+    CallPlan.Routed with = plans.get(0);
+    CallPlan.Routed without = plans.get(1);
+    assertThat(with.decision().actions().cors()).isSameAs(cors);
+    assertThat(List.of(with.address(), with.port(), with.hostHeader(), with.headers(), String.valueOf(with.path())))
+        .isEqualTo(List.of(without.address(), without.port(), without.hostHeader(), without.headers(),
+            String.valueOf(without.path())));
+    assertThat(with.headers().isEmpty()).isTrue();
   }
 }
