@@ -2,6 +2,7 @@ package io.inboard.agent.runtime;
 
 import io.inboard.core.controlplane.SnapshotWire;
 import io.inboard.core.controlplane.StandaloneRulesFile;
+import io.inboard.core.health.Ejection;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.mesh.Workload;
 import io.inboard.core.route.Decision;
@@ -52,7 +53,7 @@ public final class AgentRuntime {
   private AgentRuntime(AgentOptions options) {
     this.options = options;
     this.self = new Workload(options.namespace(), options.service(), options.labels());
-    this.state = new RoutingState(options.propagate(), inFlight, options.firstSnapshotWait());
+    this.state = new RoutingState(options.propagate(), inFlight, options.firstSnapshotWait(), this::ejected);
     this.metrics = new IstioMetrics(() -> state.peek().snapshot().revision());
     this.outboundSeries = new OutboundSeries(self);
   }
@@ -192,6 +193,19 @@ public final class AgentRuntime {
       return "FI";
     }
     return status == 0 ? "UF" : "-";
+  }
+
+  /**
+   * Outlier detection ejected an instance: counted, and logged from a daemon thread (this runs on
+   * the application thread whose call failed, which must not wait for the log).
+   */
+  private void ejected(Ejection ejection) {
+    try {
+      metrics.ejected(ejection);
+      AgentLog.soon(Level.WARNING, "[inboard] " + ejection.describe());
+    } catch (Throwable t) {
+      recordFailure("outlier-detection", t);
+    }
   }
 
   /**

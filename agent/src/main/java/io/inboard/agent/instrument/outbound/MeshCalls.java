@@ -1,6 +1,7 @@
 package io.inboard.agent.instrument.outbound;
 
 import io.inboard.agent.instrument.OutboundRouting;
+import io.inboard.core.health.DestinationOutliers;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
@@ -68,6 +69,23 @@ final class MeshCalls {
   /** Whether the rule's {@code timeout} has passed, {@code elapsedNanos} into the call: no more tries then. */
   static boolean routeTimeoutPassed(CallPlan.Routed plan, long elapsedNanos) {
     return plan.timeout() != null && elapsedNanos >= plan.timeout().toNanos();
+  }
+
+  /**
+   * Reports how one try of a call routed by {@code decision} ended to its destination's outlier
+   * detection: the instance's status, or 0 when it gave none (refused, reset, timed out). One null
+   * check when the destination has no {@code outlierDetection}; never throws.
+   */
+  void tried(Decision decision, int status) {
+    DestinationOutliers outliers = decision.outliers();
+    if (outliers == null) {
+      return;
+    }
+    try {
+      outliers.tried(decision.instance(), status);
+    } catch (RuntimeException e) {
+      routing.recordFailure("outlier-detection", e);
+    }
   }
 
   /** Only plain HTTP is routed: an instance's address would not match a TLS server's name. */
