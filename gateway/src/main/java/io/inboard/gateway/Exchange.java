@@ -1,6 +1,6 @@
 package io.inboard.gateway;
 
-import io.inboard.core.health.DestinationOutliers;
+import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.propagation.RequestId;
 import io.inboard.core.route.Decision;
@@ -62,9 +62,9 @@ final class Exchange {
    * destination has no {@code outlierDetection}.
    */
   void tried(int status) {
-    DestinationOutliers outliers = decision.outliers();
-    if (outliers != null) {
-      outliers.tried(instance, status);
+    OutlierDetector outliers = routes.outliers();
+    if (outliers != null && decision.destination() != null) {
+      outliers.tried(decision.destination().host(), decision.destination().subset(), instance, status);
     }
   }
 

@@ -3,6 +3,7 @@ package io.inboard.agent.runtime;
 import io.inboard.core.controlplane.SnapshotWire;
 import io.inboard.core.controlplane.StandaloneRulesFile;
 import io.inboard.core.health.Ejection;
+import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.mesh.Workload;
 import io.inboard.core.route.Decision;
@@ -178,6 +179,22 @@ public final class AgentRuntime {
       metrics.record(outboundSeries.of(host, decision.instance(), responseFlags(decision, status)), status, nanos);
     } catch (RuntimeException e) {
       recordFailure("metrics.outbound", e);
+    }
+  }
+
+  /**
+   * Reports one try of a routed call to outlier detection (see {@code OutboundRouting#tried}): one
+   * null check while no rule sets {@code outlierDetection}.
+   */
+  public void tried(Decision decision, int status) {
+    OutlierDetector outliers = state.outliers();
+    if (outliers == null || decision.destination() == null) {
+      return;
+    }
+    try {
+      outliers.tried(decision.destination().host(), decision.destination().subset(), decision.instance(), status);
+    } catch (RuntimeException e) {
+      recordFailure("outlier-detection", e);
     }
   }
 

@@ -3,6 +3,7 @@ package io.inboard.agent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inboard.core.controlplane.StandaloneRulesFile;
+import io.inboard.core.route.Decision;
 import io.inboard.core.route.InFlight;
 import io.inboard.core.snapshot.Snapshot;
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent's outlier detection exists only once a rule sets {@code outlierDetection}: the
- * walk-through rules route without it, and their decisions carry nothing to report to.
+ * walk-through rules route without it, and destinations without it are not tracked.
  */
 class RoutingStateOutliersTest {
   @TempDir Path dir;
@@ -32,7 +33,7 @@ class RoutingStateOutliersTest {
     Snapshot walkThrough = read("", 1);
     state.apply(walkThrough, null, "test");
     assertThat(state.outliers()).as("the walk-through rules set no outlierDetection").isNull();
-    assertThat(state.read().router().route(MeshFixtures.userCall(Map.of())).outliers()).isNull();
+    assertThat(state.read().router().route(MeshFixtures.userCall(Map.of())).instance()).isNotNull();
 
     Snapshot withOutliers = read("""
         ---
@@ -50,7 +51,8 @@ class RoutingStateOutliersTest {
     state.apply(withOutliers, null, "test");
     assertThat(state.outliers()).isNotNull();
     assertThat(state.outliers().destination("orders.traffic-management.svc.cluster.local", null)).isNotNull();
-    assertThat(state.read().router().route(MeshFixtures.userCall(Map.of())).outliers())
+    Decision user = state.read().router().route(MeshFixtures.userCall(Map.of()));
+    assertThat(state.outliers().destination(user.destination().host(), user.destination().subset()))
         .as("user's DestinationRule sets none").isNull();
 
     state.apply(walkThrough, null, "test");

@@ -13,13 +13,4 @@ public record TrackedDestination(String host, String subset, OutlierDetection po
   public TrackedDestination {
     instances = List.copyOf(instances);
   }
-
-  /** The key outlier state is kept under across snapshots: host and subset. */
-  public String key() {
-    return key(host, subset);
-  }
-
-  static String key(String host, String subset) {
-    return subset == null ? host : host + "|" + subset;
-  }
 }

@@ -1,6 +1,5 @@
 package io.inboard.core.route;
 
-import io.inboard.core.health.DestinationOutliers;
 import io.inboard.core.mesh.Instance;
 import java.time.Duration;
 import java.util.List;
@@ -19,8 +18,6 @@ import java.util.Map;
  *     under a {@code PASSTHROUGH} balancer (send to the authority as the application gave it)
  * @param hashKey the consistent-hash key used (e.g. {@code header my-header=alice}), or {@code null}
  * @param trace in explain mode, one step per rule evaluated (and host resolution); else empty
- * @param outliers where the caller reports how each try to the destination ended, when its
- *     DestinationRule sets {@code outlierDetection}; {@code null} otherwise (nearly always)
  */
 public record Decision(
     Outcome outcome,
@@ -31,18 +28,11 @@ public record Decision(
     Instance instance,
     String hashKey,
     Actions actions,
-    List<String> trace,
-    DestinationOutliers outliers) {
+    List<String> trace) {
 
   public Decision {
     actions = actions == null ? Actions.NONE : actions;
     trace = trace == null ? List.of() : List.copyOf(trace);
-  }
-
-  /** A decision for a destination without outlier detection. */
-  public Decision(Outcome outcome, int status, String reason, Match matched, Target destination, Instance instance,
-      String hashKey, Actions actions, List<String> trace) {
-    this(outcome, status, reason, matched, destination, instance, hashKey, actions, trace, null);
   }
 
   public enum Outcome {
@@ -127,7 +117,7 @@ public record Decision(
   /** This decision sent to {@code other} instead (a retry's instance); itself when the same. */
   public Decision withInstance(Instance other) {
     return other == instance ? this : new Decision(outcome, status, reason, matched, destination, other, hashKey,
-        actions, trace, outliers);
+        actions, trace);
   }
 
   public boolean isPassthrough() {

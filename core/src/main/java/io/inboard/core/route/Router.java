@@ -315,7 +315,7 @@ public final class Router {
     if (d.hashKey() == null && key != null && keyDef != null && d.outcome() == Decision.Outcome.ROUTE) {
       // The key chose the subset (sticky canary) though the subset's own balancer does not hash.
       return new Decision(d.outcome(), d.status(), d.reason(), d.matched(), d.destination(), d.instance(),
-          HashKeys.describe(keyDef, key), d.actions(), d.trace(), d.outliers());
+          HashKeys.describe(keyDef, key), d.actions(), d.trace());
     }
     return d;
   }
@@ -389,8 +389,7 @@ public final class Router {
     if (rewrittenPath != null || fault != null || mirror != null || setCookie != null) {
       actions = with(actions, rewrittenPath, fault, mirror, setCookie, null, null);
     }
-    return new Decision(Decision.Outcome.ROUTE, 200, reason, match, target, instance, hashKey, actions, trace,
-        health);
+    return new Decision(Decision.Outcome.ROUTE, 200, reason, match, target, instance, hashKey, actions, trace);
   }
 
   /**

@@ -70,6 +70,15 @@ class OutlierRoutingTest {
     return new Router(snapshot, InFlight.NONE, new SplittableRandom(7), detector);
   }
 
+  /** Reports a try of {@code decision}'s call to {@code instance}, as the agent and the gateway do. */
+  private void tried(Decision decision, Instance instance, int status) {
+    detector.tried(decision.destination().host(), decision.destination().subset(), instance, status);
+  }
+
+  private DestinationOutliers of(Decision decision) {
+    return detector.destination(decision.destination().host(), decision.destination().subset());
+  }
+
   private static DescribedRequest get() {
     return DescribedRequest.of("GET", "http://user/").from(FRONTEND);
   }
@@ -78,10 +87,10 @@ class OutlierRoutingTest {
   void roundRobinSkipsAnEjectedInstanceUntilItComesBack() {
     Router router = router(Fixtures.snapshotOf(rule("{simple: ROUND_ROBIN}") + "---\n" + SUBSET_ROUTE, instances(3, 0)));
     Decision first = router.route(get());
-    assertThat(first.outliers()).isNotNull();
+    assertThat(of(first)).isNotNull();
     Instance bad = first.instance();
-    first.outliers().tried(bad, 503);
-    first.outliers().tried(bad, 503);
+    tried(first, bad, 503);
+    tried(first, bad, 503);
 
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < 30; i++) {
@@ -150,7 +159,7 @@ class OutlierRoutingTest {
     DescribedRequest v2 = get().withHeader("version", "v2");
     Decision d = router.route(v2);
     assertThat(d.destination().subset()).isEqualTo("v2");
-    d.outliers().tried(d.instance(), 502);
+    tried(d, d.instance(), 502);
 
     Decision again = router.explain(v2);
     assertThat(again.outcome()).isEqualTo(Decision.Outcome.ROUTE);
@@ -165,20 +174,20 @@ class OutlierRoutingTest {
     Router router = router(Fixtures.snapshotOf(rule("{simple: ROUND_ROBIN}") + "---\n" + SUBSET_ROUTE, instances(2, 2)));
     Decision v2 = router.route(get().withHeader("version", "v2"));
     // The v2 subset's own policy: one 5xx ejects.
-    v2.outliers().tried(v2.instance(), 500);
-    assertThat(v2.outliers().isEjected(v2.instance())).isTrue();
+    tried(v2, v2.instance(), 500);
+    assertThat(of(v2).isEjected(v2.instance())).isTrue();
     // The host's destination (no subset) counts on its own: the same instance is not ejected there.
     Decision all = router.route(get());
-    assertThat(all.outliers()).isNotSameAs(v2.outliers());
-    assertThat(all.outliers().isEjected(v2.instance())).isFalse();
+    assertThat(of(all)).isNotSameAs(of(v2));
+    assertThat(of(all).isEjected(v2.instance())).isFalse();
   }
 
   @Test
   void theExplanationNamesTheEjectedInstance() {
     Router router = router(Fixtures.snapshotOf(rule("{simple: ROUND_ROBIN}") + "---\n" + SUBSET_ROUTE, instances(2, 0)));
     Decision d = router.route(get());
-    d.outliers().tried(d.instance(), 500);
-    d.outliers().tried(d.instance(), 500);
+    tried(d, d.instance(), 500);
+    tried(d, d.instance(), 500);
     Decision explained = router.explain(get());
     assertThat(explained.trace()).anySatisfy(t -> assertThat(t)
         .startsWith("outlier detection has ejected 1 of 2 instance(s) of " + HOST + " (" + d.instance().id() + " for 30000 ms more")
@@ -190,8 +199,8 @@ class OutlierRoutingTest {
     String yaml = rule("{simple: ROUND_ROBIN}") + "---\n" + SUBSET_ROUTE;
     Router router = router(Fixtures.snapshotOf(yaml, instances(2, 0)));
     Decision d = router.route(get());
-    d.outliers().tried(d.instance(), 500);
-    d.outliers().tried(d.instance(), 500);
+    tried(d, d.instance(), 500);
+    tried(d, d.instance(), 500);
 
     Router next = router(Snapshot.compile(2, Fixtures.parse(yaml).resources(), instances(2, 0)));
     for (int i = 0; i < 10; i++) {
@@ -205,21 +214,25 @@ class OutlierRoutingTest {
         instances(3, 0)));
     DescribedRequest request = get().withHeader("x-user", "alice");
     Decision first = router.route(request);
-    first.outliers().tried(first.instance(), 503);
-    first.outliers().tried(first.instance(), 503);
+    tried(first, first.instance(), 503);
+    tried(first, first.instance(), 503);
     Instance retry = RetryPolicy.retryInstance(first, router.route(request));
     assertThat(retry).isNotEqualTo(first.instance());
   }
 
   @Test
-  void withoutOutlierDetectionNothingIsTrackedAndNoDecisionCarriesState() {
+  void withoutOutlierDetectionNothingIsTracked() {
     Snapshot walkThrough = Fixtures.snapshot("scenarios/instances.yaml", "scenarios/00-gateway.yaml",
         "scenarios/20-consistent-hash.yaml");
     assertThat(walkThrough.routeTable().usesOutlierDetection()).isFalse();
     assertThat(walkThrough.routeTable().trackedDestinations()).isEmpty();
-    Decision d = new Router(walkThrough, InFlight.NONE, null, detector)
+    // A detector left from earlier rules keeps nothing for these.
+    router(Fixtures.snapshotOf(rule("{simple: ROUND_ROBIN}") + "---\n" + SUBSET_ROUTE, instances(1, 0)));
+    assertThat(detector.destination(HOST, null)).isNotNull();
+    Decision d = router(walkThrough)
         .route(DescribedRequest.of("GET", "http://user/").from(new Workload("traffic-management", "frontend", Map.of())));
     assertThat(d.outcome()).isEqualTo(Decision.Outcome.ROUTE);
-    assertThat(d.outliers()).isNull();
+    assertThat(detector.destination(HOST, null)).isNull();
+    assertThat(detector.destination(d.destination().host(), d.destination().subset())).isNull();
   }
 }

@@ -94,9 +94,6 @@ final class JdkHttpRouting {
    * failure; nothing for a cancelled call or a failure that is not the network's.
    */
   static void tried(MeshCalls calls, Decision decision, Object response, Throwable error) {
-    if (decision.outliers() == null) {
-      return;
-    }
     if (response instanceof HttpResponse<?> r) {
       calls.tried(decision, r.statusCode());
     } else if (error != null && JdkTries.failureOf(error) != null) {

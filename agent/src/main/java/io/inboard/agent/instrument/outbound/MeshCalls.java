@@ -1,7 +1,6 @@
 package io.inboard.agent.instrument.outbound;
 
 import io.inboard.agent.instrument.OutboundRouting;
-import io.inboard.core.health.DestinationOutliers;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
@@ -72,17 +71,13 @@ final class MeshCalls {
   }
 
   /**
-   * Reports how one try of a call routed by {@code decision} ended to its destination's outlier
-   * detection: the instance's status, or 0 when it gave none (refused, reset, timed out). One null
-   * check when the destination has no {@code outlierDetection}; never throws.
+   * Reports how one try of a call routed by {@code decision} ended, for outlier detection: the
+   * instance's status, or 0 when it gave none (refused, reset, timed out). The runtime does one
+   * null check while no rule sets {@code outlierDetection}; never throws.
    */
   void tried(Decision decision, int status) {
-    DestinationOutliers outliers = decision.outliers();
-    if (outliers == null) {
-      return;
-    }
     try {
-      outliers.tried(decision.instance(), status);
+      routing.tried(decision, status);
     } catch (RuntimeException e) {
       routing.recordFailure("outlier-detection", e);
     }

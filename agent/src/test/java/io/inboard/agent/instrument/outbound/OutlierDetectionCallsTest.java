@@ -86,6 +86,11 @@ class OutlierDetectionCallsTest {
       public void recordOutbound(Decision decision, int status, long durationNanos) {}
 
       @Override
+      public void tried(Decision decision, int status) {
+        detector.tried(decision.destination().host(), decision.destination().subset(), decision.instance(), status);
+      }
+
+      @Override
       public void recordFailure(String where, Throwable error) {
         throw new AssertionError("failure in " + where, error);
       }
