@@ -151,10 +151,6 @@ public final class DestinationOutliers {
     return new Ejection(host, subset, instance, java.time.Duration.ofNanos(duration), cause, count, n);
   }
 
-  OutlierDetection policy() {
-    return policy;
-  }
-
   /** Whether any instance may be ejected: one volatile read, false nearly always. */
   public boolean anyEjected() {
     return ejected > 0;
