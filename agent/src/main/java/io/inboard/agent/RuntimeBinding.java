@@ -75,6 +75,11 @@ final class RuntimeBinding implements OutboundRouting, InboundSetup {
   }
 
   @Override
+  public void tried(Decision decision, int status) {
+    runtime.tried(decision, status);
+  }
+
+  @Override
   public InboardFilter newFilter(HeaderNames headerNames) {
     return runtime.newFilter(headerNames);
   }

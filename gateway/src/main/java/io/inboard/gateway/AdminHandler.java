@@ -113,7 +113,7 @@ final class AdminHandler extends Handler.Abstract.NonBlocking {
       String gateway = current.choose(gateways, base::atGateway).gateway();
       ExplainRequest explain = new ExplainRequest(described.method(), url, described.headers(), null, gateway,
           samples, described.varyHeader());
-      ObjectNode out = Explainer.explain(current.snapshot(), explain);
+      ObjectNode out = Explainer.explain(current.snapshot(), explain, current.outliers());
       out.put("gateway", gateway);
       send(response, callback, 200, "application/json", JSON.writeValueAsString(out) + "\n");
     } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -1,5 +1,6 @@
 package io.inboard.gateway;
 
+import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.propagation.RequestId;
 import io.inboard.core.route.Decision;
@@ -53,6 +54,18 @@ final class Exchange {
   void routeTo(Decision decision) {
     this.decision = decision;
     this.instance = decision.instance();
+  }
+
+  /**
+   * Reports how the current attempt ended to the destination's outlier detection: the instance's
+   * status, or 0 when it gave none (refused, reset, timed out). Nothing to do, one check, when the
+   * destination has no {@code outlierDetection}.
+   */
+  void tried(int status) {
+    OutlierDetector outliers = routes.outliers();
+    if (outliers != null && decision.destination() != null) {
+      outliers.tried(decision.destination().host(), decision.destination().subset(), instance, status);
+    }
   }
 
   /** The {@code x-request-id} to add when the client sent none; the same one on every attempt. */

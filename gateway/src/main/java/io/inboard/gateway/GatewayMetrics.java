@@ -1,5 +1,6 @@
 package io.inboard.gateway;
 
+import io.inboard.core.health.Ejection;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.route.Decision;
 import io.micrometer.core.instrument.Counter;
@@ -108,6 +109,17 @@ final class GatewayMetrics {
         .tags(tags)
         .register(registry);
     return new Meters(requests, duration);
+  }
+
+  /** Counts one instance ejected by outlier detection ({@code inboard_outlier_ejections_total}). */
+  void ejected(Ejection ejection) {
+    Counter.builder("inboard_outlier_ejections")
+        .description("Instances ejected by outlier detection, by destination and cause")
+        .tags("destination_service", ejection.host(),
+            "destination_subset", ejection.subset() == null ? "" : ejection.subset(),
+            "cause", ejection.cause())
+        .register(registry)
+        .increment();
   }
 
   /** The Prometheus text exposition. */

@@ -1,5 +1,6 @@
 package io.inboard.gateway;
 
+import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.InFlight;
 import io.inboard.core.route.RequestView;
@@ -13,8 +14,11 @@ import java.util.function.Function;
  * The routing state the gateway uses for one snapshot: which Gateways accept which hosts, and the
  * router that decides requests. Immutable; the proxy swaps the whole object when a new snapshot
  * arrives, so a request always sees one consistent state.
+ *
+ * @param outliers the gateway's outlier detection, which outlives snapshots; {@code null} until a
+ *     rule sets {@code outlierDetection}
  */
-record GatewayRoutes(Snapshot snapshot, VirtualHosts hosts, Decider decider) {
+record GatewayRoutes(Snapshot snapshot, VirtualHosts hosts, Decider decider, OutlierDetector outliers) {
   /** Decides one request; the production decider is {@link Router#route}. */
   @FunctionalInterface
   interface Decider {
@@ -27,9 +31,19 @@ record GatewayRoutes(Snapshot snapshot, VirtualHosts hosts, Decider decider) {
         throw new IllegalStateException("no snapshot yet");
       });
 
-  static GatewayRoutes compile(Snapshot snapshot, Map<String, String> labels, InFlight inFlight) {
-    Router router = new Router(snapshot, inFlight, null);
-    return new GatewayRoutes(snapshot, VirtualHosts.compile(snapshot.resources(), labels), router::route);
+  /** Routes decided by {@code decider} alone, without outlier detection (tests of the proxy's plumbing). */
+  GatewayRoutes(Snapshot snapshot, VirtualHosts hosts, Decider decider) {
+    this(snapshot, hosts, decider, null);
+  }
+
+  /**
+   * @param outliers the gateway's outlier detection with the snapshot already applied, or
+   *     {@code null}
+   */
+  static GatewayRoutes compile(Snapshot snapshot, Map<String, String> labels, InFlight inFlight,
+      OutlierDetector outliers) {
+    Router router = new Router(snapshot, inFlight, null, outliers);
+    return new GatewayRoutes(snapshot, VirtualHosts.compile(snapshot.resources(), labels), router::route, outliers);
   }
 
   /** The Gateway a request goes through and the decision made there. */

@@ -1,5 +1,8 @@
 package io.inboard.gateway;
 
+import io.inboard.core.health.Ejection;
+import io.inboard.core.health.OutlierDetector;
+import io.inboard.core.route.RouteTable;
 import io.inboard.core.snapshot.Snapshot;
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -43,12 +46,16 @@ public final class InboardGateway implements AutoCloseable {
   private final SnapshotSource source;
   private final Map<String, String> labels;
   private final InFlightCounts inFlight = new InFlightCounts();
+  private final GatewayMetrics metrics;
+  /** Created with the first snapshot that sets {@code outlierDetection}; then kept, as its ejections. */
+  private OutlierDetector outliers;
   private volatile boolean ready;
 
   private InboardGateway(GatewaySettings settings, SnapshotSource source) {
     this.source = source;
     this.labels = settings.labels();
     GatewayMetrics metrics = new GatewayMetrics(settings.name(), settings.namespace());
+    this.metrics = metrics;
     this.proxy = new InboardProxy(metrics, inFlight, labels);
     metrics.revisionGauge(() -> proxy.routes().snapshot().revision());
 
@@ -108,13 +115,28 @@ public final class InboardGateway implements AutoCloseable {
     return gateway;
   }
 
-  /** Compiles a snapshot and makes it the one in force, atomically for new requests. */
+  /**
+   * Compiles a snapshot and makes it the one in force, atomically for new requests. Called by one
+   * thread at a time (the snapshot source's).
+   */
   void apply(Snapshot snapshot) {
-    GatewayRoutes next = GatewayRoutes.compile(snapshot, labels, inFlight);
+    RouteTable table = snapshot.routeTable();
+    if (outliers == null && table.usesOutlierDetection()) {
+      outliers = new OutlierDetector(this::ejected);
+    }
+    if (outliers != null) {
+      outliers.apply(table.trackedDestinations());
+    }
+    GatewayRoutes next = GatewayRoutes.compile(snapshot, labels, inFlight, outliers);
     proxy.use(next);
     ready = true;
     LOG.log(Level.INFO, "revision {0} in force: {1} Gateway(s) select {2}, hosts {3}",
         snapshot.revision(), next.hosts().gateways().size(), labels, next.hosts().describeHosts().keySet());
+  }
+
+  private void ejected(Ejection ejection) {
+    LOG.log(Level.WARNING, ejection.describe());
+    metrics.ejected(ejection);
   }
 
   /** Installs a prepared routing state directly; for tests of the proxy's plumbing. */

@@ -267,6 +267,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
     }
     boolean timedOut = causedBy(failure, TimeoutException.class);
     boolean connect = causedBy(failure, ConnectException.class);
+    exchange.tried(0); // no answer: a 5xx and a gateway error for outlier detection, as in Envoy
     RetryPolicy.Failure kind = timedOut ? RetryPolicy.Failure.PER_TRY_TIMEOUT
         : connect ? RetryPolicy.Failure.CONNECT : RetryPolicy.Failure.RESET;
     if (!(timedOut && exchange.routeTimeoutExpired()) && exchange.retriesFailure(request, kind)) {
@@ -346,6 +347,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
 
     @Override
     public void onBegin(org.eclipse.jetty.client.Response upstreamResponse) {
+      exchange.tried(upstreamResponse.getStatus());
       if (exchange.retriesStatus(request, upstreamResponse.getStatus())) {
         discarding = true;
         return;

@@ -39,6 +39,8 @@ final class EchoUpstream implements AutoCloseable {
   final AtomicLong uploadedBytes = new AtomicLong();
   /** How many of the next requests to {@code /flaky} answer 503 before one succeeds. */
   final AtomicInteger flakyFailures = new AtomicInteger();
+  /** When not 0, every request is answered with this status (an instance gone bad). */
+  volatile int failWith;
   /** The {@code Host} and path of the last request received. */
   volatile String lastHostAndPath;
   private final Server server;
@@ -82,6 +84,12 @@ final class EchoUpstream implements AutoCloseable {
       lastHostAndPath = request.getHeaders().get(HttpHeader.HOST) + path;
       requests.incrementAndGet();
       response.getHeaders().put("x-upstream-instance", id);
+      int failure = failWith;
+      if (failure != 0) {
+        response.setStatus(failure);
+        Content.Sink.write(response, true, "failing on purpose: " + id + "\n", callback);
+        return true;
+      }
       if (path.startsWith("/status/")) {
         response.setStatus(Integer.parseInt(path.substring("/status/".length())));
         Content.Sink.write(response, true, echo(request), callback);

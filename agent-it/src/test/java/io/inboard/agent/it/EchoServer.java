@@ -18,7 +18,8 @@ import org.eclipse.jetty.util.Callback;
  * A downstream instance ({@code user} v1 or v2) in the test's own JVM: answers every request with
  * one line naming itself and echoing what it received, e.g.
  * {@code version=v1 instance=user-v1 host=user path=/echo h.my-header=alice ...}; with
- * {@code ?delay=MILLIS} it waits that long first.
+ * {@code ?delay=MILLIS} it waits that long first. One made with a status answers every request with
+ * it (an instance gone bad).
  */
 final class EchoServer implements AutoCloseable {
   private final Server server;
@@ -27,6 +28,10 @@ final class EchoServer implements AutoCloseable {
   final String instance;
 
   EchoServer(String version, String instance) throws Exception {
+    this(version, instance, 200);
+  }
+
+  EchoServer(String version, String instance, int status) throws Exception {
     this.version = version;
     this.instance = instance;
     server = new Server();
@@ -58,6 +63,7 @@ final class EchoServer implements AutoCloseable {
                     .append(" path=")
                     .append(request.getHttpURI().getPath());
             headers.forEach((k, v) -> line.append(" h.").append(k).append('=').append(v));
+            response.setStatus(status);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
             response.write(true, ByteBuffer.wrap(line.append('\n').toString().getBytes(StandardCharsets.UTF_8)), callback);
             return true;

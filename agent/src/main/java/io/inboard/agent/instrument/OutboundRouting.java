@@ -28,6 +28,13 @@ public interface OutboundRouting {
   /** The call that {@link #callStarted} announced has ended, with or without a response. */
   default void callFinished(Decision decision) {}
 
+  /**
+   * One try of a call routed by {@code decision} ended: with the instance's {@code status}, or 0
+   * when it gave none (refused, reset, timed out). For outlier detection; a no-op unless a rule
+   * sets {@code outlierDetection}.
+   */
+  default void tried(Decision decision, int status) {}
+
   /** Counts and logs (once per place) an internal failure that Inboard recovered from. */
   void recordFailure(String where, Throwable error);
 }

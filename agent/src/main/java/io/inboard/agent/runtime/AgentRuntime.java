@@ -2,6 +2,8 @@ package io.inboard.agent.runtime;
 
 import io.inboard.core.controlplane.SnapshotWire;
 import io.inboard.core.controlplane.StandaloneRulesFile;
+import io.inboard.core.health.Ejection;
+import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.mesh.Workload;
 import io.inboard.core.route.Decision;
@@ -52,7 +54,7 @@ public final class AgentRuntime {
   private AgentRuntime(AgentOptions options) {
     this.options = options;
     this.self = new Workload(options.namespace(), options.service(), options.labels());
-    this.state = new RoutingState(options.propagate(), inFlight, options.firstSnapshotWait());
+    this.state = new RoutingState(options.propagate(), inFlight, options.firstSnapshotWait(), this::ejected);
     this.metrics = new IstioMetrics(() -> state.peek().snapshot().revision());
     this.outboundSeries = new OutboundSeries(self);
   }
@@ -180,6 +182,22 @@ public final class AgentRuntime {
     }
   }
 
+  /**
+   * Reports one try of a routed call to outlier detection (see {@code OutboundRouting#tried}): one
+   * null check while no rule sets {@code outlierDetection}.
+   */
+  public void tried(Decision decision, int status) {
+    OutlierDetector outliers = state.outliers();
+    if (outliers == null || decision.destination() == null) {
+      return;
+    }
+    try {
+      outliers.tried(decision.destination().host(), decision.destination().subset(), decision.instance(), status);
+    } catch (RuntimeException e) {
+      recordFailure("outlier-detection", e);
+    }
+  }
+
   /** Envoy's response flags for what Inboard decided. */
   static String responseFlags(Decision decision, int status) {
     if (decision.outcome() == Decision.Outcome.NO_ROUTE) {
@@ -192,6 +210,19 @@ public final class AgentRuntime {
       return "FI";
     }
     return status == 0 ? "UF" : "-";
+  }
+
+  /**
+   * Outlier detection ejected an instance: counted, and logged from a daemon thread (this runs on
+   * the application thread whose call failed, which must not wait for the log).
+   */
+  private void ejected(Ejection ejection) {
+    try {
+      metrics.ejected(ejection);
+      AgentLog.soon(Level.WARNING, "[inboard] " + ejection.describe());
+    } catch (Throwable t) {
+      recordFailure("outlier-detection", t);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.inboard.agent.runtime;
 
+import io.inboard.core.health.Ejection;
 import io.inboard.filter.RequestMetrics;
 import io.inboard.filter.RequestSample;
 import java.util.Arrays;
@@ -32,6 +33,7 @@ final class IstioMetrics implements RequestMetrics {
   private static final String DURATION = "istio_request_duration_milliseconds";
   private static final String ERRORS = "inboard_agent_errors_total";
   private static final String REVISION = "inboard_agent_snapshot_revision";
+  private static final String EJECTIONS = "inboard_outlier_ejections_total";
 
   /**
    * The meters of one series, and its labels already in exposition form. The request count is the
@@ -90,6 +92,8 @@ final class IstioMetrics implements RequestMetrics {
    */
   private final AtomicReferenceArray<Seen> seen = new AtomicReferenceArray<>(SEEN_SLOTS);
   private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
+  /** Ejections by their labels in exposition form; empty (and not written) without outlier detection. */
+  private final ConcurrentHashMap<String, LongAdder> ejections = new ConcurrentHashMap<>();
 
   IstioMetrics(LongSupplier revision) {
     this.revision = revision;
@@ -149,6 +153,15 @@ final class IstioMetrics implements RequestMetrics {
     errors.computeIfAbsent(where, w -> new LongAdder()).increment();
   }
 
+  /** Counts one instance ejected by outlier detection. */
+  void ejected(Ejection ejection) {
+    StringBuilder labels = new StringBuilder();
+    PrometheusText.label(labels, "cause", ejection.cause()).append(',');
+    PrometheusText.label(labels, "destination_service", ejection.host()).append(',');
+    PrometheusText.label(labels, "destination_subset", ejection.subset() == null ? "" : ejection.subset());
+    ejections.computeIfAbsent(labels.toString(), l -> new LongAdder()).increment();
+  }
+
   /** The Prometheus text exposition, series in a stable order. */
   String scrape() {
     Map<String, Meters> sorted = new TreeMap<>();
@@ -170,6 +183,12 @@ final class IstioMetrics implements RequestMetrics {
     for (Map.Entry<String, LongAdder> e : new TreeMap<>(errors).entrySet()) {
       out.append(ERRORS).append('{');
       PrometheusText.label(out, "where", e.getKey()).append("} ").append(e.getValue().sum()).append('\n');
+    }
+    if (!ejections.isEmpty()) {
+      PrometheusText.family(out, EJECTIONS, "counter", "Instances ejected by outlier detection, by destination and cause");
+      for (Map.Entry<String, LongAdder> e : new TreeMap<>(ejections).entrySet()) {
+        out.append(EJECTIONS).append('{').append(e.getKey()).append("} ").append(e.getValue().sum()).append('\n');
+      }
     }
     PrometheusText.family(out, REVISION, "gauge", "Revision of the routing snapshot in force");
     out.append(REVISION).append(' ').append(revision.getAsLong()).append('\n');

@@ -1,14 +1,18 @@
 package io.inboard.agent.runtime;
 
 import io.inboard.core.controlplane.SnapshotWire;
+import io.inboard.core.health.Ejection;
+import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.propagation.PropagatedHeaders;
 import io.inboard.core.route.InFlight;
+import io.inboard.core.route.RouteTable;
 import io.inboard.core.route.Router;
 import io.inboard.core.snapshot.Snapshot;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The routing state in force: one immutable {@link InForce} behind a {@code volatile}, swapped whole
@@ -22,15 +26,24 @@ final class RoutingState {
 
   private final Set<String> extraHeaders;
   private final InFlight inFlight;
+  private final Consumer<Ejection> onEjection;
   private final Duration firstWait;
+  /** Created with the first snapshot that sets {@code outlierDetection}; then kept, as its ejections. */
+  private volatile OutlierDetector outliers;
   private final CountDownLatch first = new CountDownLatch(1);
   private volatile InForce current;
   private volatile boolean waitedOut;
 
   RoutingState(Set<String> extraHeaders, InFlight inFlight, Duration firstWait) {
+    this(extraHeaders, inFlight, firstWait, ejection -> {});
+  }
+
+  /** @param onEjection told of each instance outlier detection ejects (on the thread whose call failed) */
+  RoutingState(Set<String> extraHeaders, InFlight inFlight, Duration firstWait, Consumer<Ejection> onEjection) {
     this.extraHeaders = extraHeaders;
     this.inFlight = inFlight;
     this.firstWait = firstWait;
+    this.onEjection = onEjection;
     this.current = derive(Snapshot.EMPTY, null, "none yet");
   }
 
@@ -71,9 +84,23 @@ final class RoutingState {
     return first.getCount() == 0;
   }
 
-  private InForce derive(Snapshot snapshot, SnapshotWire.Content content, String origin) {
+  /** The outlier detection of this agent's calls, or {@code null} while no rule has set it. */
+  OutlierDetector outliers() {
+    return outliers;
+  }
+
+  private synchronized InForce derive(Snapshot snapshot, SnapshotWire.Content content, String origin) {
+    RouteTable table = snapshot.routeTable();
+    OutlierDetector detector = outliers;
+    if (detector == null && table.usesOutlierDetection()) {
+      detector = new OutlierDetector(onEjection);
+      outliers = detector;
+    }
+    if (detector != null) {
+      detector.apply(table.trackedDestinations());
+    }
     // null randomness: each thread its own ThreadLocalRandom, no contention on the request path.
-    Router router = new Router(snapshot, inFlight, null);
+    Router router = new Router(snapshot, inFlight, null, detector);
     return new InForce(snapshot, router, PropagatedHeaders.of(snapshot, extraHeaders), content, origin);
   }
 }

@@ -2,9 +2,13 @@ package io.inboard.agent.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inboard.core.health.Ejection;
+import io.inboard.core.mesh.Instance;
 import io.inboard.filter.RequestSample;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -116,5 +120,18 @@ class IstioMetricsTest {
     assertThat(value(text, "istio_requests_total\\{[^}]*destination_version=\"v1\"[^}]*\\}")).isEqualTo(20_000);
     assertThat(value(text, "istio_request_duration_milliseconds_count\\{[^}]*destination_version=\"v2\"[^}]*\\}"))
         .isEqualTo(20_000);
+  }
+
+  @Test
+  void ejectionsAreCountedByDestinationAndCauseOnceThereAreAny() {
+    assertThat(metrics.scrape()).doesNotContain("inboard_outlier_ejections_total");
+    Instance bad = new Instance("user-v1", "user", "default", "127.0.0.1", 8080, Map.of());
+    Ejection e = new Ejection("user.default.svc.cluster.local", "v1", bad, Duration.ofSeconds(30),
+        Ejection.CONSECUTIVE_5XX, 1, 2);
+    metrics.ejected(e);
+    metrics.ejected(e);
+    assertThat(metrics.scrape()).contains("# TYPE inboard_outlier_ejections_total counter\n"
+        + "inboard_outlier_ejections_total{cause=\"consecutive_5xx\",destination_service=\"user.default.svc.cluster.local\","
+        + "destination_subset=\"v1\"} 2\n");
   }
 }

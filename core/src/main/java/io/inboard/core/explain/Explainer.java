@@ -2,6 +2,7 @@ package io.inboard.core.explain;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.DescribedRequest;
 import io.inboard.core.route.InFlight;
@@ -32,11 +33,22 @@ public final class Explainer {
    * @throws IllegalArgumentException when the request's URL is not usable (the message says why)
    */
   public static ObjectNode explain(Snapshot snapshot, ExplainRequest request) {
+    return explain(snapshot, request, null);
+  }
+
+  /**
+   * As {@link #explain(Snapshot, ExplainRequest)}, with the instances that {@code outliers} (the
+   * asking agent's or gateway's own, or {@code null}) has ejected left out as they are for its
+   * requests, and named in the explanation.
+   *
+   * @throws IllegalArgumentException when the request's URL is not usable (the message says why)
+   */
+  public static ObjectNode explain(Snapshot snapshot, ExplainRequest request, OutlierDetector outliers) {
     DescribedRequest base = describe(request);
     if (request.samples() == 0) {
-      return DecisionJson.toJson(new Router(snapshot).explain(base), MAPPER);
+      return DecisionJson.toJson(new Router(snapshot, InFlight.NONE, null, outliers).explain(base), MAPPER);
     }
-    Router router = new Router(snapshot, InFlight.NONE, new SplittableRandom(SAMPLE_SEED));
+    Router router = new Router(snapshot, InFlight.NONE, new SplittableRandom(SAMPLE_SEED), outliers);
     Map<String, Integer> byStatus = new HashMap<>();
     Map<String, Integer> bySubset = new HashMap<>();
     Map<String, Integer> byInstance = new HashMap<>();

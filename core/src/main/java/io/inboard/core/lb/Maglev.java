@@ -2,6 +2,7 @@ package io.inboard.core.lb;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Maglev consistent hashing (Eisenbud et al., NSDI 2016), as Envoy's {@code MAGLEV}: each endpoint
@@ -101,6 +102,27 @@ public final class Maglev implements ConsistentHashTable {
       return -1;
     }
     return table[(int) Long.remainderUnsigned(keyHash, table.length)];
+  }
+
+  /**
+   * Walks the table on from the key's slot. Envoy builds a new table without the unusable
+   * endpoints instead; the walk moves the same keys (only the unusable endpoints'), and since
+   * neighbouring slots belong to endpoints in no particular order they still spread over the
+   * others, without a table being rebuilt while an instance is held out.
+   */
+  @Override
+  public int pick(long keyHash, IntPredicate usable) {
+    if (table.length == 0) {
+      return -1;
+    }
+    int slot = (int) Long.remainderUnsigned(keyHash, table.length);
+    for (int step = 0; step < table.length; step++) {
+      int owner = table[(slot + step) % table.length];
+      if (usable.test(owner)) {
+        return owner;
+      }
+    }
+    return -1;
   }
 
   @Override

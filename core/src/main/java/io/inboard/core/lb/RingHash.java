@@ -3,6 +3,7 @@ package io.inboard.core.lb;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Ketama-style ring hash, as Envoy's {@code RING_HASH}: each endpoint is hashed onto a ring many
@@ -116,6 +117,25 @@ public final class RingHash implements ConsistentHashTable {
       i = -i - 1; // the first point after the key
     }
     return owners[i == points.length ? 0 : i];
+  }
+
+  /** For a ring hash the walk gives what a ring built without the unusable endpoints would. */
+  @Override
+  public int pick(long keyHash, IntPredicate usable) {
+    if (points.length == 0) {
+      return -1;
+    }
+    int i = Arrays.binarySearch(points, keyHash ^ Long.MIN_VALUE);
+    if (i < 0) {
+      i = -i - 1;
+    }
+    for (int step = 0; step < points.length; step++) {
+      int owner = owners[(i + step) % points.length];
+      if (usable.test(owner)) {
+        return owner;
+      }
+    }
+    return -1;
   }
 
   @Override

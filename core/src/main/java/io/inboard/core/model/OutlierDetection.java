@@ -22,8 +22,19 @@ public record OutlierDetection(
   public static final OutlierDetection DEFAULTS =
       new OutlierDetection(5, 0, DEFAULT_INTERVAL, DEFAULT_BASE_EJECTION_TIME, 10);
 
+  /** Envoy's {@code max_ejection_time} default, which Istio leaves in place. */
+  private static final Duration DEFAULT_MAX_EJECTION_TIME = Duration.ofSeconds(300);
+
   public OutlierDetection {
     interval = interval == null ? DEFAULT_INTERVAL : interval;
     baseEjectionTime = baseEjectionTime == null ? DEFAULT_BASE_EJECTION_TIME : baseEjectionTime;
+  }
+
+  /**
+   * The longest one ejection lasts however often an instance was ejected: Envoy's 300 s, or
+   * {@code baseEjectionTime} when that is longer (Istio then sets {@code max_ejection_time} to it).
+   */
+  public Duration maxEjectionTime() {
+    return baseEjectionTime.compareTo(DEFAULT_MAX_EJECTION_TIME) > 0 ? baseEjectionTime : DEFAULT_MAX_EJECTION_TIME;
   }
 }

@@ -1,5 +1,6 @@
 package io.inboard.core.route;
 
+import io.inboard.core.health.TrackedDestination;
 import io.inboard.core.lb.WeightedChoice;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.model.Destination;
@@ -58,6 +59,8 @@ public final class RouteTable {
   final KnownHost anyHost;
   final Map<String, GatewayHosts> gateways;
   final Set<String> propagatedHeaders;
+  /** The pools whose DestinationRule sets {@code outlierDetection}, by their {@code outlierSlot}. */
+  final SubsetPool[] trackedPools;
 
   private RouteTable(
       Map<String, KnownHost> exact,
@@ -65,13 +68,29 @@ public final class RouteTable {
       Map<String, KnownHost> wildcards,
       KnownHost anyHost,
       Map<String, GatewayHosts> gateways,
-      Set<String> propagatedHeaders) {
+      Set<String> propagatedHeaders,
+      SubsetPool[] trackedPools) {
     this.exact = exact;
     this.shortNames = shortNames;
     this.wildcards = wildcards;
     this.anyHost = anyHost;
     this.gateways = gateways;
     this.propagatedHeaders = propagatedHeaders;
+    this.trackedPools = trackedPools;
+  }
+
+  /** Whether any destination's DestinationRule sets {@code outlierDetection}. */
+  public boolean usesOutlierDetection() {
+    return trackedPools.length > 0;
+  }
+
+  /** The destinations outlier detection tracks under this table, for {@code OutlierDetector#apply}. */
+  public List<TrackedDestination> trackedDestinations() {
+    List<TrackedDestination> tracked = new ArrayList<>(trackedPools.length);
+    for (SubsetPool pool : trackedPools) {
+      tracked.add(pool.tracked());
+    }
+    return tracked;
   }
 
   /** Lower-case names of headers to propagate: see {@code Snapshot#propagatedHeaders()}. */
@@ -211,7 +230,7 @@ public final class RouteTable {
       List<Instance> all = instancesByHost.getOrDefault(host, List.of());
       TrafficPolicy top = dr == null || dr.spec().trafficPolicy() == null ? TrafficPolicy.NONE : dr.spec().trafficPolicy();
       if (subset == null) {
-        return new SubsetPool(host, null, all, top.effectiveLoadBalancer(), null);
+        return new SubsetPool(host, null, all, top.effectiveLoadBalancer(), null, top.outlierDetection());
       }
       Subset def = dr == null ? null
           : dr.spec().subsets().stream().filter(s -> s.name().equals(subset)).findFirst().orElse(null);
@@ -219,7 +238,7 @@ public final class RouteTable {
         String why = dr == null
             ? "subset " + subset + " of " + host + " is not defined: no DestinationRule for " + host
             : "subset " + subset + " of " + host + " is not defined in DestinationRule " + dr.key();
-        return new SubsetPool(host, subset, List.of(), top.effectiveLoadBalancer(), why);
+        return new SubsetPool(host, subset, List.of(), top.effectiveLoadBalancer(), why, null);
       }
       List<Instance> selected = new ArrayList<>();
       for (Instance i : all) {
@@ -227,7 +246,8 @@ public final class RouteTable {
           selected.add(i);
         }
       }
-      return new SubsetPool(host, subset, selected, top.overriddenBy(def.trafficPolicy()).effectiveLoadBalancer(), null);
+      TrafficPolicy policy = top.overriddenBy(def.trafficPolicy());
+      return new SubsetPool(host, subset, selected, policy.effectiveLoadBalancer(), null, policy.outlierDetection());
     }
 
     RouteTable compile() {
@@ -284,9 +304,16 @@ public final class RouteTable {
       }
       Set<String> propagated = new TreeSet<>(headerNames);
       propagated.addAll(TRACE_HEADERS);
+      List<SubsetPool> tracked = new ArrayList<>();
+      for (SubsetPool pool : pools.values()) {
+        if (pool.outlierDetection != null) {
+          pool.outlierSlot = tracked.size();
+          tracked.add(pool);
+        }
+      }
       return new RouteTable(
           Map.copyOf(exact), Map.copyOf(shortNames), Map.copyOf(wildcards), any, Map.copyOf(gws),
-          Collections.unmodifiableSet(propagated));
+          Collections.unmodifiableSet(propagated), tracked.toArray(new SubsetPool[0]));
     }
 
     private VirtualServiceRoutes compile(VirtualService vs) {

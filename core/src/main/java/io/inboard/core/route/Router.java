@@ -1,5 +1,7 @@
 package io.inboard.core.route;
 
+import io.inboard.core.health.DestinationOutliers;
+import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.lb.WeightedChoice;
 import io.inboard.core.lb.XxHash64;
 import io.inboard.core.mesh.Instance;
@@ -32,9 +34,18 @@ public final class Router {
   private final InFlight inFlight;
   /** {@code null}: each thread's {@link ThreadLocalRandom}. */
   private final RandomGenerator random;
+  /**
+   * The ejection state of each pool with outlier detection, by {@code SubsetPool.outlierSlot};
+   * {@code null} when no destination of the snapshot uses it, or without a detector.
+   */
+  private final DestinationOutliers[] outliers;
 
   public Router(Snapshot snapshot) {
-    this(snapshot, InFlight.NONE, null);
+    this(snapshot, InFlight.NONE, null, null);
+  }
+
+  public Router(Snapshot snapshot, InFlight inFlight, RandomGenerator random) {
+    this(snapshot, inFlight, random, null);
   }
 
   /**
@@ -42,12 +53,23 @@ public final class Router {
    * @param random the randomness for weights, balancers, fault and mirror rolls and generated
    *     cookies; {@code null} for {@link ThreadLocalRandom}. A given generator is shared by all
    *     calls, so it must be thread-safe if the router is shared (tests pass a seeded one).
+   * @param detector the caller's outlier detection, the snapshot already {@linkplain
+   *     OutlierDetector#apply applied} to it; {@code null} when no rule has used it so far
    */
-  public Router(Snapshot snapshot, InFlight inFlight, RandomGenerator random) {
+  public Router(Snapshot snapshot, InFlight inFlight, RandomGenerator random, OutlierDetector detector) {
     this.snapshot = snapshot;
     this.table = snapshot.routeTable();
     this.inFlight = inFlight == null ? InFlight.NONE : inFlight;
     this.random = random;
+    SubsetPool[] tracked = table.trackedPools;
+    if (detector == null || tracked.length == 0) {
+      this.outliers = null;
+    } else {
+      this.outliers = new DestinationOutliers[tracked.length];
+      for (int i = 0; i < tracked.length; i++) {
+        outliers[i] = detector.destination(tracked[i].host, tracked[i].subset);
+      }
+    }
   }
 
   public Snapshot snapshot() {
@@ -322,6 +344,12 @@ public final class Router {
     Instance instance;
     String hashKey = null;
     List<Instance> endpoints = pool.endpoints;
+    // One check when the destination has no outlier detection: the usual case costs nothing more.
+    DestinationOutliers health = outliers == null || pool.outlierSlot < 0 ? null : outliers[pool.outlierSlot];
+    List<Instance> candidates = endpoints;
+    if (health != null && health.anyEjected()) {
+      candidates = available(health, pool, trace);
+    }
     if (pool.hashKey != null) {
       if (key == null && setCookie == null) {
         key = HashKeys.read(pool.hashKey, r);
@@ -332,26 +360,32 @@ public final class Router {
       }
       if (key != null) {
         hashKey = HashKeys.describe(pool.hashKey, key);
-        instance = endpoints.get(pool.table.pick(XxHash64.hash(key, INSTANCE_SEED)));
+        long keyHash = XxHash64.hash(key, INSTANCE_SEED);
+        if (candidates == endpoints) {
+          instance = endpoints.get(pool.table.pick(keyHash));
+        } else {
+          DestinationOutliers ejections = health;
+          instance = endpoints.get(pool.table.pick(keyHash, i -> !ejections.isEjected(endpoints.get(i))));
+        }
         if (trace != null) {
           trace.add("instance " + instance.id() + " chosen by " + pool.balancerName + " of " + hashKey
-              + " among " + endpoints.size() + " instance(s) of " + pool.label());
+              + " among " + candidates.size() + " instance(s) of " + pool.label());
         }
       } else {
         // As Envoy: a hash policy that finds no key falls back to a random endpoint.
-        instance = endpoints.get(random().nextInt(endpoints.size()));
+        instance = candidates.get(random().nextInt(candidates.size()));
         if (trace != null) {
           trace.add("instance " + instance.id() + " chosen at random: request has no "
               + HashKeys.name(pool.hashKey) + " (" + pool.balancerName + ")");
         }
       }
     } else {
-      int i = pool.simple.pick(endpoints, random(), inFlight, pool.cursor);
-      instance = i < 0 ? null : endpoints.get(i);
+      int i = pool.simple.pick(candidates, random(), inFlight, pool.cursor);
+      instance = i < 0 ? null : candidates.get(i);
       if (trace != null) {
         trace.add(instance == null
             ? "PASSTHROUGH balancer: the request goes to the address it was sent to"
-            : "instance " + instance.id() + " chosen by " + pool.balancerName + " among " + endpoints.size()
+            : "instance " + instance.id() + " chosen by " + pool.balancerName + " among " + candidates.size()
                 + " instance(s) of " + pool.label());
       }
     }
@@ -381,6 +415,32 @@ public final class Router {
     }
     return "corsPolicy: origin " + origin + (allowed ? " allowed: the answer gets Access-Control-Allow-Origin"
         : " not allowed: the answer gets no CORS headers");
+  }
+
+  /**
+   * The instances of {@code pool} that outlier detection has not ejected; all of them when every
+   * one is ejected (panic: a destination is never left without instances by ejection alone).
+   */
+  private static List<Instance> available(DestinationOutliers health, SubsetPool pool, List<String> trace) {
+    List<Instance> endpoints = pool.endpoints;
+    List<Instance> available = health.available(endpoints);
+    if (trace != null && available != endpoints) {
+      StringBuilder why = new StringBuilder();
+      long now = health.now();
+      for (Instance i : endpoints) {
+        long returnsAt = health.returnsAtNanos(i);
+        if (returnsAt >= 0) {
+          why.append(why.length() == 0 ? "" : ", ").append(i.id()).append(" for ")
+              .append(Math.max(0, (returnsAt - now) / 1_000_000)).append(" ms more");
+        }
+      }
+      trace.add(available.isEmpty()
+          ? "outlier detection has ejected every instance of " + pool.label() + " (" + why
+              + "); choosing among all of them (panic)"
+          : "outlier detection has ejected " + (endpoints.size() - available.size()) + " of " + endpoints.size()
+              + " instance(s) of " + pool.label() + " (" + why + "); choosing among the others");
+    }
+    return available.isEmpty() ? endpoints : available;
   }
 
   private Decision.Fault rollFault(HTTPFaultInjection fault, List<String> trace) {

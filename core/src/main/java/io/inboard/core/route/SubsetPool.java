@@ -1,5 +1,6 @@
 package io.inboard.core.route;
 
+import io.inboard.core.health.TrackedDestination;
 import io.inboard.core.lb.ConsistentHashTable;
 import io.inboard.core.lb.Maglev;
 import io.inboard.core.lb.RingHash;
@@ -8,6 +9,7 @@ import io.inboard.core.mesh.Instance;
 import io.inboard.core.model.HashAlgorithm;
 import io.inboard.core.model.HashKey;
 import io.inboard.core.model.LoadBalancerSettings;
+import io.inboard.core.model.OutlierDetection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,8 +33,16 @@ final class SubsetPool {
   final AtomicInteger cursor = new AtomicInteger();
   /** Why there is no instance to send to, for the 503 decision; {@code null} if there are some. */
   final String emptyReason;
+  /** The DestinationRule's {@code outlierDetection} for these instances, or {@code null}. */
+  final OutlierDetection outlierDetection;
+  /**
+   * This pool's place among the snapshot's pools with outlier detection (the router's index into
+   * its ejection state), or -1 when the pool has none: the one check on the request path.
+   */
+  int outlierSlot = -1;
 
-  SubsetPool(String host, String subset, List<Instance> endpoints, LoadBalancerSettings lb, String undefinedReason) {
+  SubsetPool(String host, String subset, List<Instance> endpoints, LoadBalancerSettings lb, String undefinedReason,
+      OutlierDetection outlierDetection) {
     this.host = host;
     this.subset = subset;
     this.endpoints = List.copyOf(endpoints);
@@ -67,6 +77,14 @@ final class SubsetPool {
     } else {
       emptyReason = null;
     }
+    // Nothing to eject without instances to pick, or under PASSTHROUGH (no instance is picked).
+    this.outlierDetection =
+        emptyReason != null || simple == SimpleBalancer.PASSTHROUGH ? null : outlierDetection;
+  }
+
+  /** The destination as outlier detection tracks it; only for a pool with {@code outlierDetection}. */
+  TrackedDestination tracked() {
+    return new TrackedDestination(host, subset, outlierDetection, endpoints);
   }
 
   String label() {

@@ -46,12 +46,6 @@ final class DestinationRuleReader {
   static final long MAX_RING_SIZE = 8_388_608;
   static final long MAX_MAGLEV_TABLE_SIZE = 5_000_011;
 
-  /**
-   * Whether anything ejects instances yet. Until it does, users are told their outlierDetection
-   * has no effect rather than left to believe it protects them.
-   */
-  static final boolean OUTLIER_DETECTION_APPLIED = false;
-
 
   private DestinationRuleReader() {}
 
@@ -298,16 +292,19 @@ final class DestinationRuleReader {
     if (!f.object(OUTLIER_DETECTION)) {
       return null;
     }
-    if (!OUTLIER_DETECTION_APPLIED) {
-      f.warning("outlierDetection is checked but not applied by Inboard yet: no instance is "
-          + "ejected");
-    }
     OutlierDetection d = OutlierDetection.DEFAULTS;
     Integer c5xx = f.get("consecutive5xxErrors").integer(0, Integer.MAX_VALUE);
     Integer cGateway = f.get("consecutiveGatewayErrors").integer(0, Integer.MAX_VALUE);
     Duration interval = f.get("interval").istioDuration();
     Duration base = f.get("baseEjectionTime").istioDuration();
-    Integer maxPercent = f.get("maxEjectionPercent").integer(0, 100);
+    Field maxField = f.get("maxEjectionPercent");
+    Integer maxPercent = maxField.integer(0, 100);
+    if (maxPercent != null && maxPercent == 0) {
+      // Istio cannot tell 0 from unset here and leaves Envoy's default in force.
+      maxField.warning("0 means the default, " + d.maxEjectionPercent() + "%, as in Istio; to turn ejection "
+          + "off set consecutive5xxErrors: 0 (and leave consecutiveGatewayErrors at 0)");
+      maxPercent = null;
+    }
     return new OutlierDetection(
         c5xx == null ? d.consecutive5xxErrors() : c5xx,
         cGateway == null ? d.consecutiveGatewayErrors() : cGateway,

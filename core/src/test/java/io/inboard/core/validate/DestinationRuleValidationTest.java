@@ -198,14 +198,23 @@ class DestinationRuleValidationTest {
   void outlierDetectionDefaultsAndLimits() {
     String yaml = dr("host: r\ntrafficPolicy: {outlierDetection: {interval: 5s}}");
     DestinationRule dr = valid(yaml);
-    assertThat(warnings(yaml)).containsExactly("spec.trafficPolicy.outlierDetection: "
-        + "outlierDetection is checked but not applied by Inboard yet: no instance is ejected");
+    assertThat(warnings(yaml)).isEmpty();
     OutlierDetection od = dr.spec().trafficPolicy().outlierDetection();
     assertThat(od).isEqualTo(new OutlierDetection(5, 0, Duration.ofSeconds(5), Duration.ofSeconds(30), 10));
     assertThat(errors(dr("host: r\ntrafficPolicy: {outlierDetection: {maxEjectionPercent: 150, "
         + "baseEjectionTime: 0s}}"))).containsExactly(
         "spec.trafficPolicy.outlierDetection.baseEjectionTime: '0s' is too short; use at least 1ms",
         "spec.trafficPolicy.outlierDetection.maxEjectionPercent: 150 is out of range; use 0..100");
+  }
+
+  @Test
+  void maxEjectionPercentZeroIsIstiosDefaultWithAWarning() {
+    String yaml = dr("host: r\ntrafficPolicy: {outlierDetection: {maxEjectionPercent: 0}}");
+    DestinationRule dr = valid(yaml);
+    assertThat(dr.spec().trafficPolicy().outlierDetection().maxEjectionPercent()).isEqualTo(10);
+    assertThat(warnings(yaml)).containsExactly("spec.trafficPolicy.outlierDetection.maxEjectionPercent: "
+        + "0 means the default, 10%, as in Istio; to turn ejection off set consecutive5xxErrors: 0 "
+        + "(and leave consecutiveGatewayErrors at 0)");
   }
 
   @Test

@@ -136,6 +136,11 @@ public final class InboardInterceptor implements Interceptor {
         } finally {
           calls.routing().callFinished(attempt.decision());
         }
+        if (response != null) {
+          calls.tried(attempt.decision(), response.code());
+        } else if (!chain.call().isCanceled()) {
+          calls.tried(attempt.decision(), 0); // no answer; a call the application cancelled says nothing of the instance
+        }
         CallPlan.Routed retry = retryAfter(response, failure);
         Request retried = retry == null ? null : rewriteForRetry(retry);
         if (retried == null) {

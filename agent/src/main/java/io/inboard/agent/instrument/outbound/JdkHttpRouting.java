@@ -1,6 +1,7 @@
 package io.inboard.agent.instrument.outbound;
 
 import io.inboard.core.propagation.PropagationContext;
+import io.inboard.core.route.Decision;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -88,6 +89,18 @@ final class JdkHttpRouting {
     return builder.build();
   }
 
+  /**
+   * Reports one try's outcome to outlier detection: the response's status, or 0 for a network
+   * failure; nothing for a cancelled call or a failure that is not the network's.
+   */
+  static void tried(MeshCalls calls, Decision decision, Object response, Throwable error) {
+    if (response instanceof HttpResponse<?> r) {
+      calls.tried(decision, r.statusCode());
+    } else if (error != null && JdkTries.failureOf(error) != null) {
+      calls.tried(decision, 0);
+    }
+  }
+
   static URI target(String address, int port, String path, String query) {
     String host = address.indexOf(':') >= 0 && !address.startsWith("[") ? "[" + address + "]" : address;
     StringBuilder uri = new StringBuilder("http://").append(host).append(':').append(port);
@@ -124,6 +137,7 @@ final class JdkHttpRouting {
         pending.whenComplete(
             (response, error) -> {
               calls.routing().callFinished(routed.decision);
+              tried(calls, routed.decision, response, error);
               calls
                   .routing()
                   .recordOutbound(

@@ -69,6 +69,7 @@ final class JdkTries {
     calls.routing().callStarted(attempt.decision);
     pending.whenComplete((response, error) -> {
       calls.routing().callFinished(attempt.decision);
+      JdkHttpRouting.tried(calls, attempt.decision, response, error);
       RoutedHttpRequest retry = retryAfter(response, error);
       if (retry == null) {
         finish(attempt, response, error);

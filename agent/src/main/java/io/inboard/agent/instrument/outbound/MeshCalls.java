@@ -70,6 +70,19 @@ final class MeshCalls {
     return plan.timeout() != null && elapsedNanos >= plan.timeout().toNanos();
   }
 
+  /**
+   * Reports how one try of a call routed by {@code decision} ended, for outlier detection: the
+   * instance's status, or 0 when it gave none (refused, reset, timed out). The runtime does one
+   * null check while no rule sets {@code outlierDetection}; never throws.
+   */
+  void tried(Decision decision, int status) {
+    try {
+      routing.tried(decision, status);
+    } catch (RuntimeException e) {
+      routing.recordFailure("outlier-detection", e);
+    }
+  }
+
   /** Only plain HTTP is routed: an instance's address would not match a TLS server's name. */
   static boolean routable(String scheme) {
     return "http".equalsIgnoreCase(scheme);

@@ -128,6 +128,7 @@ final class UrlConnectionRouting {
     try {
       Pending call = pending.remove(connection);
       if (call != null) {
+        calls.tried(call.decision(), status);
         calls.routing().recordOutbound(call.decision(), status, System.nanoTime() - call.startNanos());
       }
     } catch (Throwable t) {

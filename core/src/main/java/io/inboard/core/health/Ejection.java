@@ -1,0 +1,27 @@
+package io.inboard.core.health;
+
+import io.inboard.core.mesh.Instance;
+import java.time.Duration;
+
+/**
+ * One instance taken out of a destination's load balancing by outlier detection, as reported to the
+ * agent's or gateway's log and metrics.
+ *
+ * @param subset {@code null} for the host's instances as a whole
+ * @param cause {@link #CONSECUTIVE_5XX} or {@link #CONSECUTIVE_GATEWAY_ERRORS}
+ * @param ejectedNow how many instances of the destination are ejected, this one included
+ * @param instances how many instances the destination has
+ */
+public record Ejection(
+    String host, String subset, Instance instance, Duration duration, String cause, int ejectedNow, int instances) {
+  public static final String CONSECUTIVE_5XX = "consecutive_5xx";
+  public static final String CONSECUTIVE_GATEWAY_ERRORS = "consecutive_gateway_errors";
+
+  /** One line for a log: what was ejected, why, for how long, and how much of the destination is out. */
+  public String describe() {
+    return "outlier detection ejected instance " + instance.id() + " (" + instance.address() + ":" + instance.port()
+        + ") of " + host + (subset == null ? "" : " subset " + subset) + " for " + duration.toMillis() + " ms after "
+        + (cause.equals(CONSECUTIVE_5XX) ? "consecutive 5xx errors" : "consecutive gateway errors")
+        + "; " + ejectedNow + " of " + instances + " instance(s) ejected";
+  }
+}

@@ -1,0 +1,136 @@
+package io.inboard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.eclipse.jetty.client.ContentResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Outlier detection at the gateway against real upstreams on 127.0.0.1: an instance that keeps
+ * failing gets no traffic for {@code baseEjectionTime}, then gets it again.
+ */
+class OutlierEjectionTest {
+  private static final String HOST = "user.example.com";
+
+  @TempDir Path dir;
+
+  private static String mesh(String outlierDetection) {
+    return """
+        apiVersion: networking.istio.io/v1
+        kind: Gateway
+        metadata: {name: gw, namespace: shop}
+        spec:
+          selector: {istio: ingressgateway}
+          servers:
+          - port: {number: 80, name: http, protocol: HTTP}
+            hosts: [user.example.com]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: user, namespace: shop}
+        spec:
+          hosts: [user.example.com]
+          gateways: [gw]
+          http:
+          - route: [{destination: {host: user}}]
+            retries: {attempts: 0}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: user, namespace: shop}
+        spec:
+          host: user
+          trafficPolicy:
+            loadBalancer: {simple: ROUND_ROBIN}
+            outlierDetection: %s
+        ---
+        """.formatted(outlierDetection);
+  }
+
+  private static String instance(String id, int port) {
+    return "- {id: " + id + ", service: user, namespace: shop, address: 127.0.0.1, port: " + port
+        + ", labels: {app: user}}\n";
+  }
+
+  private InboardGateway start(String yaml) throws Exception {
+    Path file = Files.writeString(dir.resolve("mesh.yaml"), yaml);
+    return InboardGateway.start(new GatewaySettings("127.0.0.1", 0, 0, null, null, file,
+        Map.of("istio", "ingressgateway"), "inboard-gateway", "istio-system"));
+  }
+
+  @Test
+  void anInstanceAnswering503IsEjectedAfterThreeInARowAndComesBackAfterTheBaseEjectionTime() throws Exception {
+    try (EchoUpstream good = new EchoUpstream("user-good", Map.of("app", "user"));
+        EchoUpstream bad = new EchoUpstream("user-bad", Map.of("app", "user"))) {
+      bad.failWith = 503;
+      String yaml = mesh("{consecutive5xxErrors: 3, interval: 1s, baseEjectionTime: 3s, maxEjectionPercent: 50}")
+          + "instances:\n" + instance(good.id, good.port()) + instance(bad.id, bad.port());
+      try (InboardGateway gw = start(yaml);
+          TestClient client = new TestClient(gw.port());
+          TestClient admin = new TestClient(gw.adminPort())) {
+        // Round robin: the bad instance gets every other request until its third 503.
+        int failures = 0;
+        for (int i = 0; i < 20 && bad.requests.get() < 3; i++) {
+          ContentResponse r = client.get(HOST, "/");
+          failures += r.getStatus() == 503 ? 1 : 0;
+        }
+        long ejectedBy = System.nanoTime();
+        assertThat(bad.requests.get()).isEqualTo(3);
+        assertThat(failures).isEqualTo(3);
+
+        int goodBefore = good.requests.get();
+        for (int i = 0; i < 20; i++) {
+          ContentResponse r = client.get(HOST, "/");
+          assertThat(r.getStatus()).as("request %d after the ejection", i).isEqualTo(200);
+        }
+        assertThat(bad.requests.get()).as("no traffic while ejected").isEqualTo(3);
+        assertThat(good.requests.get() - goodBefore).isEqualTo(20);
+
+        String metrics = admin.get("127.0.0.1", "/metrics").getContentAsString();
+        assertThat(metrics).containsPattern("inboard_outlier_ejections_total\\{cause=\"consecutive_5xx\","
+            + "destination_service=\"user.shop.svc.cluster.local\",destination_subset=\"\",?\\} 1\\.0");
+        String explained = admin.get("127.0.0.1", "/explain?url=http://user.example.com/").getContentAsString();
+        assertThat(explained).contains("outlier detection has ejected 1 of 2 instance(s) of user.shop.svc.cluster.local"
+            + " (user-bad for ");
+
+        // Once its 3 s are up it is tried again.
+        while (bad.requests.get() == 3 && System.nanoTime() - ejectedBy < 15_000_000_000L) {
+          client.get(HOST, "/");
+          Thread.sleep(50);
+        }
+        long ejectedForMillis = (System.nanoTime() - ejectedBy) / 1_000_000;
+        assertThat(bad.requests.get()).as("back in service").isEqualTo(4);
+        assertThat(ejectedForMillis).as("held out for baseEjectionTime").isBetween(2_900L, 10_000L);
+      }
+    }
+  }
+
+  @Test
+  void anInstanceRefusingConnectionsIsEjectedAsAGatewayError() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    try (EchoUpstream good = new EchoUpstream("user-good", Map.of("app", "user"))) {
+      String yaml = mesh("{consecutive5xxErrors: 0, consecutiveGatewayErrors: 2, baseEjectionTime: 60s, "
+          + "maxEjectionPercent: 50}") + "instances:\n" + instance(good.id, good.port()) + instance("user-down", closedPort);
+      try (InboardGateway gw = start(yaml);
+          TestClient client = new TestClient(gw.port())) {
+        int refused = 0;
+        for (int i = 0; i < 4; i++) {
+          refused += client.get(HOST, "/").getStatus() == 503 ? 1 : 0;
+        }
+        assertThat(refused).as("round robin sent two requests to the closed port").isEqualTo(2);
+        for (int i = 0; i < 10; i++) {
+          ContentResponse r = client.get(HOST, "/");
+          assertThat(r.getStatus()).as(r.getContentAsString()).isEqualTo(200);
+        }
+      }
+    }
+  }
+}
