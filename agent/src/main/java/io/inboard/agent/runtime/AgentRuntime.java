@@ -194,6 +194,15 @@ public final class AgentRuntime {
     return status == 0 ? "UF" : "-";
   }
 
+  /** Counts what became of one rule's mirror ({@code inboard_agent_mirrors_total{result}}). Never throws. */
+  public void recordMirror(String result) {
+    try {
+      metrics.mirror(result);
+    } catch (RuntimeException e) {
+      recordFailure("metrics.mirror", e);
+    }
+  }
+
   /**
    * Counts a failure inside Inboard at {@code where} ({@code inboard_agent_errors_total{where}}) and
    * logs it the first time for that place. Never throws.

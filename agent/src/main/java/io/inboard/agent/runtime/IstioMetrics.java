@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
  * {@code istio_requests_total} and {@code istio_request_duration_milliseconds} (histogram, Istio's
  * default buckets), both for inbound ({@code reporter="destination"}, from the filter) and outbound
  * ({@code reporter="source"}, from the client hooks) requests. Plus Inboard's own
- * {@code inboard_agent_errors_total{where}} and {@code inboard_agent_snapshot_revision}.
+ * {@code inboard_agent_errors_total{where}}, {@code inboard_agent_mirrors_total{result}} and
+ * {@code inboard_agent_snapshot_revision}.
  *
  * <p>Kept in a few striped counters per series and written in Prometheus's text format on scrape,
  * instead of a metrics library: the agent lives inside the application, and a general registry cost
@@ -32,6 +33,7 @@ final class IstioMetrics implements RequestMetrics {
   private static final String DURATION = "istio_request_duration_milliseconds";
   private static final String ERRORS = "inboard_agent_errors_total";
   private static final String REVISION = "inboard_agent_snapshot_revision";
+  private static final String MIRRORS = "inboard_agent_mirrors_total";
 
   /**
    * The meters of one series, and its labels already in exposition form. The request count is the
@@ -90,6 +92,7 @@ final class IstioMetrics implements RequestMetrics {
    */
   private final AtomicReferenceArray<Seen> seen = new AtomicReferenceArray<>(SEEN_SLOTS);
   private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LongAdder> mirrors = new ConcurrentHashMap<>();
 
   IstioMetrics(LongSupplier revision) {
     this.revision = revision;
@@ -149,6 +152,11 @@ final class IstioMetrics implements RequestMetrics {
     errors.computeIfAbsent(where, w -> new LongAdder()).increment();
   }
 
+  /** Counts one rule's mirror that ended as {@code result}. */
+  void mirror(String result) {
+    mirrors.computeIfAbsent(result, r -> new LongAdder()).increment();
+  }
+
   /** The Prometheus text exposition, series in a stable order. */
   String scrape() {
     Map<String, Meters> sorted = new TreeMap<>();
@@ -167,12 +175,19 @@ final class IstioMetrics implements RequestMetrics {
       m.duration().writeTo(out, DURATION, m.labels());
     }
     PrometheusText.family(out, ERRORS, "counter", "Failures inside the agent; each left the application's call as it was");
-    for (Map.Entry<String, LongAdder> e : new TreeMap<>(errors).entrySet()) {
-      out.append(ERRORS).append('{');
-      PrometheusText.label(out, "where", e.getKey()).append("} ").append(e.getValue().sum()).append('\n');
-    }
+    counters(out, ERRORS, "where", errors);
+    PrometheusText.family(out, MIRRORS, "counter", "Rules' mirrors, by what became of the copy; the application never waits for one");
+    counters(out, MIRRORS, "result", mirrors);
     PrometheusText.family(out, REVISION, "gauge", "Revision of the routing snapshot in force");
     out.append(REVISION).append(' ').append(revision.getAsLong()).append('\n');
     return out.toString();
+  }
+
+  /** One counter per value of {@code label}, in the values' order. */
+  private static void counters(StringBuilder out, String name, String label, Map<String, LongAdder> byValue) {
+    for (Map.Entry<String, LongAdder> e : new TreeMap<>(byValue).entrySet()) {
+      out.append(name).append('{');
+      PrometheusText.label(out, label, e.getKey()).append("} ").append(e.getValue().sum()).append('\n');
+    }
   }
 }
