@@ -201,31 +201,22 @@ class OutboundEdgesIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("runtimes")
   void routedCallsOfEveryClientAreCountedOnce(Jdks.Jdk jdk) throws Exception {
-    int adminPort;
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      adminPort = free.getLocalPort();
-    }
+    int adminPort = ServiceCalls.freePort();
     try (ForkedService service =
         service(jdk, "metrics", false, ForkedService.CLASSPATH, Map.of("inboard.admin-port", Integer.toString(adminPort)))) {
       for (String client : CLIENTS) {
         List<CallResult> calls = ServiceCalls.call(service, client, "request", 3, "http://user/echo", Map.of());
         assertThat(calls).as(client).allSatisfy(c -> assertThat(c.status()).as(c.line()).isEqualTo(200));
       }
-      java.net.http.HttpResponse<String> metrics =
-          java.net.http.HttpClient.newHttpClient()
-              .send(
-                  java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
-                      .timeout(java.time.Duration.ofSeconds(30))
-                      .build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      String metrics = ServiceCalls.metrics(adminPort);
       java.util.regex.Matcher sample =
           java.util.regex.Pattern.compile(
                   "(?m)^istio_requests_total\\{reporter=\"source\",[^}]*destination_version=\"v1\"[^}]*"
                       + "response_code=\"200\"[^}]*\\} ([0-9]+)$")
-              .matcher(metrics.body());
-      assertThat(sample.find()).as(metrics.body()).isTrue();
+              .matcher(metrics);
+      assertThat(sample.find()).as(metrics).isTrue();
       // Five clients (OkHttp sync and async, JDK send and sendAsync, HttpURLConnection), three calls each.
-      assertThat(Long.parseLong(sample.group(1))).as(metrics.body()).isEqualTo(3L * CLIENTS.size());
+      assertThat(Long.parseLong(sample.group(1))).as(metrics).isEqualTo(3L * CLIENTS.size());
     }
   }
 
