@@ -228,6 +228,19 @@ class InboardInterceptorMirrorTest {
   }
 
   @Test
+  void theClientDerivedForMirrorsGetsNoRoutingInterceptor() throws IOException {
+    OkHttpRouting okhttp = new OkHttpRouting(new MeshCalls(mesh.routing(dir, 1)));
+    OkHttpClient.Builder application = new OkHttpClient.Builder();
+    OkHttpClient.Builder derived = new OkHttpClient.Builder().addInterceptor(OkHttpMirror.Own.INSTANCE);
+
+    okhttp.building(application);
+    okhttp.building(derived);
+
+    assertThat(application.interceptors()).hasExactlyElementsOfTypes(InboardInterceptor.class);
+    assertThat(derived.interceptors()).containsExactly(OkHttpMirror.Own.INSTANCE);
+  }
+
+  @Test
   void aRetriedCallIsCopiedOnce() throws IOException {
     MeshRouting routing = mesh.routing(dir, 1);
     mesh.v1.status.set(503); // Istio's default policy retries a 503 twice
