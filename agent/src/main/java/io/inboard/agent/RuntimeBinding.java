@@ -80,6 +80,11 @@ final class RuntimeBinding implements OutboundRouting, InboundSetup {
   }
 
   @Override
+  public void recordMirror(MirrorResult result) {
+    runtime.recordMirror(result.label());
+  }
+
+  @Override
   public InboardFilter newFilter(HeaderNames headerNames) {
     return runtime.newFilter(headerNames);
   }

@@ -28,7 +28,7 @@ final class Mirroring {
         .path(rewritten != null ? rewritten : exchange.view.path())
         .query(request.getHttpURI().getQuery());
     String host = exchange.view.authority();
-    String shadowHost = host == null ? mirror.instance().address() : shadow(host);
+    String shadowHost = host == null ? mirror.instance().address() : Decision.Mirror.shadowAuthority(host);
     client.newRequest(target.toURI())
         .method(request.getMethod())
         .headers(headers -> {
@@ -43,11 +43,5 @@ final class Mirroring {
           }
         })
         .send(result -> { });
-  }
-
-  /** {@code host:port} → {@code host-shadow:port}. */
-  static String shadow(String authority) {
-    int colon = authority.startsWith("[") ? authority.indexOf(':', authority.indexOf(']')) : authority.indexOf(':');
-    return colon < 0 ? authority + "-shadow" : authority.substring(0, colon) + "-shadow" + authority.substring(colon);
   }
 }

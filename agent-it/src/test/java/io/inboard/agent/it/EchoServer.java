@@ -2,9 +2,11 @@ package io.inboard.agent.it;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -26,6 +28,8 @@ final class EchoServer implements AutoCloseable {
   private final ServerConnector connector;
   final String version;
   final String instance;
+  /** The line answered to each request, in order: what this instance received. */
+  final List<String> received = new CopyOnWriteArrayList<>();
 
   EchoServer(String version, String instance) throws Exception {
     this(version, instance, 200);
@@ -64,6 +68,7 @@ final class EchoServer implements AutoCloseable {
                     .append(request.getHttpURI().getPath());
             headers.forEach((k, v) -> line.append(" h.").append(k).append('=').append(v));
             response.setStatus(status);
+            received.add(line.toString());
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
             response.write(true, ByteBuffer.wrap(line.append('\n').toString().getBytes(StandardCharsets.UTF_8)), callback);
             return true;

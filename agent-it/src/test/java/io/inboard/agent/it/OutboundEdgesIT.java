@@ -1,8 +1,10 @@
 package io.inboard.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -14,7 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * What the agent does at the edges of routing, for every client: hosts the mesh does not know are
  * left alone; a mesh host with nowhere to go is answered without a network call; the application's
- * own header values win; and an internal failure leaves the call as the application made it.
+ * own header values win; an internal failure leaves the call as the application made it; and a
+ * rule's mirror copies calls without the application noticing.
  */
 class OutboundEdgesIT {
   static final List<String> CLIENTS = List.of("okhttp", "okhttp-async", "jdk", "jdk-async", "huc");
@@ -94,6 +97,16 @@ class OutboundEdgesIT {
           - uri: {prefix: /never}
           route:
           - destination: {host: user, subset: v1}
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata: {name: mirrored, namespace: traffic-management}
+      spec:
+        hosts: [mirrored]
+        http:
+        - route:
+          - destination: {host: user, subset: v1}
+          mirror: {host: user, subset: v2}
       """;
 
   @TempDir static Path dir;
@@ -201,31 +214,85 @@ class OutboundEdgesIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("runtimes")
   void routedCallsOfEveryClientAreCountedOnce(Jdks.Jdk jdk) throws Exception {
-    int adminPort;
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      adminPort = free.getLocalPort();
-    }
+    int adminPort = ServiceCalls.freePort();
     try (ForkedService service =
         service(jdk, "metrics", false, ForkedService.CLASSPATH, Map.of("inboard.admin-port", Integer.toString(adminPort)))) {
       for (String client : CLIENTS) {
         List<CallResult> calls = ServiceCalls.call(service, client, "request", 3, "http://user/echo", Map.of());
         assertThat(calls).as(client).allSatisfy(c -> assertThat(c.status()).as(c.line()).isEqualTo(200));
       }
-      java.net.http.HttpResponse<String> metrics =
-          java.net.http.HttpClient.newHttpClient()
-              .send(
-                  java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
-                      .timeout(java.time.Duration.ofSeconds(30))
-                      .build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      String metrics = ServiceCalls.metrics(adminPort);
       java.util.regex.Matcher sample =
           java.util.regex.Pattern.compile(
                   "(?m)^istio_requests_total\\{reporter=\"source\",[^}]*destination_version=\"v1\"[^}]*"
                       + "response_code=\"200\"[^}]*\\} ([0-9]+)$")
-              .matcher(metrics.body());
-      assertThat(sample.find()).as(metrics.body()).isTrue();
+              .matcher(metrics);
+      assertThat(sample.find()).as(metrics).isTrue();
       // Five clients (OkHttp sync and async, JDK send and sendAsync, HttpURLConnection), three calls each.
-      assertThat(Long.parseLong(sample.group(1))).as(metrics.body()).isEqualTo(3L * CLIENTS.size());
+      assertThat(Long.parseLong(sample.group(1))).as(metrics).isEqualTo(3L * CLIENTS.size());
+    }
+  }
+
+  /** Calls {@code mirrored} once with {@code client} and waits for the copy: the line v2 answered to it. */
+  private static String mirroredCall(ForkedService service, String client, String thread) throws Exception {
+    int before = v2.received.size();
+    CallResult call =
+        ServiceCalls.call(service, client, thread, 1, "http://mirrored/echo", Map.of("my-header", "alice")).get(0);
+    assertThat(call.version()).as(client + ": the application gets the routed answer: " + call.line()).isEqualTo("v1");
+    assertThat(call.fields().get("host")).as(client + ": " + call.line()).isEqualTo("mirrored");
+    assertThat(call.header("my-header")).as(client + ": " + call.line()).isEqualTo("alice");
+    await().atMost(Duration.ofSeconds(20)).until(() -> v2.received.size() > before);
+    return v2.received.get(before);
+  }
+
+  /**
+   * A rule's mirror: OkHttp and {@code HttpClient} calls, on the request thread and a pool's, are
+   * copied to the mirror's instance with {@code Host: mirrored-shadow} and the propagated headers;
+   * {@code HttpURLConnection} calls are not; the admin endpoint counts both, and no copy is in
+   * {@code istio_requests_total}.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runtimes")
+  void routedCallsAreCopiedToTheMirrorWithTheShadowHostAndThePropagatedHeaders(Jdks.Jdk jdk) throws Exception {
+    int adminPort = ServiceCalls.freePort();
+    List<String> mirrored = List.of("okhttp", "okhttp-async", "jdk", "jdk-async");
+    try (ForkedService service =
+        service(jdk, "mirror", false, ForkedService.CLASSPATH, Map.of("inboard.admin-port", Integer.toString(adminPort)))) {
+      for (String client : mirrored) {
+        for (String thread : List.of("request", "executor")) {
+          assertThat(mirroredCall(service, client, thread)).as(client + " on " + thread)
+              .contains(" host=mirrored-shadow ")
+              .contains(" path=/echo ")
+              .contains(" h.my-header=alice")
+              .contains(" h.x-request-id=");
+        }
+      }
+      int before = v2.received.size();
+      CallResult huc =
+          ServiceCalls.call(service, "huc", "request", 1, "http://mirrored/echo", Map.of("my-header", "alice")).get(0);
+      assertThat(huc.version()).as(huc.line()).isEqualTo("v1");
+
+      // A copy is counted once its answer is read, just after the mirror instance sent it.
+      String answered = "inboard_agent_mirrors_total{result=\"answered\"} " + 2 * mirrored.size();
+      await().atMost(Duration.ofSeconds(20)).until(() -> ServiceCalls.metrics(adminPort).contains(answered));
+      String metrics = ServiceCalls.metrics(adminPort);
+      assertThat(metrics).as(metrics)
+          .contains("inboard_agent_mirrors_total{result=\"client-not-mirrored\"} 1")
+          .doesNotContain("inboard_agent_errors_total{")
+          .doesNotContain("destination_version=\"v2\"");
+      assertThat(v2.received).as("HttpURLConnection's call is not copied").hasSize(before);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void okHttp4CallsAreCopiedToTheMirrorToo() throws Exception {
+    Jdks.Jdk jdk = Jdks.available().get(0);
+    try (ForkedService service = service(jdk, "mirror-okhttp4", false, ForkedService.classpathWithOkHttp4())) {
+      for (String client : List.of("okhttp", "okhttp-plain", "okhttp-async")) {
+        assertThat(mirroredCall(service, client, "request")).as(client)
+            .contains(" host=mirrored-shadow ")
+            .contains(" h.user-agent=okhttp/4.");
+      }
     }
   }
 

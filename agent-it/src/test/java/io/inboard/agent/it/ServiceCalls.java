@@ -57,6 +57,21 @@ final class ServiceCalls {
     return results;
   }
 
+  /** A port free on the loopback now, for a forked service's admin endpoint. */
+  static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return free.getLocalPort();
+    }
+  }
+
+  /** The Prometheus text of the admin endpoint on {@code adminPort}. */
+  static String metrics(int adminPort) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
+        .timeout(Duration.ofSeconds(30))
+        .build();
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+  }
+
   static List<CallResult> call(ForkedService service, String client, String thread, int n, Map<String, String> headers)
       throws Exception {
     return call(service, client, thread, n, "http://user/echo", headers);

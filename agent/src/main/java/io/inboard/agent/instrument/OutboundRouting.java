@@ -37,4 +37,34 @@ public interface OutboundRouting {
 
   /** Counts and logs (once per place) an internal failure that Inboard recovered from. */
   void recordFailure(String where, Throwable error);
+
+  /** Counts what became of one rule's mirror ({@code inboard_agent_mirrors_total{result}}). */
+  default void recordMirror(MirrorResult result) {}
+
+  /** What became of a rule's mirror for one call. */
+  enum MirrorResult {
+    /** The copy went out and an answer came back (whatever its status); the answer was dropped. */
+    ANSWERED("answered"),
+    /** The copy went out and got no answer: refused, reset, or past its timeout. */
+    FAILED("failed"),
+    /** Not sent: as many mirrors as allowed were in flight already. */
+    DROPPED("dropped"),
+    /** Not sent: the request's body cannot be sent twice without risk (see the agent README). */
+    BODY("body-not-replayable"),
+    /** Not sent: the mirror destination has no instance. */
+    NO_INSTANCE("no-instance"),
+    /** Not sent: a client the agent does not mirror ({@code HttpURLConnection}). */
+    CLIENT("client-not-mirrored");
+
+    private final String label;
+
+    MirrorResult(String label) {
+      this.label = label;
+    }
+
+    /** The value of the metric's {@code result} label. */
+    public String label() {
+      return label;
+    }
+  }
 }

@@ -212,6 +212,15 @@ public final class AgentRuntime {
     return status == 0 ? "UF" : "-";
   }
 
+  /** Counts what became of one rule's mirror ({@code inboard_agent_mirrors_total{result}}). Never throws. */
+  public void recordMirror(String result) {
+    try {
+      metrics.mirror(result);
+    } catch (RuntimeException e) {
+      recordFailure("metrics.mirror", e);
+    }
+  }
+
   /**
    * Outlier detection ejected an instance: counted, and logged from a daemon thread (this runs on
    * the application thread whose call failed, which must not wait for the log).

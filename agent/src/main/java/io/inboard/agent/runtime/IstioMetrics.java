@@ -16,7 +16,9 @@ import java.util.function.LongSupplier;
  * {@code istio_requests_total} and {@code istio_request_duration_milliseconds} (histogram, Istio's
  * default buckets), both for inbound ({@code reporter="destination"}, from the filter) and outbound
  * ({@code reporter="source"}, from the client hooks) requests. Plus Inboard's own
- * {@code inboard_agent_errors_total{where}} and {@code inboard_agent_snapshot_revision}.
+ * {@code inboard_agent_errors_total{where}}, {@code inboard_agent_mirrors_total{result}},
+ * {@code inboard_outlier_ejections_total} (once an instance was ejected) and
+ * {@code inboard_agent_snapshot_revision}.
  *
  * <p>Kept in a few striped counters per series and written in Prometheus's text format on scrape,
  * instead of a metrics library: the agent lives inside the application, and a general registry cost
@@ -34,6 +36,7 @@ final class IstioMetrics implements RequestMetrics {
   private static final String ERRORS = "inboard_agent_errors_total";
   private static final String REVISION = "inboard_agent_snapshot_revision";
   private static final String EJECTIONS = "inboard_outlier_ejections_total";
+  private static final String MIRRORS = "inboard_agent_mirrors_total";
 
   /**
    * The meters of one series, and its labels already in exposition form. The request count is the
@@ -94,6 +97,7 @@ final class IstioMetrics implements RequestMetrics {
   private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
   /** Ejections by their labels in exposition form; empty (and not written) without outlier detection. */
   private final ConcurrentHashMap<String, LongAdder> ejections = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LongAdder> mirrors = new ConcurrentHashMap<>();
 
   IstioMetrics(LongSupplier revision) {
     this.revision = revision;
@@ -162,6 +166,11 @@ final class IstioMetrics implements RequestMetrics {
     ejections.computeIfAbsent(labels.toString(), l -> new LongAdder()).increment();
   }
 
+  /** Counts one rule's mirror that ended as {@code result}. */
+  void mirror(String result) {
+    mirrors.computeIfAbsent(result, r -> new LongAdder()).increment();
+  }
+
   /** The Prometheus text exposition, series in a stable order. */
   String scrape() {
     Map<String, Meters> sorted = new TreeMap<>();
@@ -180,18 +189,25 @@ final class IstioMetrics implements RequestMetrics {
       m.duration().writeTo(out, DURATION, m.labels());
     }
     PrometheusText.family(out, ERRORS, "counter", "Failures inside the agent; each left the application's call as it was");
-    for (Map.Entry<String, LongAdder> e : new TreeMap<>(errors).entrySet()) {
-      out.append(ERRORS).append('{');
-      PrometheusText.label(out, "where", e.getKey()).append("} ").append(e.getValue().sum()).append('\n');
-    }
+    counters(out, ERRORS, "where", errors);
     if (!ejections.isEmpty()) {
       PrometheusText.family(out, EJECTIONS, "counter", "Instances ejected by outlier detection, by destination and cause");
       for (Map.Entry<String, LongAdder> e : new TreeMap<>(ejections).entrySet()) {
         out.append(EJECTIONS).append('{').append(e.getKey()).append("} ").append(e.getValue().sum()).append('\n');
       }
     }
+    PrometheusText.family(out, MIRRORS, "counter", "Rules' mirrors, by what became of the copy; the application never waits for one");
+    counters(out, MIRRORS, "result", mirrors);
     PrometheusText.family(out, REVISION, "gauge", "Revision of the routing snapshot in force");
     out.append(REVISION).append(' ').append(revision.getAsLong()).append('\n');
     return out.toString();
+  }
+
+  /** One counter per value of {@code label}, in the values' order. */
+  private static void counters(StringBuilder out, String name, String label, Map<String, LongAdder> byValue) {
+    for (Map.Entry<String, LongAdder> e : new TreeMap<>(byValue).entrySet()) {
+      out.append(name).append('{');
+      PrometheusText.label(out, label, e.getKey()).append("} ").append(e.getValue().sum()).append('\n');
+    }
   }
 }

@@ -85,8 +85,23 @@ public record Decision(
    */
   public record Fault(Duration delay, int abortStatus) {}
 
-  /** A copy of the request to send, fire-and-forget, to another destination (already rolled). */
-  public record Mirror(Target destination, Instance instance) {}
+  /**
+   * A copy of the request to send, fire-and-forget, to another destination (already rolled);
+   * {@code instance} is {@code null} when the destination has none.
+   */
+  public record Mirror(Target destination, Instance instance) {
+    /**
+     * The authority the copy carries, as Envoy's shadow writer makes it: {@code -shadow} after the
+     * host, before any port ({@code user:8080} becomes {@code user-shadow:8080}), so the mirror's
+     * logs tell copies from real traffic.
+     */
+    public static String shadowAuthority(String authority) {
+      int colon = authority.startsWith("[")
+          ? authority.indexOf(':', authority.indexOf(']'))
+          : authority.indexOf(':');
+      return colon < 0 ? authority + "-shadow" : authority.substring(0, colon) + "-shadow" + authority.substring(colon);
+    }
+  }
 
   /** A cookie to set on the response (consistent hashing on a cookie with a ttl, when absent). */
   public record SetCookie(String name, String value, String path, Duration ttl) {}

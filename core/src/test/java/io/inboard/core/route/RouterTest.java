@@ -170,6 +170,14 @@ class RouterTest {
   }
 
   @Test
+  void aMirrorsAuthorityGetsTheShadowSuffixBeforeItsPort() {
+    assertThat(Decision.Mirror.shadowAuthority("user")).isEqualTo("user-shadow");
+    assertThat(Decision.Mirror.shadowAuthority("user.shop:8080")).isEqualTo("user.shop-shadow:8080");
+    assertThat(Decision.Mirror.shadowAuthority("[::1]:8080")).isEqualTo("[::1]-shadow:8080");
+    assertThat(Decision.Mirror.shadowAuthority("[::1]")).isEqualTo("[::1]-shadow");
+  }
+
+  @Test
   void requestsAtAGatewayIgnoreTheCallerNamespace() {
     Snapshot s = walkThrough("10-canary.yaml");
     Decision d = new Router(s).route(DescribedRequest.of("GET", "http://user/").atGateway(GATEWAY));

@@ -35,9 +35,11 @@ public final class InboardInterceptor implements Interceptor {
 
   private final MeshCalls calls;
   private final RewrittenUrls urls = new RewrittenUrls();
+  private final OkHttpMirror mirror;
 
   InboardInterceptor(MeshCalls calls) {
     this.calls = calls;
+    this.mirror = new OkHttpMirror(calls.mirrors());
   }
 
   @Override
@@ -92,7 +94,32 @@ public final class InboardInterceptor implements Interceptor {
       calls.routing().recordFailure("okhttp", t);
       return chain.proceed(request);
     }
-    return new Tries(chain, request, context, view, routed).send(rewritten);
+    Tries tries = new Tries(chain, request, context, view, routed);
+    if (routed.decision().actions().mirror() == null) {
+      return tries.send(rewritten);
+    }
+    return sendMirrored(chain, rewritten, routed, tries);
+  }
+
+  /**
+   * Sends a call whose rule mirrors it, and its copy, once per call (retries are not copied again).
+   * A copy without a body goes out alongside the call, as Envoy sends its shadow; one with a body
+   * once the call's own body has been written (its answer is in, or it failed), so the application's
+   * body is never written by two threads at once. The call itself is not touched either way.
+   */
+  private Response sendMirrored(Chain chain, Request rewritten, CallPlan.Routed routed, Tries tries)
+      throws IOException {
+    boolean alongside = rewritten.body() == null;
+    if (alongside) {
+      mirror.send(chain.call(), rewritten, routed);
+    }
+    try {
+      return tries.send(rewritten);
+    } finally {
+      if (!alongside) {
+        mirror.send(chain.call(), rewritten, routed);
+      }
+    }
   }
 
   /**

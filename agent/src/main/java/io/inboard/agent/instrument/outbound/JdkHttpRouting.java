@@ -22,7 +22,7 @@ final class JdkHttpRouting {
 
   /** See {@link io.inboard.bridge.OutboundHook#jdkHttpRequest}. */
   Object request(Object appRequest) {
-    if (!(appRequest instanceof HttpRequest request) || appRequest instanceof RoutedHttpRequest) {
+    if (!(appRequest instanceof HttpRequest request) || appRequest instanceof MeshHttpRequest) {
       return appRequest;
     }
     try {
@@ -114,7 +114,8 @@ final class JdkHttpRouting {
   /**
    * See {@link io.inboard.bridge.OutboundHook#jdkHttpSent}. With the client and the body handler
    * (both may be {@code null}), a call whose rule may retry it is followed by {@link JdkTries},
-   * which gives the application the last try's outcome.
+   * which gives the application the last try's outcome, and a call whose rule mirrors it is copied
+   * ({@link JdkMirror}) once its own request is on its way.
    */
   Object sent(Object token, Object future, Object client, Object bodyHandler) {
     try {
@@ -124,6 +125,11 @@ final class JdkHttpRouting {
       }
       if (token instanceof RoutedHttpRequest routed && routed.retry) {
         return future; // the first try's JdkTries follows and records it
+      }
+      if (token instanceof RoutedHttpRequest routed
+          && routed.decision.actions().mirror() != null
+          && client instanceof HttpClient http) {
+        JdkMirror.send(calls.mirrors(), http, routed); // once per call: retries are not mirrored again
       }
       if (token instanceof RoutedHttpRequest routed
           && future instanceof CompletableFuture<?> pending

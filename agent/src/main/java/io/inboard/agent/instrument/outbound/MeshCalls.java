@@ -15,13 +15,25 @@ import java.util.function.Predicate;
  */
 final class MeshCalls {
   private final OutboundRouting routing;
+  private final Mirrors mirrors;
 
   MeshCalls(OutboundRouting routing) {
+    this(routing, Mirrors.MAX_IN_FLIGHT);
+  }
+
+  /** With room for {@code mirrorsInFlight} mirror copies in flight at once. */
+  MeshCalls(OutboundRouting routing, int mirrorsInFlight) {
     this.routing = routing;
+    this.mirrors = new Mirrors(routing, mirrorsInFlight);
   }
 
   OutboundRouting routing() {
     return routing;
+  }
+
+  /** The rules' mirrors in flight, across every client. */
+  Mirrors mirrors() {
+    return mirrors;
   }
 
   /**

@@ -20,8 +20,8 @@ final class OkHttpRouting {
         return;
       }
       for (Interceptor interceptor : builder.interceptors()) {
-        if (interceptor instanceof InboardInterceptor) {
-          return;
+        if (interceptor instanceof InboardInterceptor || interceptor == OkHttpMirror.Own.INSTANCE) {
+          return; // routed already, or the agent's own client for mirrors
         }
       }
       // Last among the application's interceptors: it sees the headers they add.

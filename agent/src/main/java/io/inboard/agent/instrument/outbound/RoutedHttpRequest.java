@@ -2,20 +2,14 @@ package io.inboard.agent.instrument.outbound;
 
 import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.time.Duration;
-import java.util.Optional;
 
 /**
  * A {@code java.net.http} request rewritten by the mesh, remembering what a retry needs: the
  * application's request and the router's view of it, the first try's plan, the caller's context, the
  * call's start, and this try's decision.
  */
-final class RoutedHttpRequest extends HttpRequest {
-  private final HttpRequest routed;
+final class RoutedHttpRequest extends MeshHttpRequest {
   final Decision decision;
   final long startNanos;
   final HttpRequest original;
@@ -34,7 +28,7 @@ final class RoutedHttpRequest extends HttpRequest {
       CallPlan.Routed first,
       PropagationContext context,
       boolean retry) {
-    this.routed = routed;
+    super(routed);
     this.decision = decision;
     this.startNanos = startNanos;
     this.original = original;
@@ -42,45 +36,5 @@ final class RoutedHttpRequest extends HttpRequest {
     this.first = first;
     this.context = context;
     this.retry = retry;
-  }
-
-  @Override
-  public Optional<BodyPublisher> bodyPublisher() {
-    return routed.bodyPublisher();
-  }
-
-  @Override
-  public String method() {
-    return routed.method();
-  }
-
-  @Override
-  public Optional<Duration> timeout() {
-    return routed.timeout();
-  }
-
-  @Override
-  public boolean expectContinue() {
-    return routed.expectContinue();
-  }
-
-  @Override
-  public URI uri() {
-    return routed.uri();
-  }
-
-  @Override
-  public Optional<HttpClient.Version> version() {
-    return routed.version();
-  }
-
-  @Override
-  public HttpHeaders headers() {
-    return routed.headers();
-  }
-
-  @Override
-  public String toString() {
-    return routed.toString();
   }
 }

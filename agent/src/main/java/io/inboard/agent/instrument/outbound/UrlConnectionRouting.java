@@ -1,5 +1,6 @@
 package io.inboard.agent.instrument.outbound;
 
+import io.inboard.agent.instrument.OutboundRouting;
 import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
 import java.net.HttpURLConnection;
@@ -96,6 +97,10 @@ final class UrlConnectionRouting {
         }
       }
       MeshCalls.delay(routed.delay());
+      if (routed.decision().actions().mirror() != null) {
+        // The application drives the connection step by step: there is no one request to copy.
+        calls.mirrors().skipped(OutboundRouting.MirrorResult.CLIENT);
+      }
       // Recorded when the status is known (responded).
       pending.put(connection, new Pending(routed.decision(), System.nanoTime()));
       String path = routed.path() != null ? routed.path() : url.getPath();

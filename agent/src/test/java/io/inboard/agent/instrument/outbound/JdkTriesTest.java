@@ -26,7 +26,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,31 +47,14 @@ class JdkTriesTest {
     mesh.close();
   }
 
-  /** What the woven {@code sendAsync} does: route the request, send it, hand the future back. */
   private static HttpResponse<String> send(ScriptedRouting routing, HttpClient client, HttpRequest request)
       throws Exception {
-    JdkHttpRouting jdk = new JdkHttpRouting(new MeshCalls(routing));
-    HttpResponse.BodyHandler<String> handler = HttpResponse.BodyHandlers.ofString();
-    Object token = jdk.request(request);
-    CompletableFuture<HttpResponse<String>> pending = client.sendAsync((HttpRequest) token, handler);
-    @SuppressWarnings("unchecked")
-    CompletableFuture<HttpResponse<String>> given =
-        (CompletableFuture<HttpResponse<String>>) jdk.sent(token, pending, client, handler);
-    try {
-      return given.get(20, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception cause ? cause : e;
-    }
+    return new WovenJdkClient(new MeshCalls(routing), client).send(request);
   }
 
-  /** As {@link #send}, with any body handler, giving the application's future. */
-  @SuppressWarnings("unchecked")
   private static <T> CompletableFuture<HttpResponse<T>> sendAsync(
       ScriptedRouting routing, HttpClient client, HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-    JdkHttpRouting jdk = new JdkHttpRouting(new MeshCalls(routing));
-    Object token = jdk.request(request);
-    CompletableFuture<HttpResponse<T>> pending = client.sendAsync((HttpRequest) token, handler);
-    return (CompletableFuture<HttpResponse<T>>) jdk.sent(token, pending, client, handler);
+    return new WovenJdkClient(new MeshCalls(routing), client).sendAsync(request, handler);
   }
 
   private static HttpRequest get() {
