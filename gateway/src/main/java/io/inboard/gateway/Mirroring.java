@@ -27,7 +27,10 @@ final class Mirroring {
         .port(mirror.instance().port())
         .path(rewritten != null ? rewritten : exchange.view.path())
         .query(request.getHttpURI().getQuery());
-    String host = exchange.view.authority();
+    // The copy is of the request as forwarded (Envoy shadows it after the route's rewrites and
+    // header operations): the rewritten authority, if any, gets the suffix.
+    Decision.Actions actions = exchange.decision.actions();
+    String host = actions.rewrittenAuthority() != null ? actions.rewrittenAuthority() : exchange.view.authority();
     String shadowHost = host == null ? mirror.instance().address() : Decision.Mirror.shadowAuthority(host);
     client.newRequest(target.toURI())
         .method(request.getMethod())
@@ -37,6 +40,7 @@ final class Mirroring {
               headers.add(field);
             }
           }
+          HeaderOperations.apply(actions.requestHeaders(), headers);
           headers.put(HttpHeader.HOST, shadowHost);
           if (!headers.contains("x-request-id")) {
             headers.put("x-request-id", exchange.requestId());

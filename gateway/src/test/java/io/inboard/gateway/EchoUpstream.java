@@ -43,6 +43,8 @@ final class EchoUpstream implements AutoCloseable {
   volatile int failWith;
   /** The {@code Host} and path of the last request received. */
   volatile String lastHostAndPath;
+  /** The headers of the last request received. */
+  volatile org.eclipse.jetty.http.HttpFields lastHeaders;
   private final Server server;
   private final ServerConnector connector;
 
@@ -82,6 +84,7 @@ final class EchoUpstream implements AutoCloseable {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
       String path = request.getHttpURI().getPath();
       lastHostAndPath = request.getHeaders().get(HttpHeader.HOST) + path;
+      lastHeaders = request.getHeaders().asImmutable();
       requests.incrementAndGet();
       response.getHeaders().put("x-upstream-instance", id);
       int failure = failWith;

@@ -455,6 +455,26 @@ class ProxyPlumbingTest {
   }
 
   @Test
+  void theMirrorsCopyIsTheRequestAsForwardedWithTheRewrittenAuthorityAndHeaderOperations() throws Exception {
+    // Envoy shadows the request after the route's rewrites and header operations.
+    Instance mirror = v2.instance("user", "traffic-management");
+    decide.set(view -> route(v1, actions()
+        .mirror(new Decision.Mirror(new Decision.Target(SERVICE, "v2", 0), mirror))
+        .rewrite(null, "backend.internal")
+        .request(new HeaderOps(Map.of("x-set", "yes"), Map.of(), List.of("x-drop")))
+        .build()));
+    int before = v2.requests.get();
+
+    ContentResponse response = client.get(HOST, "/mirrored", "x-drop", "secret");
+
+    assertThat(TestClient.echo(response)).containsEntry("instance", "user-v1");
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> v2.requests.get() > before);
+    assertThat(v2.lastHostAndPath).isEqualTo("backend.internal-shadow/mirrored");
+    assertThat(v2.lastHeaders.get("x-set")).isEqualTo("yes");
+    assertThat(v2.lastHeaders.get("x-drop")).isNull();
+  }
+
+  @Test
   void responseBytesReachTheClientBeforeTheUpstreamHasFinished() throws Exception {
     CountDownLatch firstBytes = new CountDownLatch(1);
     CompletableFuture<Result> done = new CompletableFuture<>();
