@@ -6,6 +6,7 @@ import io.inboard.core.propagation.RequestId;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.RetryPolicy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,6 +32,8 @@ final class Exchange {
   String counted;
   private String requestId;
   private int retriesDone;
+  /** The instances tried so far, once there is a retry (a retry avoids them; see RetryPolicy). */
+  private List<Instance> tried;
 
   // The clocks: armed and fired on Jetty's scheduler and on the threads moving the request body,
   // so they are guarded by their own lock.
@@ -222,6 +225,17 @@ final class Exchange {
   }
 
   /** Counts one more retry; the caller then sends the next attempt. */
+  /** The instances tried so far; the first call starts the list with the first attempt's. */
+  List<Instance> tried() {
+    if (tried == null) {
+      tried = new ArrayList<>(4);
+      if (instance != null) {
+        tried.add(instance);
+      }
+    }
+    return tried;
+  }
+
   int nextAttempt() {
     return ++retriesDone;
   }

@@ -299,11 +299,14 @@ final class InboardProxy extends ProxyHandler.Reverse {
     long backoff = RetryPolicy.backoffMillis(exchange.decision.actions().retries(), attempt, ThreadLocalRandom.current());
     request.getComponents().getScheduler().schedule(() -> {
       try {
-        // A new decision may pick another instance of the same destination (round robin, least
-        // request); a consistent-hash route picks the same one again, as Envoy does without a host
-        // predicate. The destination itself stays the first attempt's (RetryPolicy.retryInstance).
-        Decision again = exchange.routes.choose(exchange.view, exchange.gateways).decision();
-        Instance next = RetryPolicy.retryInstance(exchange.decision, again);
+        // A new decision picks an instance of the same destination, one not tried yet if it can
+        // (Istio's previous-hosts predicate; a consistent-hash route picks the same one again).
+        // The destination itself stays the first attempt's (RetryPolicy.retryInstance).
+        Instance next = RetryPolicy.retryInstance(exchange.decision,
+            () -> exchange.routes.choose(exchange.view, exchange.gateways).decision(), exchange.tried());
+        if (next != null) {
+          exchange.tried().add(next);
+        }
         if (next != null && next != exchange.instance) {
           exchange.instance = next;
           inFlight.end(exchange.counted);

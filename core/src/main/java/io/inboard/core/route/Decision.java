@@ -72,9 +72,14 @@ public record Decision(
   }
 
   /** Retries as configured on the matched rule. */
-  public record Retries(int attempts, Duration perTryTimeout, List<String> retryOn, Duration backoff) {
+  public record Retries(
+      int attempts, Duration perTryTimeout, List<String> retryOn, Duration backoff, boolean ignorePreviousHosts) {
+    public Retries(int attempts, Duration perTryTimeout, List<String> retryOn, Duration backoff) {
+      this(attempts, perTryTimeout, retryOn, backoff, true);
+    }
+
     public Retries(int attempts, Duration perTryTimeout, List<String> retryOn) {
-      this(attempts, perTryTimeout, retryOn, null);
+      this(attempts, perTryTimeout, retryOn, null, true);
     }
   }
 

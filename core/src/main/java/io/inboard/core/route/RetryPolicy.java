@@ -2,9 +2,11 @@ package io.inboard.core.route;
 
 import io.inboard.core.mesh.Instance;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -29,6 +31,9 @@ public final class RetryPolicy {
   }
 
   /** Methods safe to send twice. */
+  /** How many times a retry's instance is picked to find one not tried yet (Istio's setting). */
+  public static final int HOST_SELECTION_ATTEMPTS = 5;
+
   /** Envoy's default base interval of the retry back-off. */
   static final long DEFAULT_BACKOFF_MILLIS = 25;
 
@@ -147,6 +152,31 @@ public final class RetryPolicy {
    * try; a new decision would roll the weights (and faults) again, so only its instance is taken.
    */
   public static Instance retryInstance(Decision first, Decision again) {
+    return pickFor(first, again);
+  }
+
+  /**
+   * The instance a retry goes to when {@code tried} instances were tried already: as
+   * {@link #retryInstance(Decision, Decision)}, with Envoy's {@code previous_hosts} predicate that
+   * Istio sets unless {@code retryIgnorePreviousHosts: false}: a pick of an instance already tried
+   * is made again, at most {@value #HOST_SELECTION_ATTEMPTS} times in all (Istio's
+   * {@code host_selection_retry_max_attempts}), and the last pick stands. A balancer that hashes a
+   * key picks the same instance each time, so its retries stay on it.
+   */
+  public static Instance retryInstance(Decision first, Supplier<Decision> decide, Collection<Instance> tried) {
+    Decision.Retries retries = first.actions().retries();
+    int picks = retries == null || retries.ignorePreviousHosts() ? HOST_SELECTION_ATTEMPTS : 1;
+    Instance pick = first.instance();
+    for (int i = 0; i < picks; i++) {
+      pick = pickFor(first, decide.get());
+      if (pick == null || !tried.contains(pick)) {
+        return pick;
+      }
+    }
+    return pick;
+  }
+
+  private static Instance pickFor(Decision first, Decision again) {
     if (again != null
         && again.outcome() == Decision.Outcome.ROUTE
         && again.instance() != null

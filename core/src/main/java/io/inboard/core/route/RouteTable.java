@@ -400,7 +400,8 @@ public final class RouteTable {
         return new Decision.Retries(0, null, List.of());
       }
       return new Decision.Retries(
-          r.attempts(), r.perTryTimeout(), r.retryOn().isEmpty() ? DEFAULT_RETRY_ON : r.retryOn(), r.backoff());
+          r.attempts(), r.perTryTimeout(), r.retryOn().isEmpty() ? DEFAULT_RETRY_ON : r.retryOn(), r.backoff(),
+          r.retryIgnorePreviousHosts());
     }
 
     // Destination-level operations apply after the rule's: its set/add win, removals add up.

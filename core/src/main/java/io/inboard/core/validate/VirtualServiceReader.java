@@ -47,8 +47,8 @@ final class VirtualServiceReader {
   private static final Schema REWRITE = Schema.of("uri", "authority", "uriRegexRewrite");
   private static final Schema REGEX_REWRITE = Schema.of("match", "rewrite");
   private static final Schema RETRIES =
-      Schema.of("attempts", "perTryTimeout", "retryOn", "backoff")
-          .unsupported("retryRemoteLocalities", "retryIgnorePreviousHosts");
+      Schema.of("attempts", "perTryTimeout", "retryOn", "backoff", "retryIgnorePreviousHosts")
+          .unsupported("retryRemoteLocalities");
   private static final Schema FAULT = Schema.of("delay", "abort");
   private static final Schema DELAY =
       Schema.of("fixedDelay", "percentage", "percent").unsupported("exponentialDelay");
@@ -607,6 +607,7 @@ final class VirtualServiceReader {
       }
     }
     Duration backoff = f.get("backoff").istioDuration();
+    Boolean ignorePreviousHosts = f.get("retryIgnorePreviousHosts").bool();
     boolean attemptsGiven = f.get("attempts").present();
     if ((!attemptsGiven || (attempts != null && attempts == 0))
         && (f.has("perTryTimeout") || f.has("retryOn") || f.has("backoff"))) {
@@ -614,7 +615,8 @@ final class VirtualServiceReader {
           + ", which disables retries, but perTryTimeout, retryOn or backoff is set; give attempts "
           + "(e.g. 3) or remove the others");
     }
-    return new HTTPRetry(attempts == null ? 0 : attempts, perTry, conditions, backoff);
+    return new HTTPRetry(attempts == null ? 0 : attempts, perTry, conditions, backoff,
+        ignorePreviousHosts == null || ignorePreviousHosts);
   }
 
   private static boolean isStatusCode(String s) {

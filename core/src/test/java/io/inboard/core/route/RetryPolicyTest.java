@@ -82,6 +82,41 @@ class RetryPolicyTest {
   }
 
   @Test
+  void aRetryPicksAgainUntilItFindsAnInstanceNotTriedYetAtMostFiveTimes() {
+    Instance a = new Instance("a", "user", "ns", "10.0.0.1", 80, Map.of());
+    Instance b = new Instance("b", "user", "ns", "10.0.0.2", 80, Map.of());
+    Decision.Target target = new Decision.Target("user.ns.svc.cluster.local", null, 0);
+    Decision first = routed(target, a, new Decision.Retries(2, null, List.of("5xx")));
+    java.util.Iterator<Instance> picks = List.of(a, a, b).iterator();
+    java.util.concurrent.atomic.AtomicInteger decided = new java.util.concurrent.atomic.AtomicInteger();
+    assertThat(RetryPolicy.retryInstance(first, () -> {
+      decided.incrementAndGet();
+      return routed(target, picks.next(), null);
+    }, List.of(a))).isEqualTo(b);
+    assertThat(decided).hasValue(3);
+
+    decided.set(0);
+    assertThat(RetryPolicy.retryInstance(first, () -> {
+      decided.incrementAndGet();
+      return routed(target, a, null);
+    }, List.of(a))).as("the last pick stands").isEqualTo(a);
+    assertThat(decided).hasValue(RetryPolicy.HOST_SELECTION_ATTEMPTS);
+
+    Decision keeping = routed(target, a, new Decision.Retries(2, null, List.of("5xx"), null, false));
+    decided.set(0);
+    assertThat(RetryPolicy.retryInstance(keeping, () -> {
+      decided.incrementAndGet();
+      return routed(target, a, null);
+    }, List.of(a))).as("retryIgnorePreviousHosts: false picks once").isEqualTo(a);
+    assertThat(decided).hasValue(1);
+  }
+
+  private static Decision routed(Decision.Target target, Instance instance, Decision.Retries retries) {
+    Decision.Actions actions = new Decision.Actions(null, null, null, null, null, retries, null, null, null, null, null);
+    return new Decision(Decision.Outcome.ROUTE, 200, "test", null, target, instance, null, actions, null);
+  }
+
+  @Test
   void theRulesBackoffIsTheBaseIntervalCappedAtTenTimesIt() {
     SplittableRandom random = new SplittableRandom(11);
     Decision.Retries slow = new Decision.Retries(5, null, List.of("5xx"), Duration.ofMillis(100));

@@ -644,6 +644,12 @@ class VirtualServiceValidationTest {
         .spec().http().get(0).retries().backoff()).isEqualTo(Duration.ofMillis(100));
     assertThat(errors(vs(rule(ROUTE + "retries: {attempts: 3, backoff: soon}")))).singleElement().asString()
         .startsWith("spec.http[0].retries.backoff: ");
+    assertThat(((VirtualService) valid(vs(rule(ROUTE + "retries: {attempts: 3}")))).spec().http().get(0)
+        .retries().retryIgnorePreviousHosts()).isTrue();
+    assertThat(((VirtualService) valid(vs(rule(ROUTE + "retries: {attempts: 3, retryIgnorePreviousHosts: false}"))))
+        .spec().http().get(0).retries().retryIgnorePreviousHosts()).isFalse();
+    assertThat(errors(vs(rule(ROUTE + "retries: {attempts: 3, retryIgnorePreviousHosts: maybe}"))))
+        .singleElement().asString().startsWith("spec.http[0].retries.retryIgnorePreviousHosts: ");
     assertThat(errors(vs(rule(ROUTE + "retries: {attempts: 2, retryOn: \"5xx,sometimes\"}"))))
         .containsExactly("spec.http[0].retries.retryOn: 'sometimes' is not a retry condition; use "
             + "e.g. 5xx, gateway-error, connect-failure, reset, retriable-4xx, refused-stream or a "

@@ -1,5 +1,6 @@
 package io.inboard.agent.instrument.outbound;
 
+import io.inboard.core.mesh.Instance;
 import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.RetryPolicy;
@@ -8,6 +9,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -136,6 +138,8 @@ public final class InboardInterceptor implements Interceptor {
     private final CallPlan.Routed first;
     private final long start = System.nanoTime();
     private int retriesDone;
+    /** The instances tried so far, once there is a retry (a retry avoids them; see RetryPolicy). */
+    private List<Instance> tried;
 
     Tries(Chain chain, Request request, PropagationContext context, OutgoingRequest view, CallPlan.Routed first) {
       this.chain = chain;
@@ -205,7 +209,13 @@ public final class InboardInterceptor implements Interceptor {
         if (!retried || !backOff(retries, ++retriesDone) || deadlinePassed() || chain.call().isCanceled()) {
           return null;
         }
-        return calls.retryPlan(first, view);
+        if (tried == null) {
+          tried = new ArrayList<>(4);
+          tried.add(first.decision().instance());
+        }
+        CallPlan.Routed plan = calls.retryPlan(first, view, tried);
+        tried.add(plan.decision().instance());
+        return plan;
       } catch (Throwable t) {
         calls.routing().recordFailure("okhttp.retry", t);
         return null;

@@ -1,5 +1,6 @@
 package io.inboard.agent.instrument.outbound;
 
+import io.inboard.core.mesh.Instance;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.RetryPolicy;
 import java.io.IOException;
@@ -10,6 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -33,6 +36,8 @@ final class JdkTries {
   private final CompletableFuture<Object> result = new CompletableFuture<>();
   private volatile CompletableFuture<?> current;
   private int retriesDone; // touched by one try's completion at a time
+  /** The instances tried so far, once there is a retry (a retry avoids them; see RetryPolicy). */
+  private List<Instance> tried;
 
   JdkTries(MeshCalls calls, HttpClient client, HttpResponse.BodyHandler<?> handler, RoutedHttpRequest first) {
     this.calls = calls;
@@ -123,7 +128,12 @@ final class JdkTries {
         return null;
       }
       retriesDone++;
-      CallPlan.Routed plan = calls.retryPlan(first.first, first.view);
+      if (tried == null) {
+        tried = new ArrayList<>(4);
+        tried.add(first.first.decision().instance());
+      }
+      CallPlan.Routed plan = calls.retryPlan(first.first, first.view, tried);
+      tried.add(plan.decision().instance());
       Duration limit = MeshCalls.tryTimeout(first.first, elapsed);
       if (own != null) {
         Duration left = own.minusNanos(elapsed);

@@ -6,6 +6,7 @@ import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.RetryPolicy;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
@@ -141,15 +142,15 @@ final class MeshCalls {
    * {@link RetryPolicy#retryInstance}), with everything else (host, path, headers, timeout) as the
    * first try had it and no injected delay (a fault applies once per request).
    */
-  CallPlan.Routed retryPlan(CallPlan.Routed first, OutgoingRequest request) {
-    Decision again;
-    try {
-      again = routing.decide(request);
-    } catch (RuntimeException e) {
-      routing.recordFailure("retry", e);
-      again = null;
-    }
-    Instance next = RetryPolicy.retryInstance(first.decision(), again);
+  CallPlan.Routed retryPlan(CallPlan.Routed first, OutgoingRequest request, Collection<Instance> tried) {
+    Instance next = RetryPolicy.retryInstance(first.decision(), () -> {
+      try {
+        return routing.decide(request);
+      } catch (RuntimeException e) {
+        routing.recordFailure("retry", e);
+        return null;
+      }
+    }, tried);
     Decision decision = first.decision().withInstance(next);
     return new CallPlan.Routed(
         decision,
