@@ -41,8 +41,10 @@ final class ApiHandler extends Handler.Abstract {
       ex.sendError(e);
     } catch (UncheckedIOException e) {
       LOG.log(System.Logger.Level.ERROR, "storage failed", e);
+      // A write etcd may have taken before the answer was lost cannot be said to have changed nothing.
       ex.sendError(new ApiError(503, "the store could not be written: " + e.getCause().getMessage()
-          + "; nothing was changed"));
+          + (e.getCause() instanceof EtcdGateway.OutcomeUnknown
+              ? "; the change may or may not be stored: read it before writing again" : "; nothing was changed")));
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "request failed: " + request.getMethod() + " "
           + request.getHttpURI().getPath(), e);

@@ -1,12 +1,7 @@
 package io.inboard.server;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.inboard.core.diag.Diagnostic;
-import io.inboard.core.parse.ParseResult;
-import io.inboard.core.parse.ParsedResource;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,7 +21,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class ConfigServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ConfigServer.class.getName());
 
-  private final ResourceStore store;
   private final ControlPlane controlPlane;
   private final WatchHub watches;
   private final ScheduledExecutorService reaper;
@@ -34,23 +28,14 @@ public final class ConfigServer implements AutoCloseable {
   private final ServerConnector connector;
   private final ServerMetrics metrics;
 
-  private ConfigServer(ServerOptions options, ResourceStore store) throws Exception {
-    this.store = store;
-    // Building Jetty's server loads several hundred classes; on two cores that runs while the
-    // store loads instead of after it. Jetty's MIME types also list every locale of the JDK when
-    // they load (0.1-0.2 s of locale data), which a third thread starts meanwhile.
-    startDaemon("inboard-locale-init", java.util.Locale::getAvailableLocales);
-    CompletableFuture<Server> jettyReady = new CompletableFuture<>();
-    startDaemon("inboard-http-init", () -> {
-      try {
-        jettyReady.complete(newJetty(options));
-      } catch (Throwable t) {
-        jettyReady.completeExceptionally(t);
-      }
-    });
-    StoredState state = store.load();
-    List<StoredResource> stored = parseStored(state);
-    this.controlPlane = new ControlPlane(store, startRevision(store, state), stored, System::nanoTime);
+  /** Opens the store and the live state over it; the caller closes what it returns. */
+  private interface StateOpener {
+    ControlPlane open() throws IOException;
+  }
+
+  private ConfigServer(ServerOptions options, ControlPlane controlPlane, CompletableFuture<Server> jettyReady)
+      throws Exception {
+    this.controlPlane = controlPlane;
     this.watches = new WatchHub(controlPlane);
     this.metrics = new ServerMetrics(controlPlane, watches);
     this.reaper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(WatchHub.daemon("inboard-lease-reaper"));
@@ -116,13 +101,41 @@ public final class ConfigServer implements AutoCloseable {
           + " reach it could change routing. Set INBOARD_ADMIN_TOKEN and INBOARD_AGENT_TOKEN (or"
           + " --admin-token-file/--agent-token-file), or bind 127.0.0.1");
     }
-    FileResourceStore store = new FileResourceStore(options.dataDir());
+    StateOpener opener = options.etcd() == null
+        ? () -> openFiles(options.dataDir())
+        : () -> EtcdControlPlane.connect(options.etcd());
+    // Building Jetty's server loads several hundred classes; on two cores that runs while the
+    // store loads instead of after it. Jetty's MIME types also list every locale of the JDK when
+    // they load (0.1-0.2 s of locale data), which a third thread starts meanwhile.
+    startDaemon("inboard-locale-init", java.util.Locale::getAvailableLocales);
+    CompletableFuture<Server> jettyReady = new CompletableFuture<>();
+    startDaemon("inboard-http-init", () -> {
+      try {
+        jettyReady.complete(newJetty(options));
+      } catch (Throwable t) {
+        jettyReady.completeExceptionally(t);
+      }
+    });
+    ControlPlane controlPlane = opener.open();
     try {
-      ConfigServer server = new ConfigServer(options, store);
+      ConfigServer server = new ConfigServer(options, controlPlane, jettyReady);
       server.jetty.start();
       server.warmUp(options);
       return server;
     } catch (Exception | Error e) {
+      controlPlane.close();
+      throw e;
+    }
+  }
+
+  /** The file store in {@code dir} and the state of this one server over it. */
+  private static ControlPlane openFiles(java.nio.file.Path dir) throws IOException {
+    FileResourceStore store = new FileResourceStore(dir);
+    try {
+      StoredState state = store.load();
+      List<StoredResource> stored = StoredResources.parse(state.documents());
+      return new LocalControlPlane(store, startRevision(store, state), stored, System::nanoTime);
+    } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
     }
@@ -183,47 +196,6 @@ public final class ConfigServer implements AutoCloseable {
     return revision;
   }
 
-  /**
-   * Every stored document must still parse, and each resource be stored once; a store the server
-   * cannot read is not served half. (Of a resource stored twice, say in a hand-merged state file,
-   * one copy would be served and the next commit would drop the other from disk.)
-   */
-  private static List<StoredResource> parseStored(StoredState state) throws IOException {
-    List<StoredResource> out = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
-    java.util.Map<ResourceKey, Integer> copies = new java.util.LinkedHashMap<>();
-    for (ObjectNode doc : state.documents()) {
-      ParseResult parsed = MeshCore.parse(doc.toString());
-      if (parsed.hasErrors() || parsed.resources().size() != 1) {
-        problems.add(doc.path("kind").asText() + " " + doc.path("metadata").path("namespace").asText() + "/"
-            + doc.path("metadata").path("name").asText() + ": "
-            + parsed.diagnostics().stream().filter(Diagnostic::isError).map(Diagnostic::toString).toList());
-        continue;
-      }
-      ParsedResource r = parsed.resources().get(0);
-      String version = r.resource().metadata().resourceVersion();
-      long v;
-      try {
-        v = Long.parseLong(version);
-      } catch (NumberFormatException | NullPointerException e) {
-        problems.add(r.resource().key() + ": stored without a numeric resourceVersion");
-        continue;
-      }
-      ResourceKey key = ControlPlane.keyOf(r);
-      copies.merge(key, 1, Integer::sum);
-      out.add(new StoredResource(key, v, doc, r));
-    }
-    copies.forEach((key, n) -> {
-      if (n > 1) {
-        problems.add(key + " is stored " + n + " times");
-      }
-    });
-    if (!problems.isEmpty()) {
-      throw new IOException("the stored state cannot be loaded: " + String.join("; ", problems));
-    }
-    return out;
-  }
-
   @Override
   public void close() throws Exception {
     try {
@@ -231,7 +203,7 @@ public final class ConfigServer implements AutoCloseable {
       watches.close();
       jetty.stop();
     } finally {
-      store.close();
+      controlPlane.close();
     }
   }
 }

@@ -37,8 +37,9 @@ public final class ConfigServerMain {
       }
     }, "inboard-shutdown"));
     System.out.println("inboard config server listening on http://" + hostForUrl(options.bind()) + ":" + server.port()
-        + " (started in " + startedMillis() + " ms, revision " + server.revision() + ", " + server.resourceCount() + " resources, data dir "
-        + options.dataDir().toAbsolutePath().normalize() + ")");
+        + " (started in " + startedMillis() + " ms, revision " + server.revision() + ", " + server.resourceCount()
+        + " resources, " + (options.etcd() == null ? "data dir " + options.dataDir().toAbsolutePath().normalize()
+            : "etcd " + options.etcd()) + ")");
     System.out.flush();
   }
 

@@ -3,9 +3,14 @@ package io.inboard.server;
 import java.io.IOException;
 
 /**
- * Durable home of the resources and the revision counter. Each {@link #commit} replaces the whole
- * state at once, so a multi-document apply is stored as a unit; when {@code commit} returns, the
- * state survives a crash. Instances are not stored: they are leases that agents renew.
+ * Durable home of the resources and the revision counter of one server ({@link LocalControlPlane}).
+ * Each {@link #commit} replaces the whole state at once, so a multi-document apply is stored as a
+ * unit; when {@code commit} returns, the state survives a crash. Instances are not stored: they are
+ * leases that agents renew, kept in memory.
+ *
+ * <p>The store for several replicas, etcd, is not one of these: there leases and watches are
+ * etcd's own, and the state is shared, so {@link EtcdControlPlane} takes the place of
+ * {@link LocalControlPlane} as a whole.
  */
 public interface ResourceStore extends AutoCloseable {
   /** The last committed state (or {@link StoredState#EMPTY}), with the highest recorded revision. */

@@ -3,15 +3,19 @@ package io.inboard.server;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The server's settings, from the command line and the environment.
  *
+ * @param dataDir where the file store keeps the state; not used with etcd
  * @param adminToken {@code null} when none is configured
  * @param agentToken {@code null} when none is configured
+ * @param etcd where the state is kept instead of {@code dataDir}; {@code null} for the file store
  */
-public record ServerOptions(int port, String bind, Path dataDir, String adminToken, String agentToken) {
+public record ServerOptions(int port, String bind, Path dataDir, String adminToken, String agentToken,
+    EtcdOptions etcd) {
   public static final int DEFAULT_PORT = 15010;
   public static final String DEFAULT_BIND = "127.0.0.1";
   public static final String DEFAULT_DATA_DIR = "./inboard-data";
@@ -26,7 +30,14 @@ public record ServerOptions(int port, String bind, Path dataDir, String adminTok
       "  --port N                 TCP port to listen on (default " + DEFAULT_PORT + "; 0 picks a free port)",
       "  --bind ADDR              address to bind (default " + DEFAULT_BIND + "); binding anything but",
       "                           loopback requires tokens",
-      "  --data-dir DIR           where resources and the revision are stored (default " + DEFAULT_DATA_DIR + ")",
+      "  --store file|etcd        where the state is kept (default file): files in --data-dir, or",
+      "                           etcd, shared by every replica that names the same etcd and prefix",
+      "  --data-dir DIR           where the file store keeps resources and the revision (default "
+          + DEFAULT_DATA_DIR + ")",
+      "  --etcd-endpoints URLS    with --store etcd: comma-separated client URLs of the etcd cluster",
+      "                           (default " + EtcdOptions.DEFAULT_ENDPOINT + ")",
+      "  --etcd-prefix PREFIX     with --store etcd: the key prefix of this control plane (default "
+          + EtcdOptions.DEFAULT_PREFIX + ")",
       "  --admin-token-file FILE  read the admin token (all writes) from FILE",
       "  --agent-token-file FILE  read the agent token (register instances, read, watch) from FILE",
       "  -h, --help               print this help and exit",
@@ -34,6 +45,9 @@ public record ServerOptions(int port, String bind, Path dataDir, String adminTok
       "Environment:",
       "  INBOARD_ADMIN_TOKEN      the admin token (a token file takes precedence)",
       "  INBOARD_AGENT_TOKEN      the agent token (a token file takes precedence)",
+      "  INBOARD_STORE            file or etcd, as --store (the option takes precedence)",
+      "  INBOARD_ETCD_ENDPOINTS   as --etcd-endpoints (the option takes precedence)",
+      "  INBOARD_ETCD_PREFIX      as --etcd-prefix (the option takes precedence)",
       "",
       "Without tokens every local caller may do everything, and only a loopback address may be",
       "bound. Requests then need no Authorization header; with tokens they send",
@@ -51,7 +65,10 @@ public record ServerOptions(int port, String bind, Path dataDir, String adminTok
   public static ServerOptions parse(String[] args, Map<String, String> env) throws UsageException {
     int port = DEFAULT_PORT;
     String bind = DEFAULT_BIND;
-    String dataDir = DEFAULT_DATA_DIR;
+    String dataDir = null;
+    String store = null;
+    String endpoints = null;
+    String prefix = null;
     String adminFile = null;
     String agentFile = null;
     for (int i = 0; i < args.length; i++) {
@@ -66,7 +83,8 @@ public record ServerOptions(int port, String bind, Path dataDir, String adminTok
         case "-h", "--help" -> {
           return null;
         }
-        case "--port", "--bind", "--data-dir", "--admin-token-file", "--agent-token-file" -> {
+        case "--port", "--bind", "--data-dir", "--admin-token-file", "--agent-token-file", "--store",
+            "--etcd-endpoints", "--etcd-prefix" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new UsageException(a + " needs a value");
@@ -78,6 +96,9 @@ public record ServerOptions(int port, String bind, Path dataDir, String adminTok
             case "--bind" -> bind = value;
             case "--data-dir" -> dataDir = value;
             case "--admin-token-file" -> adminFile = value;
+            case "--store" -> store = value;
+            case "--etcd-endpoints" -> endpoints = value;
+            case "--etcd-prefix" -> prefix = value;
             default -> agentFile = value;
           }
         }
@@ -93,7 +114,42 @@ public record ServerOptions(int port, String bind, Path dataDir, String adminTok
     if (admin != null && admin.equals(agent)) {
       throw new UsageException("the admin and agent tokens are the same; give agents their own token");
     }
-    return new ServerOptions(port, bind, Path.of(dataDir), admin, agent);
+    EtcdOptions etcd = etcdOptions(store, endpoints, prefix, dataDir, env);
+    return new ServerOptions(port, bind, Path.of(dataDir == null ? DEFAULT_DATA_DIR : dataDir), admin, agent, etcd);
+  }
+
+  /**
+   * The etcd settings, {@code null} for the file store. An etcd setting given with the file store,
+   * or a data directory given with etcd, is refused rather than ignored: the user meant the other
+   * store.
+   */
+  private static EtcdOptions etcdOptions(String storeOption, String endpointsOption, String prefixOption,
+      String dataDir, Map<String, String> env) throws UsageException {
+    String store = storeOption != null ? storeOption : env.getOrDefault("INBOARD_STORE", "file");
+    String from = storeOption != null ? "--store" : "INBOARD_STORE";
+    String endpoints = endpointsOption != null ? endpointsOption : env.get("INBOARD_ETCD_ENDPOINTS");
+    String prefix = prefixOption != null ? prefixOption : env.get("INBOARD_ETCD_PREFIX");
+    switch (store.trim()) {
+      case "file" -> {
+        if (endpointsOption != null || prefixOption != null) {
+          throw new UsageException((endpointsOption != null ? "--etcd-endpoints" : "--etcd-prefix")
+              + " is for the etcd store; add --store etcd, or leave it out to keep the state in --data-dir");
+        }
+        return null;
+      }
+      case "etcd" -> {
+        if (dataDir != null) {
+          throw new UsageException("--data-dir is for the file store; with " + from + " etcd the state is in etcd"
+              + " (--etcd-endpoints), so leave --data-dir out");
+        }
+        try {
+          return EtcdOptions.parse(endpoints, prefix);
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(e.getMessage());
+        }
+      }
+      default -> throw new UsageException(from + " '" + store + "' is not a store; use file (the default) or etcd");
+    }
   }
 
   public boolean hasTokens() {
@@ -103,7 +159,8 @@ public record ServerOptions(int port, String bind, Path dataDir, String adminTok
   @Override
   public String toString() {
     // Never print the tokens themselves.
-    return "ServerOptions[port=" + port + ", bind=" + bind + ", dataDir=" + dataDir
+    return "ServerOptions[port=" + port + ", bind=" + bind + ", "
+        + (etcd == null ? "dataDir=" + dataDir : "etcd=" + etcd.endpoints() + " prefix " + etcd.prefix())
         + ", adminToken=" + (adminToken == null ? "none" : "set") + ", agentToken="
         + (agentToken == null ? "none" : "set") + "]";
   }

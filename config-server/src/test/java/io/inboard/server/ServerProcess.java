@@ -76,7 +76,12 @@ final class ServerProcess implements AutoCloseable {
     return out;
   }
 
-  /** Starts the server and waits until it prints the address it listens on. */
+  /** A replica on the etcd at {@code endpoint}, keeping its state under {@code prefix}. */
+  static ServerProcess replica(String endpoint, String prefix) throws IOException {
+    return start(TEST_JVM, null, Map.of(), "--store", "etcd", "--etcd-endpoints", endpoint, "--etcd-prefix", prefix);
+  }
+
+  /** Starts the server and waits until it prints the address it listens on ({@code dataDir} null: none given). */
   static ServerProcess start(Path dataDir, Map<String, String> env, String... extraArgs) throws IOException {
     return start(TEST_JVM, dataDir, env, extraArgs);
   }
@@ -86,7 +91,10 @@ final class ServerProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBinary());
     cmd.addAll(jvm);
-    cmd.addAll(List.of("-jar", jar().toString(), "--port", "0", "--data-dir", dataDir.toString()));
+    cmd.addAll(List.of("-jar", jar().toString(), "--port", "0"));
+    if (dataDir != null) {
+      cmd.addAll(List.of("--data-dir", dataDir.toString()));
+    }
     cmd.addAll(List.of(extraArgs));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().remove("INBOARD_ADMIN_TOKEN");

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class WatchHubTest {
   private static final Duration HOLD = Duration.ofSeconds(60);
 
-  private final ControlPlane controlPlane = new ControlPlane(new MemoryStore(), 0, List.of(), System::nanoTime);
+  private final ControlPlane controlPlane = new LocalControlPlane(new MemoryStore(), 0, List.of(), System::nanoTime);
   private final ExecutorService notifier = Executors.newSingleThreadExecutor();
   private final CountDownLatch gate = new CountDownLatch(1);
   private WatchHub hub;

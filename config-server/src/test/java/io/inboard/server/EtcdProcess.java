@@ -1,0 +1,121 @@
+package io.inboard.server;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real etcd server (the {@code etcd} binary of the etcd-server package) on 127.0.0.1 with free
+ * ports and its own data directory; it can be stopped and started again on the same ports and
+ * data, as an etcd restart is. Without the binary the tests fail and say how to install it.
+ */
+final class EtcdProcess implements AutoCloseable {
+  private final Path binary;
+  private final Path dataDir;
+  private final int clientPort;
+  private final int peerPort;
+  private final Path log;
+  private Process process;
+
+  private EtcdProcess(Path binary, Path dataDir) throws IOException {
+    this.binary = binary;
+    this.dataDir = dataDir;
+    this.clientPort = freePort();
+    this.peerPort = freePort();
+    this.log = Files.createTempFile("etcd-", ".log");
+  }
+
+  /** Starts etcd with its data in {@code dataDir} and waits until it answers. */
+  static EtcdProcess start(Path dataDir) throws IOException, InterruptedException {
+    EtcdProcess etcd = new EtcdProcess(binary(), dataDir);
+    etcd.start();
+    return etcd;
+  }
+
+  /** {@code -Dinboard.etcd.binary=...}, else {@code /usr/bin/etcd}, else {@code etcd} on the PATH. */
+  static Path binary() {
+    String configured = System.getProperty("inboard.etcd.binary");
+    if (configured != null) {
+      return Path.of(configured);
+    }
+    Path usual = Path.of("/usr/bin/etcd");
+    if (Files.isExecutable(usual)) {
+      return usual;
+    }
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      Path candidate = Path.of(dir, "etcd");
+      if (!dir.isEmpty() && Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("these tests need a real etcd, and no etcd binary was found (looked for"
+        + " /usr/bin/etcd and etcd on the PATH): install it with 'apt-get install -y etcd-server' (Debian/Ubuntu;"
+        + " .ci/run does), or point -Dinboard.etcd.binary=/path/to/etcd at one");
+  }
+
+  String endpoint() {
+    return "http://127.0.0.1:" + clientPort;
+  }
+
+  void start() throws IOException, InterruptedException {
+    String peer = "http://127.0.0.1:" + peerPort;
+    ProcessBuilder pb = new ProcessBuilder(List.of(binary.toString(),
+        "--name", "inboard-test",
+        "--data-dir", dataDir.toString(),
+        "--listen-client-urls", endpoint(), "--advertise-client-urls", endpoint(),
+        "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+        "--initial-cluster", "inboard-test=" + peer))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    process = pb.start();
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException("etcd exited with " + process.exitValue() + ":\n" + Files.readString(log));
+      }
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/health"))
+            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200 && r.body().contains("true")) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // still starting
+      }
+      Thread.sleep(100);
+    }
+    stop();
+    throw new IOException("etcd did not become healthy within 60 s:\n" + Files.readString(log));
+  }
+
+  /** SIGTERM, as an operator stops it; the data stays. */
+  void stop() throws InterruptedException {
+    if (process != null) {
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(20, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}
