@@ -3,7 +3,6 @@ package io.inboard.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.eclipse.jetty.client.ContentResponse;
@@ -15,52 +14,21 @@ import org.junit.jupiter.api.io.TempDir;
  * failing gets no traffic for {@code baseEjectionTime}, then gets it again.
  */
 class OutlierEjectionTest {
-  private static final String HOST = "user.example.com";
+  private static final String HOST = UserServiceMesh.HOST;
 
   @TempDir Path dir;
 
   private static String mesh(String outlierDetection) {
-    return """
-        apiVersion: networking.istio.io/v1
-        kind: Gateway
-        metadata: {name: gw, namespace: shop}
-        spec:
-          selector: {istio: ingressgateway}
-          servers:
-          - port: {number: 80, name: http, protocol: HTTP}
-            hosts: [user.example.com]
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: VirtualService
-        metadata: {name: user, namespace: shop}
-        spec:
-          hosts: [user.example.com]
-          gateways: [gw]
-          http:
-          - route: [{destination: {host: user}}]
-            retries: {attempts: 0}
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: DestinationRule
-        metadata: {name: user, namespace: shop}
-        spec:
-          host: user
-          trafficPolicy:
-            loadBalancer: {simple: ROUND_ROBIN}
-            outlierDetection: %s
-        ---
-        """.formatted(outlierDetection);
+    return UserServiceMesh.rules("{attempts: 0}",
+        "{loadBalancer: {simple: ROUND_ROBIN}, outlierDetection: " + outlierDetection + "}");
   }
 
   private static String instance(String id, int port) {
-    return "- {id: " + id + ", service: user, namespace: shop, address: 127.0.0.1, port: " + port
-        + ", labels: {app: user}}\n";
+    return UserServiceMesh.instance(id, port);
   }
 
   private InboardGateway start(String yaml) throws Exception {
-    Path file = Files.writeString(dir.resolve("mesh.yaml"), yaml);
-    return InboardGateway.start(new GatewaySettings("127.0.0.1", 0, 0, null, null, file,
-        Map.of("istio", "ingressgateway"), "inboard-gateway", "istio-system"));
+    return UserServiceMesh.start(dir, yaml);
   }
 
   @Test
@@ -69,7 +37,7 @@ class OutlierEjectionTest {
         EchoUpstream bad = new EchoUpstream("user-bad", Map.of("app", "user"))) {
       bad.failWith = 503;
       String yaml = mesh("{consecutive5xxErrors: 3, interval: 1s, baseEjectionTime: 3s, maxEjectionPercent: 50}")
-          + "instances:\n" + instance(good.id, good.port()) + instance(bad.id, bad.port());
+          + instance(good.id, good.port()) + instance(bad.id, bad.port());
       try (InboardGateway gw = start(yaml);
           TestClient client = new TestClient(gw.port());
           TestClient admin = new TestClient(gw.adminPort())) {
@@ -118,7 +86,7 @@ class OutlierEjectionTest {
     }
     try (EchoUpstream good = new EchoUpstream("user-good", Map.of("app", "user"))) {
       String yaml = mesh("{consecutive5xxErrors: 0, consecutiveGatewayErrors: 2, baseEjectionTime: 60s, "
-          + "maxEjectionPercent: 50}") + "instances:\n" + instance(good.id, good.port()) + instance("user-down", closedPort);
+          + "maxEjectionPercent: 50}") + instance(good.id, good.port()) + instance("user-down", closedPort);
       try (InboardGateway gw = start(yaml);
           TestClient client = new TestClient(gw.port())) {
         int refused = 0;

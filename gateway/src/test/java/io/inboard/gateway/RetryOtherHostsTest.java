@@ -2,7 +2,6 @@ package io.inboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.eclipse.jetty.client.ContentResponse;
@@ -22,44 +21,14 @@ class RetryOtherHostsTest {
     try (EchoUpstream good = new EchoUpstream("user-good", Map.of("app", "user"));
         EchoUpstream bad = new EchoUpstream("user-bad", Map.of("app", "user"))) {
       bad.failWith = 503;
-      String yaml = """
-          apiVersion: networking.istio.io/v1
-          kind: Gateway
-          metadata: {name: gw, namespace: shop}
-          spec:
-            selector: {istio: ingressgateway}
-            servers:
-            - port: {number: 80, name: http, protocol: HTTP}
-              hosts: [user.example.com]
-          ---
-          apiVersion: networking.istio.io/v1
-          kind: VirtualService
-          metadata: {name: user, namespace: shop}
-          spec:
-            hosts: [user.example.com]
-            gateways: [gw]
-            http:
-            - route: [{destination: {host: user}}]
-              retries: {attempts: 3, retryOn: 5xx, backoff: 1ms}
-          ---
-          apiVersion: networking.istio.io/v1
-          kind: DestinationRule
-          metadata: {name: user, namespace: shop}
-          spec:
-            host: user
-            trafficPolicy: {loadBalancer: {simple: RANDOM}}
-          ---
-          instances:
-          """ + "- {id: user-good, service: user, namespace: shop, address: 127.0.0.1, port: " + good.port()
-          + ", labels: {app: user}}\n- {id: user-bad, service: user, namespace: shop, address: 127.0.0.1, port: "
-          + bad.port() + ", labels: {app: user}}\n";
-      Path file = Files.writeString(dir.resolve("mesh.yaml"), yaml);
-      try (InboardGateway gw = InboardGateway.start(new GatewaySettings("127.0.0.1", 0, 0, null, null, file,
-              Map.of("istio", "ingressgateway"), "inboard-gateway", "istio-system"));
+      String yaml = UserServiceMesh.rules("{attempts: 3, retryOn: 5xx, backoff: 1ms}",
+          "{loadBalancer: {simple: RANDOM}}")
+          + UserServiceMesh.instance(good.id, good.port()) + UserServiceMesh.instance(bad.id, bad.port());
+      try (InboardGateway gw = UserServiceMesh.start(dir, yaml);
           TestClient client = new TestClient(gw.port())) {
         int requests = 30;
         for (int i = 0; i < requests; i++) {
-          ContentResponse r = client.get("user.example.com", "/");
+          ContentResponse r = client.get(UserServiceMesh.HOST, "/");
           assertThat(r.getStatus()).as("request %d: %s", i, r.getContentAsString()).isEqualTo(200);
         }
         assertThat(good.requests.get()).isEqualTo(requests);
