@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.DescribedRequest;
+import io.inboard.core.route.GatewayPortRoutes;
 import io.inboard.core.route.InFlight;
 import io.inboard.core.route.Router;
 import io.inboard.core.snapshot.Snapshot;
@@ -32,9 +33,21 @@ public final class Explainer {
    * @throws IllegalArgumentException when the request's URL is not usable (the message says why)
    */
   public static ObjectNode explain(Snapshot snapshot, ExplainRequest request) {
+    return explain(snapshot, request, null);
+  }
+
+  /**
+   * {@link #explain(Snapshot, ExplainRequest)} for a request arriving at a gateway port, decided
+   * through the port's merged route table as the gateway decides it; {@code port} {@code null}:
+   * as {@link #explain(Snapshot, ExplainRequest)}.
+   *
+   * @throws IllegalArgumentException when the request's URL is not usable (the message says why)
+   */
+  public static ObjectNode explain(Snapshot snapshot, ExplainRequest request, GatewayPortRoutes port) {
     DescribedRequest base = describe(request);
     if (request.samples() == 0) {
-      return DecisionJson.toJson(new Router(snapshot).explain(base), MAPPER);
+      Router router = new Router(snapshot);
+      return DecisionJson.toJson(port == null ? router.explain(base) : router.explain(port, base), MAPPER);
     }
     Router router = new Router(snapshot, InFlight.NONE, new SplittableRandom(SAMPLE_SEED));
     Map<String, Integer> byStatus = new HashMap<>();
@@ -42,7 +55,7 @@ public final class Explainer {
     Map<String, Integer> byInstance = new HashMap<>();
     for (int i = 0; i < request.samples(); i++) {
       DescribedRequest r = request.varyHeader() == null ? base : base.withHeader(request.varyHeader(), "user-" + i);
-      Decision d = router.route(r);
+      Decision d = port == null ? router.route(r) : router.route(port, r);
       byStatus.merge(String.valueOf(d.status()), 1, Integer::sum);
       if (d.destination() != null && d.outcome() == Decision.Outcome.ROUTE) {
         bySubset.merge(d.destination().subset() == null ? NO_SUBSET : d.destination().subset(), 1, Integer::sum);
