@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboard.core.mesh.Instance;
-import io.inboard.core.route.DescribedRequest;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.inboard.core.route.Decision;
 import io.inboard.core.parse.ParsedResource;
 import io.inboard.core.snapshot.Snapshot;
 import java.nio.ByteBuffer;
@@ -72,7 +73,8 @@ final class AdminHandler extends Handler.Abstract.NonBlocking {
 
   /**
    * {@code /explain?url=http://HOST/PATH[&method=GET][&header=name:value]...[&samples=N[&varyHeader=NAME]]}:
-   * the decision for that request as it would arrive here, with the Gateway picked by its host.
+   * the decision for that request as it would arrive here, through the port's one route table, with
+   * the virtual host that served it and the Gateway the matched rule's VirtualService is bound through.
    */
   private void explain(Request request, Response response, Callback callback) {
     Fields query = Request.extractQueryParameters(request);
@@ -106,15 +108,16 @@ final class AdminHandler extends Handler.Abstract.NonBlocking {
         send(response, callback, 200, "application/json", JSON.writeValueAsString(unknown) + "\n");
         return;
       }
-      // The Gateway the proxy would use: the same choice (GatewayRoutes.choose), then explained.
-      ExplainRequest described = new ExplainRequest(query.getValue("method"), url, headers, null, null,
+      // Decided through the port's one route table, as the proxy decides it.
+      ExplainRequest explain = new ExplainRequest(query.getValue("method"), url, headers, null, null,
           samples, query.getValue("varyHeader"));
-      DescribedRequest base = Explainer.describe(described);
-      String gateway = current.choose(gateways, base::atGateway).gateway();
-      ExplainRequest explain = new ExplainRequest(described.method(), url, described.headers(), null, gateway,
-          samples, described.varyHeader());
-      ObjectNode out = Explainer.explain(current.snapshot(), explain);
-      out.put("gateway", gateway);
+      ObjectNode out = Explainer.explain(current.snapshot(), explain, current.port());
+      // The Gateway through which the matched rule's VirtualService is bound.
+      JsonNode matched = out.path("matched");
+      out.put("gateway", matched.isObject() ? current.port().gatewayOf(authority, new Decision.Match(
+          matched.path("virtualService").asText(), matched.path("rule").asInt(),
+          matched.path("ruleName").isNull() ? null : matched.path("ruleName").asText())) : null);
+      out.put("virtualHost", current.port().domainFor(authority));
       send(response, callback, 200, "application/json", JSON.writeValueAsString(out) + "\n");
     } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
       send(response, callback, 400, "text/plain; charset=utf-8", "cannot explain: " + e.getMessage() + "\n");

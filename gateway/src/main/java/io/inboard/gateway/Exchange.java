@@ -5,7 +5,6 @@ import io.inboard.core.propagation.RequestId;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.RetryPolicy;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
@@ -22,7 +21,6 @@ final class Exchange {
   final long startNanos;
   final GatewayRoutes routes;
   GatewayRequestView view;
-  List<String> gateways;
   Decision decision;
   Instance instance;
   String flags = "-";

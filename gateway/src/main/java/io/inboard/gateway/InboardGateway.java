@@ -42,12 +42,16 @@ public final class InboardGateway implements AutoCloseable {
   private final InboardProxy proxy;
   private final SnapshotSource source;
   private final Map<String, String> labels;
+  private final int servicePort;
+  /** The servers left out by the last snapshot, so that each change is warned about once. */
+  private List<String> ignoredServers = List.of();
   private final InFlightCounts inFlight = new InFlightCounts();
   private volatile boolean ready;
 
   private InboardGateway(GatewaySettings settings, SnapshotSource source) {
     this.source = source;
     this.labels = settings.labels();
+    this.servicePort = settings.servicePort();
     GatewayMetrics metrics = new GatewayMetrics(settings.name(), settings.namespace());
     this.proxy = new InboardProxy(metrics, inFlight, labels);
     metrics.revisionGauge(() -> proxy.routes().snapshot().revision());
@@ -110,11 +114,20 @@ public final class InboardGateway implements AutoCloseable {
 
   /** Compiles a snapshot and makes it the one in force, atomically for new requests. */
   void apply(Snapshot snapshot) {
-    GatewayRoutes next = GatewayRoutes.compile(snapshot, labels, inFlight);
+    VirtualHosts.ServedPorts ports = new VirtualHosts.ServedPorts(servicePort, proxyConnector.getLocalPort());
+    GatewayRoutes next = GatewayRoutes.compile(snapshot, labels, ports, inFlight);
     proxy.use(next);
     ready = true;
+    warnAboutIgnoredServers(next.hosts().ignored());
     LOG.log(Level.INFO, "revision {0} in force: {1} Gateway(s) select {2}, hosts {3}",
         snapshot.revision(), next.hosts().gateways().size(), labels, next.hosts().describeHosts().keySet());
+  }
+
+  private synchronized void warnAboutIgnoredServers(List<String> ignored) {
+    if (!ignored.equals(ignoredServers)) {
+      ignored.forEach(why -> LOG.log(Level.WARNING, why));
+      ignoredServers = ignored;
+    }
   }
 
   /** Installs a prepared routing state directly; for tests of the proxy's plumbing. */

@@ -85,11 +85,10 @@ final class InboardProxy extends ProxyHandler.Reverse {
           + "': no Gateway selecting this gateway (" + labels + ") lists it in spec.servers[].hosts");
       return true;
     }
-    exchange.gateways = gateways;
-    exchange.view = new GatewayRequestView(request, gateways.get(0));
+    exchange.view = new GatewayRequestView(request);
     Decision decision;
     try {
-      decision = exchange.routes.choose(exchange.view, gateways).decision();
+      decision = exchange.routes.decide(exchange.view);
     } catch (RuntimeException e) {
       if (routerFailureLogged.compareAndSet(false, true)) {
         LOG.log(Level.ERROR, "the router failed on a request; answering 500 (logged once)", e);
@@ -293,7 +292,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
         // A new decision may pick another instance of the same destination (round robin, least
         // request); a consistent-hash route picks the same one again, as Envoy does without a host
         // predicate. The destination itself stays the first attempt's (RetryPolicy.retryInstance).
-        Decision again = exchange.routes.choose(exchange.view, exchange.gateways).decision();
+        Decision again = exchange.routes.decide(exchange.view);
         Instance next = RetryPolicy.retryInstance(exchange.decision, again);
         if (next != null && next != exchange.instance) {
           exchange.instance = next;

@@ -44,7 +44,7 @@ class GatewaySelectionTest {
 
   InboardGateway start(String yaml) throws Exception {
     Path file = Files.writeString(dir.resolve("mesh.yaml"), yaml + "instances: []\n");
-    return InboardGateway.start(new GatewaySettings("127.0.0.1", 0, 0, null, null, file,
+    return InboardGateway.start(new GatewaySettings("127.0.0.1", 0, 80, 0, null, null, file,
         Map.of("istio", "ingressgateway"), "inboard-gateway", "istio-system"));
   }
 
