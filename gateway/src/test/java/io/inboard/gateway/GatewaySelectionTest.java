@@ -81,8 +81,8 @@ class GatewaySelectionTest {
   }
 
   /**
-   * When several Gateways accept the same host, the first one whose VirtualServices route the
-   * request is used; /explain describes that same decision and names that Gateway.
+   * When several Gateways accept the same host, /explain describes the proxy's decision through
+   * the port's one route table and names the Gateway the matched VirtualService is bound through.
    */
   @Test
   void explainPicksTheGatewayTheProxyUses() throws Exception {
