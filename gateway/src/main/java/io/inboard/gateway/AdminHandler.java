@@ -139,6 +139,8 @@ final class AdminHandler extends Handler.Abstract.NonBlocking {
       ArrayNode list = hosts.putArray(host);
       keys.forEach(list::add);
     });
+    ArrayNode ignored = root.putArray("ignoredServers");
+    current.hosts().ignored().forEach(ignored::add);
     ArrayNode resources = root.putArray("resources");
     for (ParsedResource parsed : snapshot.resources()) {
       resources.add(parsed.source() != null ? parsed.source()
