@@ -103,8 +103,7 @@ final class AdminHandler extends Handler.Abstract.NonBlocking {
       if (gateways.isEmpty()) {
         ObjectNode unknown = JSON.createObjectNode();
         unknown.put("status", 404);
-        unknown.put("reason", "unknown host '" + VirtualHosts.hostOf(authority)
-            + "': no Gateway selecting this gateway (" + labels + ") lists it in spec.servers[].hosts");
+        unknown.put("reason", current.hosts().unknownHost(authority, labels));
         send(response, callback, 200, "application/json", JSON.writeValueAsString(unknown) + "\n");
         return;
       }

@@ -81,8 +81,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
     List<String> gateways = exchange.routes.hosts().gatewaysFor(authority);
     if (gateways.isEmpty()) {
       exchange.flags = "NR";
-      LocalAnswer.reason(response, done, 404, "unknown host '" + VirtualHosts.hostOf(authority)
-          + "': no Gateway selecting this gateway (" + labels + ") lists it in spec.servers[].hosts");
+      LocalAnswer.reason(response, done, 404, exchange.routes.hosts().unknownHost(authority, labels));
       return true;
     }
     exchange.view = new GatewayRequestView(request);

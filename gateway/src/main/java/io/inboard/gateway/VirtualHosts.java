@@ -25,7 +25,7 @@ import java.util.TreeMap;
  */
 final class VirtualHosts {
   static final VirtualHosts NONE =
-      new VirtualHosts(Map.of(), Map.of(), List.of(), List.of(), List.of(), List.of());
+      new VirtualHosts(Map.of(), Map.of(), List.of(), List.of(), List.of(), List.of(), ServedPorts.DEFAULT);
 
   /** The port numbers a gateway serving {@code --service-port} and listening on a port answers for. */
   record ServedPorts(int servicePort, int listenerPort) {
@@ -55,6 +55,7 @@ final class VirtualHosts {
   private final List<GatewayPortRoutes.GatewayServer> servers;
   /** Why each server of a selected Gateway is left out, for a warning. */
   private final List<String> ignored;
+  private final ServedPorts ports;
 
   private VirtualHosts(
       Map<String, List<String>> exact,
@@ -62,13 +63,15 @@ final class VirtualHosts {
       List<String> anyHost,
       List<String> gateways,
       List<GatewayPortRoutes.GatewayServer> servers,
-      List<String> ignored) {
+      List<String> ignored,
+      ServedPorts ports) {
     this.exact = exact;
     this.suffixes = suffixes;
     this.anyHost = anyHost;
     this.gateways = gateways;
     this.servers = servers;
     this.ignored = ignored;
+    this.ports = ports;
   }
 
   /** {@link #compile(List, Map, ServedPorts)} for a gateway on the default Service port (80). */
@@ -134,7 +137,8 @@ final class VirtualHosts {
         List.copyOf(anyHost),
         selected.stream().map(p -> p.resource().key()).toList(),
         List.copyOf(served),
-        List.copyOf(ignored));
+        List.copyOf(ignored),
+        ports);
   }
 
   static boolean selects(Gateway gateway, Map<String, String> labels) {
@@ -208,6 +212,12 @@ final class VirtualHosts {
 
   List<GatewayPortRoutes.GatewayServer> servers() {
     return servers;
+  }
+
+  /** The 404 reason for a host that no served server accepts, saying where it would have to be listed. */
+  String unknownHost(String authority, Map<String, String> labels) {
+    return "unknown host '" + hostOf(authority) + "': no Gateway selecting this gateway (" + labels
+        + ") lists it in the spec.servers[].hosts of an HTTP server on port " + ports;
   }
 
   /** For each server of a selected Gateway that is left out: which one, and why. */
