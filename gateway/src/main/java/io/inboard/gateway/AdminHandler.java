@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboard.core.mesh.Instance;
-import io.inboard.core.route.DescribedRequest;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.inboard.core.route.Decision;
 import io.inboard.core.parse.ParsedResource;
 import io.inboard.core.snapshot.Snapshot;
 import java.nio.ByteBuffer;
@@ -72,7 +73,8 @@ final class AdminHandler extends Handler.Abstract.NonBlocking {
 
   /**
    * {@code /explain?url=http://HOST/PATH[&method=GET][&header=name:value]...[&samples=N[&varyHeader=NAME]]}:
-   * the decision for that request as it would arrive here, with the Gateway picked by its host.
+   * the decision for that request as it would arrive here, through the port's one route table, with
+   * the virtual host that served it and the Gateway the matched rule's VirtualService is bound through.
    */
   private void explain(Request request, Response response, Callback callback) {
     Fields query = Request.extractQueryParameters(request);
@@ -101,20 +103,20 @@ final class AdminHandler extends Handler.Abstract.NonBlocking {
       if (gateways.isEmpty()) {
         ObjectNode unknown = JSON.createObjectNode();
         unknown.put("status", 404);
-        unknown.put("reason", "unknown host '" + VirtualHosts.hostOf(authority)
-            + "': no Gateway selecting this gateway (" + labels + ") lists it in spec.servers[].hosts");
+        unknown.put("reason", current.hosts().unknownHost(authority, labels));
         send(response, callback, 200, "application/json", JSON.writeValueAsString(unknown) + "\n");
         return;
       }
-      // The Gateway the proxy would use: the same choice (GatewayRoutes.choose), then explained.
-      ExplainRequest described = new ExplainRequest(query.getValue("method"), url, headers, null, null,
+      // Decided through the port's one route table, as the proxy decides it.
+      ExplainRequest explain = new ExplainRequest(query.getValue("method"), url, headers, null, null,
           samples, query.getValue("varyHeader"));
-      DescribedRequest base = Explainer.describe(described);
-      String gateway = current.choose(gateways, base::atGateway).gateway();
-      ExplainRequest explain = new ExplainRequest(described.method(), url, described.headers(), null, gateway,
-          samples, described.varyHeader());
-      ObjectNode out = Explainer.explain(current.snapshot(), explain, current.outliers());
-      out.put("gateway", gateway);
+      ObjectNode out = Explainer.explain(current.snapshot(), explain, current.port(), current.outliers());
+      // The Gateway through which the matched rule's VirtualService is bound.
+      JsonNode matched = out.path("matched");
+      out.put("gateway", matched.isObject() ? current.port().gatewayOf(authority, new Decision.Match(
+          matched.path("virtualService").asText(), matched.path("rule").asInt(),
+          matched.path("ruleName").isNull() ? null : matched.path("ruleName").asText())) : null);
+      out.put("virtualHost", current.port().domainFor(authority));
       send(response, callback, 200, "application/json", JSON.writeValueAsString(out) + "\n");
     } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
       send(response, callback, 400, "text/plain; charset=utf-8", "cannot explain: " + e.getMessage() + "\n");
@@ -136,6 +138,8 @@ final class AdminHandler extends Handler.Abstract.NonBlocking {
       ArrayNode list = hosts.putArray(host);
       keys.forEach(list::add);
     });
+    ArrayNode ignored = root.putArray("ignoredServers");
+    current.hosts().ignored().forEach(ignored::add);
     ArrayNode resources = root.putArray("resources");
     for (ParsedResource parsed : snapshot.resources()) {
       resources.add(parsed.source() != null ? parsed.source()

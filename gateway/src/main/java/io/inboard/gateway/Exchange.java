@@ -24,7 +24,6 @@ final class Exchange {
   final long startNanos;
   final GatewayRoutes routes;
   GatewayRequestView view;
-  List<String> gateways;
   Decision decision;
   Instance instance;
   String flags = "-";

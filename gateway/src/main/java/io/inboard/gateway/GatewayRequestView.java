@@ -8,26 +8,17 @@ import org.eclipse.jetty.server.Request;
 /**
  * What the router sees of a request arriving at the gateway: read straight from Jetty's request,
  * nothing copied but the normalized path. The source workload is {@code null} (the caller is
- * outside the mesh) and the gateway is the Gateway resource whose server accepted the {@code Host}.
+ * outside the mesh). {@link #gateway()} is {@code null} too: the request arrives at the gateway's
+ * port, whose one route table ({@code GatewayPortRoutes}) knows for each route the Gateway it was
+ * bound through, and it is decided with {@code Router.route(GatewayPortRoutes, RequestView)}.
  */
 final class GatewayRequestView implements RequestView {
   private final Request request;
-  private final String gateway;
   private final String path;
 
-  GatewayRequestView(Request request, String gateway) {
-    this(request, gateway, PathNormalization.normalize(request.getHttpURI().getPath()));
-  }
-
-  private GatewayRequestView(Request request, String gateway, String path) {
+  GatewayRequestView(Request request) {
     this.request = request;
-    this.gateway = gateway;
-    this.path = path;
-  }
-
-  /** The same request as seen through another Gateway accepting the same host. */
-  GatewayRequestView through(String otherGateway) {
-    return new GatewayRequestView(request, otherGateway, path);
+    this.path = PathNormalization.normalize(request.getHttpURI().getPath());
   }
 
   @Override
@@ -81,9 +72,10 @@ final class GatewayRequestView implements RequestView {
     return null;
   }
 
+  /** {@code null}: see the class comment; the port's route table names the Gateway of each route. */
   @Override
   public String gateway() {
-    return gateway;
+    return null;
   }
 
   /** The {@code Host} header as sent, else the request URI's authority (HTTP/2 or absolute form). */

@@ -17,12 +17,14 @@ import java.util.Properties;
  * The gateway's settings, each from (first found) the command line, an {@code INBOARD_GATEWAY_*}
  * environment variable, a properties file, or its default.
  *
+ * @param servicePort the port number that Gateway servers name for this gateway (its Service port)
  * @param server the config server's URL, or {@code null} in standalone mode
  * @param config the standalone rules-and-instances file, or {@code null} with a server
  */
 public record GatewaySettings(
     String bind,
     int port,
+    int servicePort,
     int adminPort,
     URI server,
     String token,
@@ -30,6 +32,9 @@ public record GatewaySettings(
     Map<String, String> labels,
     String name,
     String namespace) {
+
+  /** The Service port an ingress gateway has in front of it, as Istio's Gateway servers name it. */
+  static final int DEFAULT_SERVICE_PORT = 80;
 
   /** One setting: its option name, environment variable, default and help. */
   record Option(String name, String metavar, String defaultValue, String help) {
@@ -40,6 +45,9 @@ public record GatewaySettings(
 
   static final List<Option> OPTIONS = List.of(
       new Option("port", "N", "8080", "port the gateway proxies on (0 picks a free one)"),
+      new Option("service-port", "N", String.valueOf(DEFAULT_SERVICE_PORT),
+          "the port number Gateway servers name for this gateway (its Service port); servers on"
+              + " another port (except --port itself) are left out"),
       new Option("admin-port", "N", "15020",
           "port of /metrics, /healthz, /readyz, /config (0 picks a free one, -1 turns it off)"),
       new Option("bind", "ADDR", "127.0.0.1", "address both ports listen on (0.0.0.0 for all)"),
@@ -120,6 +128,10 @@ public record GatewaySettings(
 
   private static GatewaySettings build(Map<String, String> values) throws UsageException {
     int port = port(values, "port", false);
+    int servicePort = port(values, "service-port", false);
+    if (servicePort == 0) {
+      throw new UsageException("--service-port 0 is not a port a Gateway server can name; use 1-65535, e.g. 80");
+    }
     int adminPort = port(values, "admin-port", true);
     URI server = null;
     String serverText = values.get("server");
@@ -148,7 +160,7 @@ public record GatewaySettings(
     if (config != null && !Files.isReadable(config)) {
       throw new UsageException("--config " + config + ": file not found or not readable");
     }
-    return new GatewaySettings(values.get("bind"), port, adminPort, server, values.get("token"), config,
+    return new GatewaySettings(values.get("bind"), port, servicePort, adminPort, server, values.get("token"), config,
         labels(values.get("labels")), values.get("name"), values.get("namespace"));
   }
 

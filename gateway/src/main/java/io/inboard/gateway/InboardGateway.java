@@ -45,6 +45,9 @@ public final class InboardGateway implements AutoCloseable {
   private final InboardProxy proxy;
   private final SnapshotSource source;
   private final Map<String, String> labels;
+  private final int servicePort;
+  /** The servers left out by the last snapshot, so that each change is warned about once. */
+  private List<String> ignoredServers = List.of();
   private final InFlightCounts inFlight = new InFlightCounts();
   private final GatewayMetrics metrics;
   /** Created with the first snapshot that sets {@code outlierDetection}; then kept, as its ejections. */
@@ -54,6 +57,7 @@ public final class InboardGateway implements AutoCloseable {
   private InboardGateway(GatewaySettings settings, SnapshotSource source) {
     this.source = source;
     this.labels = settings.labels();
+    this.servicePort = settings.servicePort();
     GatewayMetrics metrics = new GatewayMetrics(settings.name(), settings.namespace());
     this.metrics = metrics;
     this.proxy = new InboardProxy(metrics, inFlight, labels);
@@ -127,9 +131,11 @@ public final class InboardGateway implements AutoCloseable {
     if (outliers != null) {
       outliers.apply(table.trackedDestinations());
     }
-    GatewayRoutes next = GatewayRoutes.compile(snapshot, labels, inFlight, outliers);
+    VirtualHosts.ServedPorts ports = new VirtualHosts.ServedPorts(servicePort, proxyConnector.getLocalPort());
+    GatewayRoutes next = GatewayRoutes.compile(snapshot, labels, ports, inFlight, outliers);
     proxy.use(next);
     ready = true;
+    warnAboutIgnoredServers(next.hosts().ignored());
     LOG.log(Level.INFO, "revision {0} in force: {1} Gateway(s) select {2}, hosts {3}",
         snapshot.revision(), next.hosts().gateways().size(), labels, next.hosts().describeHosts().keySet());
   }
@@ -137,6 +143,13 @@ public final class InboardGateway implements AutoCloseable {
   private void ejected(Ejection ejection) {
     LOG.log(Level.WARNING, ejection.describe());
     metrics.ejected(ejection);
+  }
+
+  private synchronized void warnAboutIgnoredServers(List<String> ignored) {
+    if (!ignored.equals(ignoredServers)) {
+      ignored.forEach(why -> LOG.log(Level.WARNING, why));
+      ignoredServers = ignored;
+    }
   }
 
   /** Installs a prepared routing state directly; for tests of the proxy's plumbing. */

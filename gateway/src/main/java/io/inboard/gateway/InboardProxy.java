@@ -82,15 +82,13 @@ final class InboardProxy extends ProxyHandler.Reverse {
     List<String> gateways = exchange.routes.hosts().gatewaysFor(authority);
     if (gateways.isEmpty()) {
       exchange.flags = "NR";
-      LocalAnswer.reason(response, done, 404, "unknown host '" + VirtualHosts.hostOf(authority)
-          + "': no Gateway selecting this gateway (" + labels + ") lists it in spec.servers[].hosts");
+      LocalAnswer.reason(response, done, 404, exchange.routes.hosts().unknownHost(authority, labels));
       return true;
     }
-    exchange.gateways = gateways;
-    exchange.view = new GatewayRequestView(request, gateways.get(0));
+    exchange.view = new GatewayRequestView(request);
     Decision decision;
     try {
-      decision = exchange.routes.choose(exchange.view, gateways).decision();
+      decision = exchange.routes.decide(exchange.view);
     } catch (RuntimeException e) {
       if (routerFailureLogged.compareAndSet(false, true)) {
         LOG.log(Level.ERROR, "the router failed on a request; answering 500 (logged once)", e);
@@ -303,7 +301,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
         // (Istio's previous-hosts predicate; a consistent-hash route picks the same one again).
         // The destination itself stays the first attempt's (RetryPolicy.retryInstance).
         Instance next = RetryPolicy.retryInstance(exchange.decision,
-            () -> exchange.routes.choose(exchange.view, exchange.gateways).decision(), exchange.tried());
+            () -> exchange.routes.decide(exchange.view), exchange.tried());
         if (next != null) {
           exchange.tried().add(next);
         }

@@ -3,6 +3,8 @@ package io.inboard.gateway;
 import io.inboard.core.model.Gateway;
 import io.inboard.core.model.Server;
 import io.inboard.core.parse.ParsedResource;
+import io.inboard.core.route.CreationOrder;
+import io.inboard.core.route.GatewayPortRoutes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -14,13 +16,32 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Which Gateway resources this gateway serves for a request's {@code Host}: every one accepting it,
- * ordered as Istio ranks host names: the exact name first, then the longest {@code *.suffix}, then
- * {@code *}; the port is ignored. Compiled once per snapshot; a look-up is a hash-map probe plus
+ * The Gateway resources this gateway serves and their servers on its port: the servers handed to
+ * the port's route table ({@link GatewayPortRoutes}) in Istio's order, the servers left out (with
+ * why), and which Gateways accept a request's {@code Host} (for the 404 of an unknown host and
+ * {@code /config}), ranked as Istio ranks host names: the exact name first, then the longest
+ * {@code *.suffix}, then {@code *}. Compiled once per snapshot; a look-up is a hash-map probe plus
  * one probe per dot.
  */
 final class VirtualHosts {
-  static final VirtualHosts NONE = new VirtualHosts(Map.of(), Map.of(), List.of(), List.of());
+  static final VirtualHosts NONE =
+      new VirtualHosts(Map.of(), Map.of(), List.of(), List.of(), List.of(), List.of(), ServedPorts.DEFAULT);
+
+  /** The port numbers a gateway serving {@code --service-port} and listening on a port answers for. */
+  record ServedPorts(int servicePort, int listenerPort) {
+    /** The Service port only, for a gateway whose listening port is not known yet. */
+    static final ServedPorts DEFAULT = new ServedPorts(GatewaySettings.DEFAULT_SERVICE_PORT, -1);
+
+    boolean serves(int number) {
+      return number == servicePort || number == listenerPort;
+    }
+
+    @Override
+    public String toString() {
+      return listenerPort < 0 || listenerPort == servicePort
+          ? String.valueOf(servicePort) : servicePort + " or " + listenerPort;
+    }
+  }
 
   /** Exact host → keys ({@code ns/name}) of the Gateways that accept it, in key order. */
   private final Map<String, List<String>> exact;
@@ -30,35 +51,71 @@ final class VirtualHosts {
   private final List<String> anyHost;
   /** Keys of all Gateways selecting this gateway, for {@code /config}. */
   private final List<String> gateways;
+  /** The servers on this gateway's port, in Istio's order, for the port's route table. */
+  private final List<GatewayPortRoutes.GatewayServer> servers;
+  /** Why each server of a selected Gateway is left out, for a warning. */
+  private final List<String> ignored;
+  private final ServedPorts ports;
 
   private VirtualHosts(
       Map<String, List<String>> exact,
       Map<String, List<String>> suffixes,
       List<String> anyHost,
-      List<String> gateways) {
+      List<String> gateways,
+      List<GatewayPortRoutes.GatewayServer> servers,
+      List<String> ignored,
+      ServedPorts ports) {
     this.exact = exact;
     this.suffixes = suffixes;
     this.anyHost = anyHost;
     this.gateways = gateways;
+    this.servers = servers;
+    this.ignored = ignored;
+    this.ports = ports;
+  }
+
+  /** {@link #compile(List, Map, ServedPorts)} for a gateway on the default Service port (80). */
+  static VirtualHosts compile(List<ParsedResource> resources, Map<String, String> labels) {
+    return compile(resources, labels, ServedPorts.DEFAULT);
   }
 
   /**
-   * Compiles the hosts of every Gateway among {@code resources} whose {@code selector} is a subset
-   * of {@code labels} (an empty selector selects every gateway, as in Istio).
+   * Compiles the servers of every Gateway among {@code resources} whose {@code selector} is a
+   * subset of {@code labels} (an empty selector selects every gateway, as in Istio). Only servers
+   * on a port this gateway serves ({@code ports}) with protocol {@code HTTP} count: as in Istio,
+   * each port has a route table of its own, and the gateway serves plain HTTP only.
    */
-  static VirtualHosts compile(List<ParsedResource> resources, Map<String, String> labels) {
-    List<Gateway> selected = new ArrayList<>();
+  static VirtualHosts compile(List<ParsedResource> resources, Map<String, String> labels, ServedPorts ports) {
+    List<ParsedResource> selected = new ArrayList<>();
     for (ParsedResource parsed : resources) {
       if (parsed.resource() instanceof Gateway gateway && selects(gateway, labels)) {
-        selected.add(gateway);
+        selected.add(parsed);
       }
     }
-    selected.sort(Comparator.comparing(Gateway::key));
+    // Istio merges the servers of a port in the order of their Gateways: oldest first, then name.
+    selected.sort(CreationOrder.OLDEST_FIRST);
     Map<String, Set<String>> exact = new HashMap<>();
     Map<String, Set<String>> suffixes = new HashMap<>();
     Set<String> anyHost = new LinkedHashSet<>();
-    for (Gateway gateway : selected) {
-      for (Server server : gateway.spec().servers()) {
+    List<GatewayPortRoutes.GatewayServer> served = new ArrayList<>();
+    List<String> ignored = new ArrayList<>();
+    for (ParsedResource parsed : selected) {
+      Gateway gateway = (Gateway) parsed.resource();
+      List<Server> servers = gateway.spec().servers();
+      for (int i = 0; i < servers.size(); i++) {
+        Server server = servers.get(i);
+        String where = "Gateway " + gateway.key() + " spec.servers[" + i + "]";
+        if (!ports.serves(server.port().number())) {
+          ignored.add(where + " is on port " + server.port().number() + ", not this gateway's port " + ports
+              + "; it is left out (set --service-port to the port its Gateways name)");
+          continue;
+        }
+        if (!"HTTP".equalsIgnoreCase(server.port().protocol())) {
+          ignored.add(where + " has protocol " + server.port().protocol()
+              + "; it is left out (the gateway serves HTTP only)");
+          continue;
+        }
+        served.add(new GatewayPortRoutes.GatewayServer(gateway.key(), gateway.metadata().namespace(), server.hosts()));
         for (String host : server.hosts()) {
           String dns = dnsPart(host);
           if (dns.equals("*")) {
@@ -78,7 +135,10 @@ final class VirtualHosts {
         freeze(exact),
         freeze(suffixes),
         List.copyOf(anyHost),
-        selected.stream().map(Gateway::key).toList());
+        selected.stream().map(p -> p.resource().key()).toList(),
+        List.copyOf(served),
+        List.copyOf(ignored),
+        ports);
   }
 
   static boolean selects(Gateway gateway, Map<String, String> labels) {
@@ -91,12 +151,11 @@ final class VirtualHosts {
   }
 
   /**
-   * The keys of every Gateway accepting {@code authority} (a {@code Host} header, port allowed),
-   * best match first: those listing the exact name, then those with a matching {@code *.suffix},
-   * longest first, then those with {@code *}; each Gateway once, at its best place. Empty when none
-   * accepts it. All of them are candidates, as Istio merges the servers of every Gateway on a port
-   * into one route table: a VirtualService bound to a {@code *.example.com} Gateway still serves
-   * {@code user.example.com} when another Gateway lists that name.
+   * The keys of every Gateway whose servers on this port accept {@code authority} (a {@code Host}
+   * header, port allowed), best match first: those listing the exact name, then those with a
+   * matching {@code *.suffix}, longest first, then those with {@code *}; each Gateway once, at its
+   * best place. Empty when none accepts it: the host is unknown here. Which routes serve the host
+   * is the port's route table's business ({@link GatewayPortRoutes}), where all of them contribute.
    */
   List<String> gatewaysFor(String authority) {
     String host = hostOf(authority);
@@ -149,6 +208,21 @@ final class VirtualHosts {
 
   List<String> gateways() {
     return gateways;
+  }
+
+  List<GatewayPortRoutes.GatewayServer> servers() {
+    return servers;
+  }
+
+  /** The 404 reason for a host that no served server accepts, saying where it would have to be listed. */
+  String unknownHost(String authority, Map<String, String> labels) {
+    return "unknown host '" + hostOf(authority) + "': no Gateway selecting this gateway (" + labels
+        + ") lists it in the spec.servers[].hosts of an HTTP server on port " + ports;
+  }
+
+  /** For each server of a selected Gateway that is left out: which one, and why. */
+  List<String> ignored() {
+    return ignored;
   }
 
   /** Accepted host patterns → Gateway keys, for {@code /config}. */

@@ -89,7 +89,7 @@ class CorsPolicyTest {
         - {id: web-1, service: web, namespace: edge, address: 127.0.0.1, port: %3$d, labels: {version: v1}}
         """.formatted(HOST, APP, upstream.port());
     Path file = Files.writeString(dir.resolve("mesh.yaml"), yaml);
-    gateway = InboardGateway.start(new GatewaySettings("127.0.0.1", 0, 0, null, null, file,
+    gateway = InboardGateway.start(new GatewaySettings("127.0.0.1", 0, 80, 0, null, null, file,
         Map.of("istio", "ingressgateway"), "inboard-gateway", "istio-system"));
     client = new TestClient(gateway.port());
   }

@@ -44,7 +44,7 @@ class GatewaySelectionTest {
 
   InboardGateway start(String yaml) throws Exception {
     Path file = Files.writeString(dir.resolve("mesh.yaml"), yaml + "instances: []\n");
-    return InboardGateway.start(new GatewaySettings("127.0.0.1", 0, 0, null, null, file,
+    return InboardGateway.start(new GatewaySettings("127.0.0.1", 0, 80, 0, null, null, file,
         Map.of("istio", "ingressgateway"), "inboard-gateway", "istio-system"));
   }
 
@@ -81,8 +81,8 @@ class GatewaySelectionTest {
   }
 
   /**
-   * When several Gateways accept the same host, the first one whose VirtualServices route the
-   * request is used; /explain describes that same decision and names that Gateway.
+   * When several Gateways accept the same host, /explain describes the proxy's decision through
+   * the port's one route table and names the Gateway the matched VirtualService is bound through.
    */
   @Test
   void explainPicksTheGatewayTheProxyUses() throws Exception {

@@ -57,6 +57,16 @@ class GatewaySettingsTest {
         .hasMessageContaining("give one");
   }
 
+  /** The port Gateway servers name for this gateway: 80 (its Service port) unless told otherwise. */
+  @Test
+  void theServicePortIs80UnlessGiven() throws Exception {
+    assertThat(GatewaySettings.parse(new String[] {"--server", "http://s"}, Map.of()).servicePort()).isEqualTo(80);
+    assertThat(GatewaySettings.parse(new String[] {"--server", "http://s"},
+        Map.of("INBOARD_GATEWAY_SERVICE_PORT", "8000")).servicePort()).isEqualTo(8000);
+    assertThatThrownBy(() -> GatewaySettings.parse(new String[] {"--server", "http://s", "--service-port", "0"},
+        Map.of())).hasMessageContaining("--service-port 0 is not a port a Gateway server can name");
+  }
+
   @Test
   void helpListsEverySettingWithItsEnvironmentVariable() {
     String help = GatewaySettings.help();

@@ -18,7 +18,7 @@ class GracefulStopTest {
   @Test
   void aRequestInFlightWhenTheGatewayStopsStillGetsItsAnswer() throws Exception {
     try (EchoUpstream v1 = new EchoUpstream("user-v1", Map.of("version", "v1"))) {
-      GatewaySettings settings = new GatewaySettings("127.0.0.1", 0, -1, null, null, null,
+      GatewaySettings settings = new GatewaySettings("127.0.0.1", 0, 80, -1, null, null, null,
           Map.of("istio", "ingressgateway"), "inboard-gateway", "istio-system");
       InboardGateway gateway = InboardGateway.start(settings, new ProxyPlumbingTest.FixedSource());
       gateway.use(new GatewayRoutes(Snapshot.EMPTY,
@@ -48,7 +48,7 @@ class GracefulStopTest {
   @Test
   void aRequestOnAKeptAliveConnectionDuringTheDrainIsServedWithConnectionClose() throws Exception {
     try (EchoUpstream v1 = new EchoUpstream("user-v1", Map.of("version", "v1"))) {
-      GatewaySettings settings = new GatewaySettings("127.0.0.1", 0, -1, null, null, null,
+      GatewaySettings settings = new GatewaySettings("127.0.0.1", 0, 80, -1, null, null, null,
           Map.of("istio", "ingressgateway"), "inboard-gateway", "istio-system");
       InboardGateway gateway = InboardGateway.start(settings, new ProxyPlumbingTest.FixedSource());
       int port = gateway.port();

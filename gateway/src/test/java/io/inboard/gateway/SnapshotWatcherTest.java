@@ -70,7 +70,7 @@ class SnapshotWatcherTest {
     int port = ProxyPlumbingTest.closedPort();
     List<String> sinces = new CopyOnWriteArrayList<>();
     Server first = fakeServer(port, 3, snapshot(3, "old-rules"), sinces);
-    GatewaySettings settings = new GatewaySettings("127.0.0.1", 0, -1,
+    GatewaySettings settings = new GatewaySettings("127.0.0.1", 0, 80, -1,
         java.net.URI.create("http://127.0.0.1:" + port), null, null,
         Map.of("istio", "ingressgateway"), "inboard-gateway", "istio-system");
     try (InboardGateway gateway = InboardGateway.start(settings);

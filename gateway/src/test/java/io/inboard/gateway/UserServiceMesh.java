@@ -56,7 +56,7 @@ final class UserServiceMesh {
   /** Writes {@code yaml} into {@code dir} and starts a gateway on it, on free ports. */
   static InboardGateway start(Path dir, String yaml) throws Exception {
     Path file = Files.writeString(dir.resolve("mesh.yaml"), yaml);
-    return InboardGateway.start(new GatewaySettings("127.0.0.1", 0, 0, null, null, file,
+    return InboardGateway.start(new GatewaySettings("127.0.0.1", 0, 80, 0, null, null, file,
         Map.of("istio", "ingressgateway"), "inboard-gateway", "istio-system"));
   }
 }

@@ -8,6 +8,7 @@ import io.inboard.core.model.GatewaySpec;
 import io.inboard.core.model.ObjectMeta;
 import io.inboard.core.model.Server;
 import io.inboard.core.parse.ParsedResource;
+import io.inboard.core.route.GatewayPortRoutes;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -102,13 +103,40 @@ class VirtualHostsTest {
     assertThat(hosts.gatewaysFor("d.example.com")).containsExactly("ns/everyone");
   }
 
+  /** Istio's order of Gateways (oldest, then name, then namespace) is the order of their servers. */
   @Test
-  void severalGatewaysOnOneHostAreAllCandidatesInKeyOrder() {
+  void severalGatewaysOnOneHostAreAllCandidatesInIstiosOrder() {
     VirtualHosts hosts = VirtualHosts.compile(List.of(
-        gateway("z", "second", INGRESS, "user.example.com"),
-        gateway("a", "first", INGRESS, "user.example.com")), INGRESS);
+        gateway("a", "second", INGRESS, "user.example.com"),
+        gateway("z", "first", INGRESS, "user.example.com")), INGRESS);
 
-    assertThat(hosts.gatewaysFor("user.example.com")).containsExactly("a/first", "z/second");
+    assertThat(hosts.gatewaysFor("user.example.com")).containsExactly("z/first", "a/second");
+    assertThat(hosts.servers()).extracting(GatewayPortRoutes.GatewayServer::gateway)
+        .containsExactly("z/first", "a/second");
+  }
+
+  @Test
+  void onlyHttpServersOnTheServicePortOrTheListeningPortAreServedAndTheOthersAreNamed() {
+    Gateway gateway = new Gateway("networking.istio.io/v1", new ObjectMeta("gw", "ns", null, null, null),
+        new GatewaySpec(INGRESS, List.of(
+            new Server(new GatewayPort(80, "http", "HTTP"), List.of("a.example.com"), null),
+            new Server(new GatewayPort(8080, "alt", "HTTP"), List.of("b.example.com"), null),
+            new Server(new GatewayPort(443, "https", "HTTPS"), List.of("c.example.com"), null),
+            new Server(new GatewayPort(80, "grpc", "GRPC"), List.of("d.example.com"), null))));
+
+    VirtualHosts hosts = VirtualHosts.compile(List.of(new ParsedResource(gateway, null, 0)), INGRESS,
+        new VirtualHosts.ServedPorts(80, 8080));
+
+    assertThat(hosts.gatewaysFor("a.example.com")).containsExactly("ns/gw");
+    assertThat(hosts.gatewaysFor("b.example.com")).containsExactly("ns/gw");
+    assertThat(hosts.gatewaysFor("c.example.com")).isEmpty();
+    assertThat(hosts.gatewaysFor("d.example.com")).isEmpty();
+    assertThat(hosts.servers()).extracting(GatewayPortRoutes.GatewayServer::hosts)
+        .containsExactly(List.of("a.example.com"), List.of("b.example.com"));
+    assertThat(hosts.ignored()).containsExactly(
+        "Gateway ns/gw spec.servers[2] is on port 443, not this gateway's port 80 or 8080; it is left out"
+            + " (set --service-port to the port its Gateways name)",
+        "Gateway ns/gw spec.servers[3] has protocol GRPC; it is left out (the gateway serves HTTP only)");
   }
 
   @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.DescribedRequest;
+import io.inboard.core.route.GatewayPortRoutes;
 import io.inboard.core.route.InFlight;
 import io.inboard.core.route.Router;
 import io.inboard.core.snapshot.Snapshot;
@@ -33,7 +34,7 @@ public final class Explainer {
    * @throws IllegalArgumentException when the request's URL is not usable (the message says why)
    */
   public static ObjectNode explain(Snapshot snapshot, ExplainRequest request) {
-    return explain(snapshot, request, null);
+    return explain(snapshot, request, null, null);
   }
 
   /**
@@ -44,9 +45,32 @@ public final class Explainer {
    * @throws IllegalArgumentException when the request's URL is not usable (the message says why)
    */
   public static ObjectNode explain(Snapshot snapshot, ExplainRequest request, OutlierDetector outliers) {
+    return explain(snapshot, request, null, outliers);
+  }
+
+  /**
+   * {@link #explain(Snapshot, ExplainRequest)} for a request arriving at a gateway port, decided
+   * through the port's merged route table as the gateway decides it; {@code port} {@code null}:
+   * as {@link #explain(Snapshot, ExplainRequest)}.
+   *
+   * @throws IllegalArgumentException when the request's URL is not usable (the message says why)
+   */
+  public static ObjectNode explain(Snapshot snapshot, ExplainRequest request, GatewayPortRoutes port) {
+    return explain(snapshot, request, port, null);
+  }
+
+  /**
+   * Decided through {@code port}'s merged route table when it is given, with the instances
+   * {@code outliers} has ejected left out when it is given.
+   *
+   * @throws IllegalArgumentException when the request's URL is not usable (the message says why)
+   */
+  public static ObjectNode explain(
+      Snapshot snapshot, ExplainRequest request, GatewayPortRoutes port, OutlierDetector outliers) {
     DescribedRequest base = describe(request);
     if (request.samples() == 0) {
-      return DecisionJson.toJson(new Router(snapshot, InFlight.NONE, null, outliers).explain(base), MAPPER);
+      Router router = new Router(snapshot, InFlight.NONE, null, outliers);
+      return DecisionJson.toJson(port == null ? router.explain(base) : router.explain(port, base), MAPPER);
     }
     Router router = new Router(snapshot, InFlight.NONE, new SplittableRandom(SAMPLE_SEED), outliers);
     Map<String, Integer> byStatus = new HashMap<>();
@@ -54,7 +78,7 @@ public final class Explainer {
     Map<String, Integer> byInstance = new HashMap<>();
     for (int i = 0; i < request.samples(); i++) {
       DescribedRequest r = request.varyHeader() == null ? base : base.withHeader(request.varyHeader(), "user-" + i);
-      Decision d = router.route(r);
+      Decision d = port == null ? router.route(r) : router.route(port, r);
       byStatus.merge(String.valueOf(d.status()), 1, Integer::sum);
       if (d.destination() != null && d.outcome() == Decision.Outcome.ROUTE) {
         bySubset.merge(d.destination().subset() == null ? NO_SUBSET : d.destination().subset(), 1, Integer::sum);

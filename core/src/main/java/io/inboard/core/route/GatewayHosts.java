@@ -45,6 +45,21 @@ final class GatewayHosts {
     return false;
   }
 
+  /**
+   * The DNS names of the hosts open to VirtualServices of {@code namespace}: those written without
+   * a namespace or with {@code *}, and those naming that namespace (Istio's
+   * {@code NamesForNamespace}).
+   */
+  List<String> hostsFor(String namespace) {
+    List<String> out = new java.util.ArrayList<>(hosts.size());
+    for (ServerHost h : hosts) {
+      if (h.namespace.equals("*") || h.namespace.equals(namespace)) {
+        out.add(h.dns);
+      }
+    }
+    return out;
+  }
+
   static boolean dnsMatches(String pattern, String host) {
     if (pattern.equals("*")) {
       return true;

@@ -86,6 +86,22 @@ final class MatchBlock {
     return single ? headerNames[0] : null;
   }
 
+  /**
+   * Whether Istio counts this block as a catch-all route when it builds a gateway's route table:
+   * its uri matches every path (absent, prefix {@code /} or regex {@code .*}) and it tests no
+   * header, query parameter, method, scheme or authority (Envoy tests those three as headers).
+   * Conditions that Inboard keeps and Istio settles when it builds the routes (source, port) make a
+   * block no catch-all here.
+   */
+  boolean catchAll() {
+    boolean anyPath = uri == null
+        || uri.kind == ValueMatcher.Kind.PREFIX && uri.value.equals("/")
+        || uri.kind == ValueMatcher.Kind.REGEX && uri.value.equals(".*");
+    return anyPath && scheme == null && method == null && authority == null && headers.length == 0
+        && queries.length == 0 && withouts.length == 0 && labelKeys.length == 0 && sourceNamespace == null
+        && port == 0;
+  }
+
   ValueMatcher singleHeaderMatcher() {
     return headers[0];
   }

@@ -58,6 +58,8 @@ public final class RouteTable {
   /** The host {@code *}, or {@code null}. */
   final KnownHost anyHost;
   final Map<String, GatewayHosts> gateways;
+  /** Every VirtualService, oldest first as Istio orders them ({@link CreationOrder}). */
+  final List<VirtualServiceRoutes> virtualServices;
   final Set<String> propagatedHeaders;
   /** The pools whose DestinationRule sets {@code outlierDetection}, by their {@code outlierSlot}. */
   final SubsetPool[] trackedPools;
@@ -68,6 +70,7 @@ public final class RouteTable {
       Map<String, KnownHost> wildcards,
       KnownHost anyHost,
       Map<String, GatewayHosts> gateways,
+      List<VirtualServiceRoutes> virtualServices,
       Set<String> propagatedHeaders,
       SubsetPool[] trackedPools) {
     this.exact = exact;
@@ -75,6 +78,7 @@ public final class RouteTable {
     this.wildcards = wildcards;
     this.anyHost = anyHost;
     this.gateways = gateways;
+    this.virtualServices = virtualServices;
     this.propagatedHeaders = propagatedHeaders;
     this.trackedPools = trackedPools;
   }
@@ -146,6 +150,8 @@ public final class RouteTable {
   /** The compilation, in one place so the steps share their look-ups. */
   private static final class Compiler {
     private final List<VirtualService> virtualServices = new ArrayList<>();
+    /** The VirtualServices' documents, for their creation time. */
+    private final List<ParsedResource> virtualServiceDocuments = new ArrayList<>();
     private final List<DestinationRule> destinationRules = new ArrayList<>();
     private final List<Gateway> gatewayResources = new ArrayList<>();
     private final Map<String, List<Instance>> instancesByHost = new HashMap<>();
@@ -159,6 +165,7 @@ public final class RouteTable {
         Resource r = p.resource();
         if (r instanceof VirtualService vs) {
           virtualServices.add(vs);
+          virtualServiceDocuments.add(p);
         } else if (r instanceof DestinationRule dr) {
           destinationRules.add(dr);
         } else if (r instanceof Gateway gw) {
@@ -252,13 +259,18 @@ public final class RouteTable {
 
     RouteTable compile() {
       Map<String, List<VirtualServiceRoutes>> byHost = new LinkedHashMap<>();
-      for (VirtualService vs : virtualServices) {
+      Map<ParsedResource, VirtualServiceRoutes> compiled = new java.util.IdentityHashMap<>();
+      for (int i = 0; i < virtualServices.size(); i++) {
+        VirtualService vs = virtualServices.get(i);
         VirtualServiceRoutes routes = compile(vs);
-        for (String h : vs.spec().hosts()) {
-          String host = HostNames.resolve(h, vs.metadata().namespace());
+        compiled.put(virtualServiceDocuments.get(i), routes);
+        for (String host : routes.hosts()) {
           byHost.computeIfAbsent(host, k -> new ArrayList<>()).add(routes);
         }
       }
+      List<ParsedResource> oldestFirst = new ArrayList<>(virtualServiceDocuments);
+      oldestFirst.sort(CreationOrder.OLDEST_FIRST);
+      List<VirtualServiceRoutes> inOrder = oldestFirst.stream().map(compiled::get).toList();
       Set<String> names = new LinkedHashSet<>(byHost.keySet());
       names.addAll(instancesByHost.keySet());
       names.addAll(rulesByHost.keySet());
@@ -312,7 +324,7 @@ public final class RouteTable {
         }
       }
       return new RouteTable(
-          Map.copyOf(exact), Map.copyOf(shortNames), Map.copyOf(wildcards), any, Map.copyOf(gws),
+          Map.copyOf(exact), Map.copyOf(shortNames), Map.copyOf(wildcards), any, Map.copyOf(gws), inOrder,
           Collections.unmodifiableSet(propagated), tracked.toArray(new SubsetPool[0]));
     }
 
@@ -331,7 +343,12 @@ public final class RouteTable {
       for (int i = 0; i < rules.length; i++) {
         rules[i] = compile(vs, i, http.get(i), attached);
       }
-      return new VirtualServiceRoutes(vs.key(), ns, Set.copyOf(gateways), Set.copyOf(attached), rules);
+      Set<String> hosts = new LinkedHashSet<>();
+      for (String h : vs.spec().hosts()) {
+        hosts.add(HostNames.resolve(h, ns));
+      }
+      return new VirtualServiceRoutes(
+          vs.key(), ns, Set.copyOf(gateways), Set.copyOf(attached), List.copyOf(hosts), rules);
     }
 
     private Rule compile(VirtualService vs, int index, HTTPRoute r, Set<String> attached) {

@@ -26,7 +26,7 @@ public final class Router {
   /** Seed of the hash that picks a subset for the sticky canary; the instance pick uses seed 0. */
   static final long STICKY_SUBSET_SEED = 0x5EEDCA4A27L;
   private static final long INSTANCE_SEED = 0;
-  private static final int NO_BLOCK = -2;
+  static final int NO_BLOCK = -2;
   private static final int NOT_MATCHED = -1;
 
   private final Snapshot snapshot;
@@ -84,6 +84,72 @@ public final class Router {
   /** Decides the request and records, for every rule evaluated, why it did or did not match. */
   public Decision explain(RequestView request) {
     return decide(request, new ArrayList<>());
+  }
+
+  /**
+   * Decides a request arriving at a gateway port: through the port's one route table, where the
+   * routes of every VirtualService bound to a Gateway serving the request's host are merged
+   * ({@link GatewayPortRoutes}). The request's own {@code gateway()} is not read.
+   */
+  public Decision route(GatewayPortRoutes port, RequestView request) {
+    return decideAt(port, request, null);
+  }
+
+  /** {@link #route(GatewayPortRoutes, RequestView)} with the reason each earlier route did not match. */
+  public Decision explain(GatewayPortRoutes port, RequestView request) {
+    return decideAt(port, request, new ArrayList<>());
+  }
+
+  private Decision decideAt(GatewayPortRoutes port, RequestView r, List<String> trace) {
+    String host = Authority.host(r.authority());
+    GatewayPortRoutes.VirtualHost vh = port.virtualHost(host);
+    if (vh == null) {
+      return noRoute("no VirtualService bound to a Gateway on this port serves host " + host, trace);
+    }
+    if (trace != null) {
+      trace.add("virtual host " + vh.domain + " serves host " + host + ", with the routes of " + vh.sources
+          + " in this order (catch-all routes last)");
+    }
+    // Consecutive rules often test the same header: read it once (names are interned).
+    String lastHeader = null;
+    String lastValue = null;
+    for (GatewayPortRoutes.Route route : vh.routes) {
+      Rule rule = route.rule;
+      if (route.block == NO_BLOCK) {
+        if (trace != null) {
+          trace.add(label(route) + ": matched (no match conditions)");
+        }
+        return act(rule, NO_BLOCK, r, trace);
+      }
+      String header = rule.singleHeaderName;
+      if (header != null && trace == null) {
+        if (header != lastHeader) {
+          lastValue = r.header(header);
+          lastHeader = header;
+        }
+        if (rule.singleHeaderMatcher.matches(lastValue)) {
+          return act(rule, 0, r, null);
+        }
+        continue;
+      }
+      MatchBlock block = rule.blocks[route.block];
+      int code = block.firstFailure(r, route.gateway, route.virtualService.gateways());
+      String where = rule.blocks.length > 1 ? " match[" + route.block + "]" : "";
+      if (code == MatchBlock.MATCHED) {
+        if (trace != null) {
+          trace.add(label(route) + where + ": matched");
+        }
+        return act(rule, route.block, r, trace);
+      }
+      if (trace != null) {
+        trace.add(label(route) + where + ": " + block.describe(code, r, route.gateway, route.virtualService.gateways()));
+      }
+    }
+    return noRoute("no rule matched for host " + host + " (virtual host " + vh.domain + ")", trace);
+  }
+
+  private static String label(GatewayPortRoutes.Route route) {
+    return "VirtualService " + route.virtualService.key() + " (via " + route.gateway + ") " + route.rule.label;
   }
 
   private RandomGenerator random() {
