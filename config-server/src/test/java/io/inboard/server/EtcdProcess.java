@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real etcd server (the {@code etcd} binary of the etcd-server package) on 127.0.0.1 with free
  * ports and its own data directory; it can be stopped and started again on the same ports and
- * data, as an etcd restart is. Without the binary the tests fail and say how to install it.
+ * data, as an etcd restart is. Without the binary the tests are skipped, or fail under
+ * {@code INBOARD_REQUIRE_ETCD=1} (as {@code .ci/run} sets), saying how to install it.
  */
 final class EtcdProcess implements AutoCloseable {
   private final Path binary;
@@ -38,6 +39,33 @@ final class EtcdProcess implements AutoCloseable {
     EtcdProcess etcd = new EtcdProcess(binary(), dataDir);
     etcd.start();
     return etcd;
+  }
+
+  /**
+   * Whether these tests must run, failing without etcd: under {@code INBOARD_REQUIRE_ETCD=1}, which
+   * {@code .ci/run} sets after installing etcd. Elsewhere (a developer's machine with only Java and
+   * Maven) a missing etcd skips them, visibly, with the line that installs it.
+   */
+  /** Whether an etcd binary is there to start. */
+  static boolean installed() {
+    try {
+      binary();
+      return true;
+    } catch (IllegalStateException missing) {
+      return false;
+    }
+  }
+
+  static void requireOrSkip() {
+    if ("1".equals(System.getenv("INBOARD_REQUIRE_ETCD"))) {
+      binary();
+      return;
+    }
+    try {
+      binary();
+    } catch (IllegalStateException missing) {
+      org.junit.jupiter.api.Assumptions.abort(missing.getMessage());
+    }
   }
 
   /** {@code -Dinboard.etcd.binary=...}, else {@code /usr/bin/etcd}, else {@code etcd} on the PATH. */
