@@ -47,6 +47,18 @@ final class Authority {
     return "https".equalsIgnoreCase(scheme) ? 443 : 80;
   }
 
+  /** The authority as written, without its port ({@code [::1]:80} gives {@code [::1]}). */
+  static String withoutPort(String authority) {
+    int colon = portColon(authority);
+    return colon < 0 ? authority : authority.substring(0, colon);
+  }
+
+  /** The port the authority names, as written, or {@code null} when it names none. */
+  static String portText(String authority) {
+    int colon = authority == null ? -1 : portColon(authority);
+    return colon < 0 || colon + 1 == authority.length() ? null : authority.substring(colon + 1);
+  }
+
   private static int portColon(String authority) {
     int colon = authority.lastIndexOf(':');
     if (colon < 0 || authority.indexOf(']', colon) >= 0) {

@@ -152,7 +152,14 @@ public final class RetryPolicy {
    * try; a new decision would roll the weights (and faults) again, so only its instance is taken.
    */
   public static Instance retryInstance(Decision first, Decision again) {
-    return pickFor(first, again);
+    if (again != null
+        && again.outcome() == Decision.Outcome.ROUTE
+        && again.instance() != null
+        && first.destination() != null
+        && first.destination().equals(again.destination())) {
+      return again.instance();
+    }
+    return first.instance();
   }
 
   /**
@@ -168,23 +175,12 @@ public final class RetryPolicy {
     int picks = retries == null || retries.ignorePreviousHosts() ? HOST_SELECTION_ATTEMPTS : 1;
     Instance pick = first.instance();
     for (int i = 0; i < picks; i++) {
-      pick = pickFor(first, decide.get());
+      pick = retryInstance(first, decide.get());
       if (pick == null || !tried.contains(pick)) {
         return pick;
       }
     }
     return pick;
-  }
-
-  private static Instance pickFor(Decision first, Decision again) {
-    if (again != null
-        && again.outcome() == Decision.Outcome.ROUTE
-        && again.instance() != null
-        && first.destination() != null
-        && first.destination().equals(again.destination())) {
-      return again.instance();
-    }
-    return first.instance();
   }
 
   private static List<String> retryOn(Decision.Retries retries) {

@@ -552,33 +552,17 @@ public final class Router {
     return new Decision.SetCookie(c.name(), value, c.path(), c.ttl());
   }
 
-  /** {@code authority} without its port ({@code [::1]:80} gives {@code [::1]}). */
-  private static String hostPart(String authority) {
-    int colon = authority.lastIndexOf(':');
-    return colon >= 0 && authority.indexOf(']', colon) < 0 ? authority.substring(0, colon) : authority;
-  }
-
-  /** The port {@code authority} names, or {@code null}. */
-  private static String portPart(String authority) {
-    if (authority == null) {
-      return null;
-    }
-    int colon = authority.lastIndexOf(':');
-    return colon >= 0 && authority.indexOf(']', colon) < 0 && colon + 1 < authority.length()
-        ? authority.substring(colon + 1) : null;
-  }
-
   private Decision redirect(Rule rule, RequestView r, List<String> trace) {
     HTTPRedirect red = rule.redirect;
     String scheme = red.scheme() != null ? red.scheme() : r.scheme() == null ? "http" : r.scheme();
     String authority = red.authority() != null ? red.authority() : r.authority();
     if (red.port() > 0) {
-      authority = hostPart(authority) + ":" + red.port();
+      authority = Authority.withoutPort(authority) + ":" + red.port();
     } else if (red.derivePort() == HTTPRedirect.DerivePort.FROM_PROTOCOL_DEFAULT) {
-      authority = hostPart(authority);
+      authority = Authority.withoutPort(authority);
     } else if (red.derivePort() == HTTPRedirect.DerivePort.FROM_REQUEST_PORT) {
-      String requestPort = portPart(r.authority());
-      authority = hostPart(authority) + (requestPort == null ? "" : ":" + requestPort);
+      String requestPort = Authority.portText(r.authority());
+      authority = Authority.withoutPort(authority) + (requestPort == null ? "" : ":" + requestPort);
     }
     String path = red.uri() != null ? red.uri() : r.path();
     String location = scheme + "://" + authority + path

@@ -2,6 +2,7 @@ package io.inboard.core.validate;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * A regex rewrite's substitution string, as Envoy reads {@code regex_rewrite.substitution} (RE2's
@@ -62,7 +63,7 @@ public final class Substitution {
   }
 
   /** Appends this substitution for one match, whose groups {@code group} gives (null: empty). */
-  public void appendTo(StringBuilder out, java.util.function.IntFunction<String> group) {
+  public void appendTo(StringBuilder out, IntFunction<String> group) {
     for (Object part : parts) {
       if (part instanceof String text) {
         out.append(text);

@@ -15,8 +15,13 @@ import io.inboard.core.model.Headers;
 import io.inboard.core.model.Percent;
 import io.inboard.core.model.StringMatch;
 import io.inboard.core.model.VirtualServiceSpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -499,7 +504,7 @@ final class VirtualServiceReader {
     byte[] bytes;
     try {
       String standard = text.replace('-', '+').replace('_', '/');
-      bytes = java.util.Base64.getDecoder().decode(
+      bytes = Base64.getDecoder().decode(
           standard.length() % 4 == 0 ? standard : standard + "=".repeat(4 - standard.length() % 4));
     } catch (IllegalArgumentException e) {
       f.error("is not base64 (" + e.getMessage() + "); give the body's bytes in base64, or the text "
@@ -507,11 +512,11 @@ final class VirtualServiceReader {
       return null;
     }
     try {
-      return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-    } catch (java.nio.charset.CharacterCodingException e) {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
       f.error("decodes to " + bytes.length + (bytes.length == 1 ? " byte that is" : " bytes that are")
           + " not UTF-8 text; Inboard answers with "
           + "text bodies only, so give a text body (in body.string or as base64 of its UTF-8 bytes)");
