@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Decide a request against resource files and explain the decision as JSON.",
       "Without --gateway the request is made from the --from workload inside the mesh; with it,"
-          + " it arrives at that gateway.",
+          + " it arrives at the gateway that Gateway selects, and is decided through the route table"
+          + " that gateway merges on its port from every Gateway selecting it, as the gateway decides.",
       "Example: inboardctl explain -f rules.yaml --instances instances.yaml"
           + " --from traffic-management/frontend -H 'mode: dev' GET http://user/"
     })
@@ -64,8 +65,14 @@ final class ExplainCommand implements Callable<Integer> {
   String from;
 
   @Option(names = "--gateway", paramLabel = "NAMESPACE/NAME",
-      description = "The Gateway the request arrives at, e.g. traffic-management/microservice-gateway.")
+      description = "A Gateway selecting the gateway the request arrives at, e.g. traffic-management/microservice-gateway;"
+          + " the gateway is taken to carry that Gateway's selector as its labels.")
   String gateway;
+
+  @Option(names = "--gateway-port", paramLabel = "PORT",
+      description = "With --gateway: the gateway port the request arrives on (default: the URL's port if the"
+          + " Gateway has a server there, else its first HTTP server's port).")
+  Integer gatewayPort;
 
   @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'", description = "A request header; repeatable.")
   List<String> headers = new ArrayList<>();
@@ -143,7 +150,10 @@ final class ExplainCommand implements Callable<Integer> {
       h.computeIfAbsent(header.substring(0, colon).trim(), k -> new ArrayList<>()).add(header.substring(colon + 1).trim());
     }
     Workload workload = from == null ? null : ExplainRequest.parseWorkload(from);
-    ExplainRequest request = new ExplainRequest(method, url, h, workload, gateway, samples, varyHeader);
+    if (gatewayPort != null && gateway == null) {
+      throw new UsageError("--gateway-port needs --gateway NAMESPACE/NAME");
+    }
+    ExplainRequest request = new ExplainRequest(method, url, h, workload, gateway, samples, varyHeader, gatewayPort);
     io.inboard.core.route.DescribedRequest.of(method, url); // refuses a relative or non-http URL early
     return request;
   }

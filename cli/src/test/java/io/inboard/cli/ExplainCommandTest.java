@@ -170,7 +170,8 @@ class ExplainCommandTest {
     assertThat(run.exit()).isZero();
     assertThat(run.json().get("status").asInt()).isEqualTo(404);
     assertThat(run.json().get("reason").asText())
-        .isEqualTo("gateway traffic-management/microservice-gateway does not serve host other.example.org");
+        .isEqualTo("no VirtualService bound to a Gateway on this port serves host other.example.org");
+    assertThat(run.json().get("atGateway").get("port").asInt()).isEqualTo(80);
   }
 
   @Test
@@ -215,6 +216,28 @@ class ExplainCommandTest {
     assertThat(url.exit()).isEqualTo(2);
     assertThat(url.err()).contains("absolute");
     assertThat(explain("10-canary.yaml", "GET").exit()).isEqualTo(2);
+    Run portAlone = explain("10-canary.yaml", "--gateway-port", "8080", "GET", "http://user/");
+    assertThat(portAlone.exit()).isEqualTo(2);
+    assertThat(portAlone.err()).contains("--gateway-port needs --gateway");
+    Run undefined = explain("10-canary.yaml", "--gateway", "traffic-management/no-such-gateway", "GET", "http://user/");
+    assertThat(undefined.exit()).isEqualTo(2);
+    assertThat(undefined.err()).contains("gateway traffic-management/no-such-gateway is not defined; the Gateways are "
+        + GATEWAY);
+  }
+
+  @Test
+  void theGatewayPortChoosesTheGatewaysServers() {
+    // The walk-through's Gateway has one server, on port 80; on 8080 the gateway serves nothing.
+    Run on80 = explain("10-canary.yaml", "--gateway", GATEWAY, "GET", "http://user.traffic-management.example.com/");
+    assertThat(on80.json().get("status").asInt()).as(on80.out()).isEqualTo(200);
+    Run on8080 = explain("10-canary.yaml", "--gateway", GATEWAY, "--gateway-port", "8080",
+        "GET", "http://user.traffic-management.example.com/");
+    assertThat(on8080.exit()).as(on8080.err()).isZero();
+    assertThat(on8080.json().get("status").asInt()).isEqualTo(404);
+    assertThat(on8080.json().get("atGateway").get("port").asInt()).isEqualTo(8080);
+    assertThat(on8080.json().get("atGateway").get("leftOut").get(0).asText())
+        .isEqualTo("Gateway " + GATEWAY + " spec.servers[0] is on port 80, not port 8080; it is left out"
+            + " (give gatewayPort, or --gateway-port, to explain another port)");
   }
 
   /**

@@ -1,10 +1,8 @@
 package io.inboard.gateway;
 
-import io.inboard.core.model.Gateway;
-import io.inboard.core.model.Server;
 import io.inboard.core.parse.ParsedResource;
-import io.inboard.core.route.CreationOrder;
 import io.inboard.core.route.GatewayPortRoutes;
+import io.inboard.core.route.GatewayServers;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -86,48 +84,21 @@ final class VirtualHosts {
    * each port has a route table of its own, and the gateway serves plain HTTP only.
    */
   static VirtualHosts compile(List<ParsedResource> resources, Map<String, String> labels, ServedPorts ports) {
-    List<ParsedResource> selected = new ArrayList<>();
-    for (ParsedResource parsed : resources) {
-      if (parsed.resource() instanceof Gateway gateway && selects(gateway, labels)) {
-        selected.add(parsed);
-      }
-    }
-    // Istio merges the servers of a port in the order of their Gateways: oldest first, then name.
-    selected.sort(CreationOrder.OLDEST_FIRST);
+    GatewayServers selection = GatewayServers.select(resources, labels, ports::serves,
+        "this gateway's port " + ports, "set --service-port to the port its Gateways name");
     Map<String, Set<String>> exact = new HashMap<>();
     Map<String, Set<String>> suffixes = new HashMap<>();
     Set<String> anyHost = new LinkedHashSet<>();
-    List<GatewayPortRoutes.GatewayServer> served = new ArrayList<>();
-    List<String> ignored = new ArrayList<>();
-    for (ParsedResource parsed : selected) {
-      Gateway gateway = (Gateway) parsed.resource();
-      List<Server> servers = gateway.spec().servers();
-      for (int i = 0; i < servers.size(); i++) {
-        Server server = servers.get(i);
-        String where = "Gateway " + gateway.key() + " spec.servers[" + i + "]";
-        if (!ports.serves(server.port().number())) {
-          ignored.add(where + " is on port " + server.port().number() + ", not this gateway's port " + ports
-              + "; it is left out (set --service-port to the port its Gateways name)");
-          continue;
-        }
-        if (!"HTTP".equalsIgnoreCase(server.port().protocol())) {
-          ignored.add(where + " has protocol " + server.port().protocol()
-              + "; it is left out (the gateway serves HTTP only)");
-          continue;
-        }
-        served.add(new GatewayPortRoutes.GatewayServer(gateway.key(), gateway.metadata().namespace(), server.hosts()));
-        for (String host : server.hosts()) {
-          String dns = dnsPart(host);
-          if (dns.equals("*")) {
-            anyHost.add(gateway.key());
-          } else if (dns.startsWith("*.")) {
-            suffixes.computeIfAbsent(dns.substring(1), k -> new LinkedHashSet<>()).add(gateway.key());
-          } else if (dns.startsWith("*")) {
-            // "*foo.com" is legal in Istio and means any name ending in "foo.com".
-            suffixes.computeIfAbsent(dns.substring(1), k -> new LinkedHashSet<>()).add(gateway.key());
-          } else {
-            exact.computeIfAbsent(dns, k -> new LinkedHashSet<>()).add(gateway.key());
-          }
+    for (GatewayPortRoutes.GatewayServer server : selection.servers()) {
+      for (String host : server.hosts()) {
+        String dns = dnsPart(host);
+        if (dns.equals("*")) {
+          anyHost.add(server.gateway());
+        } else if (dns.startsWith("*")) {
+          // "*.foo.com", and "*foo.com", which is legal in Istio and means any name ending in "foo.com".
+          suffixes.computeIfAbsent(dns.substring(1), k -> new LinkedHashSet<>()).add(server.gateway());
+        } else {
+          exact.computeIfAbsent(dns, k -> new LinkedHashSet<>()).add(server.gateway());
         }
       }
     }
@@ -135,19 +106,10 @@ final class VirtualHosts {
         freeze(exact),
         freeze(suffixes),
         List.copyOf(anyHost),
-        selected.stream().map(p -> p.resource().key()).toList(),
-        List.copyOf(served),
-        List.copyOf(ignored),
+        selection.gateways(),
+        selection.servers(),
+        selection.ignored(),
         ports);
-  }
-
-  static boolean selects(Gateway gateway, Map<String, String> labels) {
-    for (Map.Entry<String, String> wanted : gateway.spec().selector().entrySet()) {
-      if (!wanted.getValue().equals(labels.get(wanted.getKey()))) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**

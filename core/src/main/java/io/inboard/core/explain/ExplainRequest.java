@@ -15,14 +15,19 @@ import java.util.Map;
 /**
  * A request to explain, as {@code inboardctl explain} and {@code POST /v1/explain} describe it:
  * {@code {"method":"GET","url":"http://user/","headers":{"mode":"dev"},
- * "from":"traffic-management/frontend,version=v1","gateway":null,"samples":0,"varyHeader":null}}.
+ * "from":"traffic-management/frontend,version=v1","gateway":null,"gatewayPort":null,"samples":0,
+ * "varyHeader":null}}.
  *
  * @param headers lower-case names to values (a JSON value may be a string or a list of strings)
  * @param from the calling workload inside the mesh, or {@code null}
- * @param gateway {@code ns/name} of the gateway the request arrives at, or {@code null}; when set,
- *     {@code from} is ignored (a request at a gateway comes from outside the mesh)
+ * @param gateway {@code ns/name} of a Gateway: the request arrives at the gateway workload that
+ *     Gateway selects, and is decided through the route table that workload merges on its port from
+ *     every Gateway selecting it; or {@code null}. When set, {@code from} is ignored (a request at a
+ *     gateway comes from outside the mesh)
  * @param samples 0 for one explained decision; N for counts over N decisions
  * @param varyHeader with samples: a header given a distinct value per sample ({@code user-<i>})
+ * @param gatewayPort with {@code gateway}: the gateway port the request arrives on; {@code null}:
+ *     the URL's port if the Gateway has a server there, else its first HTTP server's port
  */
 public record ExplainRequest(
     String method,
@@ -31,7 +36,8 @@ public record ExplainRequest(
     Workload from,
     String gateway,
     int samples,
-    String varyHeader) {
+    String varyHeader,
+    Integer gatewayPort) {
   /** Refuses more samples than this, to keep one request cheap. */
   public static final int MAX_SAMPLES = 1_000_000;
 
@@ -54,9 +60,22 @@ public record ExplainRequest(
     if (varyHeader != null && samples == 0) {
       throw new IllegalArgumentException("varyHeader needs samples > 0: it gives each sample its own value");
     }
+    if (gatewayPort != null && gateway == null) {
+      throw new IllegalArgumentException("gatewayPort needs gateway: it is the port of the gateway the request arrives at");
+    }
+    if (gatewayPort != null && (gatewayPort < 1 || gatewayPort > 65_535)) {
+      throw new IllegalArgumentException("gatewayPort must be a port number from 1 to 65535, got " + gatewayPort);
+    }
     if (gateway != null && gateway.indexOf('/') <= 0) {
       throw new IllegalArgumentException("gateway '" + gateway + "' must be NAMESPACE/NAME, e.g. traffic-management/microservice-gateway");
     }
+  }
+
+  /** Without a gateway port: the default one when {@code gateway} is set. */
+  public ExplainRequest(
+      String method, String url, Map<String, List<String>> headers, Workload from, String gateway, int samples,
+      String varyHeader) {
+    this(method, url, headers, from, gateway, samples, varyHeader, null);
   }
 
   /**
@@ -102,9 +121,9 @@ public record ExplainRequest(
     }
     for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
       String f = names.next();
-      if (!List.of("method", "url", "headers", "from", "gateway", "samples", "varyHeader").contains(f)) {
+      if (!List.of("method", "url", "headers", "from", "gateway", "gatewayPort", "samples", "varyHeader").contains(f)) {
         throw new IllegalArgumentException("unknown field '" + f
-            + "'; the fields are method, url, headers, from, gateway, samples, varyHeader");
+            + "'; the fields are method, url, headers, from, gateway, gatewayPort, samples, varyHeader");
       }
     }
     Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -130,6 +149,10 @@ public record ExplainRequest(
     if (samples != null && !samples.isNull() && !samples.canConvertToInt()) {
       throw new IllegalArgumentException("samples must be a whole number, got " + samples);
     }
+    JsonNode gatewayPort = json.get("gatewayPort");
+    if (gatewayPort != null && !gatewayPort.isNull() && !(gatewayPort.isIntegralNumber() && gatewayPort.canConvertToInt())) {
+      throw new IllegalArgumentException("gatewayPort must be a port number, got " + gatewayPort);
+    }
     return new ExplainRequest(
         text(json, "method"),
         text(json, "url"),
@@ -137,7 +160,8 @@ public record ExplainRequest(
         text(json, "from") == null ? null : parseWorkload(text(json, "from")),
         text(json, "gateway"),
         samples == null || samples.isNull() ? 0 : samples.asInt(),
-        text(json, "varyHeader"));
+        text(json, "varyHeader"),
+        gatewayPort == null || gatewayPort.isNull() ? null : gatewayPort.asInt());
   }
 
   private static String text(JsonNode json, String field) {
@@ -171,6 +195,11 @@ public record ExplainRequest(
       o.put("from", formatWorkload(from));
     }
     o.put("gateway", gateway);
+    if (gatewayPort == null) {
+      o.putNull("gatewayPort");
+    } else {
+      o.put("gatewayPort", gatewayPort.intValue());
+    }
     o.put("samples", samples);
     o.put("varyHeader", varyHeader);
     return o;

@@ -9,6 +9,7 @@ import io.inboard.core.route.GatewayPortRoutes;
 import io.inboard.core.route.InFlight;
 import io.inboard.core.route.Router;
 import io.inboard.core.snapshot.Snapshot;
+import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,9 +52,12 @@ public final class Explainer {
   /**
    * {@link #explain(Snapshot, ExplainRequest)} for a request arriving at a gateway port, decided
    * through the port's merged route table as the gateway decides it; {@code port} {@code null}:
-   * as {@link #explain(Snapshot, ExplainRequest)}.
+   * as {@link #explain(Snapshot, ExplainRequest)}, where a request naming a Gateway
+   * ({@link ExplainRequest#gateway()}) is decided through the table of the gateway workload that
+   * Gateway selects ({@link GatewayWorkload}), and the answer says which in {@code atGateway}.
    *
-   * @throws IllegalArgumentException when the request's URL is not usable (the message says why)
+   * @throws IllegalArgumentException when the request's URL is not usable, or it names a Gateway
+   *     that is not defined (the message says why)
    */
   public static ObjectNode explain(Snapshot snapshot, ExplainRequest request, GatewayPortRoutes port) {
     return explain(snapshot, request, port, null);
@@ -68,9 +72,20 @@ public final class Explainer {
   public static ObjectNode explain(
       Snapshot snapshot, ExplainRequest request, GatewayPortRoutes port, OutlierDetector outliers) {
     DescribedRequest base = describe(request);
+    GatewayWorkload at = null;
+    if (port == null && request.gateway() != null) {
+      // A request at a gateway named by one of its Gateways: decided through the port's merged
+      // table, as the gateway that Gateway selects decides it.
+      at = GatewayWorkload.of(snapshot, request.gateway(), request.gatewayPort(), URI.create(request.url()).getPort());
+      port = at.routes();
+    }
     if (request.samples() == 0) {
       Router router = new Router(snapshot, InFlight.NONE, null, outliers);
-      return DecisionJson.toJson(port == null ? router.explain(base) : router.explain(port, base), MAPPER);
+      ObjectNode out = DecisionJson.toJson(port == null ? router.explain(base) : router.explain(port, base), MAPPER);
+      if (at != null) {
+        out.set("atGateway", at.toJson(MAPPER));
+      }
+      return out;
     }
     Router router = new Router(snapshot, InFlight.NONE, new SplittableRandom(SAMPLE_SEED), outliers);
     Map<String, Integer> byStatus = new HashMap<>();
@@ -89,6 +104,9 @@ public final class Explainer {
     }
     ObjectNode o = MAPPER.createObjectNode();
     o.put("samples", request.samples());
+    if (at != null) {
+      o.set("atGateway", at.toJson(MAPPER));
+    }
     DecisionJson.counts(o, "byStatus", byStatus);
     DecisionJson.counts(o, "bySubset", bySubset);
     DecisionJson.counts(o, "byInstance", byInstance);
