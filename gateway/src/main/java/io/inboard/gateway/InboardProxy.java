@@ -298,10 +298,10 @@ final class InboardProxy extends ProxyHandler.Reverse {
     request.getComponents().getScheduler().schedule(() -> {
       try {
         // A new decision picks an instance of the same destination, one not tried yet if it can
-        // (Istio's previous-hosts predicate; a consistent-hash route picks the same one again).
+        // (Istio's previous-hosts predicate; a consistent-hash route moves on along its ring).
         // The destination itself stays the first attempt's (RetryPolicy.retryInstance).
-        Instance next = RetryPolicy.retryInstance(exchange.decision,
-            () -> exchange.routes.decide(exchange.view), exchange.tried());
+        Instance next = RetryPolicy.retryInstance(exchange.decision, exchange.view,
+            exchange.routes::decide, exchange.tried());
         if (next != null) {
           exchange.tried().add(next);
         }

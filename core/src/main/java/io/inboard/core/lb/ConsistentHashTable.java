@@ -17,6 +17,18 @@ public sealed interface ConsistentHashTable permits RingHash, Maglev {
    */
   int pick(long keyHash, IntPredicate usable);
 
+  /**
+   * The owner of {@code keyHash} on host-selection attempt {@code attempt} of a retry, as Envoy
+   * picks when a retry host predicate (Istio's {@code previous_hosts}) refused the earlier picks:
+   * attempt 0 is {@link #pick(long)}; a ring hash then takes the ring's next entries, a Maglev
+   * table the slot of the hash mutated by the attempt. It may still be the same endpoint, as in
+   * Envoy.
+   */
+  int pick(long keyHash, int attempt);
+
+  /** {@link #pick(long, int)} among the {@code usable} endpoints, walking on as {@link #pick(long, IntPredicate)}. */
+  int pick(long keyHash, int attempt, IntPredicate usable);
+
   /** How many endpoints the table was built over. */
   int endpointCount();
 }

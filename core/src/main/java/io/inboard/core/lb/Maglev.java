@@ -112,10 +112,24 @@ public final class Maglev implements ConsistentHashTable {
    */
   @Override
   public int pick(long keyHash, IntPredicate usable) {
+    return pick(keyHash, 0, usable);
+  }
+
+  /**
+   * As Envoy's Maglev: the slot of the hash XOR-ed with {@code -attempt}, a value with most bits
+   * set, so that successive attempts land far apart rather than on one neighbour.
+   */
+  @Override
+  public int pick(long keyHash, int attempt) {
+    return pick(attempted(keyHash, attempt));
+  }
+
+  @Override
+  public int pick(long keyHash, int attempt, IntPredicate usable) {
     if (table.length == 0) {
       return -1;
     }
-    int slot = (int) Long.remainderUnsigned(keyHash, table.length);
+    int slot = (int) Long.remainderUnsigned(attempted(keyHash, attempt), table.length);
     for (int step = 0; step < table.length; step++) {
       int owner = table[(slot + step) % table.length];
       if (usable.test(owner)) {
@@ -123,6 +137,10 @@ public final class Maglev implements ConsistentHashTable {
       }
     }
     return -1;
+  }
+
+  private static long attempted(long keyHash, int attempt) {
+    return attempt == 0 ? keyHash : keyHash ^ -(long) attempt;
   }
 
   @Override

@@ -109,33 +109,43 @@ public final class RingHash implements ConsistentHashTable {
 
   @Override
   public int pick(long keyHash) {
-    if (points.length == 0) {
-      return -1;
-    }
-    int i = Arrays.binarySearch(points, keyHash ^ Long.MIN_VALUE);
-    if (i < 0) {
-      i = -i - 1; // the first point after the key
-    }
-    return owners[i == points.length ? 0 : i];
+    return points.length == 0 ? -1 : owners[place(keyHash)];
   }
 
   /** For a ring hash the walk gives what a ring built without the unusable endpoints would. */
   @Override
   public int pick(long keyHash, IntPredicate usable) {
+    return pick(keyHash, 0, usable);
+  }
+
+  /** As Envoy's ring: the entry {@code attempt} places after the key's, "as if that host was not in the ring". */
+  @Override
+  public int pick(long keyHash, int attempt) {
+    return points.length == 0 ? -1 : owners[(int) ((place(keyHash) + (long) attempt) % points.length)];
+  }
+
+  @Override
+  public int pick(long keyHash, int attempt, IntPredicate usable) {
     if (points.length == 0) {
       return -1;
     }
-    int i = Arrays.binarySearch(points, keyHash ^ Long.MIN_VALUE);
-    if (i < 0) {
-      i = -i - 1;
-    }
+    long start = place(keyHash) + (long) attempt;
     for (int step = 0; step < points.length; step++) {
-      int owner = owners[(i + step) % points.length];
+      int owner = owners[(int) ((start + step) % points.length)];
       if (usable.test(owner)) {
         return owner;
       }
     }
     return -1;
+  }
+
+  /** The index of the first point at or after the key, wrapping to 0 past the last. */
+  private int place(long keyHash) {
+    int i = Arrays.binarySearch(points, keyHash ^ Long.MIN_VALUE);
+    if (i < 0) {
+      i = -i - 1; // the first point after the key
+    }
+    return i == points.length ? 0 : i;
   }
 
   @Override

@@ -37,4 +37,15 @@ public interface RequestView {
 
   /** {@code namespace/name} of the Gateway the request arrived at; {@code null} inside the mesh. */
   String gateway();
+
+  /**
+   * Which host-selection attempt of a retry this decision is: 0 for a request's first decision and
+   * a retry's first pick; 1, 2... for the picks a retry makes again after its earlier ones chose an
+   * instance already tried ({@link RetryPolicy#retryInstance}). Only a consistent-hash balancer
+   * reads it (see {@link io.inboard.core.lb.ConsistentHashTable#pick(long, int)}): the others pick
+   * afresh anyway.
+   */
+  default int hostSelectionAttempt() {
+    return 0;
+  }
 }

@@ -6,7 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
@@ -167,15 +167,18 @@ public final class RetryPolicy {
    * {@link #retryInstance(Decision, Decision)}, with Envoy's {@code previous_hosts} predicate that
    * Istio sets unless {@code retryIgnorePreviousHosts: false}: a pick of an instance already tried
    * is made again, at most {@value #HOST_SELECTION_ATTEMPTS} times in all (Istio's
-   * {@code host_selection_retry_max_attempts}), and the last pick stands. A balancer that hashes a
-   * key picks the same instance each time, so its retries stay on it.
+   * {@code host_selection_retry_max_attempts}), and the last pick stands. {@code decide} decides
+   * {@code request} again; each pick is told its attempt ({@link RequestView#hostSelectionAttempt()}),
+   * so that a consistent-hash route moves on along its ring or table as Envoy's does, where a new
+   * decision alone would give the same instance every time.
    */
-  public static Instance retryInstance(Decision first, Supplier<Decision> decide, Collection<Instance> tried) {
+  public static Instance retryInstance(
+      Decision first, RequestView request, Function<RequestView, Decision> decide, Collection<Instance> tried) {
     Decision.Retries retries = first.actions().retries();
     int picks = retries == null || retries.ignorePreviousHosts() ? HOST_SELECTION_ATTEMPTS : 1;
     Instance pick = first.instance();
-    for (int i = 0; i < picks; i++) {
-      pick = retryInstance(first, decide.get());
+    for (int attempt = 0; attempt < picks; attempt++) {
+      pick = retryInstance(first, decide.apply(RetryPick.of(request, attempt)));
       if (pick == null || !tried.contains(pick)) {
         return pick;
       }

@@ -427,15 +427,18 @@ public final class Router {
       if (key != null) {
         hashKey = HashKeys.describe(pool.hashKey, key);
         long keyHash = XxHash64.hash(key, INSTANCE_SEED);
+        // A retry's picks after its first move on along the ring or table, as Envoy's (RetryPolicy).
+        int attempt = r.hostSelectionAttempt();
         if (candidates == endpoints) {
-          instance = endpoints.get(pool.table.pick(keyHash));
+          instance = endpoints.get(attempt == 0 ? pool.table.pick(keyHash) : pool.table.pick(keyHash, attempt));
         } else {
           DestinationOutliers ejections = health;
-          instance = endpoints.get(pool.table.pick(keyHash, i -> !ejections.isEjected(endpoints.get(i))));
+          instance = endpoints.get(pool.table.pick(keyHash, attempt, i -> !ejections.isEjected(endpoints.get(i))));
         }
         if (trace != null) {
           trace.add("instance " + instance.id() + " chosen by " + pool.balancerName + " of " + hashKey
-              + " among " + candidates.size() + " instance(s) of " + pool.label());
+              + " among " + candidates.size() + " instance(s) of " + pool.label()
+              + (attempt == 0 ? "" : " (a retry's host selection attempt " + attempt + ")"));
         }
       } else {
         // As Envoy: a hash policy that finds no key falls back to a random endpoint.

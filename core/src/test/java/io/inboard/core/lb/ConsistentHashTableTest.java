@@ -190,4 +190,61 @@ class ConsistentHashTableTest {
       assertThat(ring.pick(key)).as("owner of key %s", Long.toUnsignedString(key)).isEqualTo(expected);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void aRetrysLaterAttemptsTakeTheRingsNextPointsAndMutateTheMaglevHash() {
+    // Envoy's ring: attempt k takes the point k places after the key's; its Maglev: the slot of
+    // hash ^ -k. Checked against the points computed the plain way, as the test above does.
+    List<String> keys = endpoints(3);
+    int perEndpoint = 50;
+    RingHash ring = RingHash.build(keys, perEndpoint);
+    long[][] points = new long[keys.size() * perEndpoint][];
+    for (int e = 0, k = 0; e < keys.size(); e++) {
+      for (int i = 0; i < perEndpoint; i++) {
+        points[k++] = new long[] {XxHash64.hash(keys.get(e) + "_" + i, 0), e};
+      }
+    }
+    java.util.Arrays.sort(points, (a, b) -> Long.compareUnsigned(a[0], b[0]));
+    Maglev maglev = Maglev.build(keys, 101);
+    java.util.Random random = new java.util.Random(11);
+    for (int n = 0; n < 2_000; n++) {
+      long key = random.nextLong();
+      int place = 0;
+      while (place < points.length && Long.compareUnsigned(points[place][0], key) < 0) {
+        place++;
+      }
+      place %= points.length;
+      assertThat(ring.pick(key, 0)).isEqualTo(ring.pick(key));
+      for (int attempt = 1; attempt <= 4; attempt++) {
+        int expected = (int) points[(place + attempt) % points.length][1];
+        assertThat(ring.pick(key, attempt)).as("ring, attempt %d", attempt).isEqualTo(expected);
+        assertThat(ring.pick(key, attempt, e -> true)).isEqualTo(expected);
+        assertThat(maglev.pick(key, attempt)).as("maglev, attempt %d", attempt).isEqualTo(maglev.pick(key ^ -attempt));
+      }
+      assertThat(maglev.pick(key, 0)).isEqualTo(maglev.pick(key));
+      int owner = ring.pick(key);
+      assertThat(ring.pick(key, 2, e -> e != owner)).isNotEqualTo(owner);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} over {2}")
+  @MethodSource("tables")
+  void fiveHostSelectionAttemptsUsuallyReachAnotherEndpoint(
+      String name, BiFunction<List<String>, Integer, ConsistentHashTable> build, int n) {
+    // What a retry of a consistent-hash route gains from Envoy's walk: with the previous-hosts
+    // predicate, one of the attempts 1-4 finds an endpoint other than the key's own.
+    ConsistentHashTable table = build.apply(endpoints(n), 0);
+    int moved = 0;
+    for (int k = 0; k < KEYS; k++) {
+      long hash = XxHash64.hash("key-" + k, 0);
+      int own = table.pick(hash);
+      for (int attempt = 1; attempt < 5; attempt++) {
+        if (table.pick(hash, attempt) != own) {
+          moved++;
+          break;
+        }
+      }
+    }
+    assertThat(moved).as("keys whose retry found another endpoint").isGreaterThan(KEYS * 85 / 100);
+  }
 }

@@ -88,27 +88,71 @@ class RetryPolicyTest {
     Decision.Target target = new Decision.Target("user.ns.svc.cluster.local", null, 0);
     Decision first = routed(target, a, new Decision.Retries(2, null, List.of("5xx")));
     java.util.Iterator<Instance> picks = List.of(a, a, b).iterator();
-    java.util.concurrent.atomic.AtomicInteger decided = new java.util.concurrent.atomic.AtomicInteger();
-    assertThat(RetryPolicy.retryInstance(first, () -> {
-      decided.incrementAndGet();
+    RequestView request = DescribedRequest.of("GET", "http://user/");
+    List<Integer> attempts = new java.util.ArrayList<>();
+    assertThat(RetryPolicy.retryInstance(first, request, pick -> {
+      attempts.add(pick.hostSelectionAttempt());
+      assertThat(pick.authority()).isEqualTo("user");
       return routed(target, picks.next(), null);
     }, List.of(a))).isEqualTo(b);
-    assertThat(decided).hasValue(3);
+    assertThat(attempts).as("each pick is told its attempt").containsExactly(0, 1, 2);
 
-    decided.set(0);
-    assertThat(RetryPolicy.retryInstance(first, () -> {
-      decided.incrementAndGet();
+    attempts.clear();
+    assertThat(RetryPolicy.retryInstance(first, request, pick -> {
+      attempts.add(pick.hostSelectionAttempt());
       return routed(target, a, null);
     }, List.of(a))).as("the last pick stands").isEqualTo(a);
-    assertThat(decided).hasValue(RetryPolicy.HOST_SELECTION_ATTEMPTS);
+    assertThat(attempts).hasSize(RetryPolicy.HOST_SELECTION_ATTEMPTS);
 
     Decision keeping = routed(target, a, new Decision.Retries(2, null, List.of("5xx"), null, false));
-    decided.set(0);
-    assertThat(RetryPolicy.retryInstance(keeping, () -> {
-      decided.incrementAndGet();
+    attempts.clear();
+    assertThat(RetryPolicy.retryInstance(keeping, request, pick -> {
+      attempts.add(pick.hostSelectionAttempt());
       return routed(target, a, null);
     }, List.of(a))).as("retryIgnorePreviousHosts: false picks once").isEqualTo(a);
-    assertThat(decided).hasValue(1);
+    assertThat(attempts).containsExactly(0);
+  }
+
+  @Test
+  void aConsistentHashRetryWalksOnToAnInstanceNotTriedYet() {
+    // The key's own instance answered 503 once. A new decision alone gives it again; the
+    // host-selection attempts move on along the ring, as Envoy's previous-hosts retry does.
+    String rules = """
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: user, namespace: default}
+        spec:
+          host: user
+          trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x-user}}}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: user, namespace: default}
+        spec:
+          hosts: [user]
+          http:
+          - route: [{destination: {host: user}}]
+        """;
+    List<Instance> instances = List.of(
+        new Instance("user-0", "user", "default", "127.0.0.1", 8000, Map.of()),
+        new Instance("user-1", "user", "default", "127.0.0.1", 8001, Map.of()),
+        new Instance("user-2", "user", "default", "127.0.0.1", 8002, Map.of()));
+    Router router = new Router(Fixtures.snapshotOf(rules, instances), InFlight.NONE, new java.util.SplittableRandom(7));
+    io.inboard.core.mesh.Workload frontend = new io.inboard.core.mesh.Workload("default", "frontend", Map.of());
+    int moved = 0;
+    for (int u = 0; u < 100; u++) {
+      DescribedRequest request = DescribedRequest.of("GET", "http://user/").withHeader("x-user", "user-" + u).from(frontend);
+      Decision first = router.route(request);
+      assertThat(router.route(request).instance()).as("the key's own instance").isEqualTo(first.instance());
+      Instance retry = RetryPolicy.retryInstance(first, request, router::route, List.of(first.instance()));
+      if (!retry.equals(first.instance())) {
+        moved++;
+      }
+    }
+    assertThat(moved).as("retries that reached another instance").isGreaterThan(90);
+    Decision explained = router.explain(
+        RetryPick.of(DescribedRequest.of("GET", "http://user/").withHeader("x-user", "bob").from(frontend), 2));
+    assertThat(String.join("\n", explained.trace())).contains("(a retry's host selection attempt 2)");
   }
 
   private static Decision routed(Decision.Target target, Instance instance, Decision.Retries retries) {

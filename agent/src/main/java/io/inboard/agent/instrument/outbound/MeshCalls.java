@@ -143,9 +143,9 @@ final class MeshCalls {
    * first try had it and no injected delay (a fault applies once per request).
    */
   CallPlan.Routed retryPlan(CallPlan.Routed first, OutgoingRequest request, Collection<Instance> tried) {
-    Instance next = RetryPolicy.retryInstance(first.decision(), () -> {
+    Instance next = RetryPolicy.retryInstance(first.decision(), request, pick -> {
       try {
-        return routing.decide(request);
+        return routing.decide(pick);
       } catch (RuntimeException e) {
         routing.recordFailure("retry", e);
         return null;

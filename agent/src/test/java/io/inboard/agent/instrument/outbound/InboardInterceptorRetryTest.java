@@ -66,6 +66,24 @@ class InboardInterceptorRetryTest {
   }
 
   @Test
+  void aRetryPicksAgainWithItsHostSelectionAttemptUntilAnInstanceNotTriedYet() throws IOException {
+    // As a consistent-hash route answers: the same instance until the pick's attempt moves it on.
+    AtomicInteger aHits = new AtomicInteger();
+    AtomicInteger bHits = new AtomicInteger();
+    Instance a = mesh.server("user-a", 503, 0, aHits);
+    Instance b = mesh.server("user-b", 200, 0, bHits);
+    Decision.Retries retries = istioDefault();
+    ScriptedRouting routing = new ScriptedRouting(routeTo(a, retries, null), routeTo(a, retries, null),
+        routeTo(a, retries, null), routeTo(b, retries, null));
+
+    try (Response response = client(routing).newCall(get()).execute()) {
+      assertThat(response.code()).isEqualTo(200);
+    }
+    assertThat(aHits).hasValue(1);
+    assertThat(routing.attempts).as("the call's decision, then the retry's three picks").containsExactly(0, 0, 1, 2);
+  }
+
+  @Test
   void aRetryWaitsAtLeastHalfTheRulesBackoff() throws IOException {
     Instance down = closedPort("user-down");
     Instance b = mesh.server("user-b", 200, 0, new AtomicInteger());

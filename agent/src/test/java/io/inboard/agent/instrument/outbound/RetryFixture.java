@@ -90,6 +90,8 @@ final class RetryFixture implements AutoCloseable {
   static class ScriptedRouting implements OutboundRouting {
     private final Deque<Decision> script;
     final List<String> recorded = new CopyOnWriteArrayList<>();
+    /** The host-selection attempt of each decision asked for: 0 for a call's, 0-4 for a retry's picks. */
+    final List<Integer> attempts = new CopyOnWriteArrayList<>();
     final AtomicInteger inFlight = new AtomicInteger();
 
     ScriptedRouting(Decision... decisions) {
@@ -98,6 +100,7 @@ final class RetryFixture implements AutoCloseable {
 
     @Override
     public synchronized Decision decide(RequestView request) {
+      attempts.add(request.hostSelectionAttempt());
       return script.size() > 1 ? script.poll() : script.peek();
     }
 
