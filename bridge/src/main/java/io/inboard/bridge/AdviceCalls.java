@@ -75,6 +75,16 @@ public final class AdviceCalls {
     }
   }
 
+  /** OkHttp {@code RealCall.enqueue(Callback)}, on entry: the callback the call answers. */
+  public static Object okHttpEnqueue(Object callback) {
+    try {
+      Object replaced = Hooks.outbound().okHttpEnqueue(callback);
+      return replaced != null ? replaced : callback;
+    } catch (Throwable t) {
+      return callback;
+    }
+  }
+
   /**
    * {@code java.net.http}: the four-argument {@code HttpClientImpl.sendAsync}, on entry. Returns the
    * request to send, or, when the mesh refuses the call, the already failed future to return

@@ -53,6 +53,14 @@ public interface OutboundHook {
   }
 
   /**
+   * OkHttp: called with the {@code Callback} of each call {@code enqueue}d, on the enqueuing
+   * thread; returns the callback to give OkHttp (one that runs with the caller's context).
+   */
+  default Object okHttpEnqueue(Object callback) {
+    return callback;
+  }
+
+  /**
    * {@code HttpURLConnection}: called as the connection is about to connect, with the connection
    * and its URL. Returns the URL to connect to instead, {@code null} to leave it, or an
    * {@link IOException} to fail the connect with.

@@ -102,7 +102,7 @@ class RedirectAndQueueIT {
    * request's headers.
    */
   @Test
-  void aQueuedOkHttpCallMadeOutsideARequestCarriesNoRequestsHeaders() throws Exception {
+  void aQueuedOkHttpCallMadeOutsideARequestAndItsCallbacksCallsCarryNoRequestsHeaders() throws Exception {
     try (EchoServer v1 = new EchoServer("v1", "user-v1")) {
       Path rules = MeshFile.empty().instances("user", "traffic-management", v1).write(dir, "mesh.yaml");
 
@@ -111,6 +111,10 @@ class RedirectAndQueueIT {
       assertThat(output).as(output).contains("INBOUND version=v1").contains("h.my-header=alice");
       String background = output.lines().filter(l -> l.startsWith("BACKGROUND ")).findFirst().orElseThrow();
       assertThat(background).as(output).contains("instance=user-v1").doesNotContain("my-header").doesNotContain("x-request-id");
+      // Its callback ran on the thread that finished the request's call; a call made there carries
+      // the callback's own (empty) context, not that request's headers.
+      String nested = output.lines().filter(l -> l.startsWith("NESTED ")).findFirst().orElseThrow();
+      assertThat(nested).as(output).contains("instance=user-v1").doesNotContain("my-header").doesNotContain("x-request-id");
     }
   }
 }

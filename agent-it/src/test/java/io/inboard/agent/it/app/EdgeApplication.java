@@ -29,7 +29,8 @@ import org.eclipse.jetty.server.ServerConnector;
  *       default) and prints {@code RESULT <status> <body>}.
  *   <li>{@code okhttp-queue URL}: serves one inbound request on Jetty whose servlet enqueues a slow
  *       OkHttp call to URL; meanwhile a background thread with no inbound request enqueues a call to
- *       URL too, which OkHttp queues (one call per host at a time); prints {@code BACKGROUND <body>}.
+ *       URL too, which OkHttp queues (one call per host at a time); prints {@code BACKGROUND <body>},
+ *       then {@code NESTED <body>} of the call that call's callback makes.
  * </ul>
  */
 public final class EdgeApplication {
@@ -95,9 +96,31 @@ public final class EdgeApplication {
     }
     Thread.sleep(100);
     // A call made outside any request (a scheduled job, say): queued behind the request's call.
+    // Its callback, run by the dispatcher thread that finished the request's call, makes a call of
+    // its own: it carries the callback's context (none), not that request's.
     CompletableFuture<String> background = new CompletableFuture<>();
-    client.newCall(new Request.Builder().url(url).build()).enqueue(into(background));
+    CompletableFuture<String> nested = new CompletableFuture<>();
+    client.newCall(new Request.Builder().url(url).build()).enqueue(new Callback() {
+      @Override
+      public void onFailure(Call call, IOException e) {
+        background.complete("failed " + e);
+        nested.complete("not made");
+      }
+
+      @Override
+      public void onResponse(Call call, Response response) throws IOException {
+        try (response) {
+          background.complete(response.body().string().strip());
+        }
+        try (Response again = client.newCall(new Request.Builder().url(url).build()).execute()) {
+          nested.complete(again.body().string().strip());
+        } catch (IOException e) {
+          nested.complete("failed " + e);
+        }
+      }
+    });
     System.out.println("BACKGROUND " + background.get(30, TimeUnit.SECONDS));
+    System.out.println("NESTED " + nested.get(30, TimeUnit.SECONDS));
     inbound.join(30_000);
     server.stop();
   }

@@ -54,6 +54,16 @@ public final class AgentOutboundHook implements OutboundHook {
   }
 
   @Override
+  public Object okHttpEnqueue(Object callback) {
+    try {
+      return okhttp().enqueue(callback);
+    } catch (Throwable t) {
+      calls.routing().recordFailure("okhttp", t);
+      return callback;
+    }
+  }
+
+  @Override
   public Object urlConnecting(Object connection, Object url) {
     return urlConnection().connecting(connection, url);
   }

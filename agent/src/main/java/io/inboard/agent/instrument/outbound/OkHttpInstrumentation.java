@@ -13,7 +13,8 @@ import org.objectweb.asm.Opcodes;
  * Routes OkHttp 4 and 5 calls. Every client, whether built by {@code Builder.build()} or
  * {@code new OkHttpClient()}, is constructed from a builder: the advice adds Inboard's
  * interceptor to it there, once. Each new call's request gets the current context's headers on
- * the calling thread, so calls enqueued for another thread carry them too.
+ * the calling thread, so calls enqueued for another thread carry them too; and an enqueued call's
+ * callback runs with the enqueuing thread's context, so the calls it makes carry them as well.
  */
 public final class OkHttpInstrumentation implements InboardInstrumentation {
   @Override
@@ -41,6 +42,18 @@ public final class OkHttpInstrumentation implements InboardInstrumentation {
                       code.visitVarInsn(Opcodes.ALOAD, 1);
                       call(code, "okHttpNewCall", "(Ljava/lang/Object;)Ljava/lang/Object;");
                       code.visitTypeInsn(Opcodes.CHECKCAST, "okhttp3/Request");
+                      code.visitVarInsn(Opcodes.ASTORE, 1);
+                    })
+                .enterOnly()),
+        "okhttp3.internal.connection.RealCall",
+        List.of(
+            // callback = AdviceCalls.okHttpEnqueue(callback): it runs with the enqueuing thread's context
+            on("enqueue", "(Lokhttp3/Callback;)V")
+                .onEnter(
+                    code -> {
+                      code.visitVarInsn(Opcodes.ALOAD, 1);
+                      call(code, "okHttpEnqueue", "(Ljava/lang/Object;)Ljava/lang/Object;");
+                      code.visitTypeInsn(Opcodes.CHECKCAST, "okhttp3/Callback");
                       code.visitVarInsn(Opcodes.ASTORE, 1);
                     })
                 .enterOnly()));

@@ -1,6 +1,7 @@
 package io.inboard.agent.instrument.outbound;
 
 import io.inboard.core.propagation.PropagationContext;
+import okhttp3.Callback;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -48,6 +49,24 @@ final class OkHttpRouting {
         return candidate;
       }
       return request.newBuilder().tag(PropagationContext.class, context).build();
+    } catch (Throwable t) {
+      calls.routing().recordFailure("okhttp", t);
+      return candidate;
+    }
+  }
+
+  /**
+   * The callback of an {@code enqueue}d call, bound to the enqueuing thread's context: OkHttp runs
+   * it on a dispatcher thread, and a call that waited in the dispatcher's queue is started by
+   * whichever thread finished a call before it, carrying that call's request's context. Calls the
+   * callback makes then propagate its own request's headers, never another request's.
+   */
+  Object enqueue(Object candidate) {
+    try {
+      if (!(candidate instanceof Callback callback) || candidate instanceof ContextCallback) {
+        return candidate;
+      }
+      return new ContextCallback(callback, PropagationContext.current());
     } catch (Throwable t) {
       calls.routing().recordFailure("okhttp", t);
       return candidate;
