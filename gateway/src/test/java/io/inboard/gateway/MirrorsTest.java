@@ -18,34 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
 class MirrorsTest {
   @TempDir Path dir;
 
-  private static final String RULES = """
-      apiVersion: networking.istio.io/v1
-      kind: Gateway
-      metadata: {name: gw, namespace: shop}
-      spec:
-        selector: {istio: ingressgateway}
-        servers:
-        - port: {number: 80, name: http, protocol: HTTP}
-          hosts: [user.example.com]
-      ---
-      apiVersion: networking.istio.io/v1
-      kind: VirtualService
-      metadata: {name: user, namespace: shop}
-      spec:
-        hosts: [user.example.com]
-        gateways: [gw]
-        http:
-        - route: [{destination: {host: user}}]
-          headers: {request: {set: {x-route: main}}}
-          mirrors:
-          - destination: {host: user-next}
-          - destination: {host: audit}
-            percentage: {value: 100}
-          - destination: {host: never}
-            percentage: {value: 0}
-      ---
-      instances:
-      """;
+  private static final String RULES = UserServiceMesh.gatewayAndRule("""
+      - route: [{destination: {host: user}}]
+        headers: {request: {set: {x-route: main}}}
+        mirrors:
+        - destination: {host: user-next}
+        - destination: {host: audit}
+          percentage: {value: 100}
+        - destination: {host: never}
+          percentage: {value: 0}
+      """) + "---\ninstances:\n";
 
   private static String instance(EchoUpstream upstream, String service) {
     return "- {id: " + upstream.id + ", service: " + service + ", namespace: shop, address: 127.0.0.1, port: "
