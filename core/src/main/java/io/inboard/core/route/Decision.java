@@ -117,9 +117,9 @@ public record Decision(
    * {@code rewrittenAuthority} are {@code null} when unchanged; {@code rewrittenPath} is the path
    * only, the caller keeps the request's query string. {@code timeout} {@code null} means none;
    * {@code retries} is Istio's default policy when the rule sets none. {@code mirrors} are the
-   * copies to send, one per mirror rolled, in the rule's order; empty (the shared {@link List#of()})
-   * when none was. {@code cors} is the routed
-   * rule's {@code corsPolicy} ({@code null} for none), which only the gateway applies: a
+   * copies to send, one per mirror rolled, in the rule's order; empty (the shared {@link List#of()},
+   * so a request without copies allocates nothing for them) when none was. {@code cors} is the
+   * routed rule's {@code corsPolicy} ({@code null} for none), which only the gateway applies: a
    * service's outbound call does not come from a browser.
    */
   public record Actions(
