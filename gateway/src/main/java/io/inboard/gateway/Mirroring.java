@@ -1,6 +1,7 @@
 package io.inboard.gateway;
 
 import io.inboard.core.route.Decision;
+import java.util.List;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -8,18 +9,27 @@ import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Request;
 
 /**
- * Sends a rule's {@code mirror}: a fire-and-forget copy of the request to another destination,
- * whose answer is ignored. As in Envoy the copy's {@code Host} gets a {@code -shadow} suffix.
+ * Sends a rule's mirrors: one fire-and-forget copy of the request per mirror rolled (a single
+ * {@code mirror}, or each entry of {@code mirrors}, as Envoy sends one shadow per mirror policy),
+ * whose answers are ignored. As in Envoy each copy's {@code Host} gets a {@code -shadow} suffix.
  * Only requests without a body are mirrored: the body is streamed once, to the real destination.
  */
 final class Mirroring {
   private Mirroring() {}
 
   static void send(HttpClient client, Request request, Exchange exchange) {
-    Decision.Mirror mirror = exchange.decision.actions().mirror();
-    if (mirror == null || mirror.instance() == null || Exchange.hasBody(request)) {
+    List<Decision.Mirror> mirrors = exchange.decision.actions().mirrors();
+    if (mirrors.isEmpty() || Exchange.hasBody(request)) {
       return;
     }
+    for (Decision.Mirror mirror : mirrors) {
+      if (mirror.instance() != null) {
+        send(client, request, exchange, mirror);
+      }
+    }
+  }
+
+  private static void send(HttpClient client, Request request, Exchange exchange, Decision.Mirror mirror) {
     String rewritten = exchange.decision.actions().rewrittenPath();
     HttpURI target = HttpURI.build()
         .scheme("http")

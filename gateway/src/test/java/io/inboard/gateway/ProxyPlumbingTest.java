@@ -673,10 +673,10 @@ class ProxyPlumbingTest {
     Decision.Fault fault;
     String redirect;
     String direct;
-    Decision.Mirror mirror;
+    List<Decision.Mirror> mirrors;
 
-    ActionsBuilder mirror(Decision.Mirror mirror) {
-      this.mirror = mirror;
+    ActionsBuilder mirror(Decision.Mirror... mirrors) {
+      this.mirrors = List.of(mirrors);
       return this;
     }
 
@@ -722,7 +722,7 @@ class ProxyPlumbingTest {
     }
 
     Actions build() {
-      return new Actions(path, authority, request, response, timeout, retries, fault, mirror, redirect, direct, null);
+      return new Actions(path, authority, request, response, timeout, retries, fault, mirrors, redirect, direct, null);
     }
   }
 

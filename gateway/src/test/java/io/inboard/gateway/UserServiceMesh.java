@@ -16,6 +16,27 @@ final class UserServiceMesh {
 
   /** The rules, for {@code retries} and {@code trafficPolicy} in YAML flow style, before the instances. */
   static String rules(String retries, String trafficPolicy) {
+    return gatewayAndRule("""
+        - route: [{destination: {host: user}}]
+          retries: %s
+        """.formatted(retries)) + """
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: user, namespace: shop}
+        spec:
+          host: user
+          trafficPolicy: %s
+        ---
+        instances:
+        """.formatted(trafficPolicy);
+  }
+
+  /**
+   * The Gateway and a VirtualService for {@code user.example.com} whose one {@code http} rule is
+   * {@code rule} (YAML, written as an item of a top-level list).
+   */
+  static String gatewayAndRule(String rule) {
     return """
         apiVersion: networking.istio.io/v1
         kind: Gateway
@@ -33,18 +54,7 @@ final class UserServiceMesh {
           hosts: [user.example.com]
           gateways: [gw]
           http:
-          - route: [{destination: {host: user}}]
-            retries: %s
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: DestinationRule
-        metadata: {name: user, namespace: shop}
-        spec:
-          host: user
-          trafficPolicy: %s
-        ---
-        instances:
-        """.formatted(retries, trafficPolicy);
+        """ + rule.indent(2);
   }
 
   /** One {@code instances} entry of service {@code user} in {@code shop}. */

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * What the agent does at the edges of routing, for every client: hosts the mesh does not know are
  * left alone; a mesh host with nowhere to go is answered without a network call; the application's
  * own header values win; an internal failure leaves the call as the application made it; and a
- * rule's mirror copies calls without the application noticing.
+ * rule's mirror (or each of its mirrors) copies calls without the application noticing.
  */
 class OutboundEdgesIT {
   static final List<String> CLIENTS = List.of("okhttp", "okhttp-async", "jdk", "jdk-async", "huc");
@@ -107,6 +107,19 @@ class OutboundEdgesIT {
         - route:
           - destination: {host: user, subset: v1}
           mirror: {host: user, subset: v2}
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata: {name: mirrored-twice, namespace: traffic-management}
+      spec:
+        hosts: [mirrored-twice]
+        http:
+        - route:
+          - destination: {host: user, subset: v1}
+          mirrors:
+          - destination: {host: user, subset: v2}
+          - destination: {host: user, subset: v2}
+            percentage: {value: 100}
       """;
 
   @TempDir static Path dir;
@@ -281,6 +294,33 @@ class OutboundEdgesIT {
           .doesNotContain("inboard_agent_errors_total{")
           .doesNotContain("destination_version=\"v2\"");
       assertThat(v2.received).as("HttpURLConnection's call is not copied").hasSize(before);
+    }
+  }
+
+  /**
+   * A rule's {@code mirrors}: each of its two entries (both to v2, so one instance sees every copy)
+   * gets its own copy of an OkHttp or {@code HttpClient} call; each copy is counted.
+   */
+  @org.junit.jupiter.api.Test
+  void eachOfARulesMirrorsGetsItsOwnCopy() throws Exception {
+    Jdks.Jdk jdk = Jdks.available().get(0);
+    int adminPort = ServiceCalls.freePort();
+    List<String> mirrored = List.of("okhttp", "okhttp-async", "jdk", "jdk-async");
+    try (ForkedService service = service(jdk, "mirrors", false, ForkedService.CLASSPATH,
+        Map.of("inboard.admin-port", Integer.toString(adminPort)))) {
+      int start = v2.received.size();
+      for (String client : mirrored) {
+        int before = v2.received.size();
+        CallResult call = ServiceCalls.call(service, client, "request", 1, "http://mirrored-twice/echo",
+            Map.of("my-header", "alice")).get(0);
+        assertThat(call.version()).as(client + ": " + call.line()).isEqualTo("v1");
+        await().atMost(Duration.ofSeconds(20)).until(() -> v2.received.size() >= before + 2);
+        assertThat(v2.received.subList(before, before + 2)).as(client)
+            .allSatisfy(copy -> assertThat(copy).contains(" host=mirrored-twice-shadow ").contains(" h.my-header=alice"));
+      }
+      String answered = "inboard_agent_mirrors_total{result=\"answered\"} " + 2 * mirrored.size();
+      await().atMost(Duration.ofSeconds(20)).until(() -> ServiceCalls.metrics(adminPort).contains(answered));
+      assertThat(v2.received.size() - start).as("two copies per call, no more").isEqualTo(2 * mirrored.size());
     }
   }
 

@@ -110,13 +110,17 @@ public final class DecisionJson {
         f.put("abortStatus", a.fault().abortStatus());
       }
     }
-    if (a.mirror() != null) {
-      ObjectNode m = o.putObject("mirror");
-      target(m.putObject("destination"), a.mirror().destination());
-      if (a.mirror().instance() == null) {
-        m.putNull("instance");
-      } else {
-        instance(m.putObject("instance"), a.mirror().instance());
+    if (!a.mirrors().isEmpty()) {
+      // Every copy this request gets, one per mirror rolled (a single mirror is a list of one).
+      ArrayNode mirrors = o.putArray("mirrors");
+      for (Decision.Mirror mirror : a.mirrors()) {
+        ObjectNode m = mirrors.addObject();
+        target(m.putObject("destination"), mirror.destination());
+        if (mirror.instance() == null) {
+          m.putNull("instance");
+        } else {
+          instance(m.putObject("instance"), mirror.instance());
+        }
       }
     }
     if (a.redirectLocation() != null) {

@@ -12,6 +12,8 @@ import java.util.List;
  * @param timeout {@code null} when not given
  * @param mirror {@code null} when not mirroring
  * @param mirrorPercentage {@code null} when {@code mirror} is set without a percentage (mirror all)
+ * @param mirrors the {@code mirrors} list, each rolled on its own; empty when none (never together
+ *     with {@code mirror})
  * @param corsPolicy {@code null} when the rule has none
  */
 public record HTTPRoute(
@@ -26,12 +28,14 @@ public record HTTPRoute(
     HTTPFaultInjection fault,
     Destination mirror,
     Percent mirrorPercentage,
+    List<HTTPMirrorPolicy> mirrors,
     Headers headers,
     CorsPolicy corsPolicy) {
 
   public HTTPRoute {
     match = match == null ? List.of() : List.copyOf(match);
     route = route == null ? List.of() : List.copyOf(route);
+    mirrors = mirrors == null ? List.of() : List.copyOf(mirrors);
     headers = headers == null ? Headers.NONE : headers;
   }
 

@@ -91,8 +91,9 @@ public record Decision(
   public record Fault(Duration delay, int abortStatus) {}
 
   /**
-   * A copy of the request to send, fire-and-forget, to another destination (already rolled);
-   * {@code instance} is {@code null} when the destination has none.
+   * A copy of the request to send, fire-and-forget, to another destination (already rolled: a rule
+   * with several mirrors rolls each on its own); {@code instance} is {@code null} when the
+   * destination has none.
    */
   public record Mirror(Target destination, Instance instance) {
     /**
@@ -115,8 +116,10 @@ public record Decision(
    * What the caller applies besides choosing the instance. {@code rewrittenPath} and
    * {@code rewrittenAuthority} are {@code null} when unchanged; {@code rewrittenPath} is the path
    * only, the caller keeps the request's query string. {@code timeout} {@code null} means none;
-   * {@code retries} is Istio's default policy when the rule sets none. {@code cors} is the routed
-   * rule's {@code corsPolicy} ({@code null} for none), which only the gateway applies: a
+   * {@code retries} is Istio's default policy when the rule sets none. {@code mirrors} are the
+   * copies to send, one per mirror rolled, in the rule's order; empty (the shared {@link List#of()},
+   * so a request without copies allocates nothing for them) when none was. {@code cors} is the
+   * routed rule's {@code corsPolicy} ({@code null} for none), which only the gateway applies: a
    * service's outbound call does not come from a browser.
    */
   public record Actions(
@@ -127,7 +130,7 @@ public record Decision(
       Duration timeout,
       Retries retries,
       Fault fault,
-      Mirror mirror,
+      List<Mirror> mirrors,
       String redirectLocation,
       String directResponseBody,
       SetCookie setCookie,
@@ -138,14 +141,15 @@ public record Decision(
     public Actions {
       requestHeaders = requestHeaders == null ? HeaderOps.NONE : requestHeaders;
       responseHeaders = responseHeaders == null ? HeaderOps.NONE : responseHeaders;
+      mirrors = mirrors == null ? List.of() : List.copyOf(mirrors);
     }
 
     /** Actions without a CORS policy. */
     public Actions(String rewrittenPath, String rewrittenAuthority, HeaderOps requestHeaders,
-        HeaderOps responseHeaders, Duration timeout, Retries retries, Fault fault, Mirror mirror,
+        HeaderOps responseHeaders, Duration timeout, Retries retries, Fault fault, List<Mirror> mirrors,
         String redirectLocation, String directResponseBody, SetCookie setCookie) {
       this(rewrittenPath, rewrittenAuthority, requestHeaders, responseHeaders, timeout, retries, fault,
-          mirror, redirectLocation, directResponseBody, setCookie, null);
+          mirrors, redirectLocation, directResponseBody, setCookie, null);
     }
   }
 

@@ -13,6 +13,7 @@ import io.inboard.core.model.HTTPRouteDestination;
 import io.inboard.core.model.HashKey;
 import io.inboard.core.model.HeaderOperations;
 import io.inboard.core.model.LoadBalancerSettings;
+import io.inboard.core.model.Percent;
 import io.inboard.core.model.Resource;
 import io.inboard.core.model.Server;
 import io.inboard.core.model.Subset;
@@ -395,13 +396,31 @@ public final class RouteTable {
       }
       Rule.Action action = r.redirect() != null ? Rule.Action.REDIRECT
           : r.directResponse() != null ? Rule.Action.DIRECT_RESPONSE : Rule.Action.ROUTE;
-      RouteTarget mirror = r.mirror() == null ? null : target(r.mirror(), ns, Decision.Actions.NONE);
-      double mirrorPercent = r.mirrorPercentage() == null ? 100.0 : r.mirrorPercentage().value();
       return new Rule(
           index, r.name(), vs.key(), blocks, action, targets, choice, r.redirect(),
           r.directResponse() == null ? 0 : r.directResponse().status(),
           r.directResponse() == null ? null : r.directResponse().body(),
-          rewriteUri, regexRewrite, r.fault(), mirror, mirrorPercent, base);
+          rewriteUri, regexRewrite, r.fault(), mirrors(r, ns), base);
+    }
+
+    /** The single {@code mirror} as a list of one, or the {@code mirrors} list; {@code null} when neither. */
+    private MirrorTarget[] mirrors(HTTPRoute r, String ns) {
+      if (r.mirror() != null) {
+        return new MirrorTarget[] {mirror(r.mirror(), r.mirrorPercentage(), ns)};
+      }
+      if (r.mirrors().isEmpty()) {
+        return null;
+      }
+      MirrorTarget[] out = new MirrorTarget[r.mirrors().size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = mirror(r.mirrors().get(i).destination(), r.mirrors().get(i).percentage(), ns);
+      }
+      return out;
+    }
+
+    // As Istio: no percentage mirrors every request.
+    private MirrorTarget mirror(Destination d, Percent percentage, String ns) {
+      return new MirrorTarget(target(d, ns, Decision.Actions.NONE), percentage == null ? 100.0 : percentage.value());
     }
 
     private RouteTarget target(Destination d, String ns, Decision.Actions actions) {

@@ -11,6 +11,7 @@ import io.inboard.core.model.HashKey;
 import io.inboard.core.snapshot.Snapshot;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
@@ -459,9 +460,9 @@ public final class Router {
       }
     }
     Decision.Fault fault = rule == null ? null : rollFault(rule.fault, trace);
-    Decision.Mirror mirror = rule == null || rule.mirror == null ? null : rollMirror(rule, trace);
-    if (rewrittenPath != null || fault != null || mirror != null || setCookie != null) {
-      actions = with(actions, rewrittenPath, fault, mirror, setCookie, null, null);
+    List<Decision.Mirror> mirrors = rule == null || rule.mirrors == null ? null : rollMirrors(rule.mirrors, trace);
+    if (rewrittenPath != null || fault != null || mirrors != null || setCookie != null) {
+      actions = with(actions, rewrittenPath, fault, mirrors, setCookie, null, null);
     }
     if (trace != null && actions.cors() != null) {
       trace.add(corsStep(actions.cors(), r));
@@ -530,19 +531,48 @@ public final class Router {
     return delay == null && abort == 0 ? null : new Decision.Fault(delay, abort);
   }
 
-  private Decision.Mirror rollMirror(Rule rule, List<String> trace) {
-    if (!roll(rule.mirrorPercent)) {
+  /**
+   * Rolls each of the rule's mirrors on its own, as Envoy rolls each of a route's mirror policies;
+   * {@code null} when none was rolled, so that only requests with copies to send get a list.
+   */
+  private List<Decision.Mirror> rollMirrors(MirrorTarget[] mirrors, List<String> trace) {
+    if (mirrors.length == 1) {
+      Decision.Mirror copy = rollMirror(mirrors[0], trace);
+      return copy == null ? null : List.of(copy);
+    }
+    Decision.Mirror[] rolled = null;
+    int count = 0;
+    for (MirrorTarget mirror : mirrors) {
+      Decision.Mirror copy = rollMirror(mirror, trace);
+      if (copy != null) {
+        if (rolled == null) {
+          rolled = new Decision.Mirror[mirrors.length];
+        }
+        rolled[count++] = copy;
+      }
+    }
+    return rolled == null ? null : count == 1 ? List.of(rolled[0]) : List.of(Arrays.copyOf(rolled, count));
+  }
+
+  private Decision.Mirror rollMirror(MirrorTarget mirror, List<String> trace) {
+    Decision.Target target = mirror.target().target();
+    if (!roll(mirror.percent())) {
       if (trace != null) {
-        trace.add("mirror to " + rule.mirror.target().host() + " not rolled (" + rule.mirrorPercent + "%)");
+        trace.add("mirror to " + mirrorLabel(target) + " not rolled (" + mirror.percent() + "%)");
       }
       return null;
     }
-    List<Instance> endpoints = rule.mirror.pool().endpoints;
+    List<Instance> endpoints = mirror.target().pool().endpoints;
     Instance instance = endpoints.isEmpty() ? null : endpoints.get(random().nextInt(endpoints.size()));
     if (trace != null) {
-      trace.add("mirror to " + rule.mirror.target().host() + (instance == null ? " (no instance)" : " instance " + instance.id()));
+      trace.add("mirror to " + mirrorLabel(target) + (instance == null ? " (no instance)" : " instance " + instance.id()));
     }
-    return new Decision.Mirror(rule.mirror.target(), instance);
+    return new Decision.Mirror(target, instance);
+  }
+
+  /** The host, and the subset when there is one: a rule may mirror to two subsets of one host. */
+  private static String mirrorLabel(Decision.Target target) {
+    return target.subset() == null ? target.host() : target.host() + " subset " + target.subset();
   }
 
   /** True for {@code percent}% of calls; 0 never, 100 always. */
@@ -605,11 +635,11 @@ public final class Router {
     return result.isEmpty() ? "/" : result;
   }
 
-  private static Decision.Actions with(Decision.Actions a, String path, Decision.Fault fault, Decision.Mirror mirror,
-      Decision.SetCookie cookie, String location, String body) {
+  private static Decision.Actions with(Decision.Actions a, String path, Decision.Fault fault,
+      List<Decision.Mirror> mirrors, Decision.SetCookie cookie, String location, String body) {
     return new Decision.Actions(
         path != null ? path : a.rewrittenPath(), a.rewrittenAuthority(), a.requestHeaders(), a.responseHeaders(),
-        a.timeout(), a.retries(), fault != null ? fault : a.fault(), mirror != null ? mirror : a.mirror(),
+        a.timeout(), a.retries(), fault != null ? fault : a.fault(), mirrors != null ? mirrors : a.mirrors(),
         location != null ? location : a.redirectLocation(), body != null ? body : a.directResponseBody(),
         cookie != null ? cookie : a.setCookie(), a.cors());
   }

@@ -30,8 +30,8 @@ final class Rule {
   /** The uriRegexRewrite, or {@code null} (never together with {@link #rewriteUri}). */
   final PathRegexRewrite regexRewrite;
   final HTTPFaultInjection fault;
-  final RouteTarget mirror;
-  final double mirrorPercent;
+  /** The rule's mirrors in order ({@code mirror}, or the entries of {@code mirrors}); {@code null} when none. */
+  final MirrorTarget[] mirrors;
   /** Base actions for redirects and direct responses (header operations, etc.). */
   final Decision.Actions baseActions;
   /**
@@ -57,8 +57,7 @@ final class Rule {
       String rewriteUri,
       PathRegexRewrite regexRewrite,
       HTTPFaultInjection fault,
-      RouteTarget mirror,
-      double mirrorPercent,
+      MirrorTarget[] mirrors,
       Decision.Actions baseActions) {
     this.index = index;
     this.label = name == null ? "rule " + index : "rule " + index + " \"" + name + "\"";
@@ -73,8 +72,7 @@ final class Rule {
     this.rewriteUri = rewriteUri;
     this.regexRewrite = regexRewrite;
     this.fault = fault;
-    this.mirror = mirror;
-    this.mirrorPercent = mirrorPercent;
+    this.mirrors = mirrors;
     this.baseActions = baseActions;
     this.reason = "matched " + label + " of VirtualService " + virtualService;
     String single = blocks.length == 1 ? blocks[0].singleHeaderName() : null;

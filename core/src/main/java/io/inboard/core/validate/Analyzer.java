@@ -93,16 +93,23 @@ public final class Analyzer {
       HTTPRoute rule = rules.get(i);
       for (int j = 0; j < rule.route().size(); j++) {
         destination(vs, ns, rule.route().get(j).destination(),
-            "spec.http[" + i + "].route[" + j + "].destination");
+            "spec.http[" + i + "].route[" + j + "].destination", false);
       }
       if (rule.mirror() != null) {
-        destination(vs, ns, rule.mirror(), "spec.http[" + i + "].mirror");
+        destination(vs, ns, rule.mirror(), "spec.http[" + i + "].mirror", true);
+      }
+      for (int j = 0; j < rule.mirrors().size(); j++) {
+        destination(vs, ns, rule.mirrors().get(j).destination(),
+            "spec.http[" + i + "].mirrors[" + j + "].destination", true);
       }
     }
   }
 
-  private void destination(VirtualService vs, String ns, Destination d, String path) {
+  /** A route's or a mirror's destination: a subset or instances missing. */
+  private void destination(VirtualService vs, String ns, Destination d, String path, boolean mirror) {
     String host = fqdn(d.host(), ns);
+    // A mirror without an instance sends no copy; the request itself is not affected.
+    String consequence = mirror ? "no copies would be sent to it" : "requests to it would get 503";
     if (d.subset() != null) {
       List<DestinationRule> rules = destinationRulesFor(host);
       Subset subset = rules.stream()
@@ -115,13 +122,13 @@ public final class Analyzer {
             + (rules.isEmpty()
                 ? "no DestinationRule has host " + host
                 : "DestinationRule " + rules.get(0).key() + " has no subset of that name")
-            + "; define it (requests to it would get 503)");
+            + "; define it (" + consequence + ")");
         return;
       }
     }
     if (instances != null && host.endsWith(CLUSTER_SUFFIX) && instancesOf(host).isEmpty()) {
-      warn(vs, path + ".host", "no known instance of " + host + "; requests to it would get 503 "
-          + "until one registers");
+      warn(vs, path + ".host", "no known instance of " + host + "; " + consequence
+          + " until one registers");
     }
   }
 

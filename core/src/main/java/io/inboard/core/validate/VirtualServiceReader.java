@@ -6,6 +6,7 @@ import io.inboard.core.model.Destination;
 import io.inboard.core.model.HTTPDirectResponse;
 import io.inboard.core.model.HTTPFaultInjection;
 import io.inboard.core.model.HTTPMatchRequest;
+import io.inboard.core.model.HTTPMirrorPolicy;
 import io.inboard.core.model.HTTPRedirect;
 import io.inboard.core.model.HTTPRetry;
 import io.inboard.core.model.HTTPRewrite;
@@ -37,9 +38,9 @@ final class VirtualServiceReader {
       Schema.of("hosts", "gateways", "http").unsupported("tls", "tcp", "exportTo");
   private static final Schema RULE =
       Schema.of("name", "match", "route", "redirect", "directResponse", "rewrite", "timeout",
-              "retries", "fault", "mirror", "mirrorPercentage", "mirrorPercent", "headers",
-              "corsPolicy")
-          .unsupported("delegate", "mirrors");
+              "retries", "fault", "mirror", "mirrorPercentage", "mirrorPercent", "mirrors",
+              "headers", "corsPolicy")
+          .unsupported("delegate");
   private static final Schema MATCH =
       Schema.of("name", "uri", "scheme", "method", "authority", "headers", "port", "sourceLabels",
               "gateways", "queryParams", "ignoreUriCase", "withoutHeaders", "sourceNamespace")
@@ -202,14 +203,15 @@ final class VirtualServiceReader {
     Duration timeout = f.get("timeout").istioDuration();
     HTTPRetry retries = retries(f.get("retries"));
     HTTPFaultInjection fault = fault(f.get("fault"));
-    Destination mirror = f.has("mirror") ? Destinations.read(f.get("mirror")) : null;
-    Percent mirrorPercentage = mirrorPercentage(f);
+    Destination mirror = MirrorsReader.mirror(f);
+    Percent mirrorPercentage = MirrorsReader.mirrorPercentage(f);
+    List<HTTPMirrorPolicy> mirrors = MirrorsReader.mirrors(f);
     Headers headers = f.has("headers") ? HeaderOperationsReader.read(f.get("headers")) : Headers.NONE;
     authorityConflict(f, rewrite, headers);
     CorsPolicy cors = CorsPolicyReader.read(f.get("corsPolicy"));
 
     return new HTTPRoute(name, matches, route, redirect, directResponse, rewrite, timeout, retries,
-        fault, mirror, mirrorPercentage, headers, cors);
+        fault, mirror, mirrorPercentage, mirrors, headers, cors);
   }
 
   /** Exactly one action per rule, and no modifiers that a redirect would silently drop. */
@@ -250,10 +252,6 @@ final class VirtualServiceReader {
     if (f.has("directResponse") && f.has("rewrite")) {
       f.get("rewrite").warning("has no effect with directResponse, which answers without "
           + "forwarding; remove it");
-    }
-    if (f.has("mirror") && f.has("mirrors")) {
-      f.get("mirrors").error("mirror and mirrors exclude each other; use mirror (mirrors is not "
-          + "supported by Inboard yet)");
     }
   }
 
@@ -690,30 +688,6 @@ final class VirtualServiceReader {
       return new Percent(p);
     }
     return d.get("percentage").percent();
-  }
-
-  private static Percent mirrorPercentage(Field f) {
-    Field old = f.get("mirrorPercent");
-    Percent result;
-    if (old.present() && f.has("mirrorPercentage")) {
-      old.error("give mirrorPercentage or the deprecated mirrorPercent, not both");
-      return null;
-    }
-    if (old.present()) {
-      Integer p = old.integer(0, 100);
-      if (p == null) {
-        return null;
-      }
-      old.warning("mirrorPercent is deprecated; write mirrorPercentage: {value: " + p + "}");
-      result = new Percent(p);
-    } else {
-      result = f.get("mirrorPercentage").percent();
-    }
-    if (result != null && !f.has("mirror")) {
-      (old.present() ? old : f.get("mirrorPercentage"))
-          .warning("has no effect without mirror; add mirror: {host: ...} or remove it");
-    }
-    return result;
   }
 
   /** The authority may be rewritten in one place only: rewrite.authority or a Host header. */

@@ -37,15 +37,16 @@ class ModelTest {
   @Test
   void catchAllRules() {
     HTTPRoute noMatch = new HTTPRoute(null, null, null, null, null, null, null, null, null, null,
-        null, null, null);
+        null, null, null, null);
     HTTPRoute emptyBlock = new HTTPRoute(null, List.of(match(null)), null, null, null, null, null,
-        null, null, null, null, null, null);
+        null, null, null, null, null, null, null);
     HTTPRoute header = new HTTPRoute(null, List.of(match(Map.of("a", StringMatch.present()))),
-        null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null);
     assertThat(noMatch.isCatchAll()).isTrue();
     assertThat(emptyBlock.isCatchAll()).isTrue();
     assertThat(header.isCatchAll()).isFalse();
     assertThat(noMatch.headers()).isEqualTo(Headers.NONE);
+    assertThat(noMatch.mirrors()).isEmpty();
   }
 
   @Test

@@ -127,7 +127,15 @@ class ConformanceTest {
       case "retryOn" -> soft.assertThat(String.join(",", a.retries().retryOn())).as(context).isEqualTo(want.asText());
       case "abort" -> soft.assertThat(a.fault() == null ? 0 : a.fault().abortStatus()).as(context).isEqualTo(want.asInt());
       case "delay" -> soft.assertThat(a.fault() == null ? null : a.fault().delay()).as(context).isEqualTo(duration(text(want)));
-      case "mirror" -> soft.assertThat(a.mirror() == null ? null : a.mirror().destination().host()).as(context).isEqualTo(text(want));
+      case "mirrors" -> {
+        List<String> copies = new ArrayList<>();
+        for (Decision.Mirror m : a.mirrors()) {
+          copies.add(m.destination().host() + (m.destination().subset() == null ? "" : "/" + m.destination().subset()));
+        }
+        List<String> wanted = new ArrayList<>();
+        want.forEach(v -> wanted.add(v.asText()));
+        soft.assertThat(copies).as(context).containsExactlyElementsOf(wanted);
+      }
       case "setCookie" -> soft.assertThat(a.setCookie() == null ? null : a.setCookie().name()).as(context).isEqualTo(text(want));
       case "stable" -> {
         Set<String> seen = new HashSet<>();
@@ -159,17 +167,27 @@ class ConformanceTest {
   private static void checkShares(Snapshot snapshot, DescribedRequest request, JsonNode c) {
     int n = c.get("samples").asInt();
     Router router = new Router(snapshot, InFlight.NONE, new SplittableRandom(42));
+    boolean ofMirrors = c.has("mirrorShares");
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < n; i++) {
       Decision d = router.route(request);
-      counts.merge(d.destination().subset(), 1, Integer::sum);
+      counts.merge(ofMirrors ? mirrorsRolled(d) : d.destination().subset(), 1, Integer::sum);
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = c.get("shares").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = c.get(ofMirrors ? "mirrorShares" : "shares").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       double share = counts.getOrDefault(e.getKey(), 0) / (double) n;
       assertThat(share).as("share of %s in %s", e.getKey(), counts)
           .isBetween(e.getValue().get(0).asDouble(), e.getValue().get(1).asDouble());
     }
+  }
+
+  /** The subsets of the mirrors rolled for {@code d}, joined by {@code +}; {@code none} when none was. */
+  private static String mirrorsRolled(Decision d) {
+    List<String> subsets = new ArrayList<>();
+    for (Decision.Mirror m : d.actions().mirrors()) {
+      subsets.add(m.destination().subset());
+    }
+    return subsets.isEmpty() ? "none" : String.join("+", subsets);
   }
 
   private static String text(JsonNode n) {

@@ -164,8 +164,10 @@ class RouterTest {
   void mirrorCarriesAnInstanceOfTheMirrorSubset() {
     Decision d = new Router(conformance("actions.yaml"))
         .route(DescribedRequest.of("GET", "http://user/mirror").from(FRONTEND));
-    assertThat(d.actions().mirror().destination().subset()).isEqualTo("v2");
-    assertThat(d.actions().mirror().instance().labels()).containsEntry("version", "v2");
+    assertThat(d.actions().mirrors()).singleElement().satisfies(mirror -> {
+      assertThat(mirror.destination().subset()).isEqualTo("v2");
+      assertThat(mirror.instance().labels()).containsEntry("version", "v2");
+    });
     assertThat(d.instance().labels()).containsEntry("version", "v1");
   }
 

@@ -76,7 +76,22 @@ class AnalyzerTest {
             + "(requests to it would get 503)",
         "WARNING VirtualService shop/user spec.http[0].mirror.subset: subset 'canary' is not "
             + "defined: no DestinationRule has host orders.shop.svc.cluster.local; define it "
-            + "(requests to it would get 503)");
+            + "(no copies would be sent to it)");
+  }
+
+  @Test
+  void subsetOfAMirrorsEntryReferencedButNotDefined() {
+    assertThat(analyze(DR + vs("""
+        hosts: [user]
+        http:
+        - route: [{destination: {host: user, subset: v1}}]
+          mirrors:
+          - destination: {host: user, subset: v2}
+          - destination: {host: user, subset: shadow}
+        """), null)).containsExactly(
+        "WARNING VirtualService shop/user spec.http[0].mirrors[1].destination.subset: subset 'shadow' "
+            + "is not defined: DestinationRule shop/user has no subset of that name; define it "
+            + "(no copies would be sent to it)");
   }
 
   @Test

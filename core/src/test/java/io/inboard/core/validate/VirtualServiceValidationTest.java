@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inboard.core.model.Destination;
 import io.inboard.core.model.HTTPMatchRequest;
+import io.inboard.core.model.HTTPMirrorPolicy;
 import io.inboard.core.model.HTTPRedirect;
 import io.inboard.core.model.HTTPRewrite;
 import io.inboard.core.model.HTTPRoute;
@@ -141,7 +142,6 @@ class VirtualServiceValidationTest {
         http:
         - route:
           - destination: {host: reviews}
-          mirrors: [{destination: {host: shadow}}]
           match:
           - statPrefix: x
         """);
@@ -149,7 +149,6 @@ class VirtualServiceValidationTest {
     assertThat(warnings(yaml)).containsExactlyInAnyOrder(
         "spec.exportTo: exportTo is not supported by Inboard yet; ignored",
         "spec.tcp: tcp is not supported by Inboard yet; ignored",
-        "spec.http[0].mirrors: mirrors is not supported by Inboard yet; ignored",
         "spec.http[0].match[0].statPrefix: statPrefix is not supported by Inboard yet; ignored");
   }
 
@@ -403,14 +402,75 @@ class VirtualServiceValidationTest {
 
   @Test
   void mirrorWithMirrorsIsAnError() {
-    String yaml = vs(rule(ROUTE + """
+    assertThat(errors(vs(rule(ROUTE + """
         mirror: {host: shadow}
         mirrors: [{destination: {host: shadow2}}]
+        """)))).containsExactly("spec.http[0].mirrors: mirror and mirrors exclude each other (as in "
+        + "Istio); move mirror into mirrors as {destination: {host: ...}, percentage: {value: ...}}, or "
+        + "remove mirrors");
+  }
+
+  @Test
+  void mirrorsAreReadInOrderWithTheirOwnPercentages() {
+    String yaml = vs(rule(ROUTE + """
+        mirrors:
+        - destination: {host: shadow, subset: v2, port: {number: 9080}}
+          percentage: {value: 12.5}
+        - destination: {host: Audit.Example.COM}
         """));
-    assertThat(errors(yaml)).containsExactly("spec.http[0].mirrors: mirror and mirrors exclude "
-        + "each other; use mirror (mirrors is not supported by Inboard yet)");
+    VirtualService vs = valid(yaml);
+    HTTPRoute rule = vs.spec().http().get(0);
+
+    assertThat(rule.mirror()).isNull();
+    assertThat(rule.mirrors()).containsExactly(
+        new HTTPMirrorPolicy(new Destination("shadow", "v2", 9080), new Percent(12.5)),
+        new HTTPMirrorPolicy(new Destination("audit.example.com", null, 0), null));
+    assertThat(warnings(yaml)).isEmpty();
+  }
+
+  @Test
+  void badMirrorsEntriesAreErrorsNamingTheEntry() {
+    assertThat(errors(vs(rule(ROUTE + """
+        mirrors:
+        -
+        - {host: shadow}
+        - {destination: {subset: v2}}
+        - {destination: {host: shadow}, percentage: {value: 150}}
+        - {destination: {host: shadow}, percentage: 50}
+        - shadow
+        """)))).containsExactly(
+        "spec.http[0].mirrors[0]: is empty; give where the copies go, e.g. {destination: {host: user, "
+            + "subset: v2}}",
+        "spec.http[0].mirrors[1].host: unknown field; known fields here are destination, percentage",
+        "spec.http[0].mirrors[1].destination: is required: a mirror names where its copies go, e.g. "
+            + "destination: {host: user, subset: v2}",
+        "spec.http[0].mirrors[2].destination.host: is required, e.g. host: user (a service in this "
+            + "namespace) or its FQDN",
+        "spec.http[0].mirrors[3].percentage.value: 150 is not a percentage; use a number from 0 to 100",
+        "spec.http[0].mirrors[4].percentage: must be a mapping; write a percentage as {value: 50}",
+        "spec.http[0].mirrors[5]: must be a mapping of fields, not the string 'shadow'");
+  }
+
+  @Test
+  void mirrorsThatIsNotAListIsAnError() {
+    assertThat(errors(vs(rule(ROUTE + "mirrors: {destination: {host: shadow}}"))))
+        .singleElement().asString()
+        .startsWith("spec.http[0].mirrors: must be a list (in YAML, one '- ' entry per item)");
+  }
+
+  @Test
+  void anEmptyMirrorsListAndAMirrorPercentageBesideMirrorsAreWarned() {
+    assertThat(warnings(vs(rule(ROUTE + "mirrors: []")))).containsExactly(
+        "spec.http[0].mirrors: is empty, so nothing is mirrored; list a {destination: {host: ...}} or "
+            + "remove it");
+    String yaml = vs(rule(ROUTE + """
+        mirrors: [{destination: {host: shadow}}]
+        mirrorPercentage: {value: 10}
+        """));
+    assertThat(errors(yaml)).isEmpty();
     assertThat(warnings(yaml)).containsExactly(
-        "spec.http[0].mirrors: mirrors is not supported by Inboard yet; ignored");
+        "spec.http[0].mirrorPercentage: applies to mirror only, not to mirrors; give each entry of "
+            + "mirrors its own percentage: {value: ...} and remove it");
   }
 
   @Test

@@ -97,7 +97,7 @@ public final class InboardInterceptor implements Interceptor {
       return chain.proceed(request);
     }
     Tries tries = new Tries(chain, request, context, view, routed);
-    if (routed.decision().actions().mirror() == null) {
+    if (routed.decision().actions().mirrors().isEmpty()) {
       return tries.send(rewritten);
     }
     return sendMirrored(chain, rewritten, routed, tries);

@@ -127,7 +127,7 @@ final class JdkHttpRouting {
         return future; // the first try's JdkTries follows and records it
       }
       if (token instanceof RoutedHttpRequest routed
-          && routed.decision.actions().mirror() != null
+          && !routed.decision.actions().mirrors().isEmpty()
           && client instanceof HttpClient http) {
         JdkMirror.send(calls.mirrors(), http, routed); // once per call: retries are not mirrored again
       }

@@ -9,11 +9,11 @@ import java.net.http.HttpResponse;
 import java.util.Optional;
 
 /**
- * Sends a rule's mirror of a routed {@code java.net.http} call: a copy of the request as routed
- * (propagated headers, path rewrite, header operations), to the mirror's instance with
- * {@code Host: <host>-shadow}, through the application's own client with {@code sendAsync}; the
- * answer is read to its end and dropped, so its connection goes back to the client's pool. Nothing
- * waits for it, and nothing about it reaches the application.
+ * Sends a rule's mirrors of a routed {@code java.net.http} call: for each mirror rolled, a copy of
+ * the request as routed (propagated headers, path rewrite, header operations), to that mirror's
+ * instance with {@code Host: <host>-shadow}, through the application's own client with
+ * {@code sendAsync}; each answer is read to its end and dropped, so its connection goes back to the
+ * client's pool. Nothing waits for them, and nothing about them reaches the application.
  */
 final class JdkMirror {
   private static final String BYTE_ARRAY_PUBLISHER = "jdk.internal.net.http.RequestPublishers$ByteArrayPublisher";
@@ -21,22 +21,34 @@ final class JdkMirror {
 
   private JdkMirror() {}
 
-  /** Sends the copy of {@code routed}, the first try of a call whose decision has a mirror. Never throws. */
+  /**
+   * Sends the copies of {@code routed}, the first try of a call whose decision has mirrors: one per
+   * mirror rolled. Never throws.
+   */
   static void send(Mirrors mirrors, HttpClient client, RoutedHttpRequest routed) {
-    boolean started = false;
     try {
-      Decision.Mirror mirror = mirrors.target(routed.first);
-      if (mirror == null) {
-        return;
+      boolean replayable = replayable(routed);
+      for (Decision.Mirror mirror : routed.first.decision().actions().mirrors()) {
+        if (!mirrors.reachable(mirror)) {
+          continue;
+        }
+        if (!replayable) {
+          mirrors.skipped(MirrorResult.BODY);
+          continue;
+        }
+        send(mirrors, client, routed, mirror);
       }
-      if (!replayable(routed)) {
-        mirrors.skipped(MirrorResult.BODY);
-        return;
-      }
-      if (!mirrors.tryStart()) {
-        return;
-      }
-      started = true;
+    } catch (Throwable t) {
+      mirrors.failed("jdk-httpclient.mirror", t);
+    }
+  }
+
+  // The JDK's array publishers hand the same bytes to every subscriber: each copy may send them.
+  private static void send(Mirrors mirrors, HttpClient client, RoutedHttpRequest routed, Decision.Mirror mirror) {
+    if (!mirrors.tryStart()) {
+      return;
+    }
+    try {
       URI uri = routed.uri();
       HttpRequest copy = HttpRequest.newBuilder(routed, (name, value) -> !"host".equalsIgnoreCase(name))
           .uri(JdkHttpRouting.target(
@@ -48,9 +60,7 @@ final class JdkMirror {
           .whenComplete((response, error) ->
               mirrors.finished(error == null ? MirrorResult.ANSWERED : MirrorResult.FAILED));
     } catch (Throwable t) {
-      if (started) {
-        mirrors.finished(MirrorResult.FAILED);
-      }
+      mirrors.finished(MirrorResult.FAILED);
       mirrors.failed("jdk-httpclient.mirror", t);
     }
   }

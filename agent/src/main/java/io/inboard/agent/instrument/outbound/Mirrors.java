@@ -41,14 +41,13 @@ final class Mirrors {
     return plan.timeout() != null ? plan.timeout() : DEFAULT_TIMEOUT;
   }
 
-  /** The mirror's instance, or {@code null} (counted) when its destination has none. */
-  Decision.Mirror target(CallPlan.Routed plan) {
-    Decision.Mirror mirror = plan.decision().actions().mirror();
+  /** Whether {@code mirror} has an instance to send its copy to; counted when its destination has none. */
+  boolean reachable(Decision.Mirror mirror) {
     if (mirror.instance() == null) {
       routing.recordMirror(MirrorResult.NO_INSTANCE);
-      return null;
+      return false;
     }
-    return mirror;
+    return true;
   }
 
   /** Takes a place for a copy; {@code false} (counted as dropped) when none is free. */

@@ -17,17 +17,20 @@ import okhttp3.Dispatcher;
 import okhttp3.EventListener;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okhttp3.internal.connection.RealCall;
+import okio.Buffer;
+import okio.BufferedSink;
 
 /**
- * Sends a rule's mirror of a routed OkHttp call: a copy of the request as routed (propagated
- * headers, path rewrite, header operations), to the mirror's instance with
- * {@code Host: <host>-shadow}, on a mirror thread ({@link Mirrors#run}); the answer is read to its
+ * Sends a rule's mirrors of a routed OkHttp call: for each mirror rolled, a copy of the request as
+ * routed (propagated headers, path rewrite, header operations), to that mirror's instance with
+ * {@code Host: <host>-shadow}, on a mirror thread ({@link Mirrors#run}); each answer is read to its
  * end and dropped, so its connection goes back to the pool.
  *
  * <p>The copy goes through a client derived once from the application's: the same connection pool,
@@ -45,29 +48,46 @@ final class OkHttpMirror {
     this.mirrors = mirrors;
   }
 
-  /** Sends the copy of {@code routed}, a call of {@code call} whose decision has a mirror. Never throws. */
+  /**
+   * Sends the copies of {@code routed}, a call of {@code call} whose decision has mirrors: one per
+   * mirror rolled, each on its own place and thread. Never throws.
+   */
   void send(Call call, Request routed, CallPlan.Routed plan) {
     try {
-      Decision.Mirror mirror = mirrors.target(plan);
-      if (mirror == null) {
-        return;
+      List<Decision.Mirror> targets = plan.decision().actions().mirrors();
+      RequestBody body = routed.body();
+      boolean replayable = replayable(body);
+      Request request = replayable && body != null && targets.size() > 1
+          ? routed.newBuilder().method(routed.method(), new SharedBody(body)).build()
+          : routed;
+      OkHttpClient client = null;
+      for (Decision.Mirror mirror : targets) {
+        if (!mirrors.reachable(mirror)) {
+          continue;
+        }
+        if (!replayable) {
+          mirrors.skipped(MirrorResult.BODY);
+          continue;
+        }
+        if (client == null) {
+          // RealCall is OkHttp's only Call (4.x and 5.x); the interceptor chain exposes no client.
+          client = derivedFrom(((RealCall) call).getClient());
+        }
+        send(client, request, plan, mirror);
       }
-      if (!replayable(routed.body())) {
-        mirrors.skipped(MirrorResult.BODY);
-        return;
-      }
-      // RealCall is OkHttp's only Call (4.x and 5.x); the interceptor chain exposes no client.
-      OkHttpClient client = derivedFrom(((RealCall) call).getClient());
-      HttpUrl url = routed.url().newBuilder().host(mirror.instance().address()).port(mirror.instance().port()).build();
-      Request copy = routed.newBuilder()
-          .url(url)
-          .header("Host", Decision.Mirror.shadowAuthority(plan.hostHeader()))
-          .build();
-      long timeoutMillis = Math.max(1, Mirrors.timeout(plan).toMillis());
-      mirrors.run(() -> exchange(client, copy, timeoutMillis));
     } catch (Throwable t) {
       mirrors.failed("okhttp.mirror", t);
     }
+  }
+
+  private void send(OkHttpClient client, Request routed, CallPlan.Routed plan, Decision.Mirror mirror) {
+    HttpUrl url = routed.url().newBuilder().host(mirror.instance().address()).port(mirror.instance().port()).build();
+    Request copy = routed.newBuilder()
+        .url(url)
+        .header("Host", Decision.Mirror.shadowAuthority(plan.hostHeader()))
+        .build();
+    long timeoutMillis = Math.max(1, Mirrors.timeout(plan).toMillis());
+    mirrors.run(() -> exchange(client, copy, timeoutMillis));
   }
 
   /**
@@ -136,6 +156,45 @@ final class OkHttpMirror {
     @Override
     public Response intercept(Chain chain) throws IOException {
       return chain.proceed(chain.request());
+    }
+  }
+
+  /**
+   * One call's body for several copies: the application's body is written once, into memory, by
+   * whichever copy comes first (under a lock), and every copy sends those bytes; so the
+   * application's body is never written by two threads at once, as with a single copy. It is at
+   * most {@link Mirrors#MAX_BODY_BYTES} long ({@link #replayable}).
+   */
+  private static final class SharedBody extends RequestBody {
+    private final RequestBody body;
+    private byte[] bytes;
+
+    SharedBody(RequestBody body) {
+      this.body = body;
+    }
+
+    @Override
+    public MediaType contentType() {
+      return body.contentType();
+    }
+
+    @Override
+    public long contentLength() throws IOException {
+      return body.contentLength();
+    }
+
+    @Override
+    public void writeTo(BufferedSink sink) throws IOException {
+      sink.write(bytes());
+    }
+
+    private synchronized byte[] bytes() throws IOException {
+      if (bytes == null) {
+        Buffer buffer = new Buffer();
+        body.writeTo(buffer);
+        bytes = buffer.readByteArray();
+      }
+      return bytes;
     }
   }
 

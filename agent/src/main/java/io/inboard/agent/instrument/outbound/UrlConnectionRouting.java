@@ -97,8 +97,8 @@ final class UrlConnectionRouting {
         }
       }
       MeshCalls.delay(routed.delay());
-      if (routed.decision().actions().mirror() != null) {
-        // The application drives the connection step by step: there is no one request to copy.
+      // The application drives the connection step by step: there is no one request to copy.
+      for (int copies = routed.decision().actions().mirrors().size(); copies > 0; copies--) {
         calls.mirrors().skipped(OutboundRouting.MirrorResult.CLIENT);
       }
       // Recorded when the status is known (responded).

@@ -100,6 +100,37 @@ class InboardInterceptorMirrorTest extends MirrorScenarios {
   }
 
   @Test
+  void severalCopiesShareOneMoreWritingOfTheApplicationsBody() throws IOException {
+    MeshRouting routing = mesh.routing(dir, 1);
+    AtomicInteger writes = new AtomicInteger();
+    RequestBody body = new RequestBody() {
+      @Override
+      public MediaType contentType() {
+        return TEXT;
+      }
+
+      @Override
+      public long contentLength() {
+        return 8;
+      }
+
+      @Override
+      public void writeTo(BufferedSink sink) throws IOException {
+        writes.incrementAndGet();
+        sink.writeUtf8("order 42");
+      }
+    };
+
+    assertThat(call(client(new MeshCalls(routing)), post("/both/orders", body))).isEqualTo("200 user-v1 answer");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> mesh.v2.seen.size() == 1 && mesh.v4.seen.size() == 1);
+    assertThat(mesh.v2.seen.get(0).body()).isEqualTo("order 42");
+    assertThat(mesh.v4.seen.get(0).body()).isEqualTo("order 42");
+    assertThat(mesh.v1.seen.get(0).body()).isEqualTo("order 42");
+    assertThat(writes).as("the call's own writing, and one into memory for both copies").hasValue(2);
+  }
+
+  @Test
   void aOneShotOrLargeBodyIsNotCopied() throws IOException {
     MeshRouting routing = mesh.routing(dir, 1);
     MeshCalls calls = new MeshCalls(routing);

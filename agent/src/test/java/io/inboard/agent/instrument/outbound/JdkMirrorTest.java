@@ -50,4 +50,17 @@ class JdkMirrorTest extends MirrorScenarios {
     await().atMost(Duration.ofSeconds(10)).until(() -> mesh.v2.seen.size() >= 2);
     assertThat(mesh.v2.seen).extracting(Seen::pathAndQuery).containsExactly("/api/orders", "/api/last");
   }
+
+  @Test
+  void everyMirrorGetsTheArrayBody() throws Exception {
+    MeshRouting routing = mesh.routing(dir, 1);
+
+    new WovenJdkClient(new MeshCalls(routing), client)
+        .send(post("/both/orders", HttpRequest.BodyPublishers.ofString("order 42")));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> mesh.v2.seen.size() == 1 && mesh.v4.seen.size() == 1);
+    assertThat(mesh.v2.seen.get(0).body()).isEqualTo("order 42");
+    assertThat(mesh.v4.seen.get(0).body()).isEqualTo("order 42");
+    assertThat(mesh.v1.seen.get(0).body()).isEqualTo("order 42");
+  }
 }

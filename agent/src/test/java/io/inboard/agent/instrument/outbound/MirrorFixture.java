@@ -33,15 +33,16 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * What the clients' mirror tests share: the {@code user} service of namespace {@code shop} with a
- * {@code v1} instance (the routes' destination) and a {@code v2} instance (the mirrors'), both real
- * servers on 127.0.0.1 that record what they receive, and the real router over rules that mirror
+ * {@code v1} instance (the routes' destination) and {@code v2} and {@code v4} instances (the
+ * mirrors'), all real servers on 127.0.0.1 that record what they receive, and the real router over rules that mirror
  * (see {@link #RULES}). Close it to stop the servers.
  */
 final class MirrorFixture implements AutoCloseable {
   /**
    * {@code /none} and {@code /none-deprecated} never mirror, {@code /half} mirrors half the calls,
-   * {@code /nowhere} mirrors to a subset without instances; {@code /v1/...} is rewritten to
-   * {@code /api/...}, gets {@code x-route: main} and is mirrored always (no percentage).
+   * {@code /nowhere} mirrors to a subset without instances; {@code /both/...} has three
+   * {@code mirrors}: to v2 and v4 always, and to v3, which has no instance; {@code /v1/...} is
+   * rewritten to {@code /api/...}, gets {@code x-route: main} and is mirrored always (no percentage).
    */
   static final String RULES = """
       apiVersion: networking.istio.io/v1
@@ -53,6 +54,7 @@ final class MirrorFixture implements AutoCloseable {
         - {name: v1, labels: {version: v1}}
         - {name: v2, labels: {version: v2}}
         - {name: v3, labels: {version: v3}}
+        - {name: v4, labels: {version: v4}}
       ---
       apiVersion: networking.istio.io/v1
       kind: VirtualService
@@ -75,6 +77,13 @@ final class MirrorFixture implements AutoCloseable {
         - match: [{uri: {prefix: /nowhere}}]
           route: [{destination: {host: user, subset: v1}}]
           mirror: {host: user, subset: v3}
+        - match: [{uri: {prefix: /both/}}]
+          route: [{destination: {host: user, subset: v1}}]
+          mirrors:
+          - destination: {host: user, subset: v2}
+          - destination: {host: user, subset: v4}
+            percentage: {value: 100}
+          - destination: {host: user, subset: v3}
         - match: [{uri: {prefix: /v1/}}]
           rewrite: {uri: /api/}
           headers: {request: {set: {x-route: main}}}
@@ -144,6 +153,7 @@ final class MirrorFixture implements AutoCloseable {
 
   final Recorder v1 = new Recorder("user-v1");
   final Recorder v2 = new Recorder("user-v2");
+  final Recorder v4 = new Recorder("user-v4");
 
   /** The rules, with the v2 instance at {@code mirrorPort} instead of the recorder (a closed port, say). */
   MeshRouting routing(Path dir, long seed, int mirrorPort) throws IOException {
@@ -152,7 +162,9 @@ final class MirrorFixture implements AutoCloseable {
         + "- {id: user-v1, service: user, namespace: shop, address: 127.0.0.1, port: " + v1.port()
         + ", labels: {version: v1}}\n"
         + "- {id: user-v2, service: user, namespace: shop, address: 127.0.0.1, port: " + mirrorPort
-        + ", labels: {version: v2}}\n");
+        + ", labels: {version: v2}}\n"
+        + "- {id: user-v4, service: user, namespace: shop, address: 127.0.0.1, port: " + v4.port()
+        + ", labels: {version: v4}}\n");
     return new MeshRouting(new Router(StandaloneRulesFile.read(file, 1).snapshot(), InFlight.NONE,
         new SplittableRandom(seed)));
   }
@@ -172,6 +184,7 @@ final class MirrorFixture implements AutoCloseable {
   public void close() {
     v1.stop();
     v2.stop();
+    v4.stop();
   }
 
   /** The real router; counts the decisions that carried a mirror and what became of the mirrors. */
@@ -193,7 +206,7 @@ final class MirrorFixture implements AutoCloseable {
     @Override
     public synchronized Decision decide(RequestView request) {
       Decision decision = router.route(request);
-      if (decision.actions().mirror() != null) {
+      if (!decision.actions().mirrors().isEmpty()) {
         decidedMirrors.incrementAndGet();
       }
       return decision;

@@ -60,6 +60,24 @@ abstract class MirrorScenarios {
   }
 
   @Test
+  void everyMirrorOfTheRuleGetsItsOwnCopy() throws Exception {
+    MeshRouting routing = mesh.routing(dir, 1);
+
+    assertThat(get(new MeshCalls(routing), "/both/list?page=2")).isEqualTo("200 user-v1 answer");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> mesh.v2.seen.size() == 1 && mesh.v4.seen.size() == 1);
+    for (MirrorFixture.Recorder mirror : List.of(mesh.v2, mesh.v4)) {
+      Seen copy = mirror.seen.get(0);
+      assertThat(copy.pathAndQuery()).isEqualTo("/both/list?page=2");
+      assertThat(copy.header("Host")).isEqualTo("user-shadow");
+    }
+    assertThat(mesh.v1.seen).as("the call itself went once").hasSize(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> routing.mirrors(MirrorResult.ANSWERED) == 2);
+    assertThat(routing.mirrors(MirrorResult.NO_INSTANCE)).as("the third mirror's subset has no instance").isEqualTo(1);
+    assertThat(routing.failures).isEmpty();
+  }
+
+  @Test
   void aSlowMirrorDoesNotDelayTheCall() throws Exception {
     mesh.v2.delayMillis = 3000;
     MeshCalls calls = new MeshCalls(mesh.routing(dir, 1));
