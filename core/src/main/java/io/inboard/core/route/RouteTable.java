@@ -162,7 +162,8 @@ public final class RouteTable {
     private final Set<String> headerNames = new TreeSet<>();
 
     Compiler(List<ParsedResource> resources, List<Instance> instances) {
-      for (ParsedResource p : resources) {
+      // Delegating rules replaced by their delegates' rules; delegates (no hosts) left out.
+      for (ParsedResource p : Delegation.expand(resources).routed()) {
         Resource r = p.resource();
         if (r instanceof VirtualService vs) {
           virtualServices.add(vs);

@@ -12,6 +12,7 @@ import io.inboard.core.model.Server;
 import io.inboard.core.model.Subset;
 import io.inboard.core.model.VirtualService;
 import io.inboard.core.parse.ParsedResource;
+import io.inboard.core.route.Delegation;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -44,6 +45,7 @@ public final class Analyzer {
     Analyzer analyzer = new Analyzer(
         resources.stream().map(ParsedResource::resource).toList(), instances);
     analyzer.run();
+    analyzer.delegation(resources);
     return List.copyOf(analyzer.warnings);
   }
 
@@ -56,10 +58,18 @@ public final class Analyzer {
   }
 
   private void run() {
+    Map<String, Set<String>> delegatedFrom = delegatingNamespaces();
     for (Resource r : resources) {
       if (r instanceof VirtualService vs) {
         unreachableRules(vs);
-        destinations(vs);
+        if (vs.spec().hosts().isEmpty()) {
+          // A delegate's short hosts resolve in the namespace of the VirtualService delegating to it.
+          for (String ns : delegatedFrom.getOrDefault(vs.key(), Set.of(vs.metadata().namespace()))) {
+            destinations(vs, ns);
+          }
+        } else {
+          destinations(vs, vs.metadata().namespace());
+        }
         gateways(vs);
       } else if (r instanceof DestinationRule dr && instances != null) {
         emptySubsets(dr);
@@ -71,6 +81,41 @@ public final class Analyzer {
     warnings.add(Diagnostic.warning(r.kind() + " " + r.key(), path, message));
   }
 
+  /** Delegate VirtualService key → the namespaces of the VirtualServices whose rules delegate to it. */
+  private Map<String, Set<String>> delegatingNamespaces() {
+    Map<String, Set<String>> out = new java.util.HashMap<>();
+    for (Resource r : resources) {
+      if (r instanceof VirtualService vs) {
+        String ns = vs.metadata().namespace();
+        for (HTTPRoute rule : vs.spec().http()) {
+          if (rule.delegate() != null) {
+            out.computeIfAbsent(rule.delegate().key(ns), k -> new java.util.TreeSet<>()).add(ns);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Delegation that routes less than it says: a delegating rule left out or narrowed
+   * ({@link Delegation}), and a delegate no rule delegates to.
+   */
+  private void delegation(List<ParsedResource> parsed) {
+    for (Delegation.Finding f : Delegation.expand(parsed).findings()) {
+      warnings.add(Diagnostic.warning(VirtualService.KIND + " " + f.virtualService(),
+          "spec.http[" + f.rule() + "].delegate", f.message() + ", as Istio does"));
+    }
+    Map<String, Set<String>> delegatedFrom = delegatingNamespaces();
+    for (Resource r : resources) {
+      if (r instanceof VirtualService vs && vs.spec().hosts().isEmpty() && !delegatedFrom.containsKey(vs.key())) {
+        warn(vs, "spec.hosts", "is empty, so this VirtualService serves only as a delegate, and no rule delegates"
+            + " to it: it routes nothing; give it hosts, or delegate to it from a rule (delegate: {name: "
+            + vs.metadata().name() + ", namespace: " + vs.metadata().namespace() + "})");
+      }
+    }
+  }
+
   private void unreachableRules(VirtualService vs) {
     List<HTTPRoute> rules = vs.spec().http();
     int catchAll = -1;
@@ -80,14 +125,14 @@ public final class Analyzer {
         warn(vs, "spec.http[" + i + "]", "can never match: rule " + catchAll
             + (earlier.name() != null ? " (" + earlier.name() + ")" : "")
             + " matches every request first; move this rule above it, or remove it");
-      } else if (rules.get(i).isCatchAll()) {
+      } else if (rules.get(i).isCatchAll() && rules.get(i).delegate() == null) {
+        // A delegating rule is not one: its delegate's rules take its place, with match blocks of their own.
         catchAll = i;
       }
     }
   }
 
-  private void destinations(VirtualService vs) {
-    String ns = vs.metadata().namespace();
+  private void destinations(VirtualService vs, String ns) {
     List<HTTPRoute> rules = vs.spec().http();
     for (int i = 0; i < rules.size(); i++) {
       HTTPRoute rule = rules.get(i);

@@ -2,6 +2,7 @@ package io.inboard.core.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.inboard.core.model.CorsPolicy;
+import io.inboard.core.model.Delegate;
 import io.inboard.core.model.Destination;
 import io.inboard.core.model.HTTPDirectResponse;
 import io.inboard.core.model.HTTPFaultInjection;
@@ -37,10 +38,10 @@ final class VirtualServiceReader {
   private static final Schema SPEC =
       Schema.of("hosts", "gateways", "http").unsupported("tls", "tcp", "exportTo");
   private static final Schema RULE =
-      Schema.of("name", "match", "route", "redirect", "directResponse", "rewrite", "timeout",
-              "retries", "fault", "mirror", "mirrorPercentage", "mirrorPercent", "mirrors",
-              "headers", "corsPolicy")
-          .unsupported("delegate");
+      Schema.of("name", "match", "route", "redirect", "directResponse", "delegate", "rewrite",
+          "timeout", "retries", "fault", "mirror", "mirrorPercentage", "mirrorPercent", "mirrors",
+          "headers", "corsPolicy");
+  private static final Schema DELEGATE = Schema.of("name", "namespace");
   private static final Schema MATCH =
       Schema.of("name", "uri", "scheme", "method", "authority", "headers", "port", "sourceLabels",
               "gateways", "queryParams", "ignoreUriCase", "withoutHeaders", "sourceNamespace")
@@ -77,7 +78,16 @@ final class VirtualServiceReader {
     }
     List<String> gateways = gatewayNames(spec.get("gateways"));
     boolean meshBound = gateways.isEmpty() || gateways.contains(MESH);
-    List<String> hosts = hosts(spec.get("hosts"), meshBound);
+    Field hostsField = spec.get("hosts");
+    // As in Istio, a VirtualService without hosts is a delegate: its rules serve only through
+    // another VirtualService's rule that delegates to it, which gives them its hosts and gateways.
+    boolean delegate = !hostsField.present() || (hostsField.json().isArray() && hostsField.json().isEmpty());
+    List<String> hosts = delegate ? List.of() : hosts(hostsField, meshBound);
+    if (delegate && spec.has("gateways")) {
+      spec.get("gateways").error("a VirtualService without hosts is a delegate, which takes its gateways from"
+          + " the VirtualService delegating to it; remove gateways, or give hosts to make it a VirtualService"
+          + " of its own");
+    }
 
     Field http = spec.get("http");
     List<HTTPRoute> rules = new ArrayList<>();
@@ -91,6 +101,11 @@ final class VirtualServiceReader {
     }
     for (Field item : http.items()) {
       HTTPRoute rule = rule(item);
+      if (rule != null && rule.delegate() != null && delegate) {
+        item.get("delegate").error("a delegate VirtualService (one without hosts) cannot delegate again: Istio"
+            + " supports one level of delegation; give this rule a route, redirect or directResponse");
+        continue;
+      }
       if (rule != null) {
         rules.add(rule);
       }
@@ -197,6 +212,7 @@ final class VirtualServiceReader {
     List<HTTPRouteDestination> route = route(f.get("route"));
     HTTPRedirect redirect = redirect(f.get("redirect"));
     HTTPDirectResponse directResponse = directResponse(f.get("directResponse"));
+    Delegate delegate = delegate(f.get("delegate"));
     actions(f);
 
     HTTPRewrite rewrite = rewrite(f.get("rewrite"));
@@ -211,27 +227,56 @@ final class VirtualServiceReader {
     CorsPolicy cors = CorsPolicyReader.read(f.get("corsPolicy"));
 
     return new HTTPRoute(name, matches, route, redirect, directResponse, rewrite, timeout, retries,
-        fault, mirror, mirrorPercentage, mirrors, headers, cors);
+        fault, mirror, mirrorPercentage, mirrors, headers, cors, delegate);
+  }
+
+  /** {@code delegate: {name, namespace}}; {@code null} when absent or invalid. */
+  private static Delegate delegate(Field f) {
+    if (!f.object(DELEGATE)) {
+      return null;
+    }
+    Field nameField = f.get("name");
+    String name = nameField.string();
+    if (!nameField.present()) {
+      nameField.error("is required: the name of the VirtualService without hosts whose rules take this rule's"
+          + " place, e.g. delegate: {name: user-routes, namespace: user-team}");
+      return null;
+    }
+    if (name == null) {
+      return null;
+    }
+    String problem = Names.dns1123LabelProblem(name, "a VirtualService name");
+    if (problem != null) {
+      nameField.error(problem);
+      return null;
+    }
+    Field nsField = f.get("namespace");
+    String namespace = nsField.string();
+    if (namespace != null) {
+      problem = Names.dns1123LabelProblem(namespace, "a namespace");
+      if (problem != null) {
+        nsField.error(problem);
+        return null;
+      }
+    } else if (nsField.present()) {
+      return null;
+    }
+    return new Delegate(name, namespace);
   }
 
   /** Exactly one action per rule, and no modifiers that a redirect would silently drop. */
   private static void actions(Field f) {
     List<String> present = new ArrayList<>();
-    for (String action : List.of("route", "redirect", "directResponse")) {
+    for (String action : List.of("route", "redirect", "directResponse", "delegate")) {
       if (f.has(action)) {
         present.add(action);
       }
     }
     if (present.isEmpty()) {
-      if (f.has("delegate")) {
-        f.error("delegate is not supported by Inboard yet, so this rule has no action; give it a "
-            + "route, redirect or directResponse");
-      } else {
-        f.error("has no action; give it a route, redirect or directResponse");
-      }
+      f.error("has no action; give it a route, redirect, directResponse or delegate");
     } else if (present.size() > 1) {
       f.error("has " + String.join(" and ", present) + "; a rule takes exactly one of route, "
-          + "redirect or directResponse");
+          + "redirect, directResponse or delegate");
     }
     if (f.has("redirect")) {
       if (f.has("fault")) {

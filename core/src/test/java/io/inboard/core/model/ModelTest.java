@@ -37,11 +37,11 @@ class ModelTest {
   @Test
   void catchAllRules() {
     HTTPRoute noMatch = new HTTPRoute(null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null);
+        null, null, null, null, null);
     HTTPRoute emptyBlock = new HTTPRoute(null, List.of(match(null)), null, null, null, null, null,
-        null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null);
     HTTPRoute header = new HTTPRoute(null, List.of(match(Map.of("a", StringMatch.present()))),
-        null, null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null, null);
     assertThat(noMatch.isCatchAll()).isTrue();
     assertThat(emptyBlock.isCatchAll()).isTrue();
     assertThat(header.isCatchAll()).isFalse();

@@ -105,6 +105,65 @@ class AnalyzerTest {
   }
 
   @Test
+  void delegationThatRoutesLessThanItSays() {
+    String delegating = vs("""
+        hosts: [user]
+        http:
+        - match: [{uri: {prefix: /api}}]
+          delegate: {name: api-routes}
+        - delegate: {name: missing}
+        - route: [{destination: {host: user, subset: v1}}]
+        """);
+    String delegate = """
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: api-routes, namespace: shop}
+        spec:
+          http:
+          - match: [{uri: {prefix: /admin}}]
+            route: [{destination: {host: user, subset: v3}}]
+          - route: [{destination: {host: user, subset: v2}}]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: orphan, namespace: shop}
+        spec:
+          http: [{route: [{destination: {host: user}}]}]
+        """;
+    assertThat(analyze(DR + delegating + delegate, null)).containsExactly(
+        "WARNING VirtualService shop/api-routes spec.http[0].route[0].destination.subset: subset 'v3' is not"
+            + " defined: DestinationRule shop/user has no subset of that name; define it (requests to it would get"
+            + " 503)",
+        "WARNING VirtualService shop/user spec.http[0].delegate: rule 0 of delegate VirtualService"
+            + " shop/api-routes is left out: its match[0] narrows none of the delegating rule's match blocks (uri"
+            + " prefix \"/admin\" is not within the delegating rule's prefix \"/api\"), as Istio does",
+        "WARNING VirtualService shop/user spec.http[1].delegate: delegate VirtualService shop/missing is not"
+            + " defined; this rule is left out until it is, as Istio does",
+        "WARNING VirtualService shop/orphan spec.hosts: is empty, so this VirtualService serves only as a"
+            + " delegate, and no rule delegates to it: it routes nothing; give it hosts, or delegate to it from a"
+            + " rule (delegate: {name: orphan, namespace: shop})");
+  }
+
+  @Test
+  void aDelegatesShortHostsResolveInTheDelegatingNamespace() {
+    // user-routes lives in "team" but serves shop/user's rule: "user" is user.shop, whose rule has v1.
+    String delegating = vs("""
+        hosts: [user]
+        http: [{delegate: {name: user-routes, namespace: team}}]
+        """);
+    String delegate = """
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: user-routes, namespace: team}
+        spec:
+          http: [{route: [{destination: {host: user, subset: v1}}]}]
+        """;
+    assertThat(analyze(DR + delegating + delegate, null)).isEmpty();
+  }
+
+  @Test
   void ruleAfterACatchAllIsUnreachable() {
     assertThat(analyze(vs("""
         hosts: [user]

@@ -6,6 +6,7 @@ import static io.inboard.core.validate.Docs.vs;
 import static io.inboard.core.validate.Docs.warnings;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inboard.core.model.Delegate;
 import io.inboard.core.model.Destination;
 import io.inboard.core.model.HTTPMatchRequest;
 import io.inboard.core.model.HTTPMirrorPolicy;
@@ -191,10 +192,18 @@ class VirtualServiceValidationTest {
   }
 
   @Test
-  void hostsAreRequired() {
-    assertThat(errors(vs("http: [{route: [{destination: {host: reviews}}]}]")))
-        .containsExactly("spec.hosts: needs at least one host, e.g. hosts: [user] or hosts: "
-            + "[api.example.com]");
+  void withoutHostsAVirtualServiceIsADelegate() {
+    // As in Istio: no hosts makes a delegate, which takes its hosts and gateways from the
+    // VirtualService delegating to it; analyze warns when nothing does (AnalyzerTest).
+    String delegate = vs("http: [{route: [{destination: {host: reviews}}]}]");
+    assertThat(errors(delegate)).isEmpty();
+    assertThat(errors(vs("gateways: [edge]\nhttp: [{route: [{destination: {host: reviews}}]}]")))
+        .containsExactly("spec.gateways: a VirtualService without hosts is a delegate, which takes its gateways"
+            + " from the VirtualService delegating to it; remove gateways, or give hosts to make it a"
+            + " VirtualService of its own");
+    assertThat(errors(vs("http: [{delegate: {name: deeper}}]"))).containsExactly(
+        "spec.http[0].delegate: a delegate VirtualService (one without hosts) cannot delegate again: Istio"
+            + " supports one level of delegation; give this rule a route, redirect or directResponse");
   }
 
   @Test
@@ -376,13 +385,13 @@ class VirtualServiceValidationTest {
   @Test
   void aRuleNeedsExactlyOneAction() {
     assertThat(errors(vs(rule("name: nothing")))).containsExactly(
-        "spec.http[0]: has no action; give it a route, redirect or directResponse");
+        "spec.http[0]: has no action; give it a route, redirect, directResponse or delegate");
     assertThat(errors(vs(rule(ROUTE + "directResponse: {status: 503}")))).containsExactly(
-        "spec.http[0]: has route and directResponse; a rule takes exactly one of route, redirect "
-            + "or directResponse");
+        "spec.http[0]: has route and directResponse; a rule takes exactly one of route, redirect, "
+            + "directResponse or delegate");
     assertThat(errors(vs(rule("redirect: {uri: /new}\ndirectResponse: {status: 200}"))))
         .containsExactly("spec.http[0]: has redirect and directResponse; a rule takes exactly one "
-            + "of route, redirect or directResponse");
+            + "of route, redirect, directResponse or delegate");
     assertThat(errors(vs(rule("route: []")))).contains(
         "spec.http[0].route: is empty; list at least one destination");
   }
@@ -808,20 +817,40 @@ class VirtualServiceValidationTest {
   }
 
   @Test
-  void delegateIsNotSupportedAndLeavesTheRuleWithoutAction() {
-    String yaml = vs(rule("delegate: {name: child}"));
-    assertThat(errors(yaml)).containsExactly("spec.http[0]: delegate is not supported by Inboard "
-        + "yet, so this rule has no action; give it a route, redirect or directResponse");
-    assertThat(warnings(yaml)).containsExactly(
-        "spec.http[0].delegate: delegate is not supported by Inboard yet; ignored");
+  void delegateIsReadWithItsNamespace() {
+    VirtualService vs = valid(vs(rule("""
+        match: [{uri: {prefix: /users}}]
+        timeout: 2s
+        delegate: {name: user-routes, namespace: user-team}
+        """)));
+    HTTPRoute rule = vs.spec().http().get(0);
+    assertThat(rule.delegate()).isEqualTo(new Delegate("user-routes", "user-team"));
+    assertThat(rule.delegate().key("shop")).isEqualTo("user-team/user-routes");
+    assertThat(rule.route()).isEmpty();
+    Delegate sameNamespace = ((VirtualService) valid(vs(rule("delegate: {name: child}")))).spec().http().get(0).delegate();
+    assertThat(sameNamespace.key("shop")).isEqualTo("shop/child");
   }
 
+  @Test
+  void aDelegateNeedsAValidNameAndIsTheRulesOnlyAction() {
+    assertThat(errors(vs(rule("delegate: {namespace: team}")))).containsExactly(
+        "spec.http[0].delegate.name: is required: the name of the VirtualService without hosts whose rules take"
+            + " this rule's place, e.g. delegate: {name: user-routes, namespace: user-team}");
+    assertThat(errors(vs(rule("delegate: {name: User_Routes, namespace: team}")))).containsExactly(
+        "spec.http[0].delegate.name: 'User_Routes' is not a valid VirtualService name: use lower-case letters,"
+            + " digits and '-', starting and ending with a letter or digit");
+    assertThat(errors(vs(rule("delegate: {name: child, namespce: team}"))))
+        .singleElement().asString().startsWith("spec.http[0].delegate.namespce: unknown field");
+    assertThat(errors(vs(rule(ROUTE + "delegate: {name: child}")))).containsExactly(
+        "spec.http[0]: has route and delegate; a rule takes exactly one of route, redirect, directResponse or"
+            + " delegate");
+  }
   @Test
   void emptyYamlValuesCountAsAbsent() {
     assertThat(errors(vs(rule(ROUTE + "timeout:\nretries:\nname:")))).isEmpty();
     assertThat(errors(vs(rule("redirect:")))).containsExactly(
         "spec.http[0].redirect: is empty; give at least one of uri, authority, scheme or port",
-        "spec.http[0]: has no action; give it a route, redirect or directResponse");
+        "spec.http[0]: has no action; give it a route, redirect, directResponse or delegate");
     // A quoted empty string is a value, not an absence.
     assertThat(errors(vs(rule(ROUTE + "rewrite: {authority: ''}")))).containsExactly(
         "spec.http[0].rewrite.authority: must not be empty; remove it to keep the authority");
