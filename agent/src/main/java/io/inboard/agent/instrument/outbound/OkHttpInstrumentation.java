@@ -7,6 +7,8 @@ import io.inboard.agent.instrument.InboardInstrumentation;
 import io.inboard.agent.weave.MethodAdvice;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
@@ -37,25 +39,23 @@ public final class OkHttpInstrumentation implements InboardInstrumentation {
                 .enterOnly(),
             // request = AdviceCalls.okHttpNewCall(request)
             on("newCall", "(Lokhttp3/Request;)")
-                .onEnter(
-                    code -> {
-                      code.visitVarInsn(Opcodes.ALOAD, 1);
-                      call(code, "okHttpNewCall", "(Ljava/lang/Object;)Ljava/lang/Object;");
-                      code.visitTypeInsn(Opcodes.CHECKCAST, "okhttp3/Request");
-                      code.visitVarInsn(Opcodes.ASTORE, 1);
-                    })
+                .onEnter(replaceFirstArgument("okHttpNewCall", "okhttp3/Request"))
                 .enterOnly()),
         "okhttp3.internal.connection.RealCall",
         List.of(
             // callback = AdviceCalls.okHttpEnqueue(callback): it runs with the enqueuing thread's context
             on("enqueue", "(Lokhttp3/Callback;)V")
-                .onEnter(
-                    code -> {
-                      code.visitVarInsn(Opcodes.ALOAD, 1);
-                      call(code, "okHttpEnqueue", "(Ljava/lang/Object;)Ljava/lang/Object;");
-                      code.visitTypeInsn(Opcodes.CHECKCAST, "okhttp3/Callback");
-                      code.visitVarInsn(Opcodes.ASTORE, 1);
-                    })
+                .onEnter(replaceFirstArgument("okHttpEnqueue", "okhttp3/Callback"))
                 .enterOnly()));
+  }
+
+  /** {@code argument1 = (type) AdviceCalls.<hook>(argument1)}. */
+  private static Consumer<MethodVisitor> replaceFirstArgument(String hook, String type) {
+    return code -> {
+      code.visitVarInsn(Opcodes.ALOAD, 1);
+      call(code, hook, "(Ljava/lang/Object;)Ljava/lang/Object;");
+      code.visitTypeInsn(Opcodes.CHECKCAST, type);
+      code.visitVarInsn(Opcodes.ASTORE, 1);
+    };
   }
 }
