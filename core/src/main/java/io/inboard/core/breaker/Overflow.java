@@ -9,6 +9,17 @@ package io.inboard.core.breaker;
  */
 public record Overflow(String host, String subset, Kind kind, long limit, boolean first) {
 
+  /**
+   * For the log, e.g. {@code connectionPool of user.shop.svc.cluster.local subset v2: a request beyond
+   * 2 requests in flight was answered 503 (x-envoy-overloaded)}.
+   */
+  public String describe() {
+    return "connectionPool of " + host + (subset == null ? "" : " subset " + subset) + ": "
+        + (kind == Kind.REQUESTS
+            ? "a request beyond " + limit + " requests in flight was answered 503 (x-envoy-overloaded)"
+            : "a retry beyond " + limit + " retries in flight was not made (the last answer stands)");
+  }
+
   public enum Kind {
     /** A request beyond the requests in flight ({@code upstream_rq_pending_overflow} in Envoy). */
     REQUESTS("requests"),
