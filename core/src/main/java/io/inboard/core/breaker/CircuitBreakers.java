@@ -1,8 +1,7 @@
 package io.inboard.core.breaker;
 
-import java.util.HashMap;
+import io.inboard.core.mesh.DestinationTable;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -17,10 +16,8 @@ import java.util.function.Consumer;
  */
 public final class CircuitBreakers {
   private final Consumer<Overflow> listener;
-  /** Destinations without a subset, by host; replaced whole by {@link #apply}. */
-  private volatile Map<String, DestinationLimits> hosts = Map.of();
-  /** Subsets, by host then subset name; replaced whole by {@link #apply}. */
-  private volatile Map<String, Map<String, DestinationLimits>> subsets = Map.of();
+  /** Replaced whole by {@link #apply}. */
+  private volatile DestinationTable<DestinationLimits> destinations = DestinationTable.empty();
 
   /**
    * @param listener told of each overflow (log, metrics), on the thread of the call turned away;
@@ -36,8 +33,7 @@ public final class CircuitBreakers {
    * in flight to them end on the dropped object). Called by one thread at a time.
    */
   public synchronized void apply(List<LimitedDestination> limited) {
-    Map<String, DestinationLimits> nextHosts = new HashMap<>();
-    Map<String, Map<String, DestinationLimits>> nextSubsets = new HashMap<>();
+    DestinationTable.Builder<DestinationLimits> next = new DestinationTable.Builder<>();
     for (LimitedDestination l : limited) {
       DestinationLimits d = destination(l.host(), l.subset());
       if (d == null) {
@@ -45,15 +41,9 @@ public final class CircuitBreakers {
       } else {
         d.update(l.settings());
       }
-      if (l.subset() == null) {
-        nextHosts.put(l.host(), d);
-      } else {
-        nextSubsets.computeIfAbsent(l.host(), h -> new HashMap<>()).put(l.subset(), d);
-      }
+      next.put(l.host(), l.subset(), d);
     }
-    nextSubsets.replaceAll((host, bySubset) -> Map.copyOf(bySubset));
-    subsets = Map.copyOf(nextSubsets);
-    hosts = Map.copyOf(nextHosts);
+    destinations = next.build();
   }
 
   /**
@@ -61,10 +51,6 @@ public final class CircuitBreakers {
    * its rule sets none. Allocates nothing.
    */
   public DestinationLimits destination(String host, String subset) {
-    if (subset == null) {
-      return hosts.get(host);
-    }
-    Map<String, DestinationLimits> bySubset = subsets.get(host);
-    return bySubset == null ? null : bySubset.get(subset);
+    return destinations.get(host, subset);
   }
 }
