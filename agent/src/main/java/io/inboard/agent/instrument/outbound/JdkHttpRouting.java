@@ -160,9 +160,9 @@ final class JdkHttpRouting {
     Object out = follow(token, future, client, bodyHandler);
     if (token instanceof RoutedHttpRequest routed && !routed.retry && routed.limits != null) {
       DestinationLimits limits = routed.limits;
-      try {
-        ((CompletableFuture<?>) out).whenComplete((response, error) -> limits.endRequest());
-      } catch (RuntimeException e) { // not a future: nothing to wait for
+      if (out instanceof CompletableFuture<?> given) {
+        given.whenComplete((response, error) -> limits.endRequest());
+      } else { // nothing to wait for
         limits.endRequest();
       }
     }
