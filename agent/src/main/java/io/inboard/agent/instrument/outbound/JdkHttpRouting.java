@@ -62,7 +62,9 @@ final class JdkHttpRouting {
       long start = System.nanoTime();
       HttpRequest rewritten = rewrite(request, routed, MeshCalls.tryTimeout(routed, 0), context);
       MeshCalls.delay(routed.delay());
-      DestinationLimits limits = calls.limits(routed.decision());
+      // Without the application's body handler there is no answer to make, and the client's
+      // sendAsync throws before its future exists (nothing would give the slot back): not limited.
+      DestinationLimits limits = bodyHandler == null ? null : calls.limits(routed.decision());
       if (limits != null && !limits.tryStartRequest()) {
         Object answered = overloaded(request, bodyHandler, calls.overloaded(routed.decision(), view, limits));
         if (answered != null) {
