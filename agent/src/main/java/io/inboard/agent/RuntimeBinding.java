@@ -4,6 +4,7 @@ import io.inboard.agent.instrument.InboundSetup;
 import io.inboard.agent.instrument.OutboundRouting;
 import io.inboard.agent.runtime.AgentOptions;
 import io.inboard.agent.runtime.AgentRuntime;
+import io.inboard.core.breaker.DestinationLimits;
 import io.inboard.core.mesh.Workload;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.RequestView;
@@ -77,6 +78,16 @@ final class RuntimeBinding implements OutboundRouting, InboundSetup {
   @Override
   public void tried(Decision decision, int status) {
     runtime.tried(decision, status);
+  }
+
+  @Override
+  public DestinationLimits limits(Decision decision) {
+    return runtime.limits(decision);
+  }
+
+  @Override
+  public void recordOverflow(Decision decision) {
+    runtime.recordOverflow(decision);
   }
 
   @Override

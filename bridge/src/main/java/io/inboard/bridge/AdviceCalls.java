@@ -91,11 +91,22 @@ public final class AdviceCalls {
    * instead of sending anything.
    */
   public static Object jdkHttpSending(Object request) {
+    return jdkHttpSending(request, null);
+  }
+
+  /**
+   * As {@link #jdkHttpSending(Object)}, with the application's body handler: the future of a
+   * response the mesh made itself is returned as it is, to give the application.
+   */
+  public static Object jdkHttpSending(Object request, Object bodyHandler) {
     Object sent;
     try {
-      sent = Hooks.outbound().jdkHttpRequest(request);
+      sent = Hooks.outbound().jdkHttpRequest(request, bodyHandler);
     } catch (Throwable t) {
       return request;
+    }
+    if (sent instanceof CompletableFuture<?> answered) {
+      return answered;
     }
     if (sent instanceof IOException refused) {
       Object future;

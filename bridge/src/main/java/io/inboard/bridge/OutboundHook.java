@@ -25,6 +25,15 @@ public interface OutboundHook {
   }
 
   /**
+   * As {@link #jdkHttpRequest(Object)}, with the application's body handler: the hook may also
+   * return a {@code CompletableFuture} of a response the mesh made itself (a call a
+   * {@code connectionPool} turned away), to give the application instead of sending anything.
+   */
+  default Object jdkHttpRequest(Object request, Object bodyHandler) {
+    return jdkHttpRequest(request);
+  }
+
+  /**
    * {@code java.net.http}: called with what {@link #jdkHttpRequest} returned and the response
    * future the client produced (or {@code null} when the call was refused); returns the future to
    * give the application.

@@ -1,5 +1,7 @@
 package io.inboard.gateway;
 
+import io.inboard.core.breaker.CircuitBreakers;
+import io.inboard.core.breaker.DestinationLimits;
 import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.propagation.RequestId;
@@ -29,6 +31,10 @@ final class Exchange {
   String flags = "-";
   /** The instance counted as having this request in flight, or {@code null}. */
   String counted;
+  /** The destination's circuit breaker holding a request slot for this request, or {@code null}. */
+  private DestinationLimits limits;
+  /** Whether a retry slot is held: from the retry's decision until its outcome is known. */
+  private boolean retrySlot;
   private String requestId;
   private int retriesDone;
   /** The instances tried so far, once there is a retry (a retry avoids them; see RetryPolicy). */
@@ -64,9 +70,63 @@ final class Exchange {
    * destination has no {@code outlierDetection}.
    */
   void tried(int status) {
+    endRetry();
     OutlierDetector outliers = routes.outliers();
     if (outliers != null && decision.destination() != null) {
       outliers.tried(decision.destination().host(), decision.destination().subset(), instance, status);
+    }
+  }
+
+  /**
+   * Takes a request slot at the destination's circuit breaker; {@code false} when it has its most
+   * requests in flight (answer 503 without sending). One check when no rule sets a
+   * {@code connectionPool}; a slot taken is given back by {@link #releaseLimits()}.
+   */
+  boolean startRequest() {
+    CircuitBreakers breakers = routes.breakers();
+    if (breakers == null || decision.destination() == null) {
+      return true;
+    }
+    DestinationLimits d = breakers.destination(decision.destination().host(), decision.destination().subset());
+    if (d == null) {
+      return true;
+    }
+    if (!d.tryStartRequest()) {
+      return false;
+    }
+    limits = d;
+    return true;
+  }
+
+  /** The limit turned this request away with: the destination's most requests in flight. */
+  long requestLimit() {
+    DestinationLimits d = routes.breakers().destination(decision.destination().host(),
+        decision.destination().subset());
+    return d == null ? 0 : d.settings().maxRequests();
+  }
+
+  /** Gives back the slots this request holds; once the client has its answer (or was cut off). */
+  void releaseLimits() {
+    endRetry();
+    if (limits != null) {
+      limits.endRequest();
+      limits = null;
+    }
+  }
+
+  /** A retry may be made when {@code maxRetries} allows another in flight at the destination. */
+  private boolean startRetry() {
+    if (limits == null || limits.tryStartRetry()) {
+      retrySlot = limits != null;
+      return true;
+    }
+    return false;
+  }
+
+  private void endRetry() {
+    if (retrySlot) {
+      retrySlot = false;
+      limits.endRetry();
     }
   }
 
@@ -214,13 +274,13 @@ final class Exchange {
   /** Whether a response with {@code status} should be dropped and the request tried again. */
   boolean retriesStatus(Request request, int status) {
     Decision.Retries retries = decision.actions().retries();
-    return mayRetry(request) && RetryPolicy.retriesStatus(retries, status);
+    return mayRetry(request) && RetryPolicy.retriesStatus(retries, status) && startRetry();
   }
 
   /** Whether an attempt that failed without a response should be tried again. */
   boolean retriesFailure(Request request, RetryPolicy.Failure failure) {
     Decision.Retries retries = decision.actions().retries();
-    return mayRetry(request) && RetryPolicy.retriesFailure(retries, failure);
+    return mayRetry(request) && RetryPolicy.retriesFailure(retries, failure) && startRetry();
   }
 
   /** Counts one more retry; the caller then sends the next attempt. */

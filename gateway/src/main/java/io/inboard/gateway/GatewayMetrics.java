@@ -1,5 +1,6 @@
 package io.inboard.gateway;
 
+import io.inboard.core.breaker.Overflow;
 import io.inboard.core.health.Ejection;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.route.Decision;
@@ -55,7 +56,7 @@ final class GatewayMetrics {
    * @param instance the instance the request was last sent to, or {@code null}
    * @param flags Envoy-style response flags: {@code NR} no route, {@code UH} no healthy upstream,
    *     {@code UT} upstream timeout, {@code UF} upstream connection failure, {@code FI} fault
-   *     injected, {@code DC} downstream disconnected, {@code -} none
+   *     injected, {@code UO} upstream overflow (a {@code connectionPool} limit), {@code DC} downstream disconnected, {@code -} none
    */
   void record(Decision decision, Instance instance, int code, long nanos, String flags) {
     String service = "unknown";
@@ -118,6 +119,21 @@ final class GatewayMetrics {
         .tags("destination_service", ejection.host(),
             "destination_subset", ejection.subset() == null ? "" : ejection.subset(),
             "cause", ejection.cause())
+        .register(registry)
+        .increment();
+  }
+
+  /**
+   * Counts one request or retry a destination's {@code connectionPool} turned away
+   * ({@code inboard_connection_pool_overflow_total}; {@code limit} is {@code requests} or
+   * {@code retries}, Envoy's {@code upstream_rq_pending_overflow} and {@code upstream_rq_retry_overflow}).
+   */
+  void overflowed(Overflow overflow) {
+    Counter.builder("inboard_connection_pool_overflow")
+        .description("Requests and retries turned away by a destination's connectionPool limits")
+        .tags("destination_service", overflow.host(),
+            "destination_subset", overflow.subset() == null ? "" : overflow.subset(),
+            "limit", overflow.kind().label())
         .register(registry)
         .increment();
   }

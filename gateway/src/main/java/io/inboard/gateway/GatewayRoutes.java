@@ -1,5 +1,6 @@
 package io.inboard.gateway;
 
+import io.inboard.core.breaker.CircuitBreakers;
 import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.GatewayPortRoutes;
@@ -16,9 +17,11 @@ import java.util.Map;
  *
  * @param outliers the gateway's outlier detection, which outlives snapshots; {@code null} until a
  *     rule sets {@code outlierDetection}
+ * @param breakers the gateway's circuit breakers, which outlive snapshots; {@code null} until a rule
+ *     sets a {@code connectionPool}
  */
-record GatewayRoutes(
-    Snapshot snapshot, VirtualHosts hosts, GatewayPortRoutes port, Decider decider, OutlierDetector outliers) {
+record GatewayRoutes(Snapshot snapshot, VirtualHosts hosts, GatewayPortRoutes port, Decider decider,
+    OutlierDetector outliers, CircuitBreakers breakers) {
   /** Decides one request; the production decider is {@link Router#route(GatewayPortRoutes, RequestView)}. */
   @FunctionalInterface
   interface Decider {
@@ -33,19 +36,21 @@ record GatewayRoutes(
 
   /** A state with decisions given by a test, for the proxy's plumbing (no outlier detection). */
   GatewayRoutes(Snapshot snapshot, VirtualHosts hosts, Decider decider) {
-    this(snapshot, hosts, GatewayPortRoutes.NONE, decider, null);
+    this(snapshot, hosts, GatewayPortRoutes.NONE, decider, null, null);
   }
 
   /**
    * @param outliers the gateway's outlier detection with the snapshot already applied, or
    *     {@code null}
+   * @param breakers the gateway's circuit breakers with the snapshot already applied, or {@code null}
    */
   static GatewayRoutes compile(Snapshot snapshot, Map<String, String> labels, VirtualHosts.ServedPorts ports,
-      InFlight inFlight, OutlierDetector outliers) {
+      InFlight inFlight, OutlierDetector outliers, CircuitBreakers breakers) {
     Router router = new Router(snapshot, inFlight, null, outliers);
     VirtualHosts hosts = VirtualHosts.compile(snapshot.resources(), labels, ports);
     GatewayPortRoutes port = GatewayPortRoutes.compile(snapshot.routeTable(), hosts.servers());
-    return new GatewayRoutes(snapshot, hosts, port, request -> router.route(port, request), outliers);
+    return new GatewayRoutes(snapshot, hosts, port, request -> router.route(port, request), outliers,
+        breakers);
   }
 
   /** Decides a request at the proxy (and again for each retry). */

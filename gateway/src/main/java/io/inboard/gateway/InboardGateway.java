@@ -1,5 +1,7 @@
 package io.inboard.gateway;
 
+import io.inboard.core.breaker.CircuitBreakers;
+import io.inboard.core.breaker.Overflow;
 import io.inboard.core.health.Ejection;
 import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.route.RouteTable;
@@ -52,6 +54,8 @@ public final class InboardGateway implements AutoCloseable {
   private final GatewayMetrics metrics;
   /** Created with the first snapshot that sets {@code outlierDetection}; then kept, as its ejections. */
   private OutlierDetector outliers;
+  /** Created with the first snapshot that sets a {@code connectionPool}; then kept, as its counts. */
+  private CircuitBreakers breakers;
   private volatile boolean ready;
 
   private InboardGateway(GatewaySettings settings, SnapshotSource source) {
@@ -131,8 +135,14 @@ public final class InboardGateway implements AutoCloseable {
     if (outliers != null) {
       outliers.apply(table.trackedDestinations());
     }
+    if (breakers == null && table.usesConnectionPool()) {
+      breakers = new CircuitBreakers(this::overflowed);
+    }
+    if (breakers != null) {
+      breakers.apply(table.limitedDestinations());
+    }
     VirtualHosts.ServedPorts ports = new VirtualHosts.ServedPorts(servicePort, proxyConnector.getLocalPort());
-    GatewayRoutes next = GatewayRoutes.compile(snapshot, labels, ports, inFlight, outliers);
+    GatewayRoutes next = GatewayRoutes.compile(snapshot, labels, ports, inFlight, outliers, breakers);
     proxy.use(next);
     ready = true;
     warnAboutIgnoredServers(next.hosts().ignored());
@@ -143,6 +153,15 @@ public final class InboardGateway implements AutoCloseable {
   private void ejected(Ejection ejection) {
     LOG.log(Level.WARNING, ejection.describe());
     metrics.ejected(ejection);
+  }
+
+  /** Counts every overflow, and logs the first of each kind at each destination. */
+  private void overflowed(Overflow overflow) {
+    if (overflow.first()) {
+      LOG.log(Level.WARNING, overflow.describe() + "; later ones are counted in "
+          + "inboard_connection_pool_overflow_total, not logged");
+    }
+    metrics.overflowed(overflow);
   }
 
   private synchronized void warnAboutIgnoredServers(List<String> ignored) {

@@ -155,6 +155,10 @@ final class InboardProxy extends ProxyHandler.Reverse {
             + fault.abortStatus() + " by " + describe(exchange.decision.matched()));
         return;
       }
+      if (!exchange.startRequest()) {
+        overflow(request, response, done, exchange);
+        return;
+      }
       Mirroring.send(getHttpClient(), request, exchange);
       request.setAttribute(EXCHANGE, exchange);
       exchange.counted = exchange.instance.id();
@@ -164,6 +168,20 @@ final class InboardProxy extends ProxyHandler.Reverse {
     } catch (RuntimeException e) {
       done.failed(e);
     }
+  }
+
+  /**
+   * Envoy's answer when a destination's circuit breaker overflows: 503 with
+   * {@code x-envoy-overloaded: true} (flag {@code UO}), at once, nothing sent upstream.
+   */
+  private static void overflow(Request request, Response response, Callback done, Exchange exchange) {
+    exchange.flags = "UO";
+    cors(exchange, request, response);
+    response.getHeaders().put("x-envoy-overloaded", "true");
+    Decision.Target to = exchange.decision.destination();
+    LocalAnswer.reason(response, done, 503, "upstream overflow: " + to.host()
+        + (to.subset() == null ? "" : " subset " + to.subset()) + " already has "
+        + exchange.requestLimit() + " requests in flight from this gateway (its DestinationRule's connectionPool)");
   }
 
   @Override
@@ -428,6 +446,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
 
     private void record(int status) {
       exchange.finished();
+      exchange.releaseLimits();
       if (exchange.counted != null) {
         inFlight.end(exchange.counted);
         exchange.counted = null;

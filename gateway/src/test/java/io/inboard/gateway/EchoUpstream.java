@@ -25,7 +25,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * A real upstream service on 127.0.0.1: answers with what it received (instance, method, path,
  * query, headers), one {@code name: value} line each, so tests see exactly what the gateway sent.
- * Special paths: {@code /status/N}, {@code /slow?ms=N}, {@code /download?mb=N},
+ * Special paths: {@code /status/N}, {@code /slow?ms=N[&status=N]}, {@code /download?mb=N},
  * {@code /upload} (counts the body), {@code /gated} (first bytes, then waits for {@link #gate}).
  */
 final class EchoUpstream implements AutoCloseable {
@@ -111,6 +111,7 @@ final class EchoUpstream implements AutoCloseable {
       }
       if (path.equals("/slow")) {
         long ms = Long.parseLong(query(request, "ms", "1000"));
+        response.setStatus(Integer.parseInt(query(request, "status", "200")));
         request.getComponents().getScheduler().schedule(
             () -> Content.Sink.write(response, true, echo(request), callback), ms, TimeUnit.MILLISECONDS);
         return true;

@@ -1,5 +1,6 @@
 package io.inboard.agent.instrument;
 
+import io.inboard.core.breaker.DestinationLimits;
 import io.inboard.core.mesh.Workload;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.RequestView;
@@ -34,6 +35,19 @@ public interface OutboundRouting {
    * sets {@code outlierDetection}.
    */
   default void tried(Decision decision, int status) {}
+
+  /**
+   * The circuit breaker of the destination {@code decision} routes to, or {@code null} when its
+   * DestinationRule sets no {@code connectionPool}: one null check while no rule sets one.
+   */
+  default DestinationLimits limits(Decision decision) {
+    return null;
+  }
+
+  /** Records a call that its destination's {@code connectionPool} turned away with a 503 (flag {@code UO}). */
+  default void recordOverflow(Decision decision) {
+    recordOutbound(decision, 503, 0);
+  }
 
   /** Counts and logs (once per place) an internal failure that Inboard recovered from. */
   void recordFailure(String where, Throwable error);

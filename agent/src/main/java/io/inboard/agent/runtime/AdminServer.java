@@ -102,7 +102,8 @@ final class AdminServer {
         headers.computeIfAbsent(h.substring(0, colon).trim(), k -> new ArrayList<>()).add(h.substring(colon + 1).trim());
       }
       ExplainRequest request = new ExplainRequest(first(query, "method"), url, headers, runtime.self(), null, 0, null);
-      ObjectNode decision = Explainer.explain(runtime.state().peek().snapshot(), request, runtime.state().outliers());
+      ObjectNode decision = Explainer.explain(runtime.state().peek().snapshot(), request, null,
+          runtime.state().outliers(), runtime.state().breakers());
       respond(ex, 200, "application/json", JsonTrees.string(decision, true));
     } catch (IllegalArgumentException e) {
       respond(ex, 400, "application/json", error(e.getMessage()));

@@ -1,5 +1,8 @@
 package io.inboard.agent.runtime;
 
+import io.inboard.core.breaker.CircuitBreakers;
+import io.inboard.core.breaker.DestinationLimits;
+import io.inboard.core.breaker.Overflow;
 import io.inboard.core.controlplane.SnapshotWire;
 import io.inboard.core.controlplane.StandaloneRulesFile;
 import io.inboard.core.health.Ejection;
@@ -54,7 +57,8 @@ public final class AgentRuntime {
   private AgentRuntime(AgentOptions options) {
     this.options = options;
     this.self = new Workload(options.namespace(), options.service(), options.labels());
-    this.state = new RoutingState(options.propagate(), inFlight, options.firstSnapshotWait(), this::ejected);
+    this.state = new RoutingState(options.propagate(), inFlight, options.firstSnapshotWait(), this::ejected,
+        this::overflowed);
     this.metrics = new IstioMetrics(() -> state.peek().snapshot().revision());
     this.outboundSeries = new OutboundSeries(self);
   }
@@ -195,6 +199,44 @@ public final class AgentRuntime {
       outliers.tried(decision.destination().host(), decision.destination().subset(), decision.instance(), status);
     } catch (RuntimeException e) {
       recordFailure("outlier-detection", e);
+    }
+  }
+
+  /**
+   * The circuit breaker of the destination a routed call goes to (see {@code OutboundRouting#limits}):
+   * one null check while no rule sets a {@code connectionPool}.
+   */
+  public DestinationLimits limits(Decision decision) {
+    CircuitBreakers breakers = state.breakers();
+    if (breakers == null || decision.destination() == null) {
+      return null;
+    }
+    return breakers.destination(decision.destination().host(), decision.destination().subset());
+  }
+
+  /** Records a call its destination's {@code connectionPool} turned away: 503, flag {@code UO}, as Envoy. */
+  public void recordOverflow(Decision decision) {
+    try {
+      String host = decision.destination() == null ? null : decision.destination().host();
+      metrics.record(outboundSeries.of(host, null, "UO"), 503, 0);
+    } catch (RuntimeException e) {
+      recordFailure("metrics.outbound", e);
+    }
+  }
+
+  /**
+   * A call or a retry was turned away by a {@code connectionPool}: counted, and the first of each
+   * kind at each destination logged from a daemon thread (this runs on the application's thread).
+   */
+  private void overflowed(Overflow overflow) {
+    try {
+      metrics.overflowed(overflow);
+      if (overflow.first()) {
+        AgentLog.soon(Level.WARNING, "[inboard] " + overflow.describe()
+            + "; later ones are counted in inboard_connection_pool_overflow_total, not logged");
+      }
+    } catch (Throwable t) {
+      recordFailure("connection-pool", t);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.inboard.agent.runtime;
 
+import io.inboard.core.breaker.Overflow;
 import io.inboard.core.health.Ejection;
 import io.inboard.filter.RequestMetrics;
 import io.inboard.filter.RequestSample;
@@ -17,7 +18,8 @@ import java.util.function.LongSupplier;
  * default buckets), both for inbound ({@code reporter="destination"}, from the filter) and outbound
  * ({@code reporter="source"}, from the client hooks) requests. Plus Inboard's own
  * {@code inboard_agent_errors_total{where}}, {@code inboard_agent_mirrors_total{result}},
- * {@code inboard_outlier_ejections_total} (once an instance was ejected) and
+ * {@code inboard_outlier_ejections_total} (once an instance was ejected),
+ * {@code inboard_connection_pool_overflow_total} (once a connectionPool turned a call away) and
  * {@code inboard_agent_snapshot_revision}.
  *
  * <p>Kept in a few striped counters per series and written in Prometheus's text format on scrape,
@@ -37,6 +39,7 @@ final class IstioMetrics implements RequestMetrics {
   private static final String REVISION = "inboard_agent_snapshot_revision";
   private static final String EJECTIONS = "inboard_outlier_ejections_total";
   private static final String MIRRORS = "inboard_agent_mirrors_total";
+  private static final String OVERFLOWS = "inboard_connection_pool_overflow_total";
 
   /**
    * The meters of one series, and its labels already in exposition form. The request count is the
@@ -97,6 +100,7 @@ final class IstioMetrics implements RequestMetrics {
   private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
   /** Ejections by their labels in exposition form; empty (and not written) without outlier detection. */
   private final ConcurrentHashMap<String, LongAdder> ejections = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LongAdder> overflows = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongAdder> mirrors = new ConcurrentHashMap<>();
 
   IstioMetrics(LongSupplier revision) {
@@ -166,6 +170,15 @@ final class IstioMetrics implements RequestMetrics {
     ejections.computeIfAbsent(labels.toString(), l -> new LongAdder()).increment();
   }
 
+  /** Counts one call or retry turned away by a destination's {@code connectionPool}. */
+  void overflowed(Overflow overflow) {
+    StringBuilder labels = new StringBuilder();
+    PrometheusText.label(labels, "destination_service", overflow.host()).append(',');
+    PrometheusText.label(labels, "destination_subset", overflow.subset() == null ? "" : overflow.subset()).append(',');
+    PrometheusText.label(labels, "limit", overflow.kind().label());
+    overflows.computeIfAbsent(labels.toString(), l -> new LongAdder()).increment();
+  }
+
   /** Counts one rule's mirror that ended as {@code result}. */
   void mirror(String result) {
     mirrors.computeIfAbsent(result, r -> new LongAdder()).increment();
@@ -194,6 +207,13 @@ final class IstioMetrics implements RequestMetrics {
       PrometheusText.family(out, EJECTIONS, "counter", "Instances ejected by outlier detection, by destination and cause");
       for (Map.Entry<String, LongAdder> e : new TreeMap<>(ejections).entrySet()) {
         out.append(EJECTIONS).append('{').append(e.getKey()).append("} ").append(e.getValue().sum()).append('\n');
+      }
+    }
+    if (!overflows.isEmpty()) {
+      PrometheusText.family(out, OVERFLOWS, "counter",
+          "Calls and retries turned away by a destination's connectionPool, by destination and limit");
+      for (Map.Entry<String, LongAdder> e : new TreeMap<>(overflows).entrySet()) {
+        out.append(OVERFLOWS).append('{').append(e.getKey()).append("} ").append(e.getValue().sum()).append('\n');
       }
     }
     PrometheusText.family(out, MIRRORS, "counter", "Rules' mirrors, by what became of the copy; the application never waits for one");

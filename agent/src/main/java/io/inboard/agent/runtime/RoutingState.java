@@ -1,5 +1,7 @@
 package io.inboard.agent.runtime;
 
+import io.inboard.core.breaker.CircuitBreakers;
+import io.inboard.core.breaker.Overflow;
 import io.inboard.core.controlplane.SnapshotWire;
 import io.inboard.core.health.Ejection;
 import io.inboard.core.health.OutlierDetector;
@@ -30,16 +32,22 @@ final class RoutingState {
   private final Duration firstWait;
   /** Created with the first snapshot that sets {@code outlierDetection}; then kept, as its ejections. */
   private volatile OutlierDetector outliers;
+  private final Consumer<Overflow> onOverflow;
+  /** Created with the first snapshot that sets a {@code connectionPool}; then kept, as its counts. */
+  private volatile CircuitBreakers breakers;
   private final CountDownLatch first = new CountDownLatch(1);
   private volatile InForce current;
   private volatile boolean waitedOut;
 
   RoutingState(Set<String> extraHeaders, InFlight inFlight, Duration firstWait) {
-    this(extraHeaders, inFlight, firstWait, ejection -> {});
+    this(extraHeaders, inFlight, firstWait, ejection -> {}, overflow -> {});
   }
 
   /** @param onEjection told of each instance outlier detection ejects (on the thread whose call failed) */
-  RoutingState(Set<String> extraHeaders, InFlight inFlight, Duration firstWait, Consumer<Ejection> onEjection) {
+  /** @param onOverflow told of each call a {@code connectionPool} turns away (on the caller's thread) */
+  RoutingState(Set<String> extraHeaders, InFlight inFlight, Duration firstWait, Consumer<Ejection> onEjection,
+      Consumer<Overflow> onOverflow) {
+    this.onOverflow = onOverflow;
     this.extraHeaders = extraHeaders;
     this.inFlight = inFlight;
     this.firstWait = firstWait;
@@ -89,6 +97,11 @@ final class RoutingState {
     return outliers;
   }
 
+  /** The circuit breakers of this agent's calls, or {@code null} while no rule has set a {@code connectionPool}. */
+  CircuitBreakers breakers() {
+    return breakers;
+  }
+
   private synchronized InForce derive(Snapshot snapshot, SnapshotWire.Content content, String origin) {
     RouteTable table = snapshot.routeTable();
     OutlierDetector detector = outliers;
@@ -98,6 +111,14 @@ final class RoutingState {
     }
     if (detector != null) {
       detector.apply(table.trackedDestinations());
+    }
+    CircuitBreakers limits = breakers;
+    if (limits == null && table.usesConnectionPool()) {
+      limits = new CircuitBreakers(onOverflow);
+      breakers = limits;
+    }
+    if (limits != null) {
+      limits.apply(table.limitedDestinations());
     }
     // null randomness: each thread its own ThreadLocalRandom, no contention on the request path.
     Router router = new Router(snapshot, inFlight, null, detector);

@@ -2,7 +2,10 @@ package io.inboard.core.explain;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboard.core.breaker.CircuitBreakers;
+import io.inboard.core.breaker.DestinationLimits;
 import io.inboard.core.health.OutlierDetector;
+import io.inboard.core.model.ConnectionPoolSettings;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.DescribedRequest;
 import io.inboard.core.route.GatewayPortRoutes;
@@ -71,6 +74,19 @@ public final class Explainer {
    */
   public static ObjectNode explain(
       Snapshot snapshot, ExplainRequest request, GatewayPortRoutes port, OutlierDetector outliers) {
+    return explain(snapshot, request, port, outliers, null);
+  }
+
+  /**
+   * As {@link #explain(Snapshot, ExplainRequest, GatewayPortRoutes, OutlierDetector)}; a decision
+   * routed to a destination with a {@code connectionPool} carries its limits, and, when
+   * {@code breakers} (the asking agent's or gateway's own) is given, the requests and retries it
+   * has in flight there.
+   *
+   * @throws IllegalArgumentException when the request's URL is not usable (the message says why)
+   */
+  public static ObjectNode explain(Snapshot snapshot, ExplainRequest request, GatewayPortRoutes port,
+      OutlierDetector outliers, CircuitBreakers breakers) {
     DescribedRequest base = describe(request);
     GatewayWorkload at = null;
     if (port == null && request.gateway() != null) {
@@ -81,11 +97,15 @@ public final class Explainer {
     }
     if (request.samples() == 0) {
       Router router = new Router(snapshot, InFlight.NONE, null, outliers);
-      ObjectNode out = DecisionJson.toJson(port == null ? router.explain(base) : router.explain(port, base), MAPPER);
-      if (at != null) {
-        out.set("atGateway", at.toJson(MAPPER));
+      Decision decision = port == null ? router.explain(base) : router.explain(port, base);
+      ObjectNode json = DecisionJson.toJson(decision, MAPPER);
+      if (decision.outcome() == Decision.Outcome.ROUTE && decision.destination() != null) {
+        connectionPool(json, snapshot, decision.destination(), breakers);
       }
-      return out;
+      if (at != null) {
+        json.set("atGateway", at.toJson(MAPPER));
+      }
+      return json;
     }
     Router router = new Router(snapshot, InFlight.NONE, new SplittableRandom(SAMPLE_SEED), outliers);
     Map<String, Integer> byStatus = new HashMap<>();
@@ -111,6 +131,26 @@ public final class Explainer {
     DecisionJson.counts(o, "bySubset", bySubset);
     DecisionJson.counts(o, "byInstance", byInstance);
     return o;
+  }
+
+  /** Adds {@code connectionPool: {maxRequests, maxRetries, connectTimeout, ...}} when the destination has one. */
+  private static void connectionPool(
+      ObjectNode json, Snapshot snapshot, Decision.Target target, CircuitBreakers breakers) {
+    ConnectionPoolSettings pool = snapshot.routeTable().connectionPool(target.host(), target.subset());
+    if (pool == null) {
+      return;
+    }
+    ObjectNode o = json.putObject("connectionPool");
+    o.put("maxRequests", pool.maxRequests());
+    o.put("maxRetries", pool.maxRetries());
+    if (pool.connectTimeout() != null) {
+      o.put("connectTimeout", pool.connectTimeout().toMillis() + "ms");
+    }
+    DestinationLimits limits = breakers == null ? null : breakers.destination(target.host(), target.subset());
+    if (limits != null) {
+      o.put("requestsInFlight", limits.requestsInFlight());
+      o.put("retriesInFlight", limits.retriesInFlight());
+    }
   }
 
   /**

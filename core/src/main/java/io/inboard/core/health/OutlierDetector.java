@@ -1,9 +1,8 @@
 package io.inboard.core.health;
 
+import io.inboard.core.mesh.DestinationTable;
 import io.inboard.core.mesh.Instance;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -19,10 +18,8 @@ import java.util.function.LongSupplier;
 public final class OutlierDetector {
   private final LongSupplier clock;
   private final Consumer<Ejection> listener;
-  /** Destinations without a subset, by host; replaced whole by {@link #apply}. */
-  private volatile Map<String, DestinationOutliers> hosts = Map.of();
-  /** Subsets, by host then subset name; replaced whole by {@link #apply}. */
-  private volatile Map<String, Map<String, DestinationOutliers>> subsets = Map.of();
+  /** Replaced whole by {@link #apply}. */
+  private volatile DestinationTable<DestinationOutliers> destinations = DestinationTable.empty();
 
   /**
    * @param clock nanoseconds, as {@link System#nanoTime()} (tests pass a clock of their own)
@@ -45,32 +42,21 @@ public final class OutlierDetector {
    * Called by one thread at a time, before a router for the snapshot is built.
    */
   public synchronized void apply(List<TrackedDestination> tracked) {
-    Map<String, DestinationOutliers> nextHosts = new HashMap<>();
-    Map<String, Map<String, DestinationOutliers>> nextSubsets = new HashMap<>();
+    DestinationTable.Builder<DestinationOutliers> next = new DestinationTable.Builder<>();
     for (TrackedDestination t : tracked) {
       DestinationOutliers d = destination(t.host(), t.subset());
       if (d == null) {
         d = new DestinationOutliers(t.host(), t.subset(), clock, this::tell);
       }
       d.update(t.policy(), t.instances());
-      if (t.subset() == null) {
-        nextHosts.put(t.host(), d);
-      } else {
-        nextSubsets.computeIfAbsent(t.host(), h -> new HashMap<>()).put(t.subset(), d);
-      }
+      next.put(t.host(), t.subset(), d);
     }
-    nextSubsets.replaceAll((host, bySubset) -> Map.copyOf(bySubset));
-    subsets = Map.copyOf(nextSubsets);
-    hosts = Map.copyOf(nextHosts);
+    destinations = next.build();
   }
 
   /** The state of a destination applied last ({@code subset} {@code null}: the whole host), or {@code null}. */
   public DestinationOutliers destination(String host, String subset) {
-    if (subset == null) {
-      return hosts.get(host);
-    }
-    Map<String, DestinationOutliers> bySubset = subsets.get(host);
-    return bySubset == null ? null : bySubset.get(subset);
+    return destinations.get(host, subset);
   }
 
   /**

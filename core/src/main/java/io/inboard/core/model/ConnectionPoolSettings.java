@@ -1,8 +1,58 @@
 package io.inboard.core.model;
 
+import java.time.Duration;
+
 /**
- * Istio's {@code connectionPool}. Inboard does not apply connection-pool limits yet: the parser
- * warns about each setting and keeps only the fact that the block was given, which matters for
- * the subset-level override (a subset's block replaces the top-level one as a whole).
+ * Istio's {@code connectionPool}, read as Envoy's cluster circuit breakers: the limits one caller
+ * (an agent, a gateway) keeps for each destination (host, or host and subset). A limit not given
+ * is {@link #UNLIMITED}, Istio's default for every threshold; {@code connectTimeout} {@code null}
+ * means the client's own.
+ *
+ * <p>Inboard runs in the caller's process and never holds a request back, so the limits bound the
+ * requests in flight: see {@link #maxRequests()}.
+ *
+ * @param maxConnections {@code tcp.maxConnections}
+ * @param connectTimeout {@code tcp.connectTimeout}, or {@code null}
+ * @param http1MaxPendingRequests {@code http.http1MaxPendingRequests}
+ * @param http2MaxRequests {@code http.http2MaxRequests}
+ * @param maxRetries {@code http.maxRetries}: retries in flight at once
  */
-public record ConnectionPoolSettings() {}
+public record ConnectionPoolSettings(
+    long maxConnections,
+    Duration connectTimeout,
+    long http1MaxPendingRequests,
+    long http2MaxRequests,
+    long maxRetries) {
+
+  /** 2^32-1: what Istio sets each Envoy threshold to when the rule does not give it. */
+  public static final long UNLIMITED = 4_294_967_295L;
+
+  /** A block that sets nothing Inboard applies (it still replaces the top-level block in a subset). */
+  public static final ConnectionPoolSettings NONE =
+      new ConnectionPoolSettings(UNLIMITED, null, UNLIMITED, UNLIMITED, UNLIMITED);
+
+  /**
+   * The most requests in flight to the destination at once. An HTTP/1.1 request in Envoy either
+   * holds one of {@code maxConnections} connections or waits as one of
+   * {@code http1MaxPendingRequests} pending requests, and all of them count against
+   * {@code http2MaxRequests} ({@code max_requests}); so at most
+   * {@code min(http2MaxRequests, maxConnections + http1MaxPendingRequests)} are outstanding, and the
+   * next one overflows. Inboard answers that one at once instead of queueing any.
+   */
+  public long maxRequests() {
+    return Math.min(http2MaxRequests, Math.min(UNLIMITED, maxConnections + http1MaxPendingRequests));
+  }
+
+  public boolean limitsRequests() {
+    return maxRequests() < UNLIMITED;
+  }
+
+  public boolean limitsRetries() {
+    return maxRetries < UNLIMITED;
+  }
+
+  /** Whether anything here changes how a request is sent: a caller tracks the destination only then. */
+  public boolean appliesAnything() {
+    return limitsRequests() || limitsRetries() || connectTimeout != null;
+  }
+}

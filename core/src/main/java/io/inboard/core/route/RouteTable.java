@@ -1,6 +1,8 @@
 package io.inboard.core.route;
 
+import io.inboard.core.breaker.LimitedDestination;
 import io.inboard.core.health.TrackedDestination;
+import io.inboard.core.model.ConnectionPoolSettings;
 import io.inboard.core.lb.WeightedChoice;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.model.Destination;
@@ -64,6 +66,8 @@ public final class RouteTable {
   final Set<String> propagatedHeaders;
   /** The pools whose DestinationRule sets {@code outlierDetection}, by their {@code outlierSlot}. */
   final SubsetPool[] trackedPools;
+  /** The pools whose DestinationRule sets a {@code connectionPool} that applies anything. */
+  final SubsetPool[] limitedPools;
 
   private RouteTable(
       Map<String, KnownHost> exact,
@@ -73,7 +77,8 @@ public final class RouteTable {
       Map<String, GatewayHosts> gateways,
       List<VirtualServiceRoutes> virtualServices,
       Set<String> propagatedHeaders,
-      SubsetPool[] trackedPools) {
+      SubsetPool[] trackedPools,
+      SubsetPool[] limitedPools) {
     this.exact = exact;
     this.shortNames = shortNames;
     this.wildcards = wildcards;
@@ -82,6 +87,7 @@ public final class RouteTable {
     this.virtualServices = virtualServices;
     this.propagatedHeaders = propagatedHeaders;
     this.trackedPools = trackedPools;
+    this.limitedPools = limitedPools;
   }
 
   /** Whether any destination's DestinationRule sets {@code outlierDetection}. */
@@ -96,6 +102,30 @@ public final class RouteTable {
       tracked.add(pool.tracked());
     }
     return tracked;
+  }
+
+  /** Whether any destination's DestinationRule sets a {@code connectionPool} that applies anything. */
+  public boolean usesConnectionPool() {
+    return limitedPools.length > 0;
+  }
+
+  /** The destinations with a {@code connectionPool} under this table, for {@code CircuitBreakers#apply}. */
+  public List<LimitedDestination> limitedDestinations() {
+    List<LimitedDestination> limited = new ArrayList<>(limitedPools.length);
+    for (SubsetPool pool : limitedPools) {
+      limited.add(pool.limited());
+    }
+    return limited;
+  }
+
+  /** The {@code connectionPool} in force for a destination ({@code subset} {@code null}: the host), or {@code null}. */
+  public ConnectionPoolSettings connectionPool(String host, String subset) {
+    for (SubsetPool pool : limitedPools) {
+      if (pool.host.equals(host) && java.util.Objects.equals(pool.subset, subset)) {
+        return pool.connectionPool;
+      }
+    }
+    return null;
   }
 
   /** Lower-case names of headers to propagate: see {@code Snapshot#propagatedHeaders()}. */
@@ -239,7 +269,8 @@ public final class RouteTable {
       List<Instance> all = instancesByHost.getOrDefault(host, List.of());
       TrafficPolicy top = dr == null || dr.spec().trafficPolicy() == null ? TrafficPolicy.NONE : dr.spec().trafficPolicy();
       if (subset == null) {
-        return new SubsetPool(host, null, all, top.effectiveLoadBalancer(), null, top.outlierDetection());
+        return new SubsetPool(host, null, all, top.effectiveLoadBalancer(), null, top.outlierDetection(),
+            top.connectionPool());
       }
       Subset def = dr == null ? null
           : dr.spec().subsets().stream().filter(s -> s.name().equals(subset)).findFirst().orElse(null);
@@ -256,7 +287,8 @@ public final class RouteTable {
         }
       }
       TrafficPolicy policy = top.overriddenBy(def.trafficPolicy());
-      return new SubsetPool(host, subset, selected, policy.effectiveLoadBalancer(), null, policy.outlierDetection());
+      return new SubsetPool(host, subset, selected, policy.effectiveLoadBalancer(), null, policy.outlierDetection(),
+          policy.connectionPool());
     }
 
     RouteTable compile() {
@@ -325,9 +357,16 @@ public final class RouteTable {
           tracked.add(pool);
         }
       }
+      List<SubsetPool> limited = new ArrayList<>();
+      for (SubsetPool pool : pools.values()) {
+        if (pool.connectionPool != null) {
+          limited.add(pool);
+        }
+      }
       return new RouteTable(
           Map.copyOf(exact), Map.copyOf(shortNames), Map.copyOf(wildcards), any, Map.copyOf(gws), inOrder,
-          Collections.unmodifiableSet(propagated), tracked.toArray(new SubsetPool[0]));
+          Collections.unmodifiableSet(propagated), tracked.toArray(new SubsetPool[0]),
+          limited.toArray(new SubsetPool[0]));
     }
 
     private VirtualServiceRoutes compile(VirtualService vs) {

@@ -6,6 +6,8 @@ import io.inboard.core.lb.Maglev;
 import io.inboard.core.lb.RingHash;
 import io.inboard.core.lb.SimpleBalancer;
 import io.inboard.core.mesh.Instance;
+import io.inboard.core.breaker.LimitedDestination;
+import io.inboard.core.model.ConnectionPoolSettings;
 import io.inboard.core.model.HashAlgorithm;
 import io.inboard.core.model.HashKey;
 import io.inboard.core.model.LoadBalancerSettings;
@@ -40,9 +42,19 @@ final class SubsetPool {
    * its ejection state), or -1 when the pool has none: the one check on the request path.
    */
   int outlierSlot = -1;
+  /**
+   * The DestinationRule's {@code connectionPool} for these instances when it applies anything, else
+   * {@code null}; the router does not read it, the caller keeps the limits ({@code CircuitBreakers}).
+   */
+  final ConnectionPoolSettings connectionPool;
 
   SubsetPool(String host, String subset, List<Instance> endpoints, LoadBalancerSettings lb, String undefinedReason,
       OutlierDetection outlierDetection) {
+    this(host, subset, endpoints, lb, undefinedReason, outlierDetection, null);
+  }
+
+  SubsetPool(String host, String subset, List<Instance> endpoints, LoadBalancerSettings lb, String undefinedReason,
+      OutlierDetection outlierDetection, ConnectionPoolSettings connectionPool) {
     this.host = host;
     this.subset = subset;
     this.endpoints = List.copyOf(endpoints);
@@ -80,6 +92,14 @@ final class SubsetPool {
     // Nothing to eject without instances to pick, or under PASSTHROUGH (no instance is picked).
     this.outlierDetection =
         emptyReason != null || simple == SimpleBalancer.PASSTHROUGH ? null : outlierDetection;
+    // A destination without instances is answered 503 before anything is sent.
+    this.connectionPool = emptyReason != null || connectionPool == null || !connectionPool.appliesAnything()
+        ? null : connectionPool;
+  }
+
+  /** The destination as the circuit breakers keep it; only for a pool with a {@code connectionPool}. */
+  LimitedDestination limited() {
+    return new LimitedDestination(host, subset, connectionPool);
   }
 
   /** The destination as outlier detection tracks it; only for a pool with {@code outlierDetection}. */

@@ -34,7 +34,14 @@ final class DestinationRuleReader {
   private static final Schema COOKIE = Schema.of("name", "path", "ttl").unsupported("attributes");
   private static final Schema RING_HASH = Schema.of("minimumRingSize");
   private static final Schema MAGLEV = Schema.of("tableSize");
-  private static final Schema CONNECTION_POOL = Schema.of().unsupported("tcp", "http");
+  private static final Schema CONNECTION_POOL = Schema.of("tcp", "http");
+  private static final Schema TCP =
+      Schema.of("maxConnections", "connectTimeout")
+          .unsupported("tcpKeepalive", "maxConnectionDuration", "idleTimeout");
+  private static final Schema HTTP =
+      Schema.of("http1MaxPendingRequests", "http2MaxRequests", "maxRetries")
+          .unsupported("maxRequestsPerConnection", "idleTimeout", "h2UpgradePolicy", "useClientProtocol",
+              "maxConcurrentStreams");
   private static final Schema OUTLIER_DETECTION =
       Schema.of("consecutive5xxErrors", "consecutiveGatewayErrors", "interval", "baseEjectionTime",
               "maxEjectionPercent")
@@ -120,8 +127,7 @@ final class DestinationRuleReader {
       return null;
     }
     LoadBalancerSettings lb = loadBalancer(f.get("loadBalancer"));
-    ConnectionPoolSettings pool =
-        f.get("connectionPool").object(CONNECTION_POOL) ? new ConnectionPoolSettings() : null;
+    ConnectionPoolSettings pool = connectionPool(f.get("connectionPool"));
     OutlierDetection outlier = outlierDetection(f.get("outlierDetection"));
     return new TrafficPolicy(lb, pool, outlier);
   }
@@ -311,5 +317,62 @@ final class DestinationRuleReader {
         interval == null ? d.interval() : interval,
         base == null ? d.baseEjectionTime() : base,
         maxPercent == null ? d.maxEjectionPercent() : maxPercent);
+  }
+
+  private static ConnectionPoolSettings connectionPool(Field f) {
+    if (!f.object(CONNECTION_POOL)) {
+      return null;
+    }
+    Field tcp = f.get("tcp");
+    Field http = f.get("http");
+    if (!tcp.present() && !http.present()) {
+      f.error("is empty; give tcp (e.g. {maxConnections: 100}) or http (e.g. {http2MaxRequests: 100})");
+      return null;
+    }
+    boolean tcpRead = !tcp.present() || tcp.object(TCP);
+    boolean httpRead = !http.present() || http.object(HTTP);
+    Field maxConnectionsField = tcp.get("maxConnections");
+    Field pendingField = http.get("http1MaxPendingRequests");
+    Long maxConnections = limit(maxConnectionsField);
+    Duration connectTimeout = tcp.get("connectTimeout").istioDuration();
+    Long pending = limit(pendingField);
+    Long maxRequests = limit(http.get("http2MaxRequests"));
+    Long maxRetries = limit(http.get("maxRetries"));
+    if ((maxConnections == null) != (pending == null)) {
+      // Envoy queues what maxConnections does not take without bound (and opens connections for
+      // what waits, without bound): only the two together bound the requests in flight.
+      Field alone = maxConnections != null ? maxConnectionsField : pendingField;
+      alone.warning("bounds nothing alone: requests in flight are limited to tcp.maxConnections + "
+          + "http.http1MaxPendingRequests (Envoy queues the requests beyond maxConnections without "
+          + "a limit, and Inboard never holds a request back); give both, or http.http2MaxRequests");
+    }
+    if (!tcpRead || !httpRead) {
+      return null;
+    }
+    long u = ConnectionPoolSettings.UNLIMITED;
+    return new ConnectionPoolSettings(
+        maxConnections == null ? u : maxConnections,
+        connectTimeout,
+        pending == null ? u : pending,
+        maxRequests == null ? u : maxRequests,
+        maxRetries == null ? u : maxRetries);
+  }
+
+  /**
+   * One of connectionPool's limits: a whole number from 0 to 2^31-1 (Istio's int32); 0 is
+   * Istio's "not set", the default 2^32-1, so it comes back as {@code null} with a warning.
+   */
+  private static Long limit(Field f) {
+    Long v = f.longValue(0, Long.MAX_VALUE);
+    if (v != null && v > Integer.MAX_VALUE) {
+      f.error(v + " is too large; Istio's limits are 32-bit numbers, at most " + Integer.MAX_VALUE);
+      return null;
+    }
+    if (v != null && v == 0) {
+      f.warning("0 means no limit (Istio's default, 2^32-1), as in Istio; remove it, or give a limit"
+          + " of 1 or more");
+      return null;
+    }
+    return v;
   }
 }

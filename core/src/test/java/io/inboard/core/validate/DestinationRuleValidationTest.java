@@ -218,11 +218,11 @@ class DestinationRuleValidationTest {
   }
 
   @Test
-  void connectionPoolAndTlsAreWarnedAsNotSupported() {
+  void tlsAndLocalityAreWarnedAsNotSupported() {
     String yaml = dr("""
         host: r
         trafficPolicy:
-          connectionPool: {tcp: {maxConnections: 10}, http: {http2MaxRequests: 100}}
+          connectionPool: {http: {http2MaxRequests: 100, idleTimeout: 10s}}
           tls: {mode: ISTIO_MUTUAL}
           loadBalancer: {simple: RANDOM, localityLbSetting: {enabled: true}}
         exportTo: ["."]
@@ -231,8 +231,8 @@ class DestinationRuleValidationTest {
     assertThat(warnings(yaml)).containsExactlyInAnyOrder(
         "spec.exportTo: exportTo is not supported by Inboard yet; ignored",
         "spec.trafficPolicy.tls: tls is not supported by Inboard yet; ignored",
-        "spec.trafficPolicy.connectionPool.tcp: tcp is not supported by Inboard yet; ignored",
-        "spec.trafficPolicy.connectionPool.http: http is not supported by Inboard yet; ignored",
+        "spec.trafficPolicy.connectionPool.http.idleTimeout: idleTimeout is not supported by Inboard yet; "
+            + "ignored",
         "spec.trafficPolicy.loadBalancer.localityLbSetting: localityLbSetting is not supported by "
             + "Inboard yet; ignored");
     assertThat(((DestinationRule) valid(yaml)).spec().trafficPolicy().connectionPool()).isNotNull();

@@ -24,6 +24,11 @@ public final class AgentOutboundHook implements OutboundHook {
   }
 
   @Override
+  public Object jdkHttpRequest(Object request, Object bodyHandler) {
+    return jdk().request(request, bodyHandler);
+  }
+
+  @Override
   public Object jdkHttpSent(Object token, Object future) {
     return jdk().sent(token, future, null, null);
   }

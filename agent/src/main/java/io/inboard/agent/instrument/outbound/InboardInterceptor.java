@@ -1,5 +1,6 @@
 package io.inboard.agent.instrument.outbound;
 
+import io.inboard.core.breaker.DestinationLimits;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
@@ -96,11 +97,24 @@ public final class InboardInterceptor implements Interceptor {
       calls.routing().recordFailure("okhttp", t);
       return chain.proceed(request);
     }
-    Tries tries = new Tries(chain, request, context, view, routed);
-    if (routed.decision().actions().mirrors().isEmpty()) {
-      return tries.send(rewritten);
+    DestinationLimits limits = calls.limits(routed.decision());
+    if (limits != null && !limits.tryStartRequest()) {
+      return overloaded(request, calls.overloaded(routed.decision(), view, limits));
     }
-    return sendMirrored(chain, rewritten, routed, tries);
+    Tries tries = new Tries(chain, request, context, view, routed, limits);
+    try {
+      if (routed.decision().actions().mirrors().isEmpty()) {
+        return tries.send(rewritten);
+      }
+      return sendMirrored(chain, rewritten, routed, tries);
+    } finally {
+      // The slot is held until the answer's headers are in (or the call failed): an async call's
+      // too, as OkHttp runs the interceptors of an enqueued call on its dispatcher thread.
+      tries.endRetry();
+      if (limits != null) {
+        limits.endRequest();
+      }
+    }
   }
 
   /**
@@ -136,12 +150,18 @@ public final class InboardInterceptor implements Interceptor {
     private final PropagationContext context;
     private final OutgoingRequest view;
     private final CallPlan.Routed first;
+    /** The destination's circuit breaker, or {@code null}: retries and the connect timeout. */
+    private final DestinationLimits limits;
     private final long start = System.nanoTime();
     private int retriesDone;
+    /** Whether a retry slot is held: from the retry's decision until its outcome is known. */
+    private boolean retrySlot;
     /** The instances tried so far, once there is a retry (a retry avoids them; see RetryPolicy). */
     private List<Instance> tried;
 
-    Tries(Chain chain, Request request, PropagationContext context, OutgoingRequest view, CallPlan.Routed first) {
+    Tries(Chain chain, Request request, PropagationContext context, OutgoingRequest view, CallPlan.Routed first,
+        DestinationLimits limits) {
+      this.limits = limits;
       this.chain = chain;
       this.request = request;
       this.context = context;
@@ -166,6 +186,7 @@ public final class InboardInterceptor implements Interceptor {
           throw e;
         } finally {
           calls.routing().callFinished(attempt.decision());
+          endRetry();
         }
         if (response != null) {
           calls.tried(attempt.decision(), response.code());
@@ -206,7 +227,8 @@ public final class InboardInterceptor implements Interceptor {
         boolean retried = failure != null
             ? RetryPolicy.retriesFailure(retries, failureOf(failure))
             : RetryPolicy.retriesStatus(retries, response.code());
-        if (!retried || !backOff(retries, ++retriesDone) || deadlinePassed() || chain.call().isCanceled()) {
+        if (!retried || !startRetry()
+            || !backOff(retries, ++retriesDone) || deadlinePassed() || chain.call().isCanceled()) {
           return null;
         }
         if (tried == null) {
@@ -219,6 +241,22 @@ public final class InboardInterceptor implements Interceptor {
       } catch (Throwable t) {
         calls.routing().recordFailure("okhttp.retry", t);
         return null;
+      }
+    }
+
+    /** A retry may be made when {@code maxRetries} allows another in flight at the destination. */
+    private boolean startRetry() {
+      if (limits == null) {
+        return true;
+      }
+      retrySlot = limits.tryStartRetry();
+      return retrySlot;
+    }
+
+    void endRetry() {
+      if (retrySlot) {
+        retrySlot = false;
+        limits.endRetry();
       }
     }
 
@@ -243,14 +281,20 @@ public final class InboardInterceptor implements Interceptor {
     }
 
     private Chain withTimeouts(long millis) {
+      Chain base = chain;
+      if (limits != null && limits.connectTimeout() != null) {
+        // tcp.connectTimeout, unless the application's own is shorter.
+        int connect = (int) Math.min(Integer.MAX_VALUE, Math.max(1, limits.connectTimeout().toMillis()));
+        base = base.withConnectTimeout(shorter(connect, base.connectTimeoutMillis()), TimeUnit.MILLISECONDS);
+      }
       if (millis <= 0) {
-        return chain;
+        return base;
       }
       int limit = (int) Math.min(Integer.MAX_VALUE, millis);
-      return chain
-          .withConnectTimeout(shorter(limit, chain.connectTimeoutMillis()), TimeUnit.MILLISECONDS)
-          .withReadTimeout(shorter(limit, chain.readTimeoutMillis()), TimeUnit.MILLISECONDS)
-          .withWriteTimeout(shorter(limit, chain.writeTimeoutMillis()), TimeUnit.MILLISECONDS);
+      return base
+          .withConnectTimeout(shorter(limit, base.connectTimeoutMillis()), TimeUnit.MILLISECONDS)
+          .withReadTimeout(shorter(limit, base.readTimeoutMillis()), TimeUnit.MILLISECONDS)
+          .withWriteTimeout(shorter(limit, base.writeTimeoutMillis()), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -299,6 +343,11 @@ public final class InboardInterceptor implements Interceptor {
       MeshCalls.applyHeaderOps(routed.headers(), builder::removeHeader, builder::header, builder::addHeader);
     }
     return builder.build();
+  }
+
+  /** The 503 of a call its destination's {@code connectionPool} turned away, as Envoy's. */
+  private static Response overloaded(Request request, CallPlan.Answered answered) {
+    return answer(request, answered).newBuilder().header(MeshCalls.OVERLOADED_HEADER, "true").build();
   }
 
   private static Response answer(Request request, CallPlan.Answered answered) {

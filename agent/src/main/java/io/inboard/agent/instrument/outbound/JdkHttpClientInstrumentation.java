@@ -51,8 +51,8 @@ public final class JdkHttpClientInstrumentation implements InboardInstrumentatio
 
   /**
    * <pre>
-   *   Object sending = AdviceCalls.jdkHttpSending(request);
-   *   if (sending instanceof CompletableFuture) return (CompletableFuture) sending;  // refused
+   *   Object sending = AdviceCalls.jdkHttpSending(request, bodyHandler);
+   *   if (sending instanceof CompletableFuture) return (CompletableFuture) sending;  // refused or answered
    *   request = (HttpRequest) sending;
    * </pre>
    * The one branch the agent adds anywhere. Its target needs a stack map frame: the method's
@@ -63,7 +63,8 @@ public final class JdkHttpClientInstrumentation implements InboardInstrumentatio
   private static void enter(org.objectweb.asm.MethodVisitor code) {
     Label send = new Label();
     code.visitVarInsn(Opcodes.ALOAD, 1);
-    call(code, "jdkHttpSending", "(Ljava/lang/Object;)Ljava/lang/Object;");
+    code.visitVarInsn(Opcodes.ALOAD, 2);
+    call(code, "jdkHttpSending", "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;");
     code.visitInsn(Opcodes.DUP);
     code.visitTypeInsn(Opcodes.INSTANCEOF, FUTURE);
     code.visitJumpInsn(Opcodes.IFEQ, send);

@@ -1,5 +1,6 @@
 package io.inboard.agent.instrument.outbound;
 
+import io.inboard.core.breaker.DestinationLimits;
 import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
 import java.net.URI;
@@ -8,7 +9,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -20,8 +23,16 @@ final class JdkHttpRouting {
     this.calls = calls;
   }
 
-  /** See {@link io.inboard.bridge.OutboundHook#jdkHttpRequest}. */
+  /** See {@link io.inboard.bridge.OutboundHook#jdkHttpRequest(Object)}. */
   Object request(Object appRequest) {
+    return request(appRequest, null);
+  }
+
+  /**
+   * See {@link io.inboard.bridge.OutboundHook#jdkHttpRequest(Object, Object)}: with the body
+   * handler, a call its destination's {@code connectionPool} turns away gets a 503 response.
+   */
+  Object request(Object appRequest, Object bodyHandler) {
     if (!(appRequest instanceof HttpRequest request) || appRequest instanceof MeshHttpRequest) {
       return appRequest;
     }
@@ -51,7 +62,20 @@ final class JdkHttpRouting {
       long start = System.nanoTime();
       HttpRequest rewritten = rewrite(request, routed, MeshCalls.tryTimeout(routed, 0), context);
       MeshCalls.delay(routed.delay());
-      return new RoutedHttpRequest(rewritten, routed.decision(), start, request, view, routed, context, false);
+      // Without the application's body handler there is no answer to make, and the client's
+      // sendAsync throws before its future exists (nothing would give the slot back): not limited.
+      DestinationLimits limits = bodyHandler == null ? null : calls.limits(routed.decision());
+      if (limits != null && !limits.tryStartRequest()) {
+        Object answered = overloaded(request, bodyHandler, calls.overloaded(routed.decision(), view, limits));
+        if (answered != null) {
+          return answered;
+        }
+        limits = null; // no response could be made: the call goes out, unlimited (fail open)
+      }
+      RoutedHttpRequest sent =
+          new RoutedHttpRequest(rewritten, routed.decision(), start, request, view, routed, context, false);
+      sent.limits = limits;
+      return sent;
     } catch (Throwable t) {
       calls.routing().recordFailure("jdk-httpclient", t);
       return appRequest;
@@ -112,12 +136,48 @@ final class JdkHttpRouting {
   }
 
   /**
-   * See {@link io.inboard.bridge.OutboundHook#jdkHttpSent}. With the client and the body handler
+   * The future of a 503 with {@code x-envoy-overloaded: true} read through the application's body
+   * handler, or {@code null} when there is no handler or it fails on it.
+   */
+  private Object overloaded(HttpRequest request, Object bodyHandler, CallPlan.Answered answered) {
+    if (!(bodyHandler instanceof HttpResponse.BodyHandler<?> handler)) {
+      return null;
+    }
+    try {
+      return MeshAnsweredResponse.of(request, handler, answered.status(), Map.of(
+          MeshCalls.OVERLOADED_HEADER, List.of("true"),
+          InboardInterceptor.REASON_HEADER, List.of(answered.reason()),
+          "content-type", List.of("text/plain; charset=utf-8")), "");
+    } catch (Throwable t) {
+      calls.routing().recordFailure("jdk-httpclient.overflow", t);
+      return null;
+    }
+  }
+
+  /**
+   * See {@link io.inboard.bridge.OutboundHook#jdkHttpSent}: the future to give the application; the
+   * first try's circuit-breaker slot is given back when that future completes, however it does.
+   */
+  Object sent(Object token, Object future, Object client, Object bodyHandler) {
+    Object out = follow(token, future, client, bodyHandler);
+    if (token instanceof RoutedHttpRequest routed && !routed.retry && routed.limits != null) {
+      DestinationLimits limits = routed.limits;
+      if (out instanceof CompletableFuture<?> given) {
+        given.whenComplete((response, error) -> limits.endRequest());
+      } else { // nothing to wait for
+        limits.endRequest();
+      }
+    }
+    return out;
+  }
+
+  /**
+   * With the client and the body handler
    * (both may be {@code null}), a call whose rule may retry it is followed by {@link JdkTries},
    * which gives the application the last try's outcome, and a call whose rule mirrors it is copied
    * ({@link JdkMirror}) once its own request is on its way.
    */
-  Object sent(Object token, Object future, Object client, Object bodyHandler) {
+  private Object follow(Object token, Object future, Object client, Object bodyHandler) {
     try {
       if (token instanceof RefusedCall refused) {
         calls.routing().recordOutbound(refused.decision(), refused.status(), 0);

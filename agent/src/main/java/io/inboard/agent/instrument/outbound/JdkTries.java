@@ -36,6 +36,8 @@ final class JdkTries {
   private final CompletableFuture<Object> result = new CompletableFuture<>();
   private volatile CompletableFuture<?> current;
   private int retriesDone; // touched by one try's completion at a time
+  /** Whether a retry slot is held at the destination's circuit breaker (as retriesDone, one at a time). */
+  private boolean retrySlot;
   /** The instances tried so far, once there is a retry (a retry avoids them; see RetryPolicy). */
   private List<Instance> tried;
 
@@ -74,6 +76,7 @@ final class JdkTries {
     calls.routing().callStarted(attempt.decision);
     pending.whenComplete((response, error) -> {
       calls.routing().callFinished(attempt.decision);
+      endRetry();
       JdkHttpRouting.tried(calls, attempt.decision, response, error);
       RoutedHttpRequest retry = retryAfter(response, error);
       if (retry == null) {
@@ -124,7 +127,7 @@ final class JdkTries {
       boolean retried = error != null
           ? failureOf(error) != null && RetryPolicy.retriesFailure(retries, failureOf(error))
           : response instanceof HttpResponse<?> r && RetryPolicy.retriesStatus(retries, r.statusCode());
-      if (!retried) {
+      if (!retried || !startRetry()) {
         return null;
       }
       retriesDone++;
@@ -148,7 +151,24 @@ final class JdkTries {
     }
   }
 
+  /** A retry may be made when {@code maxRetries} allows another in flight at the destination. */
+  private boolean startRetry() {
+    if (first.limits == null) {
+      return true;
+    }
+    retrySlot = first.limits.tryStartRetry();
+    return retrySlot;
+  }
+
+  private void endRetry() {
+    if (retrySlot) {
+      retrySlot = false;
+      first.limits.endRetry();
+    }
+  }
+
   private void finish(RoutedHttpRequest attempt, Object response, Throwable error) {
+    endRetry();
     calls.routing().recordOutbound(
         attempt.decision,
         response instanceof HttpResponse<?> r ? r.statusCode() : 0,

@@ -1,6 +1,7 @@
 package io.inboard.agent.instrument.outbound;
 
 import io.inboard.agent.instrument.OutboundRouting;
+import io.inboard.core.breaker.DestinationLimits;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
@@ -96,6 +97,32 @@ final class MeshCalls {
     }
   }
 
+  /**
+   * The circuit breaker of the destination a routed call goes to, or {@code null}: one null check
+   * while no rule sets a {@code connectionPool}. Never throws (a failure means no limit).
+   */
+  DestinationLimits limits(Decision decision) {
+    try {
+      return routing.limits(decision);
+    } catch (RuntimeException e) {
+      routing.recordFailure("connection-pool", e);
+      return null;
+    }
+  }
+
+  /**
+   * A call its destination's {@code connectionPool} turned away, answered as Envoy answers it: 503
+   * with {@code x-envoy-overloaded: true}, at once, nothing sent. Recorded with flag {@code UO}.
+   */
+  CallPlan.Answered overloaded(Decision decision, OutgoingRequest request, DestinationLimits limits) {
+    routing.recordOverflow(decision);
+    return answered(decision, request, 503, "upstream overflow: " + limits.settings().maxRequests()
+        + " requests in flight already (connectionPool)");
+  }
+
+  /** Header Envoy sets on the 503 of a call its circuit breaker turned away. */
+  static final String OVERLOADED_HEADER = "x-envoy-overloaded";
+
   /** Only plain HTTP is routed: an instance's address would not match a TLS server's name. */
   static boolean routable(String scheme) {
     return "http".equalsIgnoreCase(scheme);
@@ -163,7 +190,7 @@ final class MeshCalls {
         null);
   }
 
-  private static CallPlan answered(Decision decision, OutgoingRequest request, int status, String reason) {
+  private static CallPlan.Answered answered(Decision decision, OutgoingRequest request, int status, String reason) {
     Decision.Target target = decision.destination();
     String host = target != null && target.host() != null ? target.host() : request.authority();
     String why = reason == null || reason.isBlank() ? decision.outcome().name().toLowerCase() : reason;

@@ -1,5 +1,6 @@
 package io.inboard.agent.instrument.outbound;
 
+import io.inboard.core.breaker.DestinationLimits;
 import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
 import java.net.http.HttpRequest;
@@ -18,6 +19,11 @@ final class RoutedHttpRequest extends MeshHttpRequest {
   final PropagationContext context;
   /** A retry, sent by the agent itself: its own send is followed by the first try's {@link JdkTries}. */
   final boolean retry;
+  /**
+   * The first try's slot at its destination's circuit breaker, or {@code null}: set before the
+   * request is sent, given back when the application's future completes.
+   */
+  DestinationLimits limits;
 
   RoutedHttpRequest(
       HttpRequest routed,

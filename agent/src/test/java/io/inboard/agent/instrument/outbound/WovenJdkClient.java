@@ -23,7 +23,10 @@ final class WovenJdkClient {
   /** Routes the request, sends it, and gives the application's future. */
   @SuppressWarnings("unchecked")
   <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-    Object token = jdk.request(request);
+    Object token = jdk.request(request, handler);
+    if (token instanceof CompletableFuture<?> answered) {
+      return (CompletableFuture<HttpResponse<T>>) answered; // the mesh answered: nothing is sent
+    }
     CompletableFuture<HttpResponse<T>> pending = client.sendAsync((HttpRequest) token, handler);
     return (CompletableFuture<HttpResponse<T>>) jdk.sent(token, pending, client, handler);
   }

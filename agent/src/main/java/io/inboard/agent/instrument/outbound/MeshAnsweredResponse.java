@@ -1,0 +1,133 @@
+package io.inboard.agent.instrument.outbound;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import javax.net.ssl.SSLSession;
+
+/**
+ * A {@code java.net.http} response the mesh made itself, without a network call, read through the
+ * application's own body handler, so the application gets exactly what a server's answer with this
+ * status, headers and body would have given it: a response, not an exception.
+ */
+final class MeshAnsweredResponse<T> implements HttpResponse<T> {
+  private final HttpRequest request;
+  private final int status;
+  private final HttpHeaders headers;
+  private final T body;
+
+  private MeshAnsweredResponse(HttpRequest request, int status, HttpHeaders headers, T body) {
+    this.request = request;
+    this.status = status;
+    this.headers = headers;
+    this.body = body;
+  }
+
+  /**
+   * The response's future: {@code text} fed to the subscriber {@code handler} makes for this status
+   * and headers. Throws what the application's handler throws (the caller then sends the call).
+   */
+  static <T> CompletableFuture<HttpResponse<T>> of(
+      HttpRequest request, HttpResponse.BodyHandler<T> handler, int status, Map<String, List<String>> headerMap,
+      String text) {
+    HttpHeaders headers = HttpHeaders.of(headerMap, (name, value) -> true);
+    HttpResponse.ResponseInfo info = new HttpResponse.ResponseInfo() {
+      @Override
+      public int statusCode() {
+        return status;
+      }
+
+      @Override
+      public HttpHeaders headers() {
+        return headers;
+      }
+
+      @Override
+      public HttpClient.Version version() {
+        return HttpClient.Version.HTTP_1_1;
+      }
+    };
+    HttpResponse.BodySubscriber<T> subscriber = handler.apply(info);
+    subscriber.onSubscribe(new OneBuffer(subscriber, text.getBytes(StandardCharsets.UTF_8)));
+    return subscriber.getBody().toCompletableFuture()
+        .thenApply(body -> new MeshAnsweredResponse<>(request, status, headers, body));
+  }
+
+  /** Hands the whole body to the subscriber on its first request, then completes it. */
+  private static final class OneBuffer implements Flow.Subscription {
+    private final Flow.Subscriber<? super List<ByteBuffer>> subscriber;
+    private final byte[] bytes;
+    private boolean done;
+
+    OneBuffer(Flow.Subscriber<? super List<ByteBuffer>> subscriber, byte[] bytes) {
+      this.subscriber = subscriber;
+      this.bytes = bytes;
+    }
+
+    @Override
+    public void request(long n) {
+      synchronized (this) {
+        if (done || n <= 0) {
+          return;
+        }
+        done = true;
+      }
+      subscriber.onNext(List.of(ByteBuffer.wrap(bytes)));
+      subscriber.onComplete();
+    }
+
+    @Override
+    public synchronized void cancel() {
+      done = true;
+    }
+  }
+
+  @Override
+  public int statusCode() {
+    return status;
+  }
+
+  @Override
+  public HttpRequest request() {
+    return request;
+  }
+
+  @Override
+  public Optional<HttpResponse<T>> previousResponse() {
+    return Optional.empty();
+  }
+
+  @Override
+  public HttpHeaders headers() {
+    return headers;
+  }
+
+  @Override
+  public T body() {
+    return body;
+  }
+
+  @Override
+  public Optional<SSLSession> sslSession() {
+    return Optional.empty();
+  }
+
+  @Override
+  public URI uri() {
+    return request.uri();
+  }
+
+  @Override
+  public HttpClient.Version version() {
+    return HttpClient.Version.HTTP_1_1;
+  }
+}

@@ -1,0 +1,48 @@
+package io.inboard.core.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboard.core.breaker.CircuitBreakers;
+import io.inboard.core.mesh.Instance;
+import io.inboard.core.mesh.Workload;
+import io.inboard.core.parse.ResourceParser;
+import io.inboard.core.snapshot.Snapshot;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConnectionPoolExplainTest {
+  private static final Snapshot SNAPSHOT = Snapshot.compile(1, ResourceParser.parse("""
+      apiVersion: networking.istio.io/v1
+      kind: DestinationRule
+      metadata: {name: user, namespace: default}
+      spec:
+        host: user
+        trafficPolicy:
+          connectionPool:
+            tcp: {maxConnections: 1, connectTimeout: 250ms}
+            http: {http1MaxPendingRequests: 1, maxRetries: 2}
+      """).resources(), List.of(new Instance("user-1", "user", "default", "127.0.0.1", 8001, Map.of())));
+  private static final ExplainRequest REQUEST = new ExplainRequest("GET", "http://user/", Map.of(),
+      new Workload("default", "frontend", Map.of()), null, 0, null);
+
+  @Test
+  void aRoutedDecisionShowsTheLimitsOfItsDestination() {
+    ObjectNode out = Explainer.explain(SNAPSHOT, REQUEST);
+    assertThat(out.get("connectionPool").get("maxRequests").asLong()).isEqualTo(2);
+    assertThat(out.get("connectionPool").get("maxRetries").asLong()).isEqualTo(2);
+    assertThat(out.get("connectionPool").get("connectTimeout").asText()).isEqualTo("250ms");
+    assertThat(out.get("connectionPool").has("requestsInFlight")).isFalse();
+  }
+
+  @Test
+  void withTheCallersBreakersItShowsWhatIsInFlight() {
+    CircuitBreakers breakers = new CircuitBreakers(o -> {});
+    breakers.apply(SNAPSHOT.routeTable().limitedDestinations());
+    assertThat(breakers.destination("user.default.svc.cluster.local", null).tryStartRequest()).isTrue();
+    ObjectNode out = Explainer.explain(SNAPSHOT, REQUEST, null, null, breakers);
+    assertThat(out.get("connectionPool").get("requestsInFlight").asInt()).isEqualTo(1);
+    assertThat(out.get("connectionPool").get("retriesInFlight").asInt()).isZero();
+  }
+}

@@ -1,0 +1,137 @@
+package io.inboard.core.validate;
+
+import static io.inboard.core.validate.Docs.dr;
+import static io.inboard.core.validate.Docs.errors;
+import static io.inboard.core.validate.Docs.valid;
+import static io.inboard.core.validate.Docs.warnings;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inboard.core.model.ConnectionPoolSettings;
+import io.inboard.core.model.DestinationRule;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ConnectionPoolValidationTest {
+  private static final long U = ConnectionPoolSettings.UNLIMITED;
+
+  private static ConnectionPoolSettings pool(String yaml) {
+    DestinationRule dr = valid(dr(yaml));
+    return dr.spec().trafficPolicy().connectionPool();
+  }
+
+  @Test
+  void limitsAreReadAndTheRestIsUnlimitedAsIstiosDefaults() {
+    String yaml = """
+        host: r
+        trafficPolicy:
+          connectionPool:
+            tcp: {maxConnections: 2, connectTimeout: 250ms}
+            http: {http1MaxPendingRequests: 1, maxRetries: 3}
+        """;
+    assertThat(warnings(dr(yaml))).isEmpty();
+    ConnectionPoolSettings p = pool(yaml);
+    assertThat(p).isEqualTo(new ConnectionPoolSettings(2, Duration.ofMillis(250), 1, U, 3));
+    assertThat(p.maxRequests()).isEqualTo(3);
+  }
+
+  @Test
+  void requestsInFlightAreTheLeastOfMaxRequestsAndConnectionsPlusPending() {
+    assertThat(new ConnectionPoolSettings(10, null, 5, 4, U).maxRequests()).isEqualTo(4);
+    assertThat(new ConnectionPoolSettings(1, null, 1, 100, U).maxRequests()).isEqualTo(2);
+    assertThat(new ConnectionPoolSettings(U, null, U, 7, U).maxRequests()).isEqualTo(7);
+    // Connections alone: Envoy would queue the rest without a limit.
+    assertThat(new ConnectionPoolSettings(1, null, U, U, U).limitsRequests()).isFalse();
+    assertThat(ConnectionPoolSettings.NONE.appliesAnything()).isFalse();
+  }
+
+  @Test
+  void negativeAndTooLargeLimitsAreErrors() {
+    assertThat(errors(dr("""
+        host: r
+        trafficPolicy:
+          connectionPool:
+            tcp: {maxConnections: -1}
+            http: {http2MaxRequests: 3000000000, maxRetries: "2", http1MaxPendingRequests: 1.5}
+        """))).containsExactlyInAnyOrder(
+        "spec.trafficPolicy.connectionPool.tcp.maxConnections: -1 is too small; use 0 or more",
+        "spec.trafficPolicy.connectionPool.http.http2MaxRequests: 3000000000 is too large; Istio's limits "
+            + "are 32-bit numbers, at most 2147483647",
+        "spec.trafficPolicy.connectionPool.http.maxRetries: must be a number, not a string; remove the "
+            + "quotes: 2",
+        "spec.trafficPolicy.connectionPool.http.http1MaxPendingRequests: must be a whole number, not the "
+            + "number 1.5");
+  }
+
+  @Test
+  void zeroMeansUnlimitedAsInIstioWithAWarning() {
+    String yaml = "host: r\ntrafficPolicy: {connectionPool: {http: {http2MaxRequests: 0, maxRetries: 1}}}";
+    assertThat(pool(yaml).http2MaxRequests()).isEqualTo(U);
+    assertThat(warnings(dr(yaml))).containsExactly("spec.trafficPolicy.connectionPool.http.http2MaxRequests: "
+        + "0 means no limit (Istio's default, 2^32-1), as in Istio; remove it, or give a limit of 1 or more");
+  }
+
+  @Test
+  void anEmptyBlockIsAnError() {
+    assertThat(errors(dr("host: r\ntrafficPolicy: {connectionPool: {}}"))).containsExactly(
+        "spec.trafficPolicy.connectionPool: is empty; give tcp (e.g. {maxConnections: 100}) or http (e.g. "
+            + "{http2MaxRequests: 100})");
+    assertThat(errors(dr("host: r\ntrafficPolicy: {connectionPool: {tcp: 5}}"))).containsExactly(
+        "spec.trafficPolicy.connectionPool.tcp: must be a mapping of fields, not the number 5");
+    assertThat(errors(dr("host: r\ntrafficPolicy: {connectionPool: {http: {maxRetry: 1}}}")))
+        .hasSize(1).allMatch(e -> e.startsWith("spec.trafficPolicy.connectionPool.http.maxRetry: unknown field"));
+  }
+
+  @Test
+  void connectTimeoutIsAnIstioDuration() {
+    assertThat(errors(dr("host: r\ntrafficPolicy: {connectionPool: {tcp: {connectTimeout: 0s}}}")))
+        .containsExactly("spec.trafficPolicy.connectionPool.tcp.connectTimeout: '0s' is too short; use at least 1ms");
+    assertThat(errors(dr("host: r\ntrafficPolicy: {connectionPool: {tcp: {connectTimeout: 5}}}")))
+        .containsExactly("spec.trafficPolicy.connectionPool.tcp.connectTimeout: must be a duration such as "
+            + "1.5s, 250ms, 1m or 1h, not the number 5; add a unit, e.g. 5s");
+    assertThat(errors(dr("host: r\ntrafficPolicy: {connectionPool: {tcp: {connectTimeout: 1500us}}}")))
+        .hasSize(1);
+  }
+
+  @Test
+  void maxConnectionsAloneBoundsNothingAndSaysSo() {
+    String yaml = "host: r\ntrafficPolicy: {connectionPool: {tcp: {maxConnections: 1}}}";
+    assertThat(pool(yaml).appliesAnything()).isFalse();
+    assertThat(warnings(dr(yaml))).containsExactly("spec.trafficPolicy.connectionPool.tcp.maxConnections: "
+        + "bounds nothing alone: requests in flight are limited to tcp.maxConnections + "
+        + "http.http1MaxPendingRequests (Envoy queues the requests beyond maxConnections without a limit, "
+        + "and Inboard never holds a request back); give both, or http.http2MaxRequests");
+  }
+
+  @Test
+  void theFieldsInboardDoesNotApplyAreWarned() {
+    String yaml = dr("""
+        host: r
+        trafficPolicy:
+          connectionPool:
+            tcp: {tcpKeepalive: {time: 7200s}, maxConnectionDuration: 1h, idleTimeout: 1h}
+            http: {maxRequestsPerConnection: 1, h2UpgradePolicy: UPGRADE, useClientProtocol: true,
+              maxConcurrentStreams: 10, http2MaxRequests: 5}
+        """);
+    assertThat(errors(yaml)).isEmpty();
+    assertThat(warnings(yaml)).hasSize(7).allMatch(w -> w.endsWith("is not supported by Inboard yet; ignored"));
+  }
+
+  @Test
+  void aSubsetsBlockReplacesTheTopLevelOneAsAWhole() {
+    DestinationRule dr = valid(dr("""
+        host: r
+        trafficPolicy: {connectionPool: {http: {http2MaxRequests: 5, maxRetries: 1}}}
+        subsets:
+        - name: v1
+          labels: {version: v1}
+          trafficPolicy: {connectionPool: {tcp: {connectTimeout: 1s}}}
+        - name: v2
+          labels: {version: v2}
+        """));
+    ConnectionPoolSettings v1 = dr.spec().policyFor("v1").connectionPool();
+    assertThat(v1.maxRequests()).isEqualTo(U);
+    assertThat(v1.maxRetries()).isEqualTo(U);
+    assertThat(v1.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(dr.spec().policyFor("v2").connectionPool().maxRequests()).isEqualTo(5);
+  }
+}

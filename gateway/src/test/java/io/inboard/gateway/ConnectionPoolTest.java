@@ -1,0 +1,158 @@
+package io.inboard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.ContentResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A DestinationRule's {@code connectionPool} at the gateway, against a real slow upstream on
+ * 127.0.0.1: requests beyond the limit are answered 503 with {@code x-envoy-overloaded} at once,
+ * the others are served, and every slot comes back however its request ended.
+ */
+class ConnectionPoolTest {
+  private static final String HOST = UserServiceMesh.HOST;
+
+  @TempDir Path dir;
+
+  private InboardGateway start(String retries, String trafficPolicy, EchoUpstream upstream) throws Exception {
+    return UserServiceMesh.start(dir, UserServiceMesh.rules(retries, trafficPolicy)
+        + UserServiceMesh.instance(upstream.id, upstream.port()));
+  }
+
+  private static CompletableFuture<ContentResponse> getAsync(TestClient client, String path) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return client.get(HOST, path);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  private static void awaitRequests(EchoUpstream upstream, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (upstream.requests.get() < count && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(upstream.requests.get()).as("requests at the upstream").isEqualTo(count);
+  }
+
+  /** The {@code connectionPool} part of the gateway's {@code /explain} for the service. */
+  private static JsonNode connectionPool(TestClient admin) throws Exception {
+    String explained = admin.get("127.0.0.1", "/explain?url=http://user.example.com/").getContentAsString();
+    return new ObjectMapper().readTree(explained).get("connectionPool");
+  }
+
+  @Test
+  void requestsBeyondTheLimitAreAnswered503OverloadedAtOnceAndTheSlotsComeBack() throws Exception {
+    try (EchoUpstream upstream = new EchoUpstream("user-1", Map.of("app", "user"))) {
+      // maxConnections + http1MaxPendingRequests = 2 requests in flight.
+      try (InboardGateway gw = start("{attempts: 0}",
+              "{connectionPool: {tcp: {maxConnections: 1}, http: {http1MaxPendingRequests: 1}}}", upstream);
+          TestClient client = new TestClient(gw.port());
+          TestClient admin = new TestClient(gw.adminPort())) {
+        List<CompletableFuture<ContentResponse>> held = new ArrayList<>();
+        held.add(getAsync(client, "/gated"));
+        held.add(getAsync(client, "/gated"));
+        awaitRequests(upstream, 2);
+
+        for (int i = 0; i < 3; i++) {
+          long start = System.nanoTime();
+          ContentResponse r = client.get(HOST, "/");
+          long millis = (System.nanoTime() - start) / 1_000_000;
+          assertThat(r.getStatus()).isEqualTo(503);
+          assertThat(r.getHeaders().get("x-envoy-overloaded")).isEqualTo("true");
+          assertThat(r.getContentAsString()).contains("upstream overflow: user.shop.svc.cluster.local already "
+              + "has 2 requests in flight from this gateway");
+          assertThat(millis).as("answered at once, not queued").isLessThan(1_000);
+        }
+        assertThat(upstream.requests.get()).as("nothing sent for the turned-away requests").isEqualTo(2);
+        JsonNode pool = connectionPool(admin);
+        assertThat(pool.get("maxRequests").asLong()).isEqualTo(2);
+        assertThat(pool.get("maxRetries").asLong()).isEqualTo(4_294_967_295L);
+        assertThat(pool.get("requestsInFlight").asInt()).isEqualTo(2);
+
+        upstream.gate.countDown();
+        for (CompletableFuture<ContentResponse> f : held) {
+          assertThat(f.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
+        }
+        // Both slots are free again: two at once are served.
+        List<CompletableFuture<ContentResponse>> again = List.of(getAsync(client, "/slow?ms=200"),
+            getAsync(client, "/slow?ms=200"));
+        for (CompletableFuture<ContentResponse> f : again) {
+          assertThat(f.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
+        }
+        String metrics = admin.get("127.0.0.1", "/metrics").getContentAsString();
+        assertThat(metrics).containsPattern("inboard_connection_pool_overflow_total\\{destination_service="
+            + "\"user.shop.svc.cluster.local\",destination_subset=\"\",limit=\"requests\",?\\} 3\\.0");
+        assertThat(metrics).contains("response_flags=\"UO\"");
+      }
+    }
+  }
+
+  @Test
+  void requestsThatFailOrTimeOutGiveTheirSlotBack() throws Exception {
+    try (EchoUpstream upstream = new EchoUpstream("user-1", Map.of("app", "user"))) {
+      String retries = "{attempts: 1, perTryTimeout: 100ms, retryOn: \"5xx,reset\"}";
+      try (InboardGateway gw = start(retries, "{connectionPool: {http: {http2MaxRequests: 1}}}", upstream);
+          TestClient client = new TestClient(gw.port());
+          TestClient admin = new TestClient(gw.adminPort())) {
+        for (int i = 0; i < 3; i++) {
+          assertThat(client.get(HOST, "/slow?ms=2000").getStatus()).as("per-try timeouts").isEqualTo(504);
+          assertThat(client.get(HOST, "/reset").getStatus()).as("resets").isEqualTo(502);
+          assertThat(client.get(HOST, "/status/500").getStatus()).as("5xx").isEqualTo(500);
+        }
+        // A client that hangs up while its answer streams.
+        CompletableFuture<ContentResponse> cut = getAsync(client, "/download?mb=512");
+        Thread.sleep(200);
+        cut.cancel(true);
+        client.jetty().stop();
+        client.jetty().start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        JsonNode pool;
+        do {
+          Thread.sleep(20);
+          pool = connectionPool(admin);
+        } while (pool.get("requestsInFlight").asInt() != 0 && System.nanoTime() < deadline);
+        assertThat(pool.get("requestsInFlight").asInt()).isZero();
+        assertThat(pool.get("retriesInFlight").asInt()).isZero();
+        assertThat(client.get(HOST, "/").getStatus()).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void aRetryBeyondMaxRetriesIsNotMadeAndTheAnswerStands() throws Exception {
+    try (EchoUpstream upstream = new EchoUpstream("user-1", Map.of("app", "user"))) {
+      try (InboardGateway gw = start("{attempts: 1, retryOn: 5xx}",
+              "{connectionPool: {http: {maxRetries: 1}}}", upstream);
+          TestClient client = new TestClient(gw.port());
+          TestClient admin = new TestClient(gw.adminPort())) {
+        // Both first attempts answer 503 after 400 ms, together: one retry fits, the other does not.
+        List<CompletableFuture<ContentResponse>> both = List.of(getAsync(client, "/slow?ms=400&status=503"),
+            getAsync(client, "/slow?ms=400&status=503"));
+        for (CompletableFuture<ContentResponse> f : both) {
+          assertThat(f.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(503);
+        }
+        assertThat(upstream.requests.get()).as("two first attempts and one retry").isEqualTo(3);
+        assertThat(admin.get("127.0.0.1", "/metrics").getContentAsString()).containsPattern(
+            "inboard_connection_pool_overflow_total\\{destination_service=\"user.shop.svc.cluster.local\","
+                + "destination_subset=\"\",limit=\"retries\",?\\} 1\\.0");
+        // Alone, a request gets its retry.
+        int before = upstream.requests.get();
+        assertThat(client.get(HOST, "/status/503").getStatus()).isEqualTo(503);
+        assertThat(upstream.requests.get() - before).isEqualTo(2);
+      }
+    }
+  }
+}
