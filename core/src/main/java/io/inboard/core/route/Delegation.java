@@ -7,8 +7,10 @@ import io.inboard.core.model.VirtualService;
 import io.inboard.core.model.VirtualServiceSpec;
 import io.inboard.core.parse.ParsedResource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +45,18 @@ public final class Delegation {
 
   /**
    * The resources as the router sees them: each delegating VirtualService with its rules merged,
-   * the delegates themselves left out (they have no hosts to route); and what was left out.
+   * the delegates themselves left out (they have no hosts to route); what was left out; and where
+   * each merged rule came from, for explain ({@link #origin}).
    */
-  public record Result(List<ParsedResource> routed, List<Finding> findings) {}
+  public record Result(List<ParsedResource> routed, List<Finding> findings, Map<HTTPRoute, String> origins) {
+    /**
+     * Where {@code rule}, one of {@link #routed}'s, came from when delegation made it, e.g. {@code from rule 0
+     * of delegate user-team/user-routes, in place of rule 1 "users"}; else {@code null}.
+     */
+    public String origin(HTTPRoute rule) {
+      return origins.get(rule);
+    }
+  }
 
   public static Result expand(List<ParsedResource> resources) {
     Map<String, VirtualService> delegates = new HashMap<>();
@@ -62,19 +73,21 @@ public final class Delegation {
       }
     }
     if (!anyDelegating && delegates.isEmpty()) {
-      return new Result(resources, List.of());
+      return new Result(resources, List.of(), Map.of());
     }
     List<ParsedResource> routed = new ArrayList<>(resources.size());
     List<Finding> findings = new ArrayList<>();
+    // By identity: two merged rules may be equal records (one delegate used twice).
+    Map<HTTPRoute, String> origins = new IdentityHashMap<>();
     for (ParsedResource p : resources) {
       if (!(p.resource() instanceof VirtualService vs)) {
         routed.add(p);
       } else if (!vs.spec().hosts().isEmpty()) {
-        routed.add(delegating(vs) ? new ParsedResource(merged(vs, delegates, withHosts, findings), p.source(),
-            p.documentIndex()) : p);
+        routed.add(delegating(vs) ? new ParsedResource(merged(vs, delegates, withHosts, findings, origins),
+            p.source(), p.documentIndex()) : p);
       }
     }
-    return new Result(List.copyOf(routed), List.copyOf(findings));
+    return new Result(List.copyOf(routed), List.copyOf(findings), Collections.unmodifiableMap(origins));
   }
 
   private static boolean delegating(VirtualService vs) {
@@ -86,8 +99,8 @@ public final class Delegation {
     return false;
   }
 
-  private static VirtualService merged(
-      VirtualService root, Map<String, VirtualService> delegates, Set<String> withHosts, List<Finding> findings) {
+  private static VirtualService merged(VirtualService root, Map<String, VirtualService> delegates,
+      Set<String> withHosts, List<Finding> findings, Map<HTTPRoute, String> origins) {
     String ns = root.metadata().namespace();
     List<HTTPRoute> rules = root.spec().http();
     List<HTTPRoute> out = new ArrayList<>();
@@ -115,7 +128,10 @@ public final class Delegation {
               + " of delegate VirtualService " + key + " is left out: " + match.conflict()));
           continue;
         }
-        out.add(sub.merged(joinNames(rule.name(), sub.name()), match.blocks(), rule));
+        HTTPRoute merged = sub.merged(joinNames(rule.name(), sub.name()), match.blocks(), rule);
+        origins.put(merged, "from rule " + j + " of delegate " + key + ", in place of rule " + i
+            + (rule.name() == null ? "" : " \"" + rule.name() + "\""));
+        out.add(merged);
       }
     }
     return new VirtualService(root.apiVersion(), root.metadata(),

@@ -190,10 +190,13 @@ public final class RouteTable {
     private final Map<String, DestinationRule> wildcardRules = new HashMap<>();
     private final Map<String, SubsetPool> pools = new HashMap<>();
     private final Set<String> headerNames = new TreeSet<>();
+    /** Where delegation's merged rules came from, for the rules' explanations. */
+    private final Delegation.Result delegation;
 
     Compiler(List<ParsedResource> resources, List<Instance> instances) {
       // Delegating rules replaced by their delegates' rules; delegates (no hosts) left out.
-      for (ParsedResource p : Delegation.expand(resources).routed()) {
+      delegation = Delegation.expand(resources);
+      for (ParsedResource p : delegation.routed()) {
         Resource r = p.resource();
         if (r instanceof VirtualService vs) {
           virtualServices.add(vs);
@@ -437,7 +440,7 @@ public final class RouteTable {
       Rule.Action action = r.redirect() != null ? Rule.Action.REDIRECT
           : r.directResponse() != null ? Rule.Action.DIRECT_RESPONSE : Rule.Action.ROUTE;
       return new Rule(
-          index, r.name(), vs.key(), blocks, action, targets, choice, r.redirect(),
+          index, r.name(), delegation.origin(r), vs.key(), blocks, action, targets, choice, r.redirect(),
           r.directResponse() == null ? 0 : r.directResponse().status(),
           r.directResponse() == null ? null : r.directResponse().body(),
           rewriteUri, regexRewrite, r.fault(), mirrors(r, ns), base);

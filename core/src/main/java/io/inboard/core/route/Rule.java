@@ -43,9 +43,14 @@ final class Rule {
   /** E.g. {@code matched rule 0 "user-canary" of VirtualService traffic-management/user-vs}. */
   final String reason;
 
+  /**
+   * @param origin where delegation took the rule from ({@link Delegation.Result#origin}), or
+   *     {@code null}: said in the rule's label and reason
+   */
   Rule(
       int index,
       String name,
+      String origin,
       String virtualService,
       MatchBlock[] blocks,
       Action action,
@@ -60,7 +65,8 @@ final class Rule {
       MirrorTarget[] mirrors,
       Decision.Actions baseActions) {
     this.index = index;
-    this.label = name == null ? "rule " + index : "rule " + index + " \"" + name + "\"";
+    this.label = (name == null ? "rule " + index : "rule " + index + " \"" + name + "\"")
+        + (origin == null ? "" : " (" + origin + ")");
     this.match = new Decision.Match(virtualService, index, name);
     this.blocks = blocks;
     this.action = action;

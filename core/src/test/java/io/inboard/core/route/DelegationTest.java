@@ -120,6 +120,9 @@ class DelegationTest {
     assertThat(rules.get(0).retries().attempts()).isEqualTo(4);
     assertThat(rules.get(1).match()).extracting(HTTPMatchRequest::uri).containsExactly(StringMatch.prefix("/api"));
     assertThat(rules).allMatch(r -> r.delegate() == null);
+    assertThat(result.origin(rules.get(0)))
+        .isEqualTo("from rule 0 of delegate team/api-routes, in place of rule 0 \"api\"");
+    assertThat(result.origin(rules.get(2))).as("the root's own rule").isNull();
     assertThat(result.findings()).extracting(Delegation.Finding::rule, Delegation.Finding::message).containsExactly(
         org.assertj.core.groups.Tuple.tuple(0, "rule 1 (elsewhere) of delegate VirtualService team/api-routes is left"
             + " out: its match[0] narrows none of the delegating rule's match blocks (uri prefix \"/admin\" is not"
