@@ -103,7 +103,9 @@ class ConnectionPoolTest {
   @Test
   void requestsThatFailOrTimeOutGiveTheirSlotBack() throws Exception {
     try (EchoUpstream upstream = new EchoUpstream("user-1", Map.of("app", "user"))) {
-      String retries = "{attempts: 1, perTryTimeout: 100ms, retryOn: \"5xx,reset\"}";
+      // A per-try timeout long enough that a reset is seen as one on a loaded machine (with 100 ms a
+      // reset could be cut off by the timeout first and answered 504).
+      String retries = "{attempts: 1, perTryTimeout: 500ms, retryOn: \"5xx,reset\"}";
       try (InboardGateway gw = start(retries, "{connectionPool: {http: {http2MaxRequests: 1}}}", upstream);
           TestClient client = new TestClient(gw.port());
           TestClient admin = new TestClient(gw.adminPort())) {
