@@ -2,6 +2,8 @@ package io.inboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +81,8 @@ class PortLevelSettingsTest {
       String yaml = mesh("connectionPool: {http: {http2MaxRequests: 1}}", List.of(a));
       try (InboardGateway gw = UserServiceMesh.start(dir, yaml);
           TestClient client = new TestClient(gw.port());
-          TestClient other = new TestClient(gw.port())) {
+          TestClient other = new TestClient(gw.port());
+          TestClient admin = new TestClient(gw.adminPort())) {
         // One request in flight to port 9080 (held by the upstream) fills that port's one slot.
         CompletableFuture<ContentResponse> held = CompletableFuture.supplyAsync(() -> {
           try {
@@ -95,6 +98,20 @@ class PortLevelSettingsTest {
         // The other port has no limit: its requests go through meanwhile.
         ContentResponse elsewhere = other.get(UserServiceMesh.HOST, "/orders");
         assertThat(elsewhere.getStatus()).isEqualTo(200);
+        // Explain names the port-level policy and shows that port's limit and requests in flight.
+        JsonNode explained = new ObjectMapper().readTree(admin.get("127.0.0.1",
+            "/explain?url=http://user.example.com/orders&header=x-to:9080").getContentAsString());
+        assertThat(explained.path("destination").path("port").asInt()).isEqualTo(9080);
+        assertThat(explained.path("destination").path("portLevelSettings").asInt()).isEqualTo(9080);
+        assertThat(explained.path("connectionPool").path("maxRequests").asLong()).isEqualTo(1);
+        assertThat(explained.path("connectionPool").path("requestsInFlight").asInt()).isEqualTo(1);
+        assertThat(explained.path("trace").toString())
+            .contains("the route destination's port 9080: the DestinationRule's portLevelSettings for port 9080 "
+                + "apply (ROUND_ROBIN, connectionPool)");
+        JsonNode otherPort = new ObjectMapper().readTree(admin.get("127.0.0.1",
+            "/explain?url=http://user.example.com/orders").getContentAsString());
+        assertThat(otherPort.path("destination").has("portLevelSettings")).isFalse();
+        assertThat(otherPort.has("connectionPool")).isFalse();
         a.gate.countDown();
         assertThat(held.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
       }
