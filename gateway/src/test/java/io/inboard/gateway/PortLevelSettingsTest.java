@@ -95,6 +95,8 @@ class PortLevelSettingsTest {
         ContentResponse overflow = other.get(UserServiceMesh.HOST, "/orders", "x-to", "9080");
         assertThat(overflow.getStatus()).isEqualTo(503);
         assertThat(overflow.getHeaders().get("x-envoy-overloaded")).isEqualTo("true");
+        assertThat(overflow.getContentAsString()).contains("upstream overflow: user.shop.svc.cluster.local port 9080 "
+            + "already has 1 requests in flight from this gateway");
         // The other port has no limit: its requests go through meanwhile.
         ContentResponse elsewhere = other.get(UserServiceMesh.HOST, "/orders");
         assertThat(elsewhere.getStatus()).isEqualTo(200);

@@ -37,7 +37,7 @@ public final class CircuitBreakers {
     for (LimitedDestination l : limited) {
       DestinationLimits d = destination(l.host(), l.subset(), l.port());
       if (d == null) {
-        d = new DestinationLimits(l.host(), l.subset(), l.settings(), listener);
+        d = new DestinationLimits(l.host(), l.subset(), l.port(), l.settings(), listener);
       } else {
         d.update(l.settings());
       }

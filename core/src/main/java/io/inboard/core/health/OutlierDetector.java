@@ -46,7 +46,7 @@ public final class OutlierDetector {
     for (TrackedDestination t : tracked) {
       DestinationOutliers d = destination(t.host(), t.subset(), t.port());
       if (d == null) {
-        d = new DestinationOutliers(t.host(), t.subset(), clock, this::tell);
+        d = new DestinationOutliers(t.host(), t.subset(), t.port(), clock, this::tell);
       }
       d.update(t.policy(), t.instances());
       next.put(t.host(), t.subset(), t.port(), d);

@@ -65,19 +65,28 @@ class PortLevelPoolsTest {
     // Only port 9080 has outlier detection.
     assertThat(table.trackedDestinations()).extracting(TrackedDestination::port).containsOnly(9080);
 
-    CircuitBreakers breakers = new CircuitBreakers(o -> { });
+    List<String> overflows = new java.util.ArrayList<>();
+    CircuitBreakers breakers = new CircuitBreakers(o -> overflows.add(o.describe()));
     breakers.apply(table.limitedDestinations());
     assertThat(breakers.destination(HOST, null, 9080)).isNotSameAs(breakers.destination(HOST, null, 0));
     assertThat(breakers.destination(HOST, null, 9080).settings().maxRequests()).isEqualTo(1);
     assertThat(breakers.destination(HOST, null, 8080)).isNull();
+    assertThat(breakers.destination(HOST, null, 9080).tryStartRequest()).isTrue();
+    assertThat(breakers.destination(HOST, null, 9080).tryStartRequest()).isFalse();
+    assertThat(breakers.destination(HOST, null, 0).tryStartRequest()).as("the destination's own limit").isTrue();
+    assertThat(overflows).singleElement().asString().startsWith("connectionPool of " + HOST + " port 9080 "
+        + "(portLevelSettings): a request beyond 1 requests in flight");
 
-    OutlierDetector detector = new OutlierDetector(e -> { });
+    List<String> ejections = new java.util.ArrayList<>();
+    OutlierDetector detector = new OutlierDetector(e -> ejections.add(e.describe()));
     detector.apply(table.trackedDestinations());
     Router router = new Router(s, InFlight.NONE, new SplittableRandom(3), detector);
     Decision first = router.route(to("http://user:9080/"));
     assertThat(first.destination().policyPort()).isEqualTo(9080);
     Instance failed = first.instance();
     detector.tried(HOST, null, 9080, failed, 503);
+    assertThat(ejections).singleElement().asString()
+        .contains("of " + HOST + " port 9080 (portLevelSettings) for 30000 ms");
     // Ejected from port 9080's pool, still chosen for other ports.
     Set<String> at9080 = new HashSet<>();
     Set<String> elsewhere = new HashSet<>();
