@@ -73,7 +73,8 @@ final class Exchange {
     endRetry();
     OutlierDetector outliers = routes.outliers();
     if (outliers != null && decision.destination() != null) {
-      outliers.tried(decision.destination().host(), decision.destination().subset(), instance, status);
+      Decision.Target to = decision.destination();
+      outliers.tried(to.host(), to.subset(), to.policyPort(), instance, status);
     }
   }
 
@@ -87,7 +88,8 @@ final class Exchange {
     if (breakers == null || decision.destination() == null) {
       return true;
     }
-    DestinationLimits d = breakers.destination(decision.destination().host(), decision.destination().subset());
+    Decision.Target to = decision.destination();
+    DestinationLimits d = breakers.destination(to.host(), to.subset(), to.policyPort());
     if (d == null) {
       return true;
     }
@@ -100,8 +102,8 @@ final class Exchange {
 
   /** The limit turned this request away with: the destination's most requests in flight. */
   long requestLimit() {
-    DestinationLimits d = routes.breakers().destination(decision.destination().host(),
-        decision.destination().subset());
+    Decision.Target to = decision.destination();
+    DestinationLimits d = routes.breakers().destination(to.host(), to.subset(), to.policyPort());
     return d == null ? 0 : d.settings().maxRequests();
   }
 

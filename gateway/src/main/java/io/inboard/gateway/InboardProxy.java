@@ -180,7 +180,8 @@ final class InboardProxy extends ProxyHandler.Reverse {
     response.getHeaders().put("x-envoy-overloaded", "true");
     Decision.Target to = exchange.decision.destination();
     LocalAnswer.reason(response, done, 503, "upstream overflow: " + to.host()
-        + (to.subset() == null ? "" : " subset " + to.subset()) + " already has "
+        + (to.subset() == null ? "" : " subset " + to.subset())
+        + (to.policyPort() == 0 ? "" : " port " + to.policyPort()) + " already has "
         + exchange.requestLimit() + " requests in flight from this gateway (its DestinationRule's connectionPool)");
   }
 

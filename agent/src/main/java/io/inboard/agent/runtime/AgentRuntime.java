@@ -196,7 +196,8 @@ public final class AgentRuntime {
       return;
     }
     try {
-      outliers.tried(decision.destination().host(), decision.destination().subset(), decision.instance(), status);
+      Decision.Target to = decision.destination();
+      outliers.tried(to.host(), to.subset(), to.policyPort(), decision.instance(), status);
     } catch (RuntimeException e) {
       recordFailure("outlier-detection", e);
     }
@@ -211,7 +212,8 @@ public final class AgentRuntime {
     if (breakers == null || decision.destination() == null) {
       return null;
     }
-    return breakers.destination(decision.destination().host(), decision.destination().subset());
+    Decision.Target to = decision.destination();
+    return breakers.destination(to.host(), to.subset(), to.policyPort());
   }
 
   /** Records a call its destination's {@code connectionPool} turned away: 503, flag {@code UO}, as Envoy. */

@@ -35,13 +35,13 @@ public final class CircuitBreakers {
   public synchronized void apply(List<LimitedDestination> limited) {
     DestinationTable.Builder<DestinationLimits> next = new DestinationTable.Builder<>();
     for (LimitedDestination l : limited) {
-      DestinationLimits d = destination(l.host(), l.subset());
+      DestinationLimits d = destination(l.host(), l.subset(), l.port());
       if (d == null) {
-        d = new DestinationLimits(l.host(), l.subset(), l.settings(), listener);
+        d = new DestinationLimits(l.host(), l.subset(), l.port(), l.settings(), listener);
       } else {
         d.update(l.settings());
       }
-      next.put(l.host(), l.subset(), d);
+      next.put(l.host(), l.subset(), l.port(), d);
     }
     destinations = next.build();
   }
@@ -52,5 +52,13 @@ public final class CircuitBreakers {
    */
   public DestinationLimits destination(String host, String subset) {
     return destinations.get(host, subset);
+  }
+
+  /**
+   * The limits of a destination at {@code port}, the {@code policyPort} of the decision's target (0
+   * when no port-level setting applies), or {@code null}. Allocates nothing.
+   */
+  public DestinationLimits destination(String host, String subset, int port) {
+    return destinations.get(host, subset, port);
   }
 }

@@ -15,6 +15,8 @@ import java.util.function.Consumer;
 public final class DestinationLimits {
   private final String host;
   private final String subset;
+  /** The port a {@code portLevelSettings} entry gives its own limits, else 0. */
+  private final int port;
   private final Consumer<Overflow> listener;
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger retries = new AtomicInteger();
@@ -22,9 +24,11 @@ public final class DestinationLimits {
   private final AtomicBoolean retryOverflowSeen = new AtomicBoolean();
   private volatile ConnectionPoolSettings settings;
 
-  DestinationLimits(String host, String subset, ConnectionPoolSettings settings, Consumer<Overflow> listener) {
+  DestinationLimits(String host, String subset, int port, ConnectionPoolSettings settings,
+      Consumer<Overflow> listener) {
     this.host = host;
     this.subset = subset;
+    this.port = port;
     this.settings = settings;
     this.listener = listener;
   }
@@ -92,7 +96,7 @@ public final class DestinationLimits {
       }
     }
     try {
-      listener.accept(new Overflow(host, subset, kind, max, seen.compareAndSet(false, true)));
+      listener.accept(new Overflow(host, subset, port, kind, max, seen.compareAndSet(false, true)));
     } catch (RuntimeException e) {
       // Reporting must never be the thing that fails a request.
     }

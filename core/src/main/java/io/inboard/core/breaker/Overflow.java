@@ -4,17 +4,23 @@ package io.inboard.core.breaker;
  * A request or a retry that a destination's limit turned away.
  *
  * @param subset {@code null} for the host without a subset
+ * @param port the port whose {@code portLevelSettings} gave the limit, else 0
  * @param limit the limit in force, e.g. 2 requests in flight
  * @param first whether it is the first overflow of this kind at this destination (log it then)
  */
-public record Overflow(String host, String subset, Kind kind, long limit, boolean first) {
+public record Overflow(String host, String subset, int port, Kind kind, long limit, boolean first) {
+
+  public Overflow(String host, String subset, Kind kind, long limit, boolean first) {
+    this(host, subset, 0, kind, limit, first);
+  }
 
   /**
    * For the log, e.g. {@code connectionPool of user.shop.svc.cluster.local subset v2: a request beyond
    * 2 requests in flight was answered 503 (x-envoy-overloaded)}.
    */
   public String describe() {
-    return "connectionPool of " + host + (subset == null ? "" : " subset " + subset) + ": "
+    return "connectionPool of " + host + (subset == null ? "" : " subset " + subset)
+        + (port == 0 ? "" : " port " + port + " (portLevelSettings)") + ": "
         + (kind == Kind.REQUESTS
             ? "a request beyond " + limit + " requests in flight was answered 503 (x-envoy-overloaded)"
             : "a retry beyond " + limit + " retries in flight was not made (the last answer stands)");

@@ -66,6 +66,9 @@ public final class DecisionJson {
     o.put("host", t.host());
     o.put("subset", t.subset());
     o.put("port", t.port());
+    if (t.policyPort() != 0) {
+      o.put("portLevelSettings", t.policyPort());
+    }
   }
 
   private static void instance(ObjectNode o, Instance i) {

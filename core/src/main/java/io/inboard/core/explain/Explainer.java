@@ -136,7 +136,7 @@ public final class Explainer {
   /** Adds {@code connectionPool: {maxRequests, maxRetries, connectTimeout, ...}} when the destination has one. */
   private static void connectionPool(
       ObjectNode json, Snapshot snapshot, Decision.Target target, CircuitBreakers breakers) {
-    ConnectionPoolSettings pool = snapshot.routeTable().connectionPool(target.host(), target.subset());
+    ConnectionPoolSettings pool = snapshot.routeTable().connectionPool(target.host(), target.subset(), target.policyPort());
     if (pool == null) {
       return;
     }
@@ -146,7 +146,7 @@ public final class Explainer {
     if (pool.connectTimeout() != null) {
       o.put("connectTimeout", pool.connectTimeout().toMillis() + "ms");
     }
-    DestinationLimits limits = breakers == null ? null : breakers.destination(target.host(), target.subset());
+    DestinationLimits limits = breakers == null ? null : breakers.destination(target.host(), target.subset(), target.policyPort());
     if (limits != null) {
       o.put("requestsInFlight", limits.requestsInFlight());
       o.put("retriesInFlight", limits.retriesInFlight());

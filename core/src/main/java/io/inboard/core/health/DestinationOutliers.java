@@ -30,6 +30,8 @@ import java.util.function.LongSupplier;
 public final class DestinationOutliers {
   private final String host;
   private final String subset;
+  /** The port a {@code portLevelSettings} entry gives its own detection, else 0. */
+  private final int port;
   private final LongSupplier clock;
   private final Consumer<Ejection> listener;
   private volatile OutlierDetection policy;
@@ -40,8 +42,13 @@ public final class DestinationOutliers {
   private volatile long nextReturnNanos;
 
   DestinationOutliers(String host, String subset, LongSupplier clock, Consumer<Ejection> listener) {
+    this(host, subset, 0, clock, listener);
+  }
+
+  DestinationOutliers(String host, String subset, int port, LongSupplier clock, Consumer<Ejection> listener) {
     this.host = host;
     this.subset = subset;
+    this.port = port;
     this.clock = clock;
     this.listener = listener;
   }
@@ -148,7 +155,7 @@ public final class DestinationOutliers {
     int count = ejected + 1;
     nextReturnNanos = count == 1 ? m.returnAtNanos : Math.min(nextReturnNanos, m.returnAtNanos);
     ejected = count;
-    return new Ejection(host, subset, instance, java.time.Duration.ofNanos(duration), cause, count, n);
+    return new Ejection(host, subset, port, instance, java.time.Duration.ofNanos(duration), cause, count, n);
   }
 
   /** Whether any instance may be ejected: one volatile read, false nearly always. */

@@ -8,19 +8,27 @@ import java.time.Duration;
  * agent's or gateway's log and metrics.
  *
  * @param subset {@code null} for the host's instances as a whole
+ * @param port the port whose {@code portLevelSettings} gave the detection, else 0
  * @param cause {@link #CONSECUTIVE_5XX} or {@link #CONSECUTIVE_GATEWAY_ERRORS}
  * @param ejectedNow how many instances of the destination are ejected, this one included
  * @param instances how many instances the destination has
  */
 public record Ejection(
-    String host, String subset, Instance instance, Duration duration, String cause, int ejectedNow, int instances) {
+    String host, String subset, int port, Instance instance, Duration duration, String cause, int ejectedNow,
+    int instances) {
   public static final String CONSECUTIVE_5XX = "consecutive_5xx";
   public static final String CONSECUTIVE_GATEWAY_ERRORS = "consecutive_gateway_errors";
+
+  public Ejection(
+      String host, String subset, Instance instance, Duration duration, String cause, int ejectedNow, int instances) {
+    this(host, subset, 0, instance, duration, cause, ejectedNow, instances);
+  }
 
   /** One line for a log: what was ejected, why, for how long, and how much of the destination is out. */
   public String describe() {
     return "outlier detection ejected instance " + instance.id() + " (" + instance.address() + ":" + instance.port()
-        + ") of " + host + (subset == null ? "" : " subset " + subset) + " for " + duration.toMillis() + " ms after "
+        + ") of " + host + (subset == null ? "" : " subset " + subset)
+        + (port == 0 ? "" : " port " + port + " (portLevelSettings)") + " for " + duration.toMillis() + " ms after "
         + (cause.equals(CONSECUTIVE_5XX) ? "consecutive 5xx errors" : "consecutive gateway errors")
         + "; " + ejectedNow + " of " + instances + " instance(s) ejected";
   }

@@ -44,12 +44,12 @@ public final class OutlierDetector {
   public synchronized void apply(List<TrackedDestination> tracked) {
     DestinationTable.Builder<DestinationOutliers> next = new DestinationTable.Builder<>();
     for (TrackedDestination t : tracked) {
-      DestinationOutliers d = destination(t.host(), t.subset());
+      DestinationOutliers d = destination(t.host(), t.subset(), t.port());
       if (d == null) {
-        d = new DestinationOutliers(t.host(), t.subset(), clock, this::tell);
+        d = new DestinationOutliers(t.host(), t.subset(), t.port(), clock, this::tell);
       }
       d.update(t.policy(), t.instances());
-      next.put(t.host(), t.subset(), d);
+      next.put(t.host(), t.subset(), t.port(), d);
     }
     destinations = next.build();
   }
@@ -60,12 +60,25 @@ public final class OutlierDetector {
   }
 
   /**
+   * The state of a destination at {@code port}, the {@code policyPort} of the decision's target (0
+   * when no port-level setting applies), or {@code null}.
+   */
+  public DestinationOutliers destination(String host, String subset, int port) {
+    return destinations.get(host, subset, port);
+  }
+
+  /**
    * Reports how one try of a call routed to {@code host} ({@code subset}) ended: the status
    * {@code instance} answered with, or 0 when it gave none (refused, reset, timed out). A
    * destination without outlier detection is not looked at further; nothing is allocated.
    */
   public void tried(String host, String subset, Instance instance, int status) {
-    DestinationOutliers d = destination(host, subset);
+    tried(host, subset, 0, instance, status);
+  }
+
+  /** {@link #tried(String, String, Instance, int)} for the destination's state at {@code port} (see {@link #destination(String, String, int)}). */
+  public void tried(String host, String subset, int port, Instance instance, int status) {
+    DestinationOutliers d = destination(host, subset, port);
     if (d != null) {
       d.tried(instance, status);
     }

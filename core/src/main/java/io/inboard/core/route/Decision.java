@@ -53,8 +53,18 @@ public record Decision(
   /** Which rule matched: {@code virtualService} as {@code namespace/name}, rule index and name. */
   public record Match(String virtualService, int rule, String ruleName) {}
 
-  /** The destination: FQDN host, subset (or {@code null}) and port (or 0 when not given). */
-  public record Target(String host, String subset, int port) {}
+  /**
+   * The destination: FQDN host, subset (or {@code null}) and port (or 0 when the route gives none).
+   *
+   * @param policyPort the port whose {@code portLevelSettings} entry the destination's policy came
+   *     from, the key of its circuit breaker and outlier-detection state with host and subset; 0 when
+   *     no port-level setting applies (the usual case: one state for every port)
+   */
+  public record Target(String host, String subset, int port, int policyPort) {
+    public Target(String host, String subset, int port) {
+      this(host, subset, port, 0);
+    }
+  }
 
   /** Request/response header operations, applied in order remove, set, add. */
   public record HeaderOps(Map<String, String> set, Map<String, String> add, List<String> remove) {

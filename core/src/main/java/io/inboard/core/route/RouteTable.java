@@ -120,8 +120,13 @@ public final class RouteTable {
 
   /** The {@code connectionPool} in force for a destination ({@code subset} {@code null}: the host), or {@code null}. */
   public ConnectionPoolSettings connectionPool(String host, String subset) {
+    return connectionPool(host, subset, 0);
+  }
+
+  /** {@link #connectionPool(String, String)} at a port given its own by {@code portLevelSettings} ({@code policyPort}). */
+  public ConnectionPoolSettings connectionPool(String host, String subset, int port) {
     for (SubsetPool pool : limitedPools) {
-      if (pool.host.equals(host) && java.util.Objects.equals(pool.subset, subset)) {
+      if (pool.host.equals(host) && java.util.Objects.equals(pool.subset, subset) && pool.port == port) {
         return pool.connectionPool;
       }
     }
@@ -242,9 +247,15 @@ public final class RouteTable {
     }
 
     private void addHashHeader(TrafficPolicy p) {
-      if (p != null
-          && p.loadBalancer() instanceof LoadBalancerSettings.ConsistentHash ch
-          && ch.key() instanceof HashKey.HttpHeaderName h) {
+      if (p == null) {
+        return;
+      }
+      addHashHeader(p.loadBalancer());
+      p.portLevelSettings().forEach(port -> addHashHeader(port.loadBalancer()));
+    }
+
+    private void addHashHeader(LoadBalancerSettings lb) {
+      if (lb instanceof LoadBalancerSettings.ConsistentHash ch && ch.key() instanceof HashKey.HttpHeaderName h) {
         headerNames.add(h.name().toLowerCase(java.util.Locale.ROOT));
       }
     }
@@ -267,13 +278,26 @@ public final class RouteTable {
       return pools.computeIfAbsent(host + "|" + subset, k -> newPool(host, subset));
     }
 
+    /** Every pool, with the port-level pools of each. */
+    private List<SubsetPool> allPools() {
+      List<SubsetPool> all = new ArrayList<>();
+      for (SubsetPool pool : pools.values()) {
+        all.add(pool);
+        if (pool.portPools != null) {
+          all.addAll(List.of(pool.portPools));
+        }
+      }
+      return all;
+    }
+
     private SubsetPool newPool(String host, String subset) {
       DestinationRule dr = ruleFor(host);
       List<Instance> all = instancesByHost.getOrDefault(host, List.of());
       TrafficPolicy top = dr == null || dr.spec().trafficPolicy() == null ? TrafficPolicy.NONE : dr.spec().trafficPolicy();
       if (subset == null) {
-        return new SubsetPool(host, null, all, top.effectiveLoadBalancer(), null, top.outlierDetection(),
-            top.connectionPool());
+        TrafficPolicy policy = top.forPort(0);
+        return withPortPools(new SubsetPool(host, null, all, policy.effectiveLoadBalancer(), null,
+            policy.outlierDetection(), policy.connectionPool()), top, null);
       }
       Subset def = dr == null ? null
           : dr.spec().subsets().stream().filter(s -> s.name().equals(subset)).findFirst().orElse(null);
@@ -289,9 +313,34 @@ public final class RouteTable {
           selected.add(i);
         }
       }
-      TrafficPolicy policy = top.overriddenBy(def.trafficPolicy());
-      return new SubsetPool(host, subset, selected, policy.effectiveLoadBalancer(), null, policy.outlierDetection(),
-          policy.connectionPool());
+      TrafficPolicy policy = TrafficPolicy.merged(top, def.trafficPolicy(), 0);
+      return withPortPools(new SubsetPool(host, subset, selected, policy.effectiveLoadBalancer(), null,
+          policy.outlierDetection(), policy.connectionPool()), top, def.trafficPolicy());
+    }
+
+    /**
+     * Gives {@code pool} one pool per port that the top-level or the subset's {@code portLevelSettings}
+     * name, each with the policy Istio merges for that port ({@link TrafficPolicy#merged}); a
+     * destination whose rule names no port keeps none.
+     */
+    private static SubsetPool withPortPools(SubsetPool pool, TrafficPolicy top, TrafficPolicy subset) {
+      Set<Integer> ports = new TreeSet<>();
+      top.portLevelSettings().forEach(p -> ports.add(p.port()));
+      if (subset != null) {
+        subset.portLevelSettings().forEach(p -> ports.add(p.port()));
+      }
+      if (ports.isEmpty()) {
+        return pool;
+      }
+      pool.ports = ports.stream().mapToInt(Integer::intValue).toArray();
+      pool.portPools = new SubsetPool[pool.ports.length];
+      for (int i = 0; i < pool.ports.length; i++) {
+        int port = pool.ports[i];
+        TrafficPolicy policy = TrafficPolicy.merged(top, subset, port);
+        pool.portPools[i] = new SubsetPool(pool.host, pool.subset, port, pool.endpoints,
+            policy.effectiveLoadBalancer(), null, policy.outlierDetection(), policy.connectionPool());
+      }
+      return pool;
     }
 
     RouteTable compile() {
@@ -354,14 +403,15 @@ public final class RouteTable {
       Set<String> propagated = new TreeSet<>(headerNames);
       propagated.addAll(TRACE_HEADERS);
       List<SubsetPool> tracked = new ArrayList<>();
-      for (SubsetPool pool : pools.values()) {
+      List<SubsetPool> everyPool = allPools();
+      for (SubsetPool pool : everyPool) {
         if (pool.outlierDetection != null) {
           pool.outlierSlot = tracked.size();
           tracked.add(pool);
         }
       }
       List<SubsetPool> limited = new ArrayList<>();
-      for (SubsetPool pool : pools.values()) {
+      for (SubsetPool pool : everyPool) {
         if (pool.connectionPool != null) {
           limited.add(pool);
         }

@@ -68,7 +68,7 @@ public final class Router {
     } else {
       this.outliers = new DestinationOutliers[tracked.length];
       for (int i = 0; i < tracked.length; i++) {
-        outliers[i] = detector.destination(tracked[i].host, tracked[i].subset);
+        outliers[i] = detector.destination(tracked[i].host, tracked[i].subset, tracked[i].port);
       }
     }
   }
@@ -262,11 +262,40 @@ public final class Router {
     }
     SubsetPool pool = known.defaultPool();
     Decision.Target target = new Decision.Target(pool.host, null, 0);
+    if (pool.portPools != null) {
+      pool = portPool(pool, target, r, trace);
+      target = new Decision.Target(pool.host, null, 0, pool.port);
+    }
     if (trace != null) {
       trace.add("no VirtualService applies; routing to any instance of " + pool.host);
     }
     return send(null, "no VirtualService for " + pool.host + "; routed by its DestinationRule policy",
         target, pool, RouteTable.DEFAULT_ACTIONS, null, null, r, trace);
+  }
+
+  /**
+   * The port a destination's port-level settings are looked up by: the route destination's
+   * {@code port.number} when it gives one, else the port the request was sent to, else the scheme's
+   * default (80, 443 for https).
+   */
+  private static int policyPort(Decision.Target destination, RequestView r) {
+    return destination.port() > 0 ? destination.port() : Authority.port(r.authority(), r.scheme());
+  }
+
+  /** The pool of {@code pool}'s destination for the request's port (see {@link #policyPort}). */
+  private static SubsetPool portPool(SubsetPool pool, Decision.Target destination, RequestView r, List<String> trace) {
+    int port = policyPort(destination, r);
+    SubsetPool atPort = pool.forPort(port);
+    if (trace != null) {
+      String which = destination.port() > 0 ? "the route destination's port " : "the request's port ";
+      trace.add(atPort != pool
+          ? which + port + ": the DestinationRule's portLevelSettings for port " + port + " apply ("
+              + atPort.balancerName + (atPort.outlierDetection != null ? ", outlierDetection" : "")
+              + (atPort.connectionPool != null ? ", connectionPool" : "") + ")"
+          : which + port + ": no portLevelSettings entry for it; the destination-level policy applies ("
+              + pool.balancerName + ")");
+    }
+    return atPort;
   }
 
   private static boolean applies(VirtualServiceRoutes vs, String context, GatewayHosts gateway, String host) {
@@ -342,6 +371,9 @@ public final class Router {
     Decision.SetCookie setCookie = null;
     if (targets.length > 1) {
       SubsetPool first = targets[0].pool();
+      if (first.portPools != null) {
+        first = first.forPort(policyPort(targets[0].target(), r));
+      }
       keyDef = first.hashKey;
       if (keyDef != null) {
         key = HashKeys.read(keyDef, r);
@@ -369,6 +401,14 @@ public final class Router {
     }
     RouteTarget target = targets[chosen];
     SubsetPool pool = target.pool();
+    Decision.Target destination = target.target();
+    // One check when the DestinationRule has no portLevelSettings: the usual case costs nothing more.
+    if (pool.portPools != null) {
+      pool = portPool(pool, destination, r, trace);
+      if (pool.port != 0) {
+        destination = new Decision.Target(destination.host(), destination.subset(), destination.port(), pool.port);
+      }
+    }
     if (pool.hashKey != null && !pool.hashKey.equals(keyDef)) {
       keyDef = pool.hashKey;
       key = HashKeys.read(keyDef, r);
@@ -380,7 +420,7 @@ public final class Router {
     String rewritten = rule.rewriteUri != null ? rewritePath(rule, block, r.path())
         : rule.regexRewrite != null ? rule.regexRewrite.apply(r.path())
         : null;
-    Decision d = send(rule, rule.reason, target.target(), pool, target.actions(), key, setCookie, r, trace, rewritten);
+    Decision d = send(rule, rule.reason, destination, pool, target.actions(), key, setCookie, r, trace, rewritten);
     if (d.hashKey() == null && key != null && keyDef != null && d.outcome() == Decision.Outcome.ROUTE) {
       // The key chose the subset (sticky canary) though the subset's own balancer does not hash.
       return new Decision(d.outcome(), d.status(), d.reason(), d.matched(), d.destination(), d.instance(),

@@ -18,12 +18,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The instances of one host (or one subset of it) and the balancer in force for them, with any
  * consistent-hash table built once per snapshot. One object per (host, subset), shared by every
- * rule that sends there, so round-robin turns are shared too.
+ * rule that sends there, so round-robin turns are shared too; and when the DestinationRule's
+ * {@code portLevelSettings} name ports, one more per (host, subset, port), reached through
+ * {@link #forPort}.
  */
 final class SubsetPool {
   final String host;
   /** {@code null}: every instance of the host. */
   final String subset;
+  /** The port whose port-level settings this pool's policy takes; 0 for the pool of every other port. */
+  final int port;
+  /**
+   * The pools of the ports the DestinationRule's {@code portLevelSettings} name for this
+   * destination, in the order of {@link #ports}; {@code null} when there are none (the usual case:
+   * the router checks this and nothing else).
+   */
+  SubsetPool[] portPools;
+  int[] ports;
   final List<Instance> endpoints;
   /** Set for simple balancers, {@code null} for consistent hashing. */
   final SimpleBalancer simple;
@@ -55,8 +66,14 @@ final class SubsetPool {
 
   SubsetPool(String host, String subset, List<Instance> endpoints, LoadBalancerSettings lb, String undefinedReason,
       OutlierDetection outlierDetection, ConnectionPoolSettings connectionPool) {
+    this(host, subset, 0, endpoints, lb, undefinedReason, outlierDetection, connectionPool);
+  }
+
+  SubsetPool(String host, String subset, int port, List<Instance> endpoints, LoadBalancerSettings lb,
+      String undefinedReason, OutlierDetection outlierDetection, ConnectionPoolSettings connectionPool) {
     this.host = host;
     this.subset = subset;
+    this.port = port;
     this.endpoints = List.copyOf(endpoints);
     if (lb instanceof LoadBalancerSettings.ConsistentHash ch) {
       simple = null;
@@ -97,17 +114,28 @@ final class SubsetPool {
         ? null : connectionPool;
   }
 
+  /** The pool for traffic to {@code port}: its port-level pool when there is one, else this one. */
+  SubsetPool forPort(int port) {
+    for (int i = 0; i < ports.length; i++) {
+      if (ports[i] == port) {
+        return portPools[i];
+      }
+    }
+    return this;
+  }
+
   /** The destination as the circuit breakers keep it; only for a pool with a {@code connectionPool}. */
   LimitedDestination limited() {
-    return new LimitedDestination(host, subset, connectionPool);
+    return new LimitedDestination(host, subset, port, connectionPool);
   }
 
   /** The destination as outlier detection tracks it; only for a pool with {@code outlierDetection}. */
   TrackedDestination tracked() {
-    return new TrackedDestination(host, subset, outlierDetection, endpoints);
+    return new TrackedDestination(host, subset, port, outlierDetection, endpoints);
   }
 
   String label() {
-    return subset == null ? host : host + " subset " + subset;
+    String label = subset == null ? host : host + " subset " + subset;
+    return port == 0 ? label : label + " (port " + port + ")";
   }
 }

@@ -8,6 +8,7 @@ import io.inboard.core.model.HashKey;
 import io.inboard.core.model.LoadBalancerSettings;
 import io.inboard.core.model.LoadBalancerSettings.SimpleLB;
 import io.inboard.core.model.OutlierDetection;
+import io.inboard.core.model.PortTrafficPolicy;
 import io.inboard.core.model.Subset;
 import io.inboard.core.model.TrafficPolicy;
 import java.time.Duration;
@@ -23,8 +24,11 @@ final class DestinationRuleReader {
   private static final Schema SPEC =
       Schema.of("host", "trafficPolicy", "subsets").unsupported("exportTo", "workloadSelector");
   private static final Schema TRAFFIC_POLICY =
-      Schema.of("loadBalancer", "connectionPool", "outlierDetection")
-          .unsupported("tls", "portLevelSettings", "tunnel", "proxyProtocol", "retryBudget");
+      Schema.of("loadBalancer", "connectionPool", "outlierDetection", "portLevelSettings")
+          .unsupported("tls", "tunnel", "proxyProtocol", "retryBudget");
+  private static final Schema PORT_TRAFFIC_POLICY =
+      Schema.of("port", "loadBalancer", "connectionPool", "outlierDetection").unsupported("tls");
+  private static final Schema PORT_SELECTOR = Schema.of("number");
   private static final Schema LOAD_BALANCER =
       Schema.of("simple", "consistentHash")
           .unsupported("localityLbSetting", "warmupDurationSecs", "warmup");
@@ -129,7 +133,61 @@ final class DestinationRuleReader {
     LoadBalancerSettings lb = loadBalancer(f.get("loadBalancer"));
     ConnectionPoolSettings pool = connectionPool(f.get("connectionPool"));
     OutlierDetection outlier = outlierDetection(f.get("outlierDetection"));
-    return new TrafficPolicy(lb, pool, outlier);
+    return new TrafficPolicy(lb, pool, outlier, portLevelSettings(f.get("portLevelSettings")));
+  }
+
+  private static List<PortTrafficPolicy> portLevelSettings(Field f) {
+    List<PortTrafficPolicy> settings = new ArrayList<>();
+    Set<Integer> ports = new HashSet<>();
+    for (Field item : f.items()) {
+      if (!item.object(PORT_TRAFFIC_POLICY)) {
+        if (!item.present()) {
+          item.error("is empty; an entry needs a port and what to change for it, e.g. "
+              + "{port: {number: 9080}, loadBalancer: {simple: ROUND_ROBIN}}");
+        }
+        continue;
+      }
+      Integer port = portSelector(item.get("port"));
+      LoadBalancerSettings lb = loadBalancer(item.get("loadBalancer"));
+      ConnectionPoolSettings pool = connectionPool(item.get("connectionPool"));
+      OutlierDetection outlier = outlierDetection(item.get("outlierDetection"));
+      if (port == null) {
+        continue;
+      }
+      if (!ports.add(port)) {
+        item.get("port").get("number").error("port " + port + " already has an entry in portLevelSettings; "
+            + "give each port one entry (merge the two)");
+        continue;
+      }
+      if (!item.has("loadBalancer") && !item.has("connectionPool") && !item.has("outlierDetection")
+          && !item.has("tls")) {
+        item.warning("sets nothing for port " + port + "; give loadBalancer, connectionPool or "
+            + "outlierDetection, or remove the entry");
+      }
+      settings.add(new PortTrafficPolicy(port, lb, pool, outlier));
+    }
+    return settings;
+  }
+
+  /** A {@code PortSelector}: {@code {number: 1-65535}}; {@code null} (with an error) when not usable. */
+  private static Integer portSelector(Field f) {
+    if (!f.present()) {
+      f.error("is required: the port these settings apply to, e.g. port: {number: 9080}");
+      return null;
+    }
+    if (f.json().isNumber()) {
+      f.error("must be a port selector, not a number: write port: {number: " + f.json().asText() + "}");
+      return null;
+    }
+    if (!f.object(PORT_SELECTOR)) {
+      return null;
+    }
+    Field number = f.get("number");
+    if (!number.present()) {
+      number.error("is required, e.g. port: {number: 9080}");
+      return null;
+    }
+    return number.integer(1, 65535);
   }
 
   private static LoadBalancerSettings loadBalancer(Field f) {

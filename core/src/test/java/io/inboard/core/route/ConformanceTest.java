@@ -160,6 +160,8 @@ class ConformanceTest {
         }
         soft.assertThat(seen).as("several instances over seeds: " + context).hasSizeGreaterThan(1);
       }
+      case "portLevelSettings" -> soft.assertThat(d.destination().policyPort()).as(context).isEqualTo(want.asInt());
+      case "trace" -> soft.assertThat(d.trace()).as(context).anySatisfy(step -> assertThat(step).contains(want.asText()));
       default -> soft.fail("unknown expectation '" + key + "' in cases.yaml");
     }
   }
