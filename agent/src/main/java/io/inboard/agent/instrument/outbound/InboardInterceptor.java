@@ -285,16 +285,16 @@ public final class InboardInterceptor implements Interceptor {
       if (limits != null && limits.connectTimeout() != null) {
         // tcp.connectTimeout, unless the application's own is shorter.
         int connect = (int) Math.min(Integer.MAX_VALUE, Math.max(1, limits.connectTimeout().toMillis()));
-        base = base.withConnectTimeout(shorter(connect, base.connectTimeoutMillis()), TimeUnit.MILLISECONDS);
+        base = base.withConnectTimeout(MeshCalls.shorter(connect, base.connectTimeoutMillis()), TimeUnit.MILLISECONDS);
       }
       if (millis <= 0) {
         return base;
       }
       int limit = (int) Math.min(Integer.MAX_VALUE, millis);
       return base
-          .withConnectTimeout(shorter(limit, base.connectTimeoutMillis()), TimeUnit.MILLISECONDS)
-          .withReadTimeout(shorter(limit, base.readTimeoutMillis()), TimeUnit.MILLISECONDS)
-          .withWriteTimeout(shorter(limit, base.writeTimeoutMillis()), TimeUnit.MILLISECONDS);
+          .withConnectTimeout(MeshCalls.shorter(limit, base.connectTimeoutMillis()), TimeUnit.MILLISECONDS)
+          .withReadTimeout(MeshCalls.shorter(limit, base.readTimeoutMillis()), TimeUnit.MILLISECONDS)
+          .withWriteTimeout(MeshCalls.shorter(limit, base.writeTimeoutMillis()), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -321,11 +321,6 @@ public final class InboardInterceptor implements Interceptor {
       Thread.currentThread().interrupt();
       return false;
     }
-  }
-
-  /** The rule's timeout, unless the application's own is shorter; OkHttp's 0 means none. */
-  static int shorter(int mesh, int application) {
-    return application == 0 ? mesh : Math.min(mesh, application);
   }
 
   private Request rewrite(Request request, CallPlan.Routed routed, PropagationContext context) {

@@ -79,6 +79,14 @@ final class MeshCalls {
     return limit.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : limit;
   }
 
+  /**
+   * The rule's timeout in milliseconds, unless the application's own is shorter: a client's 0 means
+   * none (OkHttp, {@code HttpURLConnection}), so the rule's applies then.
+   */
+  static int shorter(int mesh, int application) {
+    return application == 0 ? mesh : Math.min(mesh, application);
+  }
+
   /** Whether the rule's {@code timeout} has passed, {@code elapsedNanos} into the call: no more tries then. */
   static boolean routeTimeoutPassed(CallPlan.Routed plan, long elapsedNanos) {
     return plan.timeout() != null && elapsedNanos >= plan.timeout().toNanos();

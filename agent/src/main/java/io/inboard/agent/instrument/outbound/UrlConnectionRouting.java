@@ -5,6 +5,7 @@ import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
 import java.net.HttpURLConnection;
 import java.net.URL;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -87,14 +88,13 @@ final class UrlConnectionRouting {
         MeshCalls.applyHeaderOps(
             routed.headers(), name -> {}, connection::setRequestProperty, connection::addRequestProperty);
       }
-      if (routed.timeout() != null) {
-        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, routed.timeout().toMillis()));
-        if (connection.getReadTimeout() == 0 || connection.getReadTimeout() > millis) {
-          connection.setReadTimeout(millis);
-        }
-        if (connection.getConnectTimeout() == 0 || connection.getConnectTimeout() > millis) {
-          connection.setConnectTimeout(millis);
-        }
+      // The call's one try: the rule's perTryTimeout within its timeout, as the connect and read
+      // timeouts, unless the application's own are shorter.
+      Duration limit = MeshCalls.tryTimeout(routed, 0);
+      if (limit != null) {
+        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, limit.toMillis()));
+        connection.setReadTimeout(MeshCalls.shorter(millis, connection.getReadTimeout()));
+        connection.setConnectTimeout(MeshCalls.shorter(millis, connection.getConnectTimeout()));
       }
       MeshCalls.delay(routed.delay());
       // The application drives the connection step by step: there is no one request to copy.
