@@ -6,13 +6,9 @@ import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.RetryPolicy;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -225,7 +221,7 @@ public final class InboardInterceptor implements Interceptor {
           return null;
         }
         boolean retried = failure != null
-            ? RetryPolicy.retriesFailure(retries, failureOf(failure))
+            ? RetryPolicy.retriesFailure(retries, MeshCalls.failureOf(failure))
             : RetryPolicy.retriesStatus(retries, response.code());
         if (!retried || !startRetry()
             || !backOff(retries, ++retriesDone) || deadlinePassed() || chain.call().isCanceled()) {
@@ -296,20 +292,6 @@ public final class InboardInterceptor implements Interceptor {
           .withReadTimeout(MeshCalls.shorter(limit, base.readTimeoutMillis()), TimeUnit.MILLISECONDS)
           .withWriteTimeout(MeshCalls.shorter(limit, base.writeTimeoutMillis()), TimeUnit.MILLISECONDS);
     }
-  }
-
-  /** How a try failed without an answer, as {@code retryOn} names it. */
-  static RetryPolicy.Failure failureOf(IOException failure) {
-    if (failure instanceof ConnectException || failure instanceof NoRouteToHostException) {
-      return RetryPolicy.Failure.CONNECT;
-    }
-    if (failure instanceof SocketTimeoutException) {
-      String message = failure.getMessage();
-      return message != null && message.toLowerCase(Locale.ROOT).startsWith("connect")
-          ? RetryPolicy.Failure.CONNECT
-          : RetryPolicy.Failure.PER_TRY_TIMEOUT;
-    }
-    return RetryPolicy.Failure.RESET;
   }
 
   /** Waits the back-off before retry number {@code attempt}; false when interrupted (no retry then). */
