@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Edges of outbound routing in a forked application ({@code app.EdgeApplication}): a redirect that
@@ -44,13 +46,16 @@ class RedirectAndQueueIT {
   }
 
   private static String run(Path rules, String... args) throws Exception {
-    return run(rules, List.of(), args);
+    return run(Jdks.available().get(0), rules, List.of(), args);
   }
 
-  private static String run(Path rules, List<String> properties, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-javaagent:" + ForkedService.AGENT_JAR));
+  static List<Jdks.Jdk> runtimes() {
+    return Jdks.available();
+  }
+
+  /** Runs the application on {@code jdk} with the agent and the extra system {@code properties}. */
+  private static String run(Jdks.Jdk jdk, Path rules, List<String> properties, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(jdk.java().toString(), "-javaagent:" + ForkedService.AGENT_JAR));
     command.addAll(properties);
     command.addAll(List.of(
         "-Dinboard.config=" + rules,
@@ -109,8 +114,9 @@ class RedirectAndQueueIT {
    * other instance, so every {@code HttpURLConnection} call gets its 200, and each is counted once,
    * with the instance that answered.
    */
-  @Test
-  void httpUrlConnectionsRefusedConnectIsRetriedOnTheOtherInstance() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runtimes")
+  void httpUrlConnectionsRefusedConnectIsRetriedOnTheOtherInstance(Jdks.Jdk jdk) throws Exception {
     HttpServer up = server("up");
     int closed;
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
@@ -130,7 +136,7 @@ class RedirectAndQueueIT {
         .write(dir, "mesh.yaml");
     int adminPort = ServiceCalls.freePort();
 
-    String output = run(rules, List.of("-Dinboard.admin-port=" + adminPort),
+    String output = run(jdk, rules, List.of("-Dinboard.admin-port=" + adminPort),
         "huc", "http://user/list", "http://user/list", "http://user/list", "http://user/list");
 
     assertThat(output.lines().filter(l -> l.startsWith("RESULT 200 up path=/list")).count()).as(output).isEqualTo(4);
@@ -145,8 +151,9 @@ class RedirectAndQueueIT {
    * {@code HttpURLConnection} gets the {@code SocketTimeoutException} of a read timeout, as if it
    * had set one itself, after the rule's time.
    */
-  @Test
-  void httpUrlConnectionGetsTheRulesTimeoutAsAReadTimeout() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runtimes")
+  void httpUrlConnectionGetsTheRulesTimeoutAsAReadTimeout(Jdks.Jdk jdk) throws Exception {
     HttpServer slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     slow.createContext("/", exchange -> {
       try {
@@ -180,7 +187,7 @@ class RedirectAndQueueIT {
         .write(dir, "mesh.yaml");
 
     long start = System.nanoTime();
-    String output = run(rules, "huc", "http://user/list");
+    String output = run(jdk, rules, List.of(), "huc", "http://user/list");
 
     assertThat(output).as(output).contains("FAILED java.net.SocketTimeoutException: Read timed out");
     assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("start-up and 400 ms, not the 10 s answer")
