@@ -111,8 +111,8 @@ class RedirectAndQueueIT {
    * Of two instances of {@code user}, one refuses connections (nobody listens on its port). With
    * round robin, half the calls connect to it first; Istio's default retry policy (no
    * {@code retries} in the rule: connect-failure among its conditions) connects them again to the
-   * other instance, so every {@code HttpURLConnection} call gets its 200, and each is counted once,
-   * with the instance that answered.
+   * other instance, so every {@code HttpURLConnection} call gets its 200 (with the mesh's
+   * {@code Host}), and each is counted once, with the instance that answered.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("runtimes")
@@ -139,7 +139,7 @@ class RedirectAndQueueIT {
     String output = run(jdk, rules, List.of("-Dinboard.admin-port=" + adminPort),
         "huc", "http://user/list", "http://user/list", "http://user/list", "http://user/list");
 
-    assertThat(output.lines().filter(l -> l.startsWith("RESULT 200 up path=/list")).count()).as(output).isEqualTo(4);
+    assertThat(output.lines().filter(l -> l.equals("RESULT 200 up path=/list host=user")).count()).as(output).isEqualTo(4);
     assertThat(output).as(output).doesNotContain("FAILED");
     List<String> counted = output.lines().filter(l -> l.startsWith("METRIC ") && l.contains("reporter=\"source\"")).toList();
     assertThat(counted).as(output).singleElement().asString()
