@@ -7,6 +7,7 @@ import io.inboard.agent.instrument.InboardInstrumentation;
 import io.inboard.agent.weave.MethodAdvice;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -37,7 +38,7 @@ public final class UrlConnectionInstrumentation implements InboardInstrumentatio
         List.of(
             on("plainConnect", "()V")
                 .onEnter(UrlConnectionInstrumentation::enter)
-                .onThrow("java/io/IOException", UrlConnectionInstrumentation::connectFailed),
+                .onThrow("java/io/IOException", connectAgain(CONNECTION)),
             // The input stream opened: the status is known (AdviceCalls.urlResponded(this, responseCode)).
             on("getInputStream0", "()Ljava/io/InputStream;")
                 .onReturn(
@@ -69,8 +70,13 @@ public final class UrlConnectionInstrumentation implements InboardInstrumentatio
    *     plainConnect();   // again: its entry takes the retry's URL; a failure of it is the call's
    *   }
    * </pre>
+   * in {@code owner}'s {@code plainConnect()} (the JDK's class; a stand-in in the weaver's tests).
    */
-  private static void connectFailed(MethodVisitor code) {
+  public static Consumer<MethodVisitor> connectAgain(String owner) {
+    return code -> connectAgain(code, owner);
+  }
+
+  private static void connectAgain(MethodVisitor code, String owner) {
     Label rethrow = new Label();
     code.visitInsn(Opcodes.DUP); // [e, e]
     code.visitVarInsn(Opcodes.ALOAD, 0); // [e, e, this]
@@ -79,7 +85,7 @@ public final class UrlConnectionInstrumentation implements InboardInstrumentatio
     code.visitJumpInsn(Opcodes.IFEQ, rethrow); // [e]
     code.visitInsn(Opcodes.POP);
     code.visitVarInsn(Opcodes.ALOAD, 0);
-    code.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CONNECTION, "plainConnect", "()V", false);
+    code.visitMethodInsn(Opcodes.INVOKEVIRTUAL, owner, "plainConnect", "()V", false);
     code.visitInsn(Opcodes.RETURN);
     code.visitLabel(rethrow);
     code.visitFrame(Opcodes.F_SAME1, 0, null, 1, new Object[] {"java/io/IOException"});
