@@ -21,7 +21,8 @@ import org.objectweb.asm.Opcodes;
  * out) may be retried there, to another instance, before the failure reaches the application. It reads and writes the JDK class's
  * own fields ({@code url}, {@code connected}, {@code connecting}), present from Java 17 to 25. A
  * routed call is recorded in the metrics when its status is known: the input stream opened, or the
- * application asked for the status (an error status makes {@code getInputStream} throw).
+ * application asked for the status (an error status makes {@code getInputStream} throw); or,
+ * without a status, when its connect failed and is not retried.
  */
 public final class UrlConnectionInstrumentation implements InboardInstrumentation {
   private static final String CONNECTION = "sun/net/www/protocol/http/HttpURLConnection";
