@@ -167,6 +167,19 @@ public final class AdviceCalls {
   }
 
   /**
+   * {@code HttpURLConnection.plainConnect()}, when it throws an {@link IOException}: whether to
+   * connect again (a retry of a refused connection); {@code false} on any failure of the hook, so
+   * the application gets its own exception.
+   */
+  public static boolean urlConnectFailed(Object connection, Throwable failure) {
+    try {
+      return Hooks.outbound().urlConnectFailed(connection, failure);
+    } catch (Throwable t) {
+      return false;
+    }
+  }
+
+  /**
    * {@code HttpURLConnection.getInputStream0()} on return and {@code HttpURLConnection.getResponseCode()}
    * on return: the connection's response status, for the metrics of a routed call.
    */

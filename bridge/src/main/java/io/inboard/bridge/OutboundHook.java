@@ -79,6 +79,15 @@ public interface OutboundHook {
   }
 
   /**
+   * {@code HttpURLConnection}: the connection's connect failed with {@code failure} before anything
+   * was sent. Returns {@code true} when the connection should connect again (to the URL the next
+   * {@link #urlConnecting} gives), {@code false} to let the failure reach the application.
+   */
+  default boolean urlConnectFailed(Object connection, Throwable failure) {
+    return false;
+  }
+
+  /**
    * {@code HttpURLConnection}: the connection has its response status (the input stream was opened,
    * or the application asked for the status). May be called several times for one connection.
    */

@@ -7,9 +7,9 @@ import org.objectweb.asm.Opcodes;
 
 /**
  * Code the agent adds to the methods of one instrumented type that match: at the start of the
- * method, before each of its returns, or both. The added code calls a static method of the bridge's
- * {@code AdviceCalls} and is straight-line, except where an advice documents its own branch and
- * stack map frame.
+ * method, before each of its returns, or both; or at the start and where the method throws. The
+ * added code calls a static method of the bridge's {@code AdviceCalls} and is straight-line, except
+ * where an advice documents its own branch and stack map frame.
  */
 public final class MethodAdvice {
   /** The bridge class woven code calls. */
@@ -20,18 +20,25 @@ public final class MethodAdvice {
   private final boolean publicOnly;
   private final Consumer<MethodVisitor> enter;
   private final Consumer<MethodVisitor> exit;
+  /** The internal name of the exception {@link #thrown} handles, or {@code null}: no handler. */
+  private final String thrownType;
+  private final Consumer<MethodVisitor> thrown;
 
   private MethodAdvice(
       Set<String> names,
       String descriptorPrefix,
       boolean publicOnly,
       Consumer<MethodVisitor> enter,
-      Consumer<MethodVisitor> exit) {
+      Consumer<MethodVisitor> exit,
+      String thrownType,
+      Consumer<MethodVisitor> thrown) {
     this.names = names;
     this.descriptorPrefix = descriptorPrefix;
     this.publicOnly = publicOnly;
     this.enter = enter;
     this.exit = exit;
+    this.thrownType = thrownType;
+    this.thrown = thrown;
   }
 
   /**
@@ -51,7 +58,22 @@ public final class MethodAdvice {
     return names.contains(name)
         && descriptor.startsWith(descriptorPrefix)
         && (!publicOnly || (access & Opcodes.ACC_PUBLIC) != 0)
-        && (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0;
+        && (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0
+        // A handler's frame names one local, this: instance methods without parameters only.
+        && (thrown == null || ((access & Opcodes.ACC_STATIC) == 0 && descriptor.startsWith("()")));
+  }
+
+  /** The internal name of the exception the method's handler catches, or {@code null}: none. */
+  String thrownType() {
+    return thrownType;
+  }
+
+  /**
+   * The handler's code, with the exception on the stack and {@code this} the only local; every
+   * path through it ends in a throw or a return.
+   */
+  void thrown(MethodVisitor code) {
+    thrown.accept(code);
   }
 
   void enter(MethodVisitor code) {
@@ -105,12 +127,22 @@ public final class MethodAdvice {
     }
 
     public MethodAdvice enterOnly() {
-      return new MethodAdvice(names, descriptorPrefix, publicOnly, enter, null);
+      return new MethodAdvice(names, descriptorPrefix, publicOnly, enter, null, null, null);
+    }
+
+    /**
+     * Code run when the method, after the enter code, throws an {@code exceptionType} (internal
+     * name) that it does not catch itself: the exception is on the stack and {@code this} is the
+     * only local (the method must be an instance method without parameters); the code ends every
+     * path with a throw or a return. A branch in it needs its own frame (same locals as the handler).
+     */
+    public MethodAdvice onThrow(String exceptionType, Consumer<MethodVisitor> code) {
+      return new MethodAdvice(names, descriptorPrefix, publicOnly, enter, null, exceptionType, code);
     }
 
     /** Code before each return instruction, with the returned value (if any) on the stack. */
     public MethodAdvice onReturn(Consumer<MethodVisitor> code) {
-      return new MethodAdvice(names, descriptorPrefix, publicOnly, enter, code);
+      return new MethodAdvice(names, descriptorPrefix, publicOnly, enter, code, null, null);
     }
   }
 }

@@ -21,6 +21,27 @@ final class Fixtures {
     }
   }
 
+  /**
+   * Shaped like the JDK's {@code HttpURLConnection.plainConnect()}: a finally of its own (the
+   * JDK's unlock) around a connect that fails for the first {@code refusals} calls.
+   */
+  public static final class Dialer {
+    public int refusals;
+    public int dials;
+    public int unlocks;
+
+    public void plainConnect() throws IOException {
+      try {
+        dials++;
+        if (dials <= refusals) {
+          throw new java.net.ConnectException("Connection refused (" + dials + ")");
+        }
+      } finally {
+        unlocks++;
+      }
+    }
+  }
+
   /** Shaped like the JDK's {@code HttpClientImpl.sendAsync}, with a branch of its own (own frames). */
   public static final class JdkClient {
     public HttpRequest sent;

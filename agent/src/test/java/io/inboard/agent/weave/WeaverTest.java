@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.inboard.agent.instrument.InboardInstrumentation;
 import io.inboard.agent.instrument.Instrumentations;
 import io.inboard.agent.instrument.outbound.JdkHttpClientInstrumentation;
+import io.inboard.agent.instrument.outbound.UrlConnectionInstrumentation;
 import io.inboard.bridge.Hooks;
 import io.inboard.bridge.InboundHook;
 import io.inboard.bridge.OutboundHook;
@@ -100,6 +101,75 @@ class WeaverTest {
     woven.getMethod("open").invoke(connector);
     assertThat(started).containsExactly(connector);
     assertThat(woven.getField("opened").getBoolean(connector)).isTrue();
+  }
+
+  /** A stand-in of the JDK's HttpURLConnection, woven with the agent's connect-failure handler. */
+  private static Object dialer(int refusals) throws Exception {
+    String owner = Fixtures.Dialer.class.getName().replace('.', '/');
+    Class<?> woven = Fixtures.load(
+        Fixtures.Dialer.class,
+        List.of(MethodAdvice.on("plainConnect", "()V")
+            .onThrow("java/io/IOException", UrlConnectionInstrumentation.connectAgain(owner))));
+    Object dialer = woven.getDeclaredConstructor().newInstance();
+    woven.getField("refusals").setInt(dialer, refusals);
+    return dialer;
+  }
+
+  private static Throwable plainConnect(Object dialer) {
+    return org.assertj.core.api.Assertions.catchThrowable(() -> {
+      try {
+        dialer.getClass().getMethod("plainConnect").invoke(dialer);
+      } catch (java.lang.reflect.InvocationTargetException e) {
+        throw e.getCause();
+      }
+    });
+  }
+
+  private static int field(Object dialer, String name) throws Exception {
+    return dialer.getClass().getField(name).getInt(dialer);
+  }
+
+  @Test
+  void aFailedConnectTheHookRetriesConnectsAgainAfterTheMethodsOwnFinally() throws Exception {
+    List<String> failures = new ArrayList<>();
+    Hooks.install(
+        new OutboundHook() {
+          @Override
+          public boolean urlConnectFailed(Object connection, Throwable failure) {
+            failures.add(failure.getMessage());
+            return failures.size() < 3;
+          }
+        },
+        null);
+
+    Object twice = dialer(2);
+    assertThat(plainConnect(twice)).as("connected on the third dial").isNull();
+    assertThat(field(twice, "dials")).isEqualTo(3);
+    assertThat(field(twice, "unlocks")).as("its finally ran each time").isEqualTo(3);
+
+    failures.clear();
+    Object always = dialer(10);
+    assertThat(plainConnect(always)).as("the last try's failure, once the hook stops")
+        .isInstanceOf(java.net.ConnectException.class).hasMessage("Connection refused (3)");
+    assertThat(failures).containsExactly("Connection refused (1)", "Connection refused (2)", "Connection refused (3)");
+  }
+
+  @Test
+  void aFailedConnectReachesTheApplicationUnchangedWithoutAHookOrWhenItThrows() throws Exception {
+    Object plain = dialer(1);
+    assertThat(plainConnect(plain)).hasMessage("Connection refused (1)");
+
+    Hooks.install(
+        new OutboundHook() {
+          @Override
+          public boolean urlConnectFailed(Object connection, Throwable failure) {
+            throw new IllegalStateException("hook failure");
+          }
+        },
+        null);
+    Object failing = dialer(1);
+    assertThat(plainConnect(failing)).isInstanceOf(java.net.ConnectException.class).hasMessage("Connection refused (1)");
+    assertThat(field(failing, "dials")).isEqualTo(1);
   }
 
   @Test

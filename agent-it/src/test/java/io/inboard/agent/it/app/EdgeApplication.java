@@ -26,7 +26,9 @@ import org.eclipse.jetty.server.ServerConnector;
  *
  * <ul>
  *   <li>{@code huc URL...}: GETs each URL with {@code HttpURLConnection} (redirects followed, the
- *       default) and prints {@code RESULT <status> <body>}.
+ *       default) and prints {@code RESULT <status> <body>}, or {@code FAILED <exception>}; then,
+ *       with {@code -Dinboard.admin-port}, the admin endpoint's {@code istio_requests_total} lines
+ *       as {@code METRIC <line>}.
  *   <li>{@code okhttp-queue URL}: serves one inbound request on Jetty whose servlet enqueues a slow
  *       OkHttp call to URL; meanwhile a background thread with no inbound request enqueues a call to
  *       URL too, which OkHttp queues (one call per host at a time); prints {@code BACKGROUND <body>},
@@ -41,17 +43,37 @@ public final class EdgeApplication {
       case "huc" -> {
         for (int i = 1; i < args.length; i++) {
           HttpURLConnection connection = (HttpURLConnection) new URL(args[i]).openConnection();
-          int status = connection.getResponseCode();
-          InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream();
-          String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-          System.out.println("RESULT " + status + " " + body);
+          try {
+            int status = connection.getResponseCode();
+            InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream();
+            String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            System.out.println("RESULT " + status + " " + body);
+          } catch (IOException e) {
+            System.out.println("FAILED " + e);
+          }
         }
+        printMetrics();
       }
       case "okhttp-queue" -> okHttpQueue(args[1]);
       default -> throw new IllegalArgumentException(args[0]);
     }
     System.out.flush();
     System.exit(0);
+  }
+
+  /** With an admin endpoint ({@code -Dinboard.admin-port}), prints its request counts as {@code METRIC} lines. */
+  private static void printMetrics() throws IOException {
+    String port = System.getProperty("inboard.admin-port");
+    if (port == null) {
+      return;
+    }
+    URL metrics = new URL("http://127.0.0.1:" + port + "/metrics");
+    try (InputStream in = metrics.openStream()) {
+      new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
+          .filter(line -> line.startsWith("istio_requests_total{"))
+          .forEach(line -> System.out.println("METRIC " + line));
+    }
   }
 
   private static void okHttpQueue(String url) throws Exception {

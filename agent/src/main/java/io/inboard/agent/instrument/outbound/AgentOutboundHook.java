@@ -74,6 +74,11 @@ public final class AgentOutboundHook implements OutboundHook {
   }
 
   @Override
+  public boolean urlConnectFailed(Object connection, Throwable failure) {
+    return urlConnection().connectFailed(connection, failure);
+  }
+
+  @Override
   public void urlResponded(Object connection, int status) {
     urlConnection().responded(connection, status);
   }

@@ -6,13 +6,9 @@ import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.RetryPolicy;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -225,7 +221,7 @@ public final class InboardInterceptor implements Interceptor {
           return null;
         }
         boolean retried = failure != null
-            ? RetryPolicy.retriesFailure(retries, failureOf(failure))
+            ? RetryPolicy.retriesFailure(retries, MeshCalls.failureOf(failure))
             : RetryPolicy.retriesStatus(retries, response.code());
         if (!retried || !startRetry()
             || !backOff(retries, ++retriesDone) || deadlinePassed() || chain.call().isCanceled()) {
@@ -285,31 +281,17 @@ public final class InboardInterceptor implements Interceptor {
       if (limits != null && limits.connectTimeout() != null) {
         // tcp.connectTimeout, unless the application's own is shorter.
         int connect = (int) Math.min(Integer.MAX_VALUE, Math.max(1, limits.connectTimeout().toMillis()));
-        base = base.withConnectTimeout(shorter(connect, base.connectTimeoutMillis()), TimeUnit.MILLISECONDS);
+        base = base.withConnectTimeout(MeshCalls.shorter(connect, base.connectTimeoutMillis()), TimeUnit.MILLISECONDS);
       }
       if (millis <= 0) {
         return base;
       }
       int limit = (int) Math.min(Integer.MAX_VALUE, millis);
       return base
-          .withConnectTimeout(shorter(limit, base.connectTimeoutMillis()), TimeUnit.MILLISECONDS)
-          .withReadTimeout(shorter(limit, base.readTimeoutMillis()), TimeUnit.MILLISECONDS)
-          .withWriteTimeout(shorter(limit, base.writeTimeoutMillis()), TimeUnit.MILLISECONDS);
+          .withConnectTimeout(MeshCalls.shorter(limit, base.connectTimeoutMillis()), TimeUnit.MILLISECONDS)
+          .withReadTimeout(MeshCalls.shorter(limit, base.readTimeoutMillis()), TimeUnit.MILLISECONDS)
+          .withWriteTimeout(MeshCalls.shorter(limit, base.writeTimeoutMillis()), TimeUnit.MILLISECONDS);
     }
-  }
-
-  /** How a try failed without an answer, as {@code retryOn} names it. */
-  static RetryPolicy.Failure failureOf(IOException failure) {
-    if (failure instanceof ConnectException || failure instanceof NoRouteToHostException) {
-      return RetryPolicy.Failure.CONNECT;
-    }
-    if (failure instanceof SocketTimeoutException) {
-      String message = failure.getMessage();
-      return message != null && message.toLowerCase(Locale.ROOT).startsWith("connect")
-          ? RetryPolicy.Failure.CONNECT
-          : RetryPolicy.Failure.PER_TRY_TIMEOUT;
-    }
-    return RetryPolicy.Failure.RESET;
   }
 
   /** Waits the back-off before retry number {@code attempt}; false when interrupted (no retry then). */
@@ -321,11 +303,6 @@ public final class InboardInterceptor implements Interceptor {
       Thread.currentThread().interrupt();
       return false;
     }
-  }
-
-  /** The rule's timeout, unless the application's own is shorter; OkHttp's 0 means none. */
-  static int shorter(int mesh, int application) {
-    return application == 0 ? mesh : Math.min(mesh, application);
   }
 
   private Request rewrite(Request request, CallPlan.Routed routed, PropagationContext context) {

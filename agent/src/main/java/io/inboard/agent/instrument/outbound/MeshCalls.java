@@ -6,8 +6,13 @@ import io.inboard.core.mesh.Instance;
 import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.RetryPolicy;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
@@ -77,6 +82,31 @@ final class MeshCalls {
     Duration left = plan.timeout().minusNanos(elapsedNanos);
     Duration limit = perTry == null || left.compareTo(perTry) < 0 ? left : perTry;
     return limit.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : limit;
+  }
+
+  /**
+   * The rule's timeout in milliseconds, unless the application's own is shorter: a client's 0 means
+   * none (OkHttp, {@code HttpURLConnection}), so the rule's applies then.
+   */
+  static int shorter(int mesh, int application) {
+    return application == 0 ? mesh : Math.min(mesh, application);
+  }
+
+  /**
+   * How a try of a blocking client (OkHttp, {@code HttpURLConnection}) failed without an answer, as
+   * {@code retryOn} names it: a connect refused, unreachable or timed out is {@code CONNECT}.
+   */
+  static RetryPolicy.Failure failureOf(IOException failure) {
+    if (failure instanceof ConnectException || failure instanceof NoRouteToHostException) {
+      return RetryPolicy.Failure.CONNECT;
+    }
+    if (failure instanceof SocketTimeoutException) {
+      String message = failure.getMessage();
+      return message != null && message.toLowerCase(Locale.ROOT).startsWith("connect")
+          ? RetryPolicy.Failure.CONNECT
+          : RetryPolicy.Failure.PER_TRY_TIMEOUT;
+    }
+    return RetryPolicy.Failure.RESET;
   }
 
   /** Whether the rule's {@code timeout} has passed, {@code elapsedNanos} into the call: no more tries then. */

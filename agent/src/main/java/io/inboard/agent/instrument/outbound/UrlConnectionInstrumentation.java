@@ -7,6 +7,8 @@ import io.inboard.agent.instrument.InboardInstrumentation;
 import io.inboard.agent.weave.MethodAdvice;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
@@ -15,10 +17,12 @@ import org.objectweb.asm.Opcodes;
  * {@code getOutputStream}, {@code getInputStream}, {@code getResponseCode}) reaches
  * {@code plainConnect} before a socket is opened, on the application's thread and after the
  * application has set its headers: the advice points the connection's URL at the chosen instance
- * there, or fails the connect when the mesh refuses the call. It reads and writes the JDK class's
+ * there, or fails the connect when the mesh refuses the call; a connect that fails (refused, timed
+ * out) may be retried there, to another instance, before the failure reaches the application. It reads and writes the JDK class's
  * own fields ({@code url}, {@code connected}, {@code connecting}), present from Java 17 to 25. A
  * routed call is recorded in the metrics when its status is known: the input stream opened, or the
- * application asked for the status (an error status makes {@code getInputStream} throw).
+ * application asked for the status (an error status makes {@code getInputStream} throw); or,
+ * without a status, when its connect failed and is not retried.
  */
 public final class UrlConnectionInstrumentation implements InboardInstrumentation {
   private static final String CONNECTION = "sun/net/www/protocol/http/HttpURLConnection";
@@ -33,7 +37,9 @@ public final class UrlConnectionInstrumentation implements InboardInstrumentatio
     return Map.of(
         "sun.net.www.protocol.http.HttpURLConnection",
         List.of(
-            on("plainConnect", "()V").onEnter(UrlConnectionInstrumentation::enter).enterOnly(),
+            on("plainConnect", "()V")
+                .onEnter(UrlConnectionInstrumentation::enter)
+                .onThrow("java/io/IOException", connectAgain(CONNECTION)),
             // The input stream opened: the status is known (AdviceCalls.urlResponded(this, responseCode)).
             on("getInputStream0", "()Ljava/io/InputStream;")
                 .onReturn(
@@ -54,6 +60,37 @@ public final class UrlConnectionInstrumentation implements InboardInstrumentatio
                       code.visitInsn(Opcodes.SWAP); // [code, this, code]
                       call(code, "urlResponded", "(Ljava/lang/Object;I)V");
                     })));
+  }
+
+  /**
+   * Where the connect failed ({@code plainConnect0} opens the socket; nothing was sent, and the
+   * connection's fields are as they were before it, {@code connected} still false):
+   * <pre>
+   *   catch (IOException e) {
+   *     if (!AdviceCalls.urlConnectFailed(this, e)) throw e;
+   *     plainConnect();   // again: its entry takes the retry's URL; a failure of it is the call's
+   *   }
+   * </pre>
+   * in {@code owner}'s {@code plainConnect()} (the JDK's class; a stand-in in the weaver's tests).
+   */
+  public static Consumer<MethodVisitor> connectAgain(String owner) {
+    return code -> connectAgain(code, owner);
+  }
+
+  private static void connectAgain(MethodVisitor code, String owner) {
+    Label rethrow = new Label();
+    code.visitInsn(Opcodes.DUP); // [e, e]
+    code.visitVarInsn(Opcodes.ALOAD, 0); // [e, e, this]
+    code.visitInsn(Opcodes.SWAP); // [e, this, e]
+    call(code, "urlConnectFailed", "(Ljava/lang/Object;Ljava/lang/Throwable;)Z"); // [e, retry]
+    code.visitJumpInsn(Opcodes.IFEQ, rethrow); // [e]
+    code.visitInsn(Opcodes.POP);
+    code.visitVarInsn(Opcodes.ALOAD, 0);
+    code.visitMethodInsn(Opcodes.INVOKEVIRTUAL, owner, "plainConnect", "()V", false);
+    code.visitInsn(Opcodes.RETURN);
+    code.visitLabel(rethrow);
+    code.visitFrame(Opcodes.F_SAME1, 0, null, 1, new Object[] {"java/io/IOException"});
+    code.visitInsn(Opcodes.ATHROW);
   }
 
   /**

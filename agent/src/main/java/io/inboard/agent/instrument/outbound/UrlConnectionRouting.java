@@ -3,27 +3,36 @@ package io.inboard.agent.instrument.outbound;
 import io.inboard.agent.instrument.OutboundRouting;
 import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
+import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Applies the mesh's plan to an {@code HttpURLConnection} about to connect, and records the routed
- * call in the metrics once its response status is known.
+ * Applies the mesh's plan to an {@code HttpURLConnection} about to connect, retries its connect when
+ * it fails and the rule allows it, and records the routed call in the metrics once its response
+ * status is known (or its connect failed for good).
  */
 final class UrlConnectionRouting {
   private final MeshCalls calls;
-
-  /** A routed connection waiting for its status: the decision and when it connected. */
-  private record Pending(Decision decision, long startNanos) {}
 
   /**
    * Routed connections whose status has not been seen yet. Weak keys (connections do not override
    * equals): one the application abandons before asking for a status is dropped with it, unrecorded.
    */
-  private final Map<Object, Pending> pending = Collections.synchronizedMap(new WeakHashMap<>());
+  private final Map<Object, UrlConnectionCall> pending = Collections.synchronizedMap(new WeakHashMap<>());
+
+  /**
+   * The URL each connection whose connect failed connects to next: its retry, taken by the connect
+   * the woven {@code plainConnect} makes at once on the same thread.
+   */
+  private final Map<Object, URL> retries = Collections.synchronizedMap(new WeakHashMap<>());
+
+  /** How many retries wait in {@link #retries}: while none does, a connect does not look there. */
+  private final AtomicInteger retriesDue = new AtomicInteger();
 
   /**
    * The {@code Host} this routing set on each routed connection. The property stays on the
@@ -42,6 +51,13 @@ final class UrlConnectionRouting {
     try {
       if (!(candidate instanceof HttpURLConnection connection) || !(target instanceof URL url)) {
         return null;
+      }
+      if (retriesDue.get() > 0) {
+        URL retry = retries.remove(connection);
+        if (retry != null) {
+          retriesDue.decrementAndGet();
+          return retry;
+        }
       }
       if (!MeshCalls.routable(url.getProtocol())) {
         return null;
@@ -87,26 +103,21 @@ final class UrlConnectionRouting {
         MeshCalls.applyHeaderOps(
             routed.headers(), name -> {}, connection::setRequestProperty, connection::addRequestProperty);
       }
-      if (routed.timeout() != null) {
-        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, routed.timeout().toMillis()));
-        if (connection.getReadTimeout() == 0 || connection.getReadTimeout() > millis) {
-          connection.setReadTimeout(millis);
-        }
-        if (connection.getConnectTimeout() == 0 || connection.getConnectTimeout() > millis) {
-          connection.setConnectTimeout(millis);
-        }
-      }
       MeshCalls.delay(routed.delay());
       // The application drives the connection step by step: there is no one request to copy.
       for (int copies = routed.decision().actions().mirrors().size(); copies > 0; copies--) {
         calls.mirrors().skipped(OutboundRouting.MirrorResult.CLIENT);
       }
-      // Recorded when the status is known (responded).
-      pending.put(connection, new Pending(routed.decision(), System.nanoTime()));
       String path = routed.path() != null ? routed.path() : url.getPath();
       String file = url.getQuery() == null ? path : path + "?" + url.getQuery();
-      String address = routed.address();
-      return new URL("http", address.indexOf(':') >= 0 ? "[" + address + "]" : address, routed.port(), file);
+      UrlConnectionCall call =
+          new UrlConnectionCall(routed, view, file, connection.getConnectTimeout(), connection.getReadTimeout());
+      URL instance = call.instanceUrl(routed);
+      // The first try: the rule's perTryTimeout within its timeout, unless the application's are shorter.
+      call.limitTry(connection, 0);
+      // Recorded when the status is known (responded), or when its connect fails for good.
+      pending.put(connection, call);
+      return instance;
     } catch (Throwable t) {
       calls.routing().recordFailure("httpurlconnection", t);
       return null;
@@ -125,16 +136,46 @@ final class UrlConnectionRouting {
     return false;
   }
 
+  /**
+   * See {@link io.inboard.bridge.OutboundHook#urlConnectFailed}: a routed connection's connect
+   * failed. The try is reported to outlier detection (no status); the connect is retried when the
+   * rule's policy allows it, else the call is recorded once, without a status, and the failure
+   * reaches the application as it is. Never throws: any failure here means no retry.
+   */
+  boolean connectFailed(Object candidate, Throwable failure) {
+    try {
+      UrlConnectionCall call = pending.get(candidate);
+      if (call == null) {
+        return false;
+      }
+      calls.tried(call.decision(), 0);
+      URL next = failure instanceof IOException io && candidate instanceof HttpURLConnection connection
+          ? call.retryAfter(calls, connection, io)
+          : null;
+      if (next != null) {
+        retries.put(candidate, next);
+        retriesDue.incrementAndGet();
+        return true;
+      }
+      pending.remove(candidate);
+      calls.routing().recordOutbound(call.decision(), 0, System.nanoTime() - call.startNanos);
+      return false;
+    } catch (Throwable t) {
+      calls.routing().recordFailure("httpurlconnection.retry", t);
+      return false;
+    }
+  }
+
   /** See {@link io.inboard.bridge.OutboundHook#urlResponded}: records a routed call, once. */
   void responded(Object connection, int status) {
     if (status < 100) {
       return; // asked before a status line was read (the JDK does so itself while connecting)
     }
     try {
-      Pending call = pending.remove(connection);
+      UrlConnectionCall call = pending.remove(connection);
       if (call != null) {
         calls.tried(call.decision(), status);
-        calls.routing().recordOutbound(call.decision(), status, System.nanoTime() - call.startNanos());
+        calls.routing().recordOutbound(call.decision(), status, System.nanoTime() - call.startNanos);
       }
     } catch (Throwable t) {
       calls.routing().recordFailure("httpurlconnection", t);

@@ -186,13 +186,13 @@ class InboardInterceptorRetryTest {
 
   @Test
   void failureClassesFollowRetryOnsNames() {
-    assertThat(InboardInterceptor.failureOf(new ConnectException("Failed to connect")))
+    assertThat(MeshCalls.failureOf(new ConnectException("Failed to connect")))
         .isEqualTo(io.inboard.core.route.RetryPolicy.Failure.CONNECT);
-    assertThat(InboardInterceptor.failureOf(new SocketTimeoutException("Connect timed out")))
+    assertThat(MeshCalls.failureOf(new SocketTimeoutException("Connect timed out")))
         .isEqualTo(io.inboard.core.route.RetryPolicy.Failure.CONNECT);
-    assertThat(InboardInterceptor.failureOf(new SocketTimeoutException("timeout")))
+    assertThat(MeshCalls.failureOf(new SocketTimeoutException("timeout")))
         .isEqualTo(io.inboard.core.route.RetryPolicy.Failure.PER_TRY_TIMEOUT);
-    assertThat(InboardInterceptor.failureOf(new IOException("unexpected end of stream")))
+    assertThat(MeshCalls.failureOf(new IOException("unexpected end of stream")))
         .isEqualTo(io.inboard.core.route.RetryPolicy.Failure.RESET);
   }
 }

@@ -1,0 +1,106 @@
+package io.inboard.agent.instrument.outbound;
+
+import io.inboard.core.mesh.Instance;
+import io.inboard.core.route.Decision;
+import io.inboard.core.route.RetryPolicy;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One routed {@code HttpURLConnection} call, from its first connect until its status is known: the
+ * try the metrics record, and the retries of a connect that failed. Only the connect is retried:
+ * it fails before anything is sent and leaves the connection as it was, so connecting again to
+ * another instance of the destination is invisible to the application. Once connected, the
+ * application drives the exchange itself, and nothing is sent again.
+ */
+final class UrlConnectionCall {
+  private final CallPlan.Routed first;
+  private final OutgoingRequest view;
+  /** The request's path and query as the instance's URL carries them. */
+  private final String file;
+  private final int ownConnectTimeout;
+  private final int ownReadTimeout;
+  final long startNanos = System.nanoTime();
+  /** The current try's decision: the one the metrics record. */
+  private volatile Decision decision;
+  private int retriesDone;
+  /** The instances tried so far, once there is a retry (a retry avoids them; see RetryPolicy). */
+  private List<Instance> tried;
+
+  /** Before the first connect, with the timeouts the application set (0: none). */
+  UrlConnectionCall(CallPlan.Routed first, OutgoingRequest view, String file, int ownConnectTimeout, int ownReadTimeout) {
+    this.first = first;
+    this.view = view;
+    this.file = file;
+    this.ownConnectTimeout = ownConnectTimeout;
+    this.ownReadTimeout = ownReadTimeout;
+    this.decision = first.decision();
+  }
+
+  Decision decision() {
+    return decision;
+  }
+
+  /** The URL of {@code plan}'s instance for this call's path and query. */
+  URL instanceUrl(CallPlan.Routed plan) throws MalformedURLException {
+    String address = plan.address();
+    return new URL("http", address.indexOf(':') >= 0 ? "[" + address + "]" : address, plan.port(), file);
+  }
+
+  /**
+   * Sets {@code connection}'s connect and read timeouts for a try starting {@code elapsedNanos}
+   * into the call: the rule's (see {@link MeshCalls#tryTimeout}), unless the application's own are
+   * shorter; the application's when the rule sets none.
+   */
+  void limitTry(HttpURLConnection connection, long elapsedNanos) {
+    Duration limit = MeshCalls.tryTimeout(first, elapsedNanos);
+    if (limit == null) {
+      return;
+    }
+    int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, limit.toMillis()));
+    connection.setConnectTimeout(MeshCalls.shorter(millis, ownConnectTimeout));
+    connection.setReadTimeout(MeshCalls.shorter(millis, ownReadTimeout));
+  }
+
+  /**
+   * The URL to connect to again after the connect failed with {@code failure}, once the back-off
+   * has been waited, or {@code null}: no retry (the rule's {@code retryOn} and {@code attempts},
+   * the request's method and body, and the rule's {@code timeout} decide, as for the other clients).
+   */
+  URL retryAfter(MeshCalls calls, HttpURLConnection connection, IOException failure) throws MalformedURLException {
+    Decision.Retries retries = first.decision().actions().retries();
+    // A body may have been meant for the connection (doOutput): it is not sent again.
+    if (!RetryPolicy.mayRetry(retries, retriesDone, connection.getRequestMethod(), connection.getDoOutput())
+        || MeshCalls.failureOf(failure) != RetryPolicy.Failure.CONNECT
+        || !RetryPolicy.retriesFailure(retries, RetryPolicy.Failure.CONNECT)
+        || MeshCalls.routeTimeoutPassed(first, System.nanoTime() - startNanos)) {
+      return null;
+    }
+    try {
+      Thread.sleep(RetryPolicy.backoffMillis(retries, ++retriesDone, ThreadLocalRandom.current()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+    long elapsed = System.nanoTime() - startNanos;
+    if (MeshCalls.routeTimeoutPassed(first, elapsed)) {
+      return null;
+    }
+    if (tried == null) {
+      tried = new ArrayList<>(4);
+      tried.add(first.decision().instance());
+    }
+    CallPlan.Routed plan = calls.retryPlan(first, view, tried);
+    tried.add(plan.decision().instance());
+    URL next = instanceUrl(plan);
+    limitTry(connection, elapsed);
+    decision = plan.decision();
+    return next;
+  }
+}
