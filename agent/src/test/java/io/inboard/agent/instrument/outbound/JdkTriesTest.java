@@ -5,6 +5,7 @@ import static io.inboard.agent.instrument.outbound.RetryFixture.istioDefault;
 import static io.inboard.agent.instrument.outbound.RetryFixture.routeTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.inboard.agent.instrument.outbound.RetryFixture.ScriptedRouting;
 import io.inboard.core.mesh.Instance;
@@ -112,7 +113,9 @@ class JdkTriesTest {
         .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
 
     assertThatThrownBy(() -> send(routing, client, post)).isInstanceOf(ConnectException.class);
-    assertThat(routing.recorded).containsExactly("user-down 0");
+    // The call is recorded when its future completes, which may be just after send has returned.
+    await().atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(routing.recorded).containsExactly("user-down 0"));
     assertThat(routing.inFlight).hasValue(0);
   }
 
