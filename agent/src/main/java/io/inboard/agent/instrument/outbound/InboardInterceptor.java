@@ -7,7 +7,6 @@ import io.inboard.core.route.Decision;
 import io.inboard.core.route.RetryPolicy;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -227,13 +226,8 @@ public final class InboardInterceptor implements Interceptor {
             || !backOff(retries, ++retriesDone) || deadlinePassed() || chain.call().isCanceled()) {
           return null;
         }
-        if (tried == null) {
-          tried = new ArrayList<>(4);
-          tried.add(first.decision().instance());
-        }
-        CallPlan.Routed plan = calls.retryPlan(first, view, tried);
-        tried.add(plan.decision().instance());
-        return plan;
+        tried = MeshCalls.triedSoFar(tried, first);
+        return calls.retryPlan(first, view, tried);
       } catch (Throwable t) {
         calls.routing().recordFailure("okhttp.retry", t);
         return null;

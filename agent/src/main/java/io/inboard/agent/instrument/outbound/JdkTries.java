@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -131,12 +130,8 @@ final class JdkTries {
         return null;
       }
       retriesDone++;
-      if (tried == null) {
-        tried = new ArrayList<>(4);
-        tried.add(first.first.decision().instance());
-      }
+      tried = MeshCalls.triedSoFar(tried, first.first);
       CallPlan.Routed plan = calls.retryPlan(first.first, first.view, tried);
-      tried.add(plan.decision().instance());
       Duration limit = MeshCalls.tryTimeout(first.first, elapsed);
       if (own != null) {
         Duration left = own.minusNanos(elapsed);

@@ -11,7 +11,8 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.Collection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
@@ -194,12 +195,27 @@ final class MeshCalls {
   }
 
   /**
+   * The instances a call has tried, for its retries to avoid: {@code tried} itself, or, at the
+   * first retry ({@code null}), a new list holding the first try's instance. Calls without retries
+   * keep no list.
+   */
+  static List<Instance> triedSoFar(List<Instance> tried, CallPlan.Routed first) {
+    if (tried != null) {
+      return tried;
+    }
+    List<Instance> list = new ArrayList<>(4);
+    list.add(first.decision().instance());
+    return list;
+  }
+
+  /**
    * The plan for the next try of a call {@code first} routed: another instance of the same
    * destination when a new decision for {@code request} picks one (see
-   * {@link RetryPolicy#retryInstance}), with everything else (host, path, headers, timeout) as the
-   * first try had it and no injected delay (a fault applies once per request).
+   * {@link RetryPolicy#retryInstance}), one not among {@code tried} if it can, with everything
+   * else (host, path, headers, timeout) as the first try had it and no injected delay (a fault
+   * applies once per request). The instance it goes to is added to {@code tried}.
    */
-  CallPlan.Routed retryPlan(CallPlan.Routed first, OutgoingRequest request, Collection<Instance> tried) {
+  CallPlan.Routed retryPlan(CallPlan.Routed first, OutgoingRequest request, List<Instance> tried) {
     Instance next = RetryPolicy.retryInstance(first.decision(), request, pick -> {
       try {
         return routing.decide(pick);
@@ -209,6 +225,7 @@ final class MeshCalls {
       }
     }, tried);
     Decision decision = first.decision().withInstance(next);
+    tried.add(decision.instance());
     return new CallPlan.Routed(
         decision,
         next == null ? first.address() : next.address(),

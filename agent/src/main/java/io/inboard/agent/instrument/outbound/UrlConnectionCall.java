@@ -8,7 +8,6 @@ import java.net.HttpURLConnection;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -92,12 +91,8 @@ final class UrlConnectionCall {
     if (MeshCalls.routeTimeoutPassed(first, elapsed)) {
       return null;
     }
-    if (tried == null) {
-      tried = new ArrayList<>(4);
-      tried.add(first.decision().instance());
-    }
+    tried = MeshCalls.triedSoFar(tried, first);
     CallPlan.Routed plan = calls.retryPlan(first, view, tried);
-    tried.add(plan.decision().instance());
     URL next = instanceUrl(plan);
     limitTry(connection, elapsed);
     decision = plan.decision();
