@@ -44,8 +44,9 @@ public final class Analyzer {
   public static List<Diagnostic> analyze(List<ParsedResource> resources, List<Instance> instances) {
     Analyzer analyzer = new Analyzer(
         resources.stream().map(ParsedResource::resource).toList(), instances);
-    analyzer.run();
-    analyzer.delegation(resources);
+    Map<String, Set<String>> delegatedFrom = analyzer.delegatingNamespaces();
+    analyzer.run(delegatedFrom);
+    analyzer.delegation(resources, delegatedFrom);
     return List.copyOf(analyzer.warnings);
   }
 
@@ -57,8 +58,8 @@ public final class Analyzer {
     return host.contains(".") || host.startsWith("*") ? host : host + "." + namespace + CLUSTER_SUFFIX;
   }
 
-  private void run() {
-    Map<String, Set<String>> delegatedFrom = delegatingNamespaces();
+  /** @param delegatedFrom {@link #delegatingNamespaces()} */
+  private void run(Map<String, Set<String>> delegatedFrom) {
     for (Resource r : resources) {
       if (r instanceof VirtualService vs) {
         unreachableRules(vs);
@@ -101,12 +102,11 @@ public final class Analyzer {
    * Delegation that routes less than it says: a delegating rule left out or narrowed
    * ({@link Delegation}), and a delegate no rule delegates to.
    */
-  private void delegation(List<ParsedResource> parsed) {
+  private void delegation(List<ParsedResource> parsed, Map<String, Set<String>> delegatedFrom) {
     for (Delegation.Finding f : Delegation.expand(parsed).findings()) {
       warnings.add(Diagnostic.warning(VirtualService.KIND + " " + f.virtualService(),
           "spec.http[" + f.rule() + "].delegate", f.message() + ", as Istio does"));
     }
-    Map<String, Set<String>> delegatedFrom = delegatingNamespaces();
     for (Resource r : resources) {
       if (r instanceof VirtualService vs && vs.spec().hosts().isEmpty() && !delegatedFrom.containsKey(vs.key())) {
         warn(vs, "spec.hosts", "is empty, so this VirtualService serves only as a delegate, and no rule delegates"
