@@ -84,8 +84,13 @@ class SnapshotWatcherTest {
       try {
         String secondKey = 3 + "/" + snapshot(3, "new-rules").hashCode();
         // The gateway is back in touch: it has watched the new server three times.
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(40))
-            .until(() -> sinces.stream().filter(x -> x.startsWith(secondKey)).count() >= 3);
+        try {
+          org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(40))
+              .until(() -> sinces.stream().filter(x -> x.startsWith(secondKey)).count() >= 3);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          throw new AssertionError("the gateway did not watch the new server three times in 40 s; watch requests: "
+              + sinces + "; the watch thread: " + watchThreadStack(), e);
+        }
         assertThat(client.get("user.example.com", "/").getContentAsString()).as("watch requests: " + sinces)
             .isEqualTo("new-rules");
         assertThat(sinces.stream().filter(x -> x.startsWith(secondKey)).findFirst()).as("watch requests: " + sinces)
@@ -94,5 +99,13 @@ class SnapshotWatcherTest {
         second.stop();
       }
     }
+  }
+
+  /** Where the gateway's watch thread is, for a failure message. */
+  private static String watchThreadStack() {
+    return Thread.getAllStackTraces().entrySet().stream()
+        .filter(e -> e.getKey().getName().equals("inboard-gateway-watch"))
+        .map(e -> java.util.Arrays.toString(e.getValue()))
+        .findFirst().orElse("(not running)");
   }
 }
