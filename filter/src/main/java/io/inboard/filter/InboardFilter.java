@@ -204,12 +204,17 @@ public final class InboardFilter implements Filter {
       };
 
   /**
-   * The status the container sends for {@code thrown} escaping the application: the code of the
-   * first Jetty {@code HttpException} in its causes (Jetty's {@code BadMessageException}, for
-   * instance a form over the size limit, is answered with its code, 400), found by name so the
-   * filter needs no Jetty; else 500.
+   * The status the container sends for {@code thrown} escaping the application: for a servlet's
+   * {@code UnavailableException} 404 or 503, as the servlet spec says; else the code of the first
+   * Jetty {@code HttpException} in its causes (Jetty's {@code BadMessageException}, for instance a
+   * form over the size limit, is answered with its code, 400), found by name so the filter needs no
+   * Jetty; else 500.
    */
   static int statusFor(Throwable thrown) {
+    if (thrown instanceof jakarta.servlet.UnavailableException unavailable) {
+      // The servlet spec's answer, and Tomcat's: 404 when the servlet is gone for good, else 503.
+      return unavailable.isPermanent() ? 404 : 503;
+    }
     Throwable t = thrown;
     for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
       java.lang.reflect.Method getCode = STATUS_CODE.get(t.getClass());

@@ -81,6 +81,8 @@ abstract class FilterScenarios {
     servlets.put("/forward", new DispatchServlet(false));
     servlets.put("/include", new DispatchServlet(true));
     servlets.put("/fail", new FailingServlet());
+    servlets.put("/unavailable-for-a-while", new UnavailableServlet(30));
+    servlets.put("/unavailable-for-good", new UnavailableServlet(-1));
     servlets.put("/async-dispatch-echo", new AsyncDispatchServlet(false, ERROR_PAGE));
     servlets.put("/second-cycle", new SecondCycleServlet());
     servlets.put("/not-here", new NotFoundServlet());
@@ -187,6 +189,24 @@ abstract class FilterScenarios {
     HttpResponse<String> response = get("/fail", "mode", "dev");
     assertThat(response.statusCode()).isEqualTo(500);
     assertThat(awaitOneSample().responseCode()).isEqualTo(500);
+  }
+
+  /**
+   * The servlet spec has the container answer a servlet's {@code UnavailableException} with 503
+   * (for a while) or 404 (for good), and each container does; the metric must say the same.
+   */
+  @Test
+  void aServletUnavailableForAWhileIsMeasuredAsTheContainersAnswer() throws Exception {
+    HttpResponse<String> response = get("/unavailable-for-a-while", "mode", "dev");
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(awaitOneSample().responseCode()).isEqualTo(503);
+  }
+
+  @Test
+  void aServletUnavailableForGoodIsMeasuredAsTheContainersAnswer() throws Exception {
+    HttpResponse<String> response = get("/unavailable-for-good", "mode", "dev");
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(awaitOneSample().responseCode()).isEqualTo(404);
   }
 
   @Test
@@ -342,6 +362,22 @@ abstract class FilterScenarios {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws ServletException {
       throw new ServletException("the application failed");
+    }
+  }
+
+  /** Throws {@code UnavailableException}: for {@code seconds}, or for good when negative. */
+  static final class UnavailableServlet extends HttpServlet {
+    private final int seconds;
+
+    UnavailableServlet(int seconds) {
+      this.seconds = seconds;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws ServletException {
+      throw seconds < 0
+          ? new jakarta.servlet.UnavailableException("gone")
+          : new jakarta.servlet.UnavailableException("down for a while", seconds);
     }
   }
 

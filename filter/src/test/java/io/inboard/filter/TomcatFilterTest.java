@@ -52,7 +52,14 @@ class TomcatFilterTest extends FilterScenarios {
     int n = 0;
     for (Map.Entry<String, HttpServlet> entry : servlets.entrySet()) {
       String name = "servlet-" + n++;
-      Wrapper wrapper = Tomcat.addServlet(context, name, entry.getValue());
+      // As ServletContext.addServlet(name, servlet) registers it, the way applications and
+      // frameworks do: a StandardWrapper, whose UnavailableException handling is Tomcat's own
+      // (Tomcat.addServlet's wrapper counts an instance as always available and answers 200).
+      Wrapper wrapper = context.createWrapper();
+      wrapper.setName(name);
+      context.addChild(wrapper);
+      wrapper.setServletClass(entry.getValue().getClass().getName());
+      wrapper.setServlet(entry.getValue());
       wrapper.setAsyncSupported(true);
       context.addServletMappingDecoded(entry.getKey(), name);
     }
