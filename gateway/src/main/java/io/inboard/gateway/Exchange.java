@@ -100,6 +100,11 @@ final class Exchange {
     return true;
   }
 
+  /** The destination's {@code connectionPool.tcp.connectTimeout}, or {@code null} for the client's own. */
+  java.time.Duration connectTimeout() {
+    return limits == null ? null : limits.connectTimeout();
+  }
+
   /** The limit turned this request away with: the destination's most requests in flight. */
   long requestLimit() {
     Decision.Target to = decision.destination();

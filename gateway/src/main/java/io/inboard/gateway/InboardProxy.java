@@ -6,6 +6,7 @@ import io.inboard.core.route.Decision;
 import io.inboard.core.route.RetryPolicy;
 import java.lang.System.Logger.Level;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,12 @@ final class InboardProxy extends ProxyHandler.Reverse {
    * Tunes the client that Jetty's proxy creates (it then removes content decoders and installs its
    * own 100-continue handling, which is why the gateway does not bring a client of its own).
    */
+  @Override
+  protected HttpClient newHttpClient() {
+    // As Jetty's proxy builds it, with a connector that takes a DestinationRule's connect timeout.
+    return new HttpClient(new org.eclipse.jetty.client.transport.HttpClientTransportDynamic(new PolicyConnector()));
+  }
+
   @Override
   protected void configureHttpClient(HttpClient client) {
     super.configureHttpClient(client);
@@ -226,7 +233,12 @@ final class InboardProxy extends ProxyHandler.Reverse {
   @Override
   protected void sendProxyToServerRequest(Request request, org.eclipse.jetty.client.Request upstream,
       Response response, Callback callback) {
-    exchange(request).attemptSent(upstream);
+    Exchange exchange = exchange(request);
+    Duration connectTimeout = exchange.connectTimeout();
+    if (connectTimeout != null) {
+      upstream.tag(new PolicyConnector.ConnectTimeout(connectTimeout));
+    }
+    exchange.attemptSent(upstream);
     super.sendProxyToServerRequest(request, upstream, response, callback);
   }
 
@@ -283,7 +295,10 @@ final class InboardProxy extends ProxyHandler.Reverse {
       return;
     }
     boolean timedOut = causedBy(failure, TimeoutException.class);
-    boolean connect = causedBy(failure, ConnectException.class);
+    // Jetty's client fails a connect that timed out with a SocketTimeoutException (its reads time
+    // out with TimeoutException): a connect failure to Envoy too, retried under connect-failure.
+    boolean connectTimedOut = causedBy(failure, SocketTimeoutException.class);
+    boolean connect = connectTimedOut || causedBy(failure, ConnectException.class);
     exchange.tried(0); // no answer: a 5xx and a gateway error for outlier detection, as in Envoy
     RetryPolicy.Failure kind = timedOut ? RetryPolicy.Failure.PER_TRY_TIMEOUT
         : connect ? RetryPolicy.Failure.CONNECT : RetryPolicy.Failure.RESET;
@@ -303,7 +318,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
     } else if (connect) {
       exchange.flags = "UF";
       LocalAnswer.reason(response, callback, 503, "upstream connect error: " + to
-          + " refused the connection" + tries);
+          + (connectTimedOut ? " did not accept the connection in time" : " refused the connection") + tries);
     } else {
       exchange.flags = "UC";
       LocalAnswer.reason(response, callback, 502, "upstream reset: " + to

@@ -157,4 +157,29 @@ class ConnectionPoolTest {
       }
     }
   }
+
+  /**
+   * {@code tcp.connectTimeout} bounds the gateway's connect (its own default is 5 s), and a connect
+   * that timed out is a connect failure, as in Envoy: retried under {@code connect-failure}, then
+   * answered 503 with the {@code UF} flag.
+   */
+  @Test
+  void tcpConnectTimeoutBoundsEachConnectAndATimedOutConnectIsAConnectFailure() throws Exception {
+    try (UnacceptingUpstream silent = new UnacceptingUpstream();
+        InboardGateway gw = UserServiceMesh.start(dir,
+            UserServiceMesh.rules("{attempts: 2, retryOn: connect-failure}", "{connectionPool: {tcp: {connectTimeout: 200ms}}}")
+                + UserServiceMesh.instance("user-silent", silent.port()));
+        TestClient client = new TestClient(gw.port());
+        TestClient admin = new TestClient(gw.adminPort())) {
+      long start = System.nanoTime();
+      ContentResponse r = client.get(HOST, "/");
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertThat(r.getStatus()).isEqualTo(503);
+      assertThat(r.getContentAsString())
+          .contains("upstream connect error: instance user-silent did not accept the connection in time after 2 retries");
+      // Three connects of 200 ms (and the retries' back-off), far below one of the client's own 5 s.
+      assertThat(millis).as("three connects of 200 ms").isBetween(600L, 4_000L);
+      assertThat(admin.get("127.0.0.1", "/metrics").getContentAsString()).contains("response_flags=\"UF\"");
+    }
+  }
 }
