@@ -6,6 +6,7 @@ import io.inboard.core.route.Decision;
 import io.inboard.core.route.RetryPolicy;
 import java.lang.System.Logger.Level;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
@@ -298,7 +299,8 @@ final class InboardProxy extends ProxyHandler.Reverse {
     // Jetty's client fails a connect that timed out with a SocketTimeoutException (its reads time
     // out with TimeoutException): a connect failure to Envoy too, retried under connect-failure.
     boolean connectTimedOut = causedBy(failure, SocketTimeoutException.class);
-    boolean connect = connectTimedOut || causedBy(failure, ConnectException.class);
+    boolean connect = connectTimedOut || causedBy(failure, ConnectException.class)
+        || causedBy(failure, NoRouteToHostException.class);
     exchange.tried(0); // no answer: a 5xx and a gateway error for outlier detection, as in Envoy
     RetryPolicy.Failure kind = timedOut ? RetryPolicy.Failure.PER_TRY_TIMEOUT
         : connect ? RetryPolicy.Failure.CONNECT : RetryPolicy.Failure.RESET;
@@ -318,7 +320,9 @@ final class InboardProxy extends ProxyHandler.Reverse {
     } else if (connect) {
       exchange.flags = "UF";
       LocalAnswer.reason(response, callback, 503, "upstream connect error: " + to
-          + (connectTimedOut ? " did not accept the connection in time" : " refused the connection") + tries);
+          + (connectTimedOut ? " did not accept the connection in time"
+              : causedBy(failure, NoRouteToHostException.class) ? " is unreachable" : " refused the connection")
+          + tries);
     } else {
       exchange.flags = "UC";
       LocalAnswer.reason(response, callback, 502, "upstream reset: " + to
