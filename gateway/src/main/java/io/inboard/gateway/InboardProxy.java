@@ -405,7 +405,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
       HeaderOperations.apply(exchange.decision.actions().responseHeaders(), headers);
       Decision.SetCookie cookie = exchange.decision.actions().setCookie();
       if (cookie != null) {
-        headers.add(HttpHeader.SET_COOKIE, cookieHeader(cookie));
+        headers.add(HttpHeader.SET_COOKIE, cookie.header());
       }
       cors(exchange, request, response);
     }
@@ -530,17 +530,6 @@ final class InboardProxy extends ProxyHandler.Reverse {
       return retries.perTryTimeout().toMillis() + " ms (perTryTimeout)";
     }
     return "the client's idle timeout";
-  }
-
-  private static String cookieHeader(Decision.SetCookie cookie) {
-    StringBuilder value = new StringBuilder(cookie.name()).append('=').append(cookie.value());
-    if (cookie.path() != null && !cookie.path().isEmpty()) {
-      value.append("; Path=").append(cookie.path());
-    }
-    if (cookie.ttl() != null) {
-      value.append("; Max-Age=").append(cookie.ttl().toSeconds());
-    }
-    return value.append("; HttpOnly").toString();
   }
 
   private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {

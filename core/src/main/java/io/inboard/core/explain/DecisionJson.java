@@ -138,6 +138,10 @@ public final class DecisionJson {
       c.put("value", a.setCookie().value());
       c.put("path", a.setCookie().path());
       c.put("ttl", a.setCookie().ttl() == null ? null : duration(a.setCookie().ttl()));
+      if (!a.setCookie().attributes().isEmpty()) {
+        ArrayNode attributes = c.putArray("attributes");
+        a.setCookie().attributes().forEach(x -> attributes.addObject().put("name", x.name()).put("value", x.value()));
+      }
     }
     if (a.cors() != null) {
       o.set("cors", cors(a.cors(), mapper));

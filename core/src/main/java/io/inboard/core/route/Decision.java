@@ -1,6 +1,7 @@
 package io.inboard.core.route;
 
 import io.inboard.core.mesh.Instance;
+import io.inboard.core.model.HashKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -119,8 +120,36 @@ public record Decision(
     }
   }
 
-  /** A cookie to set on the response (consistent hashing on a cookie with a ttl, when absent). */
-  public record SetCookie(String name, String value, String path, Duration ttl) {}
+  /**
+   * A cookie to set on the response (consistent hashing on a cookie with a ttl, when absent), with
+   * the rule's further {@code attributes}.
+   */
+  public record SetCookie(String name, String value, String path, Duration ttl, List<HashKey.CookieAttribute> attributes) {
+    public SetCookie(String name, String value, String path, Duration ttl) {
+      this(name, value, path, ttl, List.of());
+    }
+
+    /**
+     * The {@code Set-Cookie} value, laid out as Envoy lays out a generated cookie: the name and
+     * value, {@code Path}, {@code Max-Age}, the attributes in order, {@code HttpOnly}.
+     */
+    public String header() {
+      StringBuilder out = new StringBuilder(name).append('=').append(value);
+      if (path != null && !path.isEmpty()) {
+        out.append("; Path=").append(path);
+      }
+      if (ttl != null) {
+        out.append("; Max-Age=").append(ttl.toSeconds());
+      }
+      for (HashKey.CookieAttribute a : attributes) {
+        out.append("; ").append(a.name());
+        if (!a.value().isEmpty()) {
+          out.append('=').append(a.value());
+        }
+      }
+      return out.append("; HttpOnly").toString();
+    }
+  }
 
   /**
    * What the caller applies besides choosing the instance. {@code rewrittenPath} and

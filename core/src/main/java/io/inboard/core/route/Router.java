@@ -622,7 +622,7 @@ public final class Router {
 
   private Decision.SetCookie newCookie(HashKey.HttpCookie c) {
     String value = Long.toHexString(random().nextLong() | Long.MIN_VALUE);
-    return new Decision.SetCookie(c.name(), value, c.path(), c.ttl());
+    return new Decision.SetCookie(c.name(), value, c.path(), c.ttl(), c.attributes());
   }
 
   private Decision redirect(Rule rule, RequestView r, List<String> trace) {

@@ -35,7 +35,8 @@ final class DestinationRuleReader {
   private static final Schema CONSISTENT_HASH =
       Schema.of("httpHeaderName", "httpCookie", "useSourceIp", "httpQueryParameterName",
           "ringHash", "maglev", "minimumRingSize");
-  private static final Schema COOKIE = Schema.of("name", "path", "ttl").unsupported("attributes");
+  private static final Schema COOKIE = Schema.of("name", "path", "ttl", "attributes");
+  private static final Schema COOKIE_ATTRIBUTE = Schema.of("name", "value");
   private static final Schema RING_HASH = Schema.of("minimumRingSize");
   private static final Schema MAGLEV = Schema.of("tableSize");
   private static final Schema CONNECTION_POOL = Schema.of("tcp", "http");
@@ -302,13 +303,63 @@ final class DestinationRuleReader {
         }
         String path = c.get("path").string();
         Duration ttl = c.get("ttl").duration(Duration.ZERO);
-        return name == null ? null : new HashKey.HttpCookie(name, path, ttl);
+        List<HashKey.CookieAttribute> attributes = cookieAttributes(c.get("attributes"));
+        return name == null ? null : new HashKey.HttpCookie(name, path, ttl, attributes);
       }
       default:
         return new HashKey.UseSourceIp();
     }
   }
 
+  /**
+   * {@code httpCookie.attributes}: each {@code {name, value}} appended to a generated cookie as
+   * {@code ; name=value} (just {@code ; name} without a value), as Envoy does.
+   */
+  private static List<HashKey.CookieAttribute> cookieAttributes(Field list) {
+    List<HashKey.CookieAttribute> out = new ArrayList<>();
+    for (Field item : list.items()) {
+      if (!item.object(COOKIE_ATTRIBUTE)) {
+        continue;
+      }
+      Field nameField = item.get("name");
+      String name = nameField.string();
+      if (!nameField.present()) {
+        nameField.error("is required, e.g. attributes: [{name: SameSite, value: Strict}, {name: Secure}]");
+        continue;
+      }
+      if (name == null) {
+        continue;
+      }
+      if (!HeaderNames.isToken(name)) {
+        nameField.error("'" + name + "' is not a valid cookie attribute name: use letters, digits and "
+            + "!#$%&'*+-.^_`|~ only");
+        continue;
+      }
+      Field valueField = item.get("value");
+      String value = valueField.present() ? valueField.string() : "";
+      if (value == null) {
+        continue;
+      }
+      if (!validAttributeValue(value)) {
+        valueField.error("'" + value + "' cannot be a cookie attribute value: it must not contain ';' "
+            + "or control characters");
+        continue;
+      }
+      out.add(new HashKey.CookieAttribute(name, value));
+    }
+    return out;
+  }
+
+  /** A cookie attribute's value: any character but ';' and control characters (RFC 6265). */
+  private static boolean validAttributeValue(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char ch = value.charAt(i);
+      if (ch == ';' || ch < 0x20 || ch == 0x7f) {
+        return false;
+      }
+    }
+    return true;
+  }
   private static HashAlgorithm algorithm(Field f) {
     Field ring = f.get("ringHash");
     Field maglev = f.get("maglev");

@@ -14,6 +14,7 @@ import io.inboard.core.model.LoadBalancerSettings.SimpleLB;
 import io.inboard.core.model.OutlierDetection;
 import io.inboard.core.model.TrafficPolicy;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DestinationRuleValidationTest {
@@ -94,6 +95,28 @@ class DestinationRuleValidationTest {
     assertThat(balancer(hash("{httpHeaderName: x, ringHash: {minimumRingSize: 4096}}")))
         .isEqualTo(new LoadBalancerSettings.ConsistentHash(
             new HashKey.HttpHeaderName("x"), new HashAlgorithm.RingHash(4096)));
+  }
+
+  @Test
+  void cookieAttributesAreReadInOrderAndBadOnesAreErrors() {
+    assertThat(balancer(hash("{httpCookie: {name: session, ttl: 1h, attributes: "
+        + "[{name: SameSite, value: Strict}, {name: Secure}]}}")))
+        .isEqualTo(new LoadBalancerSettings.ConsistentHash(
+            new HashKey.HttpCookie("session", null, Duration.ofHours(1), List.of(
+                new HashKey.CookieAttribute("SameSite", "Strict"), new HashKey.CookieAttribute("Secure", ""))),
+            new HashAlgorithm.RingHash(1024)));
+    assertThat(warnings(dr(hash("{httpCookie: {name: s, ttl: 1h, attributes: [{name: Secure}]}}")))).isEmpty();
+    assertThat(errors(dr(hash("{httpCookie: {name: s, ttl: 1h, attributes: "
+        + "[{value: Strict}, {name: \"Same Site\", value: Lax}, {name: Domain, value: \"a;b\"}, {name: X, colour: red}]}}"))))
+        .containsExactly(
+            "spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.attributes[0].name: is required, "
+                + "e.g. attributes: [{name: SameSite, value: Strict}, {name: Secure}]",
+            "spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.attributes[1].name: 'Same Site' is not "
+                + "a valid cookie attribute name: use letters, digits and !#$%&'*+-.^_`|~ only",
+            "spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.attributes[2].value: 'a;b' cannot be "
+                + "a cookie attribute value: it must not contain ';' or control characters",
+            "spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.attributes[3].colour: unknown field; "
+                + "known fields here are name, value");
   }
 
   @Test
