@@ -259,16 +259,16 @@ class OutboundEdgesIT {
   }
 
   /**
-   * A rule's mirror: OkHttp and {@code HttpClient} calls, on the request thread and a pool's, are
-   * copied to the mirror's instance with {@code Host: mirrored-shadow} and the propagated headers;
-   * {@code HttpURLConnection} calls are not; the admin endpoint counts both, and no copy is in
+   * A rule's mirror: OkHttp, {@code HttpClient} and {@code HttpURLConnection} calls, on the request
+   * thread and a pool's, are copied to the mirror's instance with {@code Host: mirrored-shadow} and
+   * the propagated headers; the admin endpoint counts the copies, and no copy is in
    * {@code istio_requests_total}.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("runtimes")
   void routedCallsAreCopiedToTheMirrorWithTheShadowHostAndThePropagatedHeaders(Jdks.Jdk jdk) throws Exception {
     int adminPort = ServiceCalls.freePort();
-    List<String> mirrored = List.of("okhttp", "okhttp-async", "jdk", "jdk-async");
+    List<String> mirrored = List.of("okhttp", "okhttp-async", "jdk", "jdk-async", "huc");
     try (ForkedService service =
         service(jdk, "mirror", false, ForkedService.CLASSPATH, Map.of("inboard.admin-port", Integer.toString(adminPort)))) {
       for (String client : mirrored) {
@@ -280,32 +280,27 @@ class OutboundEdgesIT {
               .contains(" h.x-request-id=");
         }
       }
-      int before = v2.received.size();
-      CallResult huc =
-          ServiceCalls.call(service, "huc", "request", 1, "http://mirrored/echo", Map.of("my-header", "alice")).get(0);
-      assertThat(huc.version()).as(huc.line()).isEqualTo("v1");
-
       // A copy is counted once its answer is read, just after the mirror instance sent it.
       String answered = "inboard_agent_mirrors_total{result=\"answered\"} " + 2 * mirrored.size();
       await().atMost(Duration.ofSeconds(20)).until(() -> ServiceCalls.metrics(adminPort).contains(answered));
       String metrics = ServiceCalls.metrics(adminPort);
       assertThat(metrics).as(metrics)
-          .contains("inboard_agent_mirrors_total{result=\"client-not-mirrored\"} 1")
+          .doesNotContain("inboard_agent_mirrors_total{result=\"failed\"}")
           .doesNotContain("inboard_agent_errors_total{")
           .doesNotContain("destination_version=\"v2\"");
-      assertThat(v2.received).as("HttpURLConnection's call is not copied").hasSize(before);
     }
   }
 
   /**
    * A rule's {@code mirrors}: each of its two entries (both to v2, so one instance sees every copy)
-   * gets its own copy of an OkHttp or {@code HttpClient} call; each copy is counted.
+   * gets its own copy of an OkHttp, {@code HttpClient} or {@code HttpURLConnection} call; each copy
+   * is counted.
    */
   @org.junit.jupiter.api.Test
   void eachOfARulesMirrorsGetsItsOwnCopy() throws Exception {
     Jdks.Jdk jdk = Jdks.available().get(0);
     int adminPort = ServiceCalls.freePort();
-    List<String> mirrored = List.of("okhttp", "okhttp-async", "jdk", "jdk-async");
+    List<String> mirrored = List.of("okhttp", "okhttp-async", "jdk", "jdk-async", "huc");
     try (ForkedService service = service(jdk, "mirrors", false, ForkedService.CLASSPATH,
         Map.of("inboard.admin-port", Integer.toString(adminPort)))) {
       int start = v2.received.size();

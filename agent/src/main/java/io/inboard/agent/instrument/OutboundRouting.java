@@ -66,9 +66,7 @@ public interface OutboundRouting {
     /** Not sent: the request's body cannot be sent twice without risk (see the agent README). */
     BODY("body-not-replayable"),
     /** Not sent: the mirror destination has no instance. */
-    NO_INSTANCE("no-instance"),
-    /** Not sent: a client the agent does not mirror ({@code HttpURLConnection}). */
-    CLIENT("client-not-mirrored");
+    NO_INSTANCE("no-instance");
 
     private final String label;
 

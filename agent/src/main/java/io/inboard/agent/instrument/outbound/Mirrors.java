@@ -108,15 +108,23 @@ final class Mirrors {
         if (pool == null) {
           AtomicInteger count = new AtomicInteger();
           // No queue: a copy starts at once on an idle or new thread, or is dropped.
-          pool = new ThreadPoolExecutor(0, limit, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
-            Thread thread = new Thread(task, "inboard-mirror-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-          });
+          pool = new ThreadPoolExecutor(0, limit, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+              task -> new MirrorThread(task, "inboard-mirror-" + count.incrementAndGet()));
           threads = pool;
         }
       }
     }
     return pool;
+  }
+
+  /**
+   * A thread that sends copies. An {@code HttpURLConnection} it opens is the copy itself, which the
+   * agent's hook in its connect must leave as it is (the copy is already routed).
+   */
+  static final class MirrorThread extends Thread {
+    MirrorThread(Runnable task, String name) {
+      super(task, name);
+      setDaemon(true);
+    }
   }
 }

@@ -1,6 +1,5 @@
 package io.inboard.agent.instrument.outbound;
 
-import io.inboard.agent.instrument.OutboundRouting;
 import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
 import java.io.IOException;
@@ -49,8 +48,9 @@ final class UrlConnectionRouting {
   /** See {@link io.inboard.bridge.OutboundHook#urlConnecting}. */
   Object connecting(Object candidate, Object target) {
     try {
-      if (!(candidate instanceof HttpURLConnection connection) || !(target instanceof URL url)) {
-        return null;
+      if (!(candidate instanceof HttpURLConnection connection) || !(target instanceof URL url)
+          || Thread.currentThread() instanceof Mirrors.MirrorThread) {
+        return null; // not HTTP, or a mirror's copy: sent as it is
       }
       if (retriesDue.get() > 0) {
         URL retry = retries.remove(connection);
@@ -104,12 +104,11 @@ final class UrlConnectionRouting {
             routed.headers(), name -> {}, connection::setRequestProperty, connection::addRequestProperty);
       }
       MeshCalls.delay(routed.delay());
-      // The application drives the connection step by step: there is no one request to copy.
-      for (int copies = routed.decision().actions().mirrors().size(); copies > 0; copies--) {
-        calls.mirrors().skipped(OutboundRouting.MirrorResult.CLIENT);
-      }
       String path = routed.path() != null ? routed.path() : url.getPath();
       String file = url.getQuery() == null ? path : path + "?" + url.getQuery();
+      if (!routed.decision().actions().mirrors().isEmpty()) {
+        UrlConnectionMirror.send(calls.mirrors(), connection, routed, file);
+      }
       UrlConnectionCall call =
           new UrlConnectionCall(routed, view, file, connection.getConnectTimeout(), connection.getReadTimeout());
       URL instance = call.instanceUrl(routed);
