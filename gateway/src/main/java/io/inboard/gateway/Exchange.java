@@ -100,9 +100,9 @@ final class Exchange {
     return true;
   }
 
-  /** The destination's {@code connectionPool.tcp.connectTimeout}, or {@code null} for the client's own. */
-  java.time.Duration connectTimeout() {
-    return limits == null ? null : limits.connectTimeout();
+  /** What the destination's {@code connectionPool} sets for the gateway's connections, or {@code null}. */
+  UpstreamPolicy upstreamPolicy() {
+    return limits == null ? null : UpstreamPolicy.of(limits.settings());
   }
 
   /** The limit turned this request away with: the destination's most requests in flight. */

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
@@ -60,8 +61,11 @@ final class InboardProxy extends ProxyHandler.Reverse {
    */
   @Override
   protected HttpClient newHttpClient() {
-    // As Jetty's proxy builds it, with a connector that takes a DestinationRule's connect timeout.
-    return new HttpClient(new org.eclipse.jetty.client.transport.HttpClientTransportDynamic(new PolicyConnector()));
+    // As Jetty's proxy builds it, with a connector and pools that take a DestinationRule's
+    // connectionPool settings for the requests that carry them (UpstreamPolicy).
+    HttpClientTransportDynamic transport = new HttpClientTransportDynamic(new PolicyConnector());
+    transport.setConnectionPoolFactory(UpstreamPolicy.pools(transport.getConnectionPoolFactory()));
+    return new HttpClient(transport);
   }
 
   @Override
@@ -235,9 +239,9 @@ final class InboardProxy extends ProxyHandler.Reverse {
   protected void sendProxyToServerRequest(Request request, org.eclipse.jetty.client.Request upstream,
       Response response, Callback callback) {
     Exchange exchange = exchange(request);
-    Duration connectTimeout = exchange.connectTimeout();
-    if (connectTimeout != null) {
-      upstream.tag(new PolicyConnector.ConnectTimeout(connectTimeout));
+    UpstreamPolicy policy = exchange.upstreamPolicy();
+    if (policy != null) {
+      upstream.tag(policy);
     }
     exchange.attemptSent(upstream);
     super.sendProxyToServerRequest(request, upstream, response, callback);

@@ -10,14 +10,9 @@ import org.eclipse.jetty.io.SelectorManager;
 /**
  * The upstream client's connector, connecting with the connect timeout of the destination's
  * DestinationRule ({@code connectionPool.tcp.connectTimeout}) where one is set, else the client's
- * own. Jetty's client has one connect timeout for all its destinations; a request that has its own
- * carries it as its tag ({@link ConnectTimeout}). The tag is part of Jetty's destination key, so
- * such requests get connections of their own, each opened with that timeout.
+ * own: requests with one carry it in their tag ({@link UpstreamPolicy}).
  */
 final class PolicyConnector extends ClientConnector {
-  /** A request's connect timeout, as the tag of the upstream request. */
-  record ConnectTimeout(Duration value) {}
-
   /** The timeout of the connect being started on this thread. */
   private final ThreadLocal<Duration> connecting = new ThreadLocal<>();
 
@@ -50,8 +45,8 @@ final class PolicyConnector extends ClientConnector {
 
   private static Duration timeoutOf(Map<String, Object> context) {
     if (context != null && context.get(Destination.CONTEXT_KEY) instanceof Destination destination
-        && destination.getOrigin().getTag() instanceof ConnectTimeout tag) {
-      return tag.value();
+        && destination.getOrigin().getTag() instanceof UpstreamPolicy policy) {
+      return policy.connectTimeout();
     }
     return null;
   }

@@ -182,4 +182,44 @@ class ConnectionPoolTest {
       assertThat(admin.get("127.0.0.1", "/metrics").getContentAsString()).contains("response_flags=\"UF\"");
     }
   }
+
+  /**
+   * The gateway's connections that requests reached the upstream on (their ports on its side), one
+   * per request, in order; before each request a pause of {@code pausesMillis[i]}.
+   */
+  private List<String> connectionsOf(String trafficPolicy, long... pausesMillis) throws Exception {
+    try (EchoUpstream upstream = new EchoUpstream("user-1", Map.of("app", "user"));
+        InboardGateway gw = start("{attempts: 0}", trafficPolicy, upstream);
+        TestClient client = new TestClient(gw.port())) {
+      List<String> connections = new ArrayList<>();
+      for (long pause : pausesMillis) {
+        Thread.sleep(pause);
+        ContentResponse r = client.get(HOST, "/");
+        assertThat(r.getStatus()).isEqualTo(200);
+        connections.add(r.getHeaders().get("x-upstream-connection"));
+      }
+      assertThat(connections).doesNotContainNull();
+      return connections;
+    }
+  }
+
+  /** {@code http.maxRequestsPerConnection} closes a connection after that many requests, as in Envoy. */
+  @Test
+  void maxRequestsPerConnectionClosesAConnectionAfterThatManyRequests() throws Exception {
+    List<String> kept = connectionsOf("{connectionPool: {http: {http2MaxRequests: 100}}}", 0, 0, 0, 0, 0);
+    assertThat(java.util.Set.copyOf(kept)).as("kept alive without it: " + kept).hasSize(1);
+    List<String> one = connectionsOf("{connectionPool: {http: {maxRequestsPerConnection: 1}}}", 0, 0, 0, 0, 0);
+    assertThat(java.util.Set.copyOf(one)).as("a connection per request: " + one).hasSize(5);
+    List<String> two = connectionsOf("{connectionPool: {http: {maxRequestsPerConnection: 2}}}", 0, 0, 0, 0, 0, 0);
+    assertThat(java.util.Set.copyOf(two)).as("two requests per connection: " + two).hasSize(3);
+  }
+
+  /** {@code tcp.maxConnectionDuration}: a connection older than that carries no more requests. */
+  @Test
+  void maxConnectionDurationRetiresAConnectionPastItsAge() throws Exception {
+    List<String> c = connectionsOf("{connectionPool: {tcp: {maxConnectionDuration: 1s}}}", 0, 0, 1_500, 0);
+    assertThat(c.get(1)).as("young: kept " + c).isEqualTo(c.get(0));
+    assertThat(c.get(2)).as("past its 1 s: a new one " + c).isNotEqualTo(c.get(0));
+    assertThat(c.get(3)).as("the new one kept " + c).isEqualTo(c.get(2));
+  }
 }

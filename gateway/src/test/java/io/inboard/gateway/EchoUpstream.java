@@ -87,6 +87,10 @@ final class EchoUpstream implements AutoCloseable {
       lastHeaders = request.getHeaders().asImmutable();
       requests.incrementAndGet();
       response.getHeaders().put("x-upstream-instance", id);
+      // Which of the gateway's connections carried the request: its port on the gateway's side.
+      if (request.getConnectionMetaData().getRemoteSocketAddress() instanceof java.net.InetSocketAddress from) {
+        response.getHeaders().put("x-upstream-connection", from.getPort());
+      }
       int failure = failWith;
       if (failure != 0) {
         response.setStatus(failure);

@@ -16,13 +16,25 @@ import java.time.Duration;
  * @param http1MaxPendingRequests {@code http.http1MaxPendingRequests}
  * @param http2MaxRequests {@code http.http2MaxRequests}
  * @param maxRetries {@code http.maxRetries}: retries in flight at once
+ * @param maxRequestsPerConnection {@code http.maxRequestsPerConnection}, 0 for no limit (Istio's
+ *     default); applied by the gateway to its own connections
+ * @param maxConnectionDuration {@code tcp.maxConnectionDuration}, or {@code null} for none; applied
+ *     by the gateway to its own connections
  */
 public record ConnectionPoolSettings(
     long maxConnections,
     Duration connectTimeout,
     long http1MaxPendingRequests,
     long http2MaxRequests,
-    long maxRetries) {
+    long maxRetries,
+    long maxRequestsPerConnection,
+    Duration maxConnectionDuration) {
+
+  /** The limits without the two that shape the gateway's connections. */
+  public ConnectionPoolSettings(long maxConnections, Duration connectTimeout, long http1MaxPendingRequests,
+      long http2MaxRequests, long maxRetries) {
+    this(maxConnections, connectTimeout, http1MaxPendingRequests, http2MaxRequests, maxRetries, 0, null);
+  }
 
   /** 2^32-1: what Istio sets each Envoy threshold to when the rule does not give it. */
   public static final long UNLIMITED = 4_294_967_295L;
@@ -53,6 +65,11 @@ public record ConnectionPoolSettings(
 
   /** Whether anything here changes how a request is sent: a caller tracks the destination only then. */
   public boolean appliesAnything() {
-    return limitsRequests() || limitsRetries() || connectTimeout != null;
+    return limitsRequests() || limitsRetries() || shapesConnections();
+  }
+
+  /** Whether a connect timeout or a connection's lifetime is set: what the connections are opened and kept with. */
+  public boolean shapesConnections() {
+    return connectTimeout != null || maxRequestsPerConnection > 0 || maxConnectionDuration != null;
   }
 }

@@ -41,12 +41,11 @@ final class DestinationRuleReader {
   private static final Schema MAGLEV = Schema.of("tableSize");
   private static final Schema CONNECTION_POOL = Schema.of("tcp", "http");
   private static final Schema TCP =
-      Schema.of("maxConnections", "connectTimeout")
-          .unsupported("tcpKeepalive", "maxConnectionDuration", "idleTimeout");
+      Schema.of("maxConnections", "connectTimeout", "maxConnectionDuration")
+          .unsupported("tcpKeepalive", "idleTimeout");
   private static final Schema HTTP =
-      Schema.of("http1MaxPendingRequests", "http2MaxRequests", "maxRetries")
-          .unsupported("maxRequestsPerConnection", "idleTimeout", "h2UpgradePolicy", "useClientProtocol",
-              "maxConcurrentStreams");
+      Schema.of("http1MaxPendingRequests", "http2MaxRequests", "maxRetries", "maxRequestsPerConnection")
+          .unsupported("idleTimeout", "h2UpgradePolicy", "useClientProtocol", "maxConcurrentStreams");
   private static final Schema OUTLIER_DETECTION =
       Schema.of("consecutive5xxErrors", "consecutiveGatewayErrors", "interval", "baseEjectionTime",
               "maxEjectionPercent")
@@ -447,6 +446,9 @@ final class DestinationRuleReader {
     Long pending = limit(pendingField);
     Long maxRequests = limit(http.get("http2MaxRequests"));
     Long maxRetries = limit(http.get("maxRetries"));
+    // 0 is Istio's "no limit" here, not a mistake to warn about.
+    Long perConnection = http.get("maxRequestsPerConnection").longValue(0, Integer.MAX_VALUE);
+    Duration maxDuration = tcp.get("maxConnectionDuration").istioDuration();
     if ((maxConnections == null) != (pending == null)) {
       // Envoy queues what maxConnections does not take without bound (and opens connections for
       // what waits, without bound): only the two together bound the requests in flight.
@@ -464,7 +466,9 @@ final class DestinationRuleReader {
         connectTimeout,
         pending == null ? u : pending,
         maxRequests == null ? u : maxRequests,
-        maxRetries == null ? u : maxRetries);
+        maxRetries == null ? u : maxRetries,
+        perConnection == null ? 0 : perConnection,
+        maxDuration);
   }
 
   /**

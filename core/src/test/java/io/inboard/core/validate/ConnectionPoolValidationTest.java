@@ -113,7 +113,22 @@ class ConnectionPoolValidationTest {
               maxConcurrentStreams: 10, http2MaxRequests: 5}
         """);
     assertThat(errors(yaml)).isEmpty();
-    assertThat(warnings(yaml)).hasSize(7).allMatch(w -> w.endsWith("is not supported by Inboard yet; ignored"));
+    assertThat(warnings(yaml)).hasSize(5).allMatch(w -> w.endsWith("is not supported by Inboard yet; ignored"));
+  }
+
+  @Test
+  void theConnectionsLifetimeIsReadWithZeroRequestsPerConnectionAsNoLimit() {
+    ConnectionPoolSettings p = pool("host: r\ntrafficPolicy: {connectionPool: {tcp: {maxConnectionDuration: 30s}, "
+        + "http: {maxRequestsPerConnection: 1}}}");
+    assertThat(p).isEqualTo(new ConnectionPoolSettings(U, null, U, U, U, 1, Duration.ofSeconds(30)));
+    assertThat(p.appliesAnything()).as("the gateway shapes its connections by it").isTrue();
+    String unlimited = "host: r\ntrafficPolicy: {connectionPool: {http: {maxRequestsPerConnection: 0}}}";
+    assertThat(warnings(dr(unlimited))).isEmpty();
+    assertThat(pool(unlimited).shapesConnections()).isFalse();
+    assertThat(errors(dr("host: r\ntrafficPolicy: {connectionPool: {http: {maxRequestsPerConnection: -1}}}")))
+        .hasSize(1);
+    assertThat(errors(dr("host: r\ntrafficPolicy: {connectionPool: {tcp: {maxConnectionDuration: 0s}}}")))
+        .hasSize(1);
   }
 
   @Test
