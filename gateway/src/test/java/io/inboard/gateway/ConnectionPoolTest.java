@@ -184,6 +184,33 @@ class ConnectionPoolTest {
   }
 
   /**
+   * A {@code retryBudget} in place of {@code maxRetries}: with 2 requests in flight, 50 % allows one
+   * retry (the floor is 1), so of two requests failing together one is retried and one is not.
+   */
+  @Test
+  void aRetryBudgetLimitsTheRetriesInFlightToItsShareOfTheRequests() throws Exception {
+    try (EchoUpstream upstream = new EchoUpstream("user-1", Map.of("app", "user"))) {
+      try (InboardGateway gw = start("{attempts: 1, retryOn: 5xx}",
+              "{retryBudget: {percent: 50, minRetryConcurrency: 1}}", upstream);
+          TestClient client = new TestClient(gw.port());
+          TestClient admin = new TestClient(gw.adminPort())) {
+        List<CompletableFuture<ContentResponse>> both = List.of(getAsync(client, "/slow?ms=400&status=503"),
+            getAsync(client, "/slow?ms=400&status=503"));
+        for (CompletableFuture<ContentResponse> f : both) {
+          assertThat(f.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(503);
+        }
+        assertThat(upstream.requests.get()).as("two first attempts and one retry").isEqualTo(3);
+        String metrics = admin.get("127.0.0.1", "/metrics").getContentAsString();
+        assertThat(metrics).containsPattern("inboard_connection_pool_overflow_total\\{destination_service="
+            + "\"user.shop.svc.cluster.local\",destination_subset=\"\",limit=\"retries\",?\\} 1\\.0");
+        JsonNode pool = connectionPool(admin);
+        assertThat(pool.get("retryBudget").get("percent").asDouble()).isEqualTo(50.0);
+        assertThat(pool.has("maxRetries")).as("the budget takes its place").isFalse();
+      }
+    }
+  }
+
+  /**
    * The gateway's connections that requests reached the upstream on (their ports on its side), one
    * per request, in order; before each request a pause of {@code pausesMillis[i]}.
    */

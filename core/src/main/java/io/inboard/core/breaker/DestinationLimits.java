@@ -69,10 +69,12 @@ public final class DestinationLimits {
 
   /**
    * Takes a retry slot before a retry is sent; {@code false} (and the overflow reported) when
-   * {@code maxRetries} retries are in flight: the retry is not made and the last answer stands.
+   * {@code maxRetries} retries are in flight, or with a {@code retryBudget} the share of the
+   * requests in flight it allows: the retry is not made and the last answer stands.
    */
   public boolean tryStartRetry() {
-    return tryStart(retries, settings.maxRetries(), Overflow.Kind.RETRIES, retryOverflowSeen);
+    ConnectionPoolSettings s = settings;
+    return tryStart(retries, s.maxRetries(requests.get()), Overflow.Kind.RETRIES, retryOverflowSeen);
   }
 
   public void endRetry() {

@@ -29,7 +29,7 @@ public record Overflow(String host, String subset, int port, Kind kind, long lim
   public enum Kind {
     /** A request beyond the requests in flight ({@code upstream_rq_pending_overflow} in Envoy). */
     REQUESTS("requests"),
-    /** A retry beyond {@code maxRetries} in flight ({@code upstream_rq_retry_overflow} in Envoy). */
+    /** A retry beyond {@code maxRetries}, or the retry budget, in flight ({@code upstream_rq_retry_overflow} in Envoy). */
     RETRIES("retries");
 
     private final String label;

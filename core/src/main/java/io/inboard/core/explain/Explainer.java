@@ -142,7 +142,12 @@ public final class Explainer {
     }
     ObjectNode o = json.putObject("connectionPool");
     o.put("maxRequests", pool.maxRequests());
-    o.put("maxRetries", pool.maxRetries());
+    if (pool.retryBudget() != null) {
+      o.putObject("retryBudget").put("percent", pool.retryBudget().percent())
+          .put("minRetryConcurrency", pool.retryBudget().minRetryConcurrency());
+    } else {
+      o.put("maxRetries", pool.maxRetries());
+    }
     if (pool.connectTimeout() != null) {
       o.put("connectTimeout", pool.connectTimeout().toMillis() + "ms");
     }

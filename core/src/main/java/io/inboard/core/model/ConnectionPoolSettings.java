@@ -20,6 +20,8 @@ import java.time.Duration;
  *     default); applied by the gateway to its own connections
  * @param maxConnectionDuration {@code tcp.maxConnectionDuration}, or {@code null} for none; applied
  *     by the gateway to its own connections
+ * @param retryBudget the traffic policy's {@code retryBudget}, in place of {@code maxRetries}, or
+ *     {@code null}
  */
 public record ConnectionPoolSettings(
     long maxConnections,
@@ -28,12 +30,31 @@ public record ConnectionPoolSettings(
     long http2MaxRequests,
     long maxRetries,
     long maxRequestsPerConnection,
-    Duration maxConnectionDuration) {
+    Duration maxConnectionDuration,
+    RetryBudget retryBudget) {
 
-  /** The limits without the two that shape the gateway's connections. */
+  /** The limits without a retry budget. */
+  public ConnectionPoolSettings(long maxConnections, Duration connectTimeout, long http1MaxPendingRequests,
+      long http2MaxRequests, long maxRetries, long maxRequestsPerConnection, Duration maxConnectionDuration) {
+    this(maxConnections, connectTimeout, http1MaxPendingRequests, http2MaxRequests, maxRetries,
+        maxRequestsPerConnection, maxConnectionDuration, null);
+  }
+
+  /** The limits without the two that shape the gateway's connections, or a retry budget. */
   public ConnectionPoolSettings(long maxConnections, Duration connectTimeout, long http1MaxPendingRequests,
       long http2MaxRequests, long maxRetries) {
-    this(maxConnections, connectTimeout, http1MaxPendingRequests, http2MaxRequests, maxRetries, 0, null);
+    this(maxConnections, connectTimeout, http1MaxPendingRequests, http2MaxRequests, maxRetries, 0, null, null);
+  }
+
+  /** These limits with {@code budget} limiting the retries in flight. */
+  public ConnectionPoolSettings withRetryBudget(RetryBudget budget) {
+    return new ConnectionPoolSettings(maxConnections, connectTimeout, http1MaxPendingRequests, http2MaxRequests,
+        maxRetries, maxRequestsPerConnection, maxConnectionDuration, budget);
+  }
+
+  /** The retries allowed in flight while {@code requestsInFlight} requests are: the budget's, else {@code maxRetries}. */
+  public long maxRetries(long requestsInFlight) {
+    return retryBudget == null ? maxRetries : retryBudget.allowedRetries(requestsInFlight);
   }
 
   /** 2^32-1: what Istio sets each Envoy threshold to when the rule does not give it. */
@@ -60,7 +81,7 @@ public record ConnectionPoolSettings(
   }
 
   public boolean limitsRetries() {
-    return maxRetries < UNLIMITED;
+    return maxRetries < UNLIMITED || retryBudget != null;
   }
 
   /** Whether anything here changes how a request is sent: a caller tracks the destination only then. */

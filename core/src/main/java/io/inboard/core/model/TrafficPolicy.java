@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Istio's {@code TrafficPolicy}. Each part is {@code null} when not given; a subset's policy
  * replaces the top-level one part by part, as whole objects ({@link #overriddenBy}), and so does a
- * {@code portLevelSettings} entry for traffic to its port ({@link #forPort}).
+ * {@code portLevelSettings} entry for traffic to its port ({@link #forPort}), which has no
+ * {@code retryBudget}.
  *
  * @param portLevelSettings never null; at most one entry per port
  */
@@ -13,7 +14,8 @@ public record TrafficPolicy(
     LoadBalancerSettings loadBalancer,
     ConnectionPoolSettings connectionPool,
     OutlierDetection outlierDetection,
-    List<PortTrafficPolicy> portLevelSettings) {
+    List<PortTrafficPolicy> portLevelSettings,
+    RetryBudget retryBudget) {
 
   public static final TrafficPolicy NONE = new TrafficPolicy(null, null, null);
 
@@ -21,10 +23,27 @@ public record TrafficPolicy(
     portLevelSettings = portLevelSettings == null ? List.of() : List.copyOf(portLevelSettings);
   }
 
-  /** A policy without port-level settings. */
+  /** A policy without a retry budget. */
+  public TrafficPolicy(LoadBalancerSettings loadBalancer, ConnectionPoolSettings connectionPool,
+      OutlierDetection outlierDetection, List<PortTrafficPolicy> portLevelSettings) {
+    this(loadBalancer, connectionPool, outlierDetection, portLevelSettings, null);
+  }
+
+  /** A policy without port-level settings or a retry budget. */
   public TrafficPolicy(
       LoadBalancerSettings loadBalancer, ConnectionPoolSettings connectionPool, OutlierDetection outlierDetection) {
-    this(loadBalancer, connectionPool, outlierDetection, List.of());
+    this(loadBalancer, connectionPool, outlierDetection, List.of(), null);
+  }
+
+  /**
+   * What the circuit breakers hold the destination to: the {@code connectionPool} with the
+   * {@code retryBudget}, or {@code null} when neither is given.
+   */
+  public ConnectionPoolSettings circuitBreaking() {
+    if (retryBudget == null) {
+      return connectionPool;
+    }
+    return (connectionPool == null ? ConnectionPoolSettings.NONE : connectionPool).withRetryBudget(retryBudget);
   }
 
   /** The {@code portLevelSettings} entry for {@code port}, or {@code null}. */
@@ -44,7 +63,7 @@ public record TrafficPolicy(
    */
   public TrafficPolicy forPort(int port) {
     PortTrafficPolicy p = portLevel(port);
-    TrafficPolicy base = new TrafficPolicy(loadBalancer, connectionPool, outlierDetection);
+    TrafficPolicy base = new TrafficPolicy(loadBalancer, connectionPool, outlierDetection, List.of(), retryBudget);
     return p == null ? base : base.overriddenBy(p.asPolicy());
   }
 
@@ -59,7 +78,9 @@ public record TrafficPolicy(
     return new TrafficPolicy(
         subset.loadBalancer != null ? subset.loadBalancer : loadBalancer,
         subset.connectionPool != null ? subset.connectionPool : connectionPool,
-        subset.outlierDetection != null ? subset.outlierDetection : outlierDetection);
+        subset.outlierDetection != null ? subset.outlierDetection : outlierDetection,
+        List.of(),
+        subset.retryBudget != null ? subset.retryBudget : retryBudget);
   }
 
   /**

@@ -297,7 +297,7 @@ public final class RouteTable {
       if (subset == null) {
         TrafficPolicy policy = top.forPort(0);
         return withPortPools(new SubsetPool(host, null, all, policy.effectiveLoadBalancer(), null,
-            policy.outlierDetection(), policy.connectionPool()), top, null);
+            policy.outlierDetection(), policy.circuitBreaking()), top, null);
       }
       Subset def = dr == null ? null
           : dr.spec().subsets().stream().filter(s -> s.name().equals(subset)).findFirst().orElse(null);
@@ -315,7 +315,7 @@ public final class RouteTable {
       }
       TrafficPolicy policy = TrafficPolicy.merged(top, def.trafficPolicy(), 0);
       return withPortPools(new SubsetPool(host, subset, selected, policy.effectiveLoadBalancer(), null,
-          policy.outlierDetection(), policy.connectionPool()), top, def.trafficPolicy());
+          policy.outlierDetection(), policy.circuitBreaking()), top, def.trafficPolicy());
     }
 
     /**
@@ -338,7 +338,7 @@ public final class RouteTable {
         int port = pool.ports[i];
         TrafficPolicy policy = TrafficPolicy.merged(top, subset, port);
         pool.portPools[i] = new SubsetPool(pool.host, pool.subset, port, pool.endpoints,
-            policy.effectiveLoadBalancer(), null, policy.outlierDetection(), policy.connectionPool());
+            policy.effectiveLoadBalancer(), null, policy.outlierDetection(), policy.circuitBreaking());
       }
       return pool;
     }

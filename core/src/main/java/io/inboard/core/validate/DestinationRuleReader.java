@@ -9,6 +9,7 @@ import io.inboard.core.model.LoadBalancerSettings;
 import io.inboard.core.model.LoadBalancerSettings.SimpleLB;
 import io.inboard.core.model.OutlierDetection;
 import io.inboard.core.model.PortTrafficPolicy;
+import io.inboard.core.model.RetryBudget;
 import io.inboard.core.model.Subset;
 import io.inboard.core.model.TrafficPolicy;
 import java.time.Duration;
@@ -24,8 +25,10 @@ final class DestinationRuleReader {
   private static final Schema SPEC =
       Schema.of("host", "trafficPolicy", "subsets").unsupported("exportTo", "workloadSelector");
   private static final Schema TRAFFIC_POLICY =
-      Schema.of("loadBalancer", "connectionPool", "outlierDetection", "portLevelSettings")
-          .unsupported("tls", "tunnel", "proxyProtocol", "retryBudget");
+      Schema.of("loadBalancer", "connectionPool", "outlierDetection", "portLevelSettings", "retryBudget")
+          .unsupported("tls", "tunnel", "proxyProtocol");
+  private static final Schema RETRY_BUDGET =
+      Schema.of("percent", "minRetryConcurrency").unsupported("budgetInterval");
   private static final Schema PORT_TRAFFIC_POLICY =
       Schema.of("port", "loadBalancer", "connectionPool", "outlierDetection").unsupported("tls");
   private static final Schema PORT_SELECTOR = Schema.of("number");
@@ -133,7 +136,35 @@ final class DestinationRuleReader {
     LoadBalancerSettings lb = loadBalancer(f.get("loadBalancer"));
     ConnectionPoolSettings pool = connectionPool(f.get("connectionPool"));
     OutlierDetection outlier = outlierDetection(f.get("outlierDetection"));
-    return new TrafficPolicy(lb, pool, outlier, portLevelSettings(f.get("portLevelSettings")));
+    List<PortTrafficPolicy> ports = portLevelSettings(f.get("portLevelSettings"));
+    return new TrafficPolicy(lb, pool, outlier, ports, retryBudget(f.get("retryBudget")));
+  }
+
+  /**
+   * {@code retryBudget}: retries in flight limited to {@code percent} of the requests in flight
+   * (default 20), never below {@code minRetryConcurrency} (default 3), as Envoy's retry budget.
+   */
+  private static RetryBudget retryBudget(Field f) {
+    if (!f.object(RETRY_BUDGET)) {
+      return null;
+    }
+    Field percentField = f.get("percent");
+    double percent = RetryBudget.DEFAULT_PERCENT;
+    if (percentField.present()) {
+      if (!percentField.json().isNumber() || percentField.json().doubleValue() < 0
+          || percentField.json().doubleValue() > 100) {
+        percentField.error("must be a number from 0 to 100 (a share of the requests in flight), e.g. "
+            + "percent: 25");
+        return null;
+      }
+      percent = percentField.json().doubleValue();
+    }
+    Field minField = f.get("minRetryConcurrency");
+    Long min = minField.longValue(0, Integer.MAX_VALUE);
+    if (minField.present() && min == null) {
+      return null;
+    }
+    return new RetryBudget(percent, min == null ? RetryBudget.DEFAULT_MIN_RETRY_CONCURRENCY : min);
   }
 
   private static List<PortTrafficPolicy> portLevelSettings(Field f) {

@@ -53,6 +53,21 @@ class CircuitBreakersTest {
   }
 
   @Test
+  void aRetryBudgetAllowsItsShareOfTheRequestsInFlight() {
+    ConnectionPoolSettings budget = ConnectionPoolSettings.NONE.withRetryBudget(new io.inboard.core.model.RetryBudget(50, 1));
+    breakers.apply(List.of(new LimitedDestination(HOST, null, budget)));
+    DestinationLimits host = breakers.destination(HOST, null);
+    assertThat(host.tryStartRetry()).as("the floor: 1").isTrue();
+    assertThat(host.tryStartRetry()).isFalse();
+    for (int i = 0; i < 4; i++) {
+      assertThat(host.tryStartRequest()).isTrue();
+    }
+    assertThat(host.tryStartRetry()).as("half of 4 requests in flight").isTrue();
+    assertThat(host.tryStartRetry()).isFalse();
+    assertThat(overflows).extracting(Overflow::limit).containsExactly(1L, 2L);
+  }
+
+  @Test
   void destinationsWithoutAConnectionPoolAreNotTracked() {
     breakers.apply(List.of(limited("v1", 1, U)));
     assertThat(breakers.destination(HOST, null)).isNull();
