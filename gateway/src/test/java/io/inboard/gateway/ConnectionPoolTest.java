@@ -133,6 +133,23 @@ class ConnectionPoolTest {
     }
   }
 
+  /**
+   * Two requests whose first attempts both answer 503 after 400 ms, together, where one retry is
+   * allowed in flight: one is retried and the other's answer stands, counted as a retry overflow.
+   */
+  private static void onlyOneOfTwoFailingTogetherIsRetried(TestClient client, TestClient admin,
+      EchoUpstream upstream) throws Exception {
+    List<CompletableFuture<ContentResponse>> both = List.of(getAsync(client, "/slow?ms=400&status=503"),
+        getAsync(client, "/slow?ms=400&status=503"));
+    for (CompletableFuture<ContentResponse> f : both) {
+      assertThat(f.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(503);
+    }
+    assertThat(upstream.requests.get()).as("two first attempts and one retry").isEqualTo(3);
+    assertThat(admin.get("127.0.0.1", "/metrics").getContentAsString()).containsPattern(
+        "inboard_connection_pool_overflow_total\\{destination_service=\"user.shop.svc.cluster.local\","
+            + "destination_subset=\"\",limit=\"retries\",?\\} 1\\.0");
+  }
+
   @Test
   void aRetryBeyondMaxRetriesIsNotMadeAndTheAnswerStands() throws Exception {
     try (EchoUpstream upstream = new EchoUpstream("user-1", Map.of("app", "user"))) {
@@ -140,16 +157,7 @@ class ConnectionPoolTest {
               "{connectionPool: {http: {maxRetries: 1}}}", upstream);
           TestClient client = new TestClient(gw.port());
           TestClient admin = new TestClient(gw.adminPort())) {
-        // Both first attempts answer 503 after 400 ms, together: one retry fits, the other does not.
-        List<CompletableFuture<ContentResponse>> both = List.of(getAsync(client, "/slow?ms=400&status=503"),
-            getAsync(client, "/slow?ms=400&status=503"));
-        for (CompletableFuture<ContentResponse> f : both) {
-          assertThat(f.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(503);
-        }
-        assertThat(upstream.requests.get()).as("two first attempts and one retry").isEqualTo(3);
-        assertThat(admin.get("127.0.0.1", "/metrics").getContentAsString()).containsPattern(
-            "inboard_connection_pool_overflow_total\\{destination_service=\"user.shop.svc.cluster.local\","
-                + "destination_subset=\"\",limit=\"retries\",?\\} 1\\.0");
+        onlyOneOfTwoFailingTogetherIsRetried(client, admin, upstream);
         // Alone, a request gets its retry.
         int before = upstream.requests.get();
         assertThat(client.get(HOST, "/status/503").getStatus()).isEqualTo(503);
@@ -194,15 +202,7 @@ class ConnectionPoolTest {
               "{retryBudget: {percent: 50, minRetryConcurrency: 1}}", upstream);
           TestClient client = new TestClient(gw.port());
           TestClient admin = new TestClient(gw.adminPort())) {
-        List<CompletableFuture<ContentResponse>> both = List.of(getAsync(client, "/slow?ms=400&status=503"),
-            getAsync(client, "/slow?ms=400&status=503"));
-        for (CompletableFuture<ContentResponse> f : both) {
-          assertThat(f.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(503);
-        }
-        assertThat(upstream.requests.get()).as("two first attempts and one retry").isEqualTo(3);
-        String metrics = admin.get("127.0.0.1", "/metrics").getContentAsString();
-        assertThat(metrics).containsPattern("inboard_connection_pool_overflow_total\\{destination_service="
-            + "\"user.shop.svc.cluster.local\",destination_subset=\"\",limit=\"retries\",?\\} 1\\.0");
+        onlyOneOfTwoFailingTogetherIsRetried(client, admin, upstream);
         JsonNode pool = connectionPool(admin);
         assertThat(pool.get("retryBudget").get("percent").asDouble()).isEqualTo(50.0);
         assertThat(pool.has("maxRetries")).as("the budget takes its place").isFalse();
