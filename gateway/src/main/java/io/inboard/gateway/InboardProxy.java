@@ -75,6 +75,10 @@ final class InboardProxy extends ProxyHandler.Reverse {
     client.setMaxConnectionsPerDestination(256);
     client.setIdleTimeout(60_000);
     client.setConnectTimeout(5_000);
+    // Jetty keeps a destination (its pool and queue) per instance address and per UpstreamPolicy
+    // tag: instances come and go, and rule edits make new tags. One unused for 10 minutes is
+    // dropped (and made again by the next request to it), so they do not pile up.
+    client.setDestinationIdleTimeout(600_000);
   }
 
   /** Swaps in the routing state of a new snapshot; requests already decided keep theirs. */
