@@ -7,7 +7,6 @@ import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.mesh.Workload;
 import io.inboard.core.snapshot.Snapshot;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -42,11 +41,7 @@ class PanicThresholdTest {
   }
 
   private static List<Instance> instances(int n) {
-    List<Instance> all = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      all.add(new Instance("user-" + i, "user", "default", "127.0.0.1", 8000 + i, Map.of()));
-    }
-    return all;
+    return Fixtures.users(n);
   }
 
   private Router router(String loadBalancer, int minHealthPercent, int instances) {

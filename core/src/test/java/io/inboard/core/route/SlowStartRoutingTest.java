@@ -2,11 +2,11 @@ package io.inboard.core.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.lb.SlowStart;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.mesh.Workload;
 import io.inboard.core.snapshot.Snapshot;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -39,11 +39,7 @@ class SlowStartRoutingTest {
   }
 
   private static List<Instance> instances(int n) {
-    List<Instance> all = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      all.add(new Instance("user-" + i, "user", "default", "127.0.0.1", 8000 + i, Map.of()));
-    }
-    return all;
+    return Fixtures.users(n);
   }
 
   private Router router(String yaml, long revision, int instances) {
@@ -172,7 +168,7 @@ class SlowStartRoutingTest {
   void ejectionsAndWarmUpsCombine() {
     String yaml = rule("{simple: ROUND_ROBIN, warmup: {duration: 60s}}").replace("    loadBalancer:",
         "    outlierDetection: {consecutive5xxErrors: 1, maxEjectionPercent: 50}\n    loadBalancer:");
-    io.inboard.core.health.OutlierDetector detector = new io.inboard.core.health.OutlierDetector(clock::get, e -> {});
+    OutlierDetector detector = new OutlierDetector(clock::get, e -> {});
     Snapshot first = Snapshot.compile(1, Fixtures.parse(yaml).resources(), instances(3));
     slowStart.apply(first.routeTable().warmingDestinations());
     Snapshot second = Snapshot.compile(2, Fixtures.parse(yaml).resources(), instances(4));
