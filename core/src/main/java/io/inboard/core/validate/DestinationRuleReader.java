@@ -272,11 +272,15 @@ final class DestinationRuleReader {
     }
     Field aggressionField = f.get("aggression");
     Double aggression = aggressionField.number();
-    if (aggression != null && (!(aggression >= 1) || aggression.isInfinite())) {
-      // Istio's CRD sets the minimum at 1: below it the ramp would start slower than linear.
-      aggressionField.error(aggressionField.json().asText() + " is too small; use 1 (linear, the default) or more"
-          + " (faster at first)");
+    if (aggression != null && (aggression < 0 || aggression.isInfinite())) {
+      // Istio's CRD sets the minimum at 0.
+      aggressionField.error(aggressionField.json().asText() + " is not an aggression; use a positive number: 1 "
+          + "(linear, the default), more (faster at first) or less (slower at first)");
       aggression = null;
+    } else if (aggression != null && aggression == 0) {
+      // Envoy takes an aggression of 0 as 1 (and logs an error), which Istio passes on unchanged.
+      aggressionField.warning("0 means 1 (linear), as Envoy reads it; write 1, or leave it out");
+      aggression = Warmup.DEFAULT_AGGRESSION;
     }
     if (duration == null || minimumField.present() && minimum == null
         || aggressionField.present() && aggression == null) {

@@ -82,14 +82,25 @@ class SlowStartAndPanicValidationTest {
         .startsWith(LB + ".warmup.duration: ").contains("negative");
     assertThat(errors(lb("{simple: ROUND_ROBIN, warmupDurationSecs: 0s}"))).containsExactly(
         LB + ".warmupDurationSecs: '0s' is too short; use at least 1ms");
-    assertThat(errors(lb("{simple: ROUND_ROBIN, warmup: {duration: 1s, minimumPercent: 120, aggression: 0.5}}")))
+    assertThat(errors(lb("{simple: ROUND_ROBIN, warmup: {duration: 1s, minimumPercent: 120, aggression: -0.5}}")))
         .containsExactly(
             LB + ".warmup.minimumPercent: 120 is not a percentage; use a number from 0 to 100 (the default is 10)",
-            LB + ".warmup.aggression: 0.5 is too small; use 1 (linear, the default) or more (faster at first)");
+            LB + ".warmup.aggression: -0.5 is not an aggression; use a positive number: 1 (linear, the default), "
+                + "more (faster at first) or less (slower at first)");
     assertThat(errors(lb("{simple: ROUND_ROBIN, warmup: {duration: 1s, minimumPercent: -1}}"))).containsExactly(
         LB + ".warmup.minimumPercent: -1 is not a percentage; use a number from 0 to 100 (the default is 10)");
     assertThat(errors(lb("{simple: ROUND_ROBIN, warmup: {duration: 1s, agression: 2}}"))).singleElement().asString()
         .startsWith(LB + ".warmup.agression: unknown field");
+  }
+
+  @Test
+  void anAggressionBelowOneSlowsTheStartAndZeroIsReadAsOneAsEnvoyReadsIt() {
+    assertThat(((LoadBalancerSettings.Simple) balancer(lb("{simple: ROUND_ROBIN, warmup: {duration: 1s, aggression: 0.5}}")))
+        .warmup().aggression()).isEqualTo(0.5);
+    String zero = lb("{simple: ROUND_ROBIN, warmup: {duration: 1s, aggression: 0}}");
+    assertThat(((LoadBalancerSettings.Simple) balancer(zero)).warmup().aggression()).isEqualTo(1);
+    assertThat(warnings(zero)).containsExactly(
+        LB + ".warmup.aggression: 0 means 1 (linear), as Envoy reads it; write 1, or leave it out");
   }
 
   @Test
