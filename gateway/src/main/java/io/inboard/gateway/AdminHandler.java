@@ -111,7 +111,7 @@ final class AdminHandler extends Handler.Abstract.NonBlocking {
       ExplainRequest explain = new ExplainRequest(query.getValue("method"), url, headers, null, null,
           samples, query.getValue("varyHeader"));
       ObjectNode out = Explainer.explain(current.snapshot(), explain, current.port(), current.outliers(),
-          current.breakers());
+          current.breakers(), current.slowStart());
       // The Gateway through which the matched rule's VirtualService is bound.
       JsonNode matched = out.path("matched");
       out.put("gateway", matched.isObject() ? current.port().gatewayOf(authority, new Decision.Match(

@@ -2,6 +2,7 @@ package io.inboard.gateway;
 
 import io.inboard.core.breaker.CircuitBreakers;
 import io.inboard.core.health.OutlierDetector;
+import io.inboard.core.lb.SlowStart;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.GatewayPortRoutes;
 import io.inboard.core.route.InFlight;
@@ -19,9 +20,11 @@ import java.util.Map;
  *     rule sets {@code outlierDetection}
  * @param breakers the gateway's circuit breakers, which outlive snapshots; {@code null} until a rule
  *     sets a {@code connectionPool}
+ * @param slowStart the gateway's slow start, which outlives snapshots; {@code null} until a rule sets
+ *     a {@code warmup}
  */
 record GatewayRoutes(Snapshot snapshot, VirtualHosts hosts, GatewayPortRoutes port, Decider decider,
-    OutlierDetector outliers, CircuitBreakers breakers) {
+    OutlierDetector outliers, CircuitBreakers breakers, SlowStart slowStart) {
   /** Decides one request; the production decider is {@link Router#route(GatewayPortRoutes, RequestView)}. */
   @FunctionalInterface
   interface Decider {
@@ -36,21 +39,22 @@ record GatewayRoutes(Snapshot snapshot, VirtualHosts hosts, GatewayPortRoutes po
 
   /** A state with decisions given by a test, for the proxy's plumbing (no outlier detection). */
   GatewayRoutes(Snapshot snapshot, VirtualHosts hosts, Decider decider) {
-    this(snapshot, hosts, GatewayPortRoutes.NONE, decider, null, null);
+    this(snapshot, hosts, GatewayPortRoutes.NONE, decider, null, null, null);
   }
 
   /**
    * @param outliers the gateway's outlier detection with the snapshot already applied, or
    *     {@code null}
    * @param breakers the gateway's circuit breakers with the snapshot already applied, or {@code null}
+   * @param slowStart the gateway's slow start with the snapshot already applied, or {@code null}
    */
   static GatewayRoutes compile(Snapshot snapshot, Map<String, String> labels, VirtualHosts.ServedPorts ports,
-      InFlight inFlight, OutlierDetector outliers, CircuitBreakers breakers) {
-    Router router = new Router(snapshot, inFlight, null, outliers);
+      InFlight inFlight, OutlierDetector outliers, CircuitBreakers breakers, SlowStart slowStart) {
+    Router router = new Router(snapshot, inFlight, null, outliers, slowStart);
     VirtualHosts hosts = VirtualHosts.compile(snapshot.resources(), labels, ports);
     GatewayPortRoutes port = GatewayPortRoutes.compile(snapshot.routeTable(), hosts.servers());
     return new GatewayRoutes(snapshot, hosts, port, request -> router.route(port, request), outliers,
-        breakers);
+        breakers, slowStart);
   }
 
   /** Decides a request at the proxy (and again for each retry). */

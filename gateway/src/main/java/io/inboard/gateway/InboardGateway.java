@@ -4,11 +4,13 @@ import io.inboard.core.breaker.CircuitBreakers;
 import io.inboard.core.breaker.Overflow;
 import io.inboard.core.health.Ejection;
 import io.inboard.core.health.OutlierDetector;
+import io.inboard.core.lb.SlowStart;
 import io.inboard.core.route.RouteTable;
 import io.inboard.core.snapshot.Snapshot;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -56,10 +58,15 @@ public final class InboardGateway implements AutoCloseable {
   private OutlierDetector outliers;
   /** Created with the first snapshot that sets a {@code connectionPool}; then kept, as its counts. */
   private CircuitBreakers breakers;
+  /** Created with the first snapshot that sets a {@code warmup}; then kept, as when it first saw each instance. */
+  private SlowStart slowStart;
+  /** The clock slow start reads (nanoseconds); tests give their own. */
+  private final LongSupplier clock;
   private volatile boolean ready;
 
-  private InboardGateway(GatewaySettings settings, SnapshotSource source) {
+  private InboardGateway(GatewaySettings settings, SnapshotSource source, LongSupplier clock) {
     this.source = source;
+    this.clock = clock;
     this.labels = settings.labels();
     this.servicePort = settings.servicePort();
     GatewayMetrics metrics = new GatewayMetrics(settings.name(), settings.namespace());
@@ -112,7 +119,12 @@ public final class InboardGateway implements AutoCloseable {
   }
 
   static InboardGateway start(GatewaySettings settings, SnapshotSource source) throws Exception {
-    InboardGateway gateway = new InboardGateway(settings, source);
+    return start(settings, source, System::nanoTime);
+  }
+
+  /** @param clock what slow start reads as the time, in nanoseconds ({@link System#nanoTime()} but in tests) */
+  static InboardGateway start(GatewaySettings settings, SnapshotSource source, LongSupplier clock) throws Exception {
+    InboardGateway gateway = new InboardGateway(settings, source, clock);
     try {
       gateway.server.start();
       source.start(gateway::apply);
@@ -141,8 +153,14 @@ public final class InboardGateway implements AutoCloseable {
     if (breakers != null) {
       breakers.apply(table.limitedDestinations());
     }
+    if (slowStart == null && table.usesSlowStart()) {
+      slowStart = new SlowStart(clock);
+    }
+    if (slowStart != null) {
+      slowStart.apply(table.warmingDestinations());
+    }
     VirtualHosts.ServedPorts ports = new VirtualHosts.ServedPorts(servicePort, proxyConnector.getLocalPort());
-    GatewayRoutes next = GatewayRoutes.compile(snapshot, labels, ports, inFlight, outliers, breakers);
+    GatewayRoutes next = GatewayRoutes.compile(snapshot, labels, ports, inFlight, outliers, breakers, slowStart);
     proxy.use(next);
     ready = true;
     warnAboutIgnoredServers(next.hosts().ignored());

@@ -103,7 +103,7 @@ final class AdminServer {
       }
       ExplainRequest request = new ExplainRequest(first(query, "method"), url, headers, runtime.self(), null, 0, null);
       ObjectNode decision = Explainer.explain(runtime.state().peek().snapshot(), request, null,
-          runtime.state().outliers(), runtime.state().breakers());
+          runtime.state().outliers(), runtime.state().breakers(), runtime.state().slowStart());
       respond(ex, 200, "application/json", JsonTrees.string(decision, true));
     } catch (IllegalArgumentException e) {
       respond(ex, 400, "application/json", error(e.getMessage()));

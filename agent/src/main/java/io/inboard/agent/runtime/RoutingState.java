@@ -5,6 +5,7 @@ import io.inboard.core.breaker.Overflow;
 import io.inboard.core.controlplane.SnapshotWire;
 import io.inboard.core.health.Ejection;
 import io.inboard.core.health.OutlierDetector;
+import io.inboard.core.lb.SlowStart;
 import io.inboard.core.propagation.PropagatedHeaders;
 import io.inboard.core.route.InFlight;
 import io.inboard.core.route.RouteTable;
@@ -35,6 +36,8 @@ final class RoutingState {
   private final Consumer<Overflow> onOverflow;
   /** Created with the first snapshot that sets a {@code connectionPool}; then kept, as its counts. */
   private volatile CircuitBreakers breakers;
+  /** Created with the first snapshot that sets a {@code warmup}; then kept, as when it first saw each instance. */
+  private volatile SlowStart slowStart;
   private final CountDownLatch first = new CountDownLatch(1);
   private volatile InForce current;
   private volatile boolean waitedOut;
@@ -102,6 +105,11 @@ final class RoutingState {
     return breakers;
   }
 
+  /** The slow start of this agent's calls, or {@code null} while no rule has set a {@code warmup}. */
+  SlowStart slowStart() {
+    return slowStart;
+  }
+
   private synchronized InForce derive(Snapshot snapshot, SnapshotWire.Content content, String origin) {
     RouteTable table = snapshot.routeTable();
     OutlierDetector detector = outliers;
@@ -120,8 +128,16 @@ final class RoutingState {
     if (limits != null) {
       limits.apply(table.limitedDestinations());
     }
+    SlowStart warming = slowStart;
+    if (warming == null && table.usesSlowStart()) {
+      warming = new SlowStart();
+      slowStart = warming;
+    }
+    if (warming != null) {
+      warming.apply(table.warmingDestinations());
+    }
     // null randomness: each thread its own ThreadLocalRandom, no contention on the request path.
-    Router router = new Router(snapshot, inFlight, null, detector);
+    Router router = new Router(snapshot, inFlight, null, detector, warming);
     return new InForce(snapshot, router, PropagatedHeaders.of(snapshot, extraHeaders), content, origin);
   }
 }

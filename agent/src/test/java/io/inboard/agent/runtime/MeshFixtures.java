@@ -4,6 +4,7 @@ import io.inboard.core.controlplane.StandaloneRulesFile;
 import io.inboard.core.controlplane.SnapshotWire;
 import io.inboard.core.mesh.Workload;
 import io.inboard.core.route.RequestView;
+import io.inboard.core.snapshot.Snapshot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,13 @@ final class MeshFixtures {
     Files.writeString(
         file, scenario("00-gateway.yaml") + "\n---\n" + scenario(scenario) + "\n---\n" + INSTANCES);
     return file;
+  }
+
+  /** The consistent-hash walk-through with {@code extra} documents after it, as a snapshot at {@code revision}. */
+  static Snapshot walkThroughWith(Path dir, String extra, long revision) throws IOException {
+    Path file = rulesFile(dir, "20-consistent-hash.yaml");
+    Files.writeString(file, Files.readString(file) + extra);
+    return StandaloneRulesFile.read(file, revision).snapshot();
   }
 
   /** The same as a snapshot in wire form, at {@code revision}. */

@@ -3,10 +3,8 @@ package io.inboard.agent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inboard.core.breaker.DestinationLimits;
-import io.inboard.core.controlplane.StandaloneRulesFile;
 import io.inboard.core.route.InFlight;
 import io.inboard.core.snapshot.Snapshot;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -23,9 +21,7 @@ class RoutingStateBreakersTest {
   @TempDir Path dir;
 
   private Snapshot read(String extra, long revision) throws Exception {
-    Path file = MeshFixtures.rulesFile(dir, "20-consistent-hash.yaml");
-    Files.writeString(file, Files.readString(file) + extra);
-    return StandaloneRulesFile.read(file, revision).snapshot();
+    return MeshFixtures.walkThroughWith(dir, extra, revision);
   }
 
   private static String orders(String connectionPool) {

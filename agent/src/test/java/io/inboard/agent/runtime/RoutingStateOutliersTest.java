@@ -2,11 +2,9 @@ package io.inboard.agent.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.inboard.core.controlplane.StandaloneRulesFile;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.InFlight;
 import io.inboard.core.snapshot.Snapshot;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -22,9 +20,7 @@ class RoutingStateOutliersTest {
   @TempDir Path dir;
 
   private Snapshot read(String extra, long revision) throws Exception {
-    Path file = MeshFixtures.rulesFile(dir, "20-consistent-hash.yaml");
-    Files.writeString(file, Files.readString(file) + extra);
-    return StandaloneRulesFile.read(file, revision).snapshot();
+    return MeshFixtures.walkThroughWith(dir, extra, revision);
   }
 
   @Test

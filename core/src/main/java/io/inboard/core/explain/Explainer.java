@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboard.core.breaker.CircuitBreakers;
 import io.inboard.core.breaker.DestinationLimits;
 import io.inboard.core.health.OutlierDetector;
+import io.inboard.core.lb.SlowStart;
 import io.inboard.core.model.ConnectionPoolSettings;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.DescribedRequest;
@@ -87,6 +88,18 @@ public final class Explainer {
    */
   public static ObjectNode explain(Snapshot snapshot, ExplainRequest request, GatewayPortRoutes port,
       OutlierDetector outliers, CircuitBreakers breakers) {
+    return explain(snapshot, request, port, outliers, breakers, null);
+  }
+
+  /**
+   * As {@link #explain(Snapshot, ExplainRequest, GatewayPortRoutes, OutlierDetector, CircuitBreakers)},
+   * with the instances still warming up under {@code slowStart} (the asking agent's or gateway's
+   * own, or {@code null}) weighted as they are for its requests, and their weights named.
+   *
+   * @throws IllegalArgumentException when the request's URL is not usable (the message says why)
+   */
+  public static ObjectNode explain(Snapshot snapshot, ExplainRequest request, GatewayPortRoutes port,
+      OutlierDetector outliers, CircuitBreakers breakers, SlowStart slowStart) {
     DescribedRequest base = describe(request);
     GatewayWorkload at = null;
     if (port == null && request.gateway() != null) {
@@ -96,7 +109,7 @@ public final class Explainer {
       port = at.routes();
     }
     if (request.samples() == 0) {
-      Router router = new Router(snapshot, InFlight.NONE, null, outliers);
+      Router router = new Router(snapshot, InFlight.NONE, null, outliers, slowStart);
       Decision decision = port == null ? router.explain(base) : router.explain(port, base);
       ObjectNode json = DecisionJson.toJson(decision, MAPPER);
       if (decision.outcome() == Decision.Outcome.ROUTE && decision.destination() != null) {
@@ -107,7 +120,7 @@ public final class Explainer {
       }
       return json;
     }
-    Router router = new Router(snapshot, InFlight.NONE, new SplittableRandom(SAMPLE_SEED), outliers);
+    Router router = new Router(snapshot, InFlight.NONE, new SplittableRandom(SAMPLE_SEED), outliers, slowStart);
     Map<String, Integer> byStatus = new HashMap<>();
     Map<String, Integer> bySubset = new HashMap<>();
     Map<String, Integer> byInstance = new HashMap<>();

@@ -18,7 +18,19 @@ public sealed interface LoadBalancerSettings {
     PASSTHROUGH
   }
 
-  record Simple(SimpleLB policy) implements LoadBalancerSettings {}
+  /**
+   * A {@code simple} policy; {@code warmup} (Envoy's slow start) or {@code null}, kept only for
+   * {@code ROUND_ROBIN} and {@code LEAST_REQUEST}, the balancers Envoy slow-starts.
+   */
+  record Simple(SimpleLB policy, Warmup warmup) implements LoadBalancerSettings {
+    public Simple {
+      warmup = policy == SimpleLB.ROUND_ROBIN || policy == SimpleLB.LEAST_REQUEST ? warmup : null;
+    }
+
+    public Simple(SimpleLB policy) {
+      this(policy, null);
+    }
+  }
 
   /** Hash {@code key} to pick an instance with {@code algorithm} (never {@code null}). */
   record ConsistentHash(HashKey key, HashAlgorithm algorithm) implements LoadBalancerSettings {

@@ -8,19 +8,23 @@ import java.time.Duration;
  * {@code maxEjectionPercent} of the instances. Fields not given take {@link #DEFAULTS}' values.
  *
  * @param consecutiveGatewayErrors 0 disables the gateway-error counter
+ * @param minHealthPercent Envoy's panic threshold: while fewer than this percentage of the
+ *     instances are not ejected, balance over all of them; 0 (Istio's default) never does, so a
+ *     destination whose instances are all ejected has no instance to send to
  */
 public record OutlierDetection(
     int consecutive5xxErrors,
     int consecutiveGatewayErrors,
     Duration interval,
     Duration baseEjectionTime,
-    int maxEjectionPercent) {
+    int maxEjectionPercent,
+    int minHealthPercent) {
 
   private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
   private static final Duration DEFAULT_BASE_EJECTION_TIME = Duration.ofSeconds(30);
 
   public static final OutlierDetection DEFAULTS =
-      new OutlierDetection(5, 0, DEFAULT_INTERVAL, DEFAULT_BASE_EJECTION_TIME, 10);
+      new OutlierDetection(5, 0, DEFAULT_INTERVAL, DEFAULT_BASE_EJECTION_TIME, 10, 0);
 
   /** Envoy's {@code max_ejection_time} default, which Istio leaves in place. */
   private static final Duration DEFAULT_MAX_EJECTION_TIME = Duration.ofSeconds(300);
@@ -28,6 +32,20 @@ public record OutlierDetection(
   public OutlierDetection {
     interval = interval == null ? DEFAULT_INTERVAL : interval;
     baseEjectionTime = baseEjectionTime == null ? DEFAULT_BASE_EJECTION_TIME : baseEjectionTime;
+  }
+
+  /** A policy with Istio's {@code minHealthPercent} default, 0: no panic mode. */
+  public OutlierDetection(int consecutive5xxErrors, int consecutiveGatewayErrors, Duration interval,
+      Duration baseEjectionTime, int maxEjectionPercent) {
+    this(consecutive5xxErrors, consecutiveGatewayErrors, interval, baseEjectionTime, maxEjectionPercent, 0);
+  }
+
+  /**
+   * Whether balancing should ignore ejections (Envoy's panic mode) while {@code available} of
+   * {@code instances} are not ejected: when their share is below {@code minHealthPercent}.
+   */
+  public boolean panics(int available, int instances) {
+    return (long) available * 100 < (long) minHealthPercent * instances;
   }
 
   /**

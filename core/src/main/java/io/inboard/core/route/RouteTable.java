@@ -2,6 +2,7 @@ package io.inboard.core.route;
 
 import io.inboard.core.breaker.LimitedDestination;
 import io.inboard.core.health.TrackedDestination;
+import io.inboard.core.lb.WarmingDestination;
 import io.inboard.core.model.ConnectionPoolSettings;
 import io.inboard.core.lb.WeightedChoice;
 import io.inboard.core.mesh.Instance;
@@ -68,6 +69,8 @@ public final class RouteTable {
   final SubsetPool[] trackedPools;
   /** The pools whose DestinationRule sets a {@code connectionPool} that applies anything. */
   final SubsetPool[] limitedPools;
+  /** The pools whose balancer has a {@code warmup}, by their {@code warmSlot}. */
+  final SubsetPool[] warmingPools;
 
   private RouteTable(
       Map<String, KnownHost> exact,
@@ -78,7 +81,8 @@ public final class RouteTable {
       List<VirtualServiceRoutes> virtualServices,
       Set<String> propagatedHeaders,
       SubsetPool[] trackedPools,
-      SubsetPool[] limitedPools) {
+      SubsetPool[] limitedPools,
+      SubsetPool[] warmingPools) {
     this.exact = exact;
     this.shortNames = shortNames;
     this.wildcards = wildcards;
@@ -88,6 +92,21 @@ public final class RouteTable {
     this.propagatedHeaders = propagatedHeaders;
     this.trackedPools = trackedPools;
     this.limitedPools = limitedPools;
+    this.warmingPools = warmingPools;
+  }
+
+  /** Whether any destination's balancer has a {@code warmup} (slow start). */
+  public boolean usesSlowStart() {
+    return warmingPools.length > 0;
+  }
+
+  /** The destinations with a {@code warmup} under this table, for {@code SlowStart#apply}. */
+  public List<WarmingDestination> warmingDestinations() {
+    List<WarmingDestination> warming = new ArrayList<>(warmingPools.length);
+    for (SubsetPool pool : warmingPools) {
+      warming.add(pool.warming());
+    }
+    return warming;
   }
 
   /** Whether any destination's DestinationRule sets {@code outlierDetection}. */
@@ -416,10 +435,17 @@ public final class RouteTable {
           limited.add(pool);
         }
       }
+      List<SubsetPool> warming = new ArrayList<>();
+      for (SubsetPool pool : everyPool) {
+        if (pool.warmup != null) {
+          pool.warmSlot = warming.size();
+          warming.add(pool);
+        }
+      }
       return new RouteTable(
           Map.copyOf(exact), Map.copyOf(shortNames), Map.copyOf(wildcards), any, Map.copyOf(gws), inOrder,
           Collections.unmodifiableSet(propagated), tracked.toArray(new SubsetPool[0]),
-          limited.toArray(new SubsetPool[0]));
+          limited.toArray(new SubsetPool[0]), warming.toArray(new SubsetPool[0]));
     }
 
     private VirtualServiceRoutes compile(VirtualService vs) {

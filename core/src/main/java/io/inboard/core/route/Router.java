@@ -2,6 +2,8 @@ package io.inboard.core.route;
 
 import io.inboard.core.health.DestinationOutliers;
 import io.inboard.core.health.OutlierDetector;
+import io.inboard.core.lb.DestinationArrivals;
+import io.inboard.core.lb.SlowStart;
 import io.inboard.core.lb.WeightedChoice;
 import io.inboard.core.lb.XxHash64;
 import io.inboard.core.mesh.Instance;
@@ -40,6 +42,11 @@ public final class Router {
    * {@code null} when no destination of the snapshot uses it, or without a detector.
    */
   private final DestinationOutliers[] outliers;
+  /**
+   * The arrivals of each pool with a warm-up, by {@code SubsetPool.warmSlot}; {@code null} when no
+   * destination of the snapshot has one, or without slow start.
+   */
+  private final DestinationArrivals[] arrivals;
 
   public Router(Snapshot snapshot) {
     this(snapshot, InFlight.NONE, null, null);
@@ -58,6 +65,16 @@ public final class Router {
    *     OutlierDetector#apply applied} to it; {@code null} when no rule has used it so far
    */
   public Router(Snapshot snapshot, InFlight inFlight, RandomGenerator random, OutlierDetector detector) {
+    this(snapshot, inFlight, random, detector, null);
+  }
+
+  /**
+   * As {@link #Router(Snapshot, InFlight, RandomGenerator, OutlierDetector)}, with the caller's
+   * slow start, the snapshot already {@linkplain SlowStart#apply applied} to it; {@code null} when
+   * no rule has set a {@code warmup} so far.
+   */
+  public Router(Snapshot snapshot, InFlight inFlight, RandomGenerator random, OutlierDetector detector,
+      SlowStart slowStart) {
     this.snapshot = snapshot;
     this.table = snapshot.routeTable();
     this.inFlight = inFlight == null ? InFlight.NONE : inFlight;
@@ -69,6 +86,15 @@ public final class Router {
       this.outliers = new DestinationOutliers[tracked.length];
       for (int i = 0; i < tracked.length; i++) {
         outliers[i] = detector.destination(tracked[i].host, tracked[i].subset, tracked[i].port);
+      }
+    }
+    SubsetPool[] warming = table.warmingPools;
+    if (slowStart == null || warming.length == 0) {
+      this.arrivals = null;
+    } else {
+      this.arrivals = new DestinationArrivals[warming.length];
+      for (int i = 0; i < warming.length; i++) {
+        arrivals[i] = slowStart.destination(warming[i].host, warming[i].subset, warming[i].port);
       }
     }
   }
@@ -442,11 +468,8 @@ public final class Router {
       if (trace != null) {
         trace.add(pool.emptyReason);
       }
-      // The rule's CORS policy still applies to this answer and to preflights, as in Envoy.
-      Decision.Actions cors = actions.cors() == null ? null
-          : new Decision.Actions(null, null, null, null, null, null, null, null, null, null, null, actions.cors());
       return new Decision(Decision.Outcome.NO_INSTANCE, 503, pool.emptyReason, match, target, null, null,
-          cors, trace);
+          corsOnly(actions), trace);
     }
     Instance instance;
     String hashKey = null;
@@ -456,6 +479,9 @@ public final class Router {
     List<Instance> candidates = endpoints;
     if (health != null && health.anyEjected()) {
       candidates = available(health, pool, trace);
+      if (candidates.isEmpty()) {
+        return noHealthyInstance(pool, match, target, actions, trace);
+      }
     }
     if (pool.hashKey != null) {
       if (key == null && setCookie == null) {
@@ -490,8 +516,15 @@ public final class Router {
         }
       }
     } else {
-      int i = pool.simple.pick(candidates, random(), inFlight, pool.cursor);
+      // One check when the destination has no warm-up: the usual case costs nothing more.
+      DestinationArrivals warming = arrivals == null || pool.warmSlot < 0 ? null : arrivals[pool.warmSlot];
+      int i = warming == null
+          ? pool.simple.pick(candidates, random(), inFlight, pool.cursor)
+          : warming.pick(pool.simple, candidates, random(), inFlight, pool.cursor);
       instance = i < 0 ? null : candidates.get(i);
+      if (trace != null && warming != null) {
+        warmingStep(warming, candidates, trace);
+      }
       if (trace != null) {
         trace.add(instance == null
             ? "PASSTHROUGH balancer: the request goes to the address it was sent to"
@@ -528,13 +561,19 @@ public final class Router {
   }
 
   /**
-   * The instances of {@code pool} that outlier detection has not ejected; all of them when every
-   * one is ejected (panic: a destination is never left without instances by ejection alone).
+   * The instances of {@code pool} to balance over while outlier detection has ejected some: those
+   * not ejected; all of them while fewer than {@code minHealthPercent} are (Envoy's panic mode);
+   * none when every one is ejected and the threshold is 0, as Istio sets it by default.
    */
   private static List<Instance> available(DestinationOutliers health, SubsetPool pool, List<String> trace) {
     List<Instance> endpoints = pool.endpoints;
     List<Instance> available = health.available(endpoints);
-    if (trace != null && available != endpoints) {
+    if (available == endpoints) {
+      return endpoints;
+    }
+    int minHealth = pool.outlierDetection.minHealthPercent();
+    boolean panic = pool.outlierDetection.panics(available.size(), endpoints.size());
+    if (trace != null) {
       StringBuilder why = new StringBuilder();
       long now = health.now();
       for (Instance i : endpoints) {
@@ -544,13 +583,50 @@ public final class Router {
               .append(Math.max(0, (returnsAt - now) / 1_000_000)).append(" ms more");
         }
       }
-      trace.add(available.isEmpty()
-          ? "outlier detection has ejected every instance of " + pool.label() + " (" + why
-              + "); choosing among all of them (panic)"
+      String ejected = available.isEmpty()
+          ? "outlier detection has ejected every instance of " + pool.label() + " (" + why + ")"
           : "outlier detection has ejected " + (endpoints.size() - available.size()) + " of " + endpoints.size()
-              + " instance(s) of " + pool.label() + " (" + why + "); choosing among the others");
+              + " instance(s) of " + pool.label() + " (" + why + ")";
+      trace.add(panic
+          ? ejected + "; " + available.size() + " of " + endpoints.size() + " healthy is below minHealthPercent "
+              + minHealth + "%: choosing among all of them (panic)"
+          : available.isEmpty()
+              ? ejected + "; minHealthPercent is " + minHealth + ", so no panic mode: no healthy instance"
+              : ejected + "; choosing among the others");
     }
-    return available.isEmpty() ? endpoints : available;
+    return panic ? endpoints : available;
+  }
+
+  /** The 503 of a destination whose every instance is ejected, without panic mode (Envoy's "no healthy upstream"). */
+  private static Decision noHealthyInstance(SubsetPool pool, Decision.Match match, Decision.Target target,
+      Decision.Actions actions, List<String> trace) {
+    return new Decision(Decision.Outcome.NO_INSTANCE, 503,
+        "no healthy instance of " + pool.label() + ": outlier detection has ejected every one (minHealthPercent "
+            + pool.outlierDetection.minHealthPercent() + ")", match, target, null, null, corsOnly(actions), trace);
+  }
+
+  /** The actions of an answer without an instance: the rule's CORS policy still applies to it and to preflights, as in Envoy. */
+  private static Decision.Actions corsOnly(Decision.Actions actions) {
+    return actions.cors() == null ? null
+        : new Decision.Actions(null, null, null, null, null, null, null, null, null, null, null, actions.cors());
+  }
+
+  /** Explain's line for the instances still warming up: the share of its weight each gets now. */
+  private static void warmingStep(DestinationArrivals warming, List<Instance> candidates, List<String> trace) {
+    long now = warming.now();
+    StringBuilder line = new StringBuilder();
+    for (Instance i : candidates) {
+      long since = warming.warmingNanos(i, now);
+      if (since >= 0) {
+        line.append(line.length() == 0 ? "" : ", ").append(i.id()).append(" at ")
+            .append(Math.round(warming.factor(i, now) * 1000) / 10.0).append("% of its weight (")
+            .append(since / 1_000_000).append(" ms of its ").append(warming.warmup().duration().toMillis())
+            .append(" ms warm-up)");
+      }
+    }
+    trace.add(line.length() == 0
+        ? "slow start: no instance of these is warming up"
+        : "slow start: " + line);
   }
 
   private Decision.Fault rollFault(HTTPFaultInjection fault, List<String> trace) {

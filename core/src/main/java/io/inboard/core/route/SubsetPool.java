@@ -5,6 +5,7 @@ import io.inboard.core.lb.ConsistentHashTable;
 import io.inboard.core.lb.Maglev;
 import io.inboard.core.lb.RingHash;
 import io.inboard.core.lb.SimpleBalancer;
+import io.inboard.core.lb.WarmingDestination;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.breaker.LimitedDestination;
 import io.inboard.core.model.ConnectionPoolSettings;
@@ -12,6 +13,7 @@ import io.inboard.core.model.HashAlgorithm;
 import io.inboard.core.model.HashKey;
 import io.inboard.core.model.LoadBalancerSettings;
 import io.inboard.core.model.OutlierDetection;
+import io.inboard.core.model.Warmup;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -54,6 +56,16 @@ final class SubsetPool {
    */
   int outlierSlot = -1;
   /**
+   * The balancer's {@code warmup} (slow start), only for {@code ROUND_ROBIN} and
+   * {@code LEAST_REQUEST} with instances to pick; else {@code null}.
+   */
+  final Warmup warmup;
+  /**
+   * This pool's place among the snapshot's pools with a warm-up (the router's index into its
+   * arrivals), or -1 when the pool has none.
+   */
+  int warmSlot = -1;
+  /**
    * The DestinationRule's {@code connectionPool} for these instances when it applies anything, else
    * {@code null}; the router does not read it, the caller keeps the limits ({@code CircuitBreakers}).
    */
@@ -75,6 +87,7 @@ final class SubsetPool {
     this.subset = subset;
     this.port = port;
     this.endpoints = List.copyOf(endpoints);
+    Warmup warmupGiven = null;
     if (lb instanceof LoadBalancerSettings.ConsistentHash ch) {
       simple = null;
       hashKey = ch.key();
@@ -93,6 +106,7 @@ final class SubsetPool {
       LoadBalancerSettings.Simple s =
           lb instanceof LoadBalancerSettings.Simple given ? given : (LoadBalancerSettings.Simple) LoadBalancerSettings.DEFAULT;
       simple = SimpleBalancer.valueOf(s.policy().name());
+      warmupGiven = s.warmup();
       hashKey = null;
       table = null;
       balancerName = simple.name();
@@ -106,6 +120,7 @@ final class SubsetPool {
     } else {
       emptyReason = null;
     }
+    this.warmup = emptyReason != null ? null : warmupGiven;
     // Nothing to eject without instances to pick, or under PASSTHROUGH (no instance is picked).
     this.outlierDetection =
         emptyReason != null || simple == SimpleBalancer.PASSTHROUGH ? null : outlierDetection;
@@ -132,6 +147,11 @@ final class SubsetPool {
   /** The destination as outlier detection tracks it; only for a pool with {@code outlierDetection}. */
   TrackedDestination tracked() {
     return new TrackedDestination(host, subset, port, outlierDetection, endpoints);
+  }
+
+  /** The destination as slow start keeps it; only for a pool with a {@code warmup}. */
+  WarmingDestination warming() {
+    return new WarmingDestination(host, subset, port, warmup, endpoints);
   }
 
   String label() {

@@ -12,6 +12,7 @@ import io.inboard.core.model.PortTrafficPolicy;
 import io.inboard.core.model.RetryBudget;
 import io.inboard.core.model.Subset;
 import io.inboard.core.model.TrafficPolicy;
+import io.inboard.core.model.Warmup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,8 +34,9 @@ final class DestinationRuleReader {
       Schema.of("port", "loadBalancer", "connectionPool", "outlierDetection").unsupported("tls");
   private static final Schema PORT_SELECTOR = Schema.of("number");
   private static final Schema LOAD_BALANCER =
-      Schema.of("simple", "consistentHash")
-          .unsupported("localityLbSetting", "warmupDurationSecs", "warmup");
+      Schema.of("simple", "consistentHash", "warmupDurationSecs", "warmup")
+          .unsupported("localityLbSetting");
+  private static final Schema WARMUP = Schema.of("duration", "minimumPercent", "aggression");
   private static final Schema CONSISTENT_HASH =
       Schema.of("httpHeaderName", "httpCookie", "useSourceIp", "httpQueryParameterName",
           "ringHash", "maglev", "minimumRingSize");
@@ -51,8 +53,8 @@ final class DestinationRuleReader {
           .unsupported("idleTimeout", "h2UpgradePolicy", "useClientProtocol", "maxConcurrentStreams");
   private static final Schema OUTLIER_DETECTION =
       Schema.of("consecutive5xxErrors", "consecutiveGatewayErrors", "interval", "baseEjectionTime",
-              "maxEjectionPercent")
-          .unsupported("minHealthPercent", "splitExternalLocalOriginErrors",
+              "maxEjectionPercent", "minHealthPercent")
+          .unsupported("splitExternalLocalOriginErrors",
               "consecutiveLocalOriginFailures", "consecutiveErrors");
   private static final Schema SUBSET = Schema.of("name", "labels", "trafficPolicy");
 
@@ -227,15 +229,31 @@ final class DestinationRuleReader {
     }
     boolean simple = f.has("simple");
     boolean hash = f.has("consistentHash");
+    Warmup warmup = warmup(f);
     if (simple && hash) {
       f.error("has simple and consistentHash; choose one");
       return null;
     }
-    if (simple) {
-      return simple(f.get("simple"));
-    }
     if (hash) {
+      if (warmup != null) {
+        warmupIgnored(f, "consistentHash");
+      }
       return consistentHash(f.get("consistentHash"));
+    }
+    if (simple) {
+      LoadBalancerSettings.Simple s = simple(f.get("simple"));
+      if (s == null || warmup == null) {
+        return s;
+      }
+      if (s.policy() != SimpleLB.ROUND_ROBIN && s.policy() != SimpleLB.LEAST_REQUEST) {
+        warmupIgnored(f, s.policy().name());
+        return s;
+      }
+      return new LoadBalancerSettings.Simple(s.policy(), warmup);
+    }
+    if (warmup != null) {
+      // As Istio: a warm-up without a policy warms Istio's default balancer, LEAST_REQUEST.
+      return new LoadBalancerSettings.Simple(SimpleLB.LEAST_REQUEST, warmup);
     }
     if (!f.has("localityLbSetting") && !f.has("warmupDurationSecs") && !f.has("warmup")) {
       f.error("is empty; give simple (e.g. ROUND_ROBIN) or consistentHash");
@@ -243,7 +261,73 @@ final class DestinationRuleReader {
     return null;
   }
 
-  private static LoadBalancerSettings simple(Field f) {
+  /**
+   * The loadBalancer's slow start: {@code warmup}, or the deprecated {@code warmupDurationSecs}
+   * (Envoy's defaults for the rest), {@code warmup} winning when both are given, as in Istio.
+   */
+  private static Warmup warmup(Field lb) {
+    Field seconds = lb.get("warmupDurationSecs");
+    Field full = lb.get("warmup");
+    if (full.present()) {
+      if (seconds.present()) {
+        seconds.warning("is ignored: warmup is given too and wins, as in Istio; remove warmupDurationSecs");
+      }
+      return warmupConfiguration(full);
+    }
+    if (!seconds.present()) {
+      return null;
+    }
+    Duration d = seconds.istioDuration();
+    if (d == null) {
+      return null;
+    }
+    seconds.warning("is deprecated in Istio; write warmup: {duration: " + Durations.format(d) + "}");
+    return Warmup.of(d);
+  }
+
+  private static Warmup warmupConfiguration(Field f) {
+    if (!f.object(WARMUP)) {
+      return null;
+    }
+    Field durationField = f.get("duration");
+    if (!durationField.present()) {
+      durationField.error("is required, e.g. warmup: {duration: 60s}");
+    }
+    Duration duration = durationField.istioDuration();
+    Field minimumField = f.get("minimumPercent");
+    Double minimum = minimumField.number();
+    if (minimum != null && !(minimum >= 0 && minimum <= 100)) {
+      minimumField.error(minimumField.json().asText() + " is not a percentage; use a number from 0 to 100"
+          + " (the default is 10)");
+      minimum = null;
+    }
+    Field aggressionField = f.get("aggression");
+    Double aggression = aggressionField.number();
+    if (aggression != null && (aggression < 0 || aggression.isInfinite())) {
+      // Istio's CRD sets the minimum at 0.
+      aggressionField.error(aggressionField.json().asText() + " is not an aggression; use a positive number: 1 "
+          + "(linear, the default), more (faster at first) or less (slower at first)");
+      aggression = null;
+    } else if (aggression != null && aggression == 0) {
+      // Envoy takes an aggression of 0 as 1 (and logs an error), which Istio passes on unchanged.
+      aggressionField.warning("0 means 1 (linear), as Envoy reads it; write 1, or leave it out");
+      aggression = Warmup.DEFAULT_AGGRESSION;
+    }
+    if (duration == null || minimumField.present() && minimum == null
+        || aggressionField.present() && aggression == null) {
+      return null;
+    }
+    return new Warmup(duration,
+        minimum == null ? Warmup.DEFAULT_MINIMUM_PERCENT : minimum,
+        aggression == null ? Warmup.DEFAULT_AGGRESSION : aggression);
+  }
+
+  private static void warmupIgnored(Field lb, String policy) {
+    Field w = lb.has("warmup") ? lb.get("warmup") : lb.get("warmupDurationSecs");
+    w.warning("is ignored under " + policy + ": Envoy slow-starts only ROUND_ROBIN and LEAST_REQUEST");
+  }
+
+  private static LoadBalancerSettings.Simple simple(Field f) {
     String value = f.string();
     if (value == null) {
       return null;
@@ -444,6 +528,7 @@ final class DestinationRuleReader {
     Duration base = f.get("baseEjectionTime").istioDuration();
     Field maxField = f.get("maxEjectionPercent");
     Integer maxPercent = maxField.integer(0, 100);
+    Integer minHealth = f.get("minHealthPercent").integer(0, 100);
     if (maxPercent != null && maxPercent == 0) {
       // Istio cannot tell 0 from unset here and leaves Envoy's default in force.
       maxField.warning("0 means the default, " + d.maxEjectionPercent() + "%, as in Istio; to turn ejection "
@@ -455,7 +540,8 @@ final class DestinationRuleReader {
         cGateway == null ? d.consecutiveGatewayErrors() : cGateway,
         interval == null ? d.interval() : interval,
         base == null ? d.baseEjectionTime() : base,
-        maxPercent == null ? d.maxEjectionPercent() : maxPercent);
+        maxPercent == null ? d.maxEjectionPercent() : maxPercent,
+        minHealth == null ? d.minHealthPercent() : minHealth);
   }
 
   private static ConnectionPoolSettings connectionPool(Field f) {

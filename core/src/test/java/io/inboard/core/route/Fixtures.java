@@ -43,6 +43,15 @@ final class Fixtures {
     return Snapshot.compile(1, all, instances);
   }
 
+  /** {@code n} instances of {@code user} in {@code default}, {@code user-0} on port 8000 and on. */
+  static List<Instance> users(int n) {
+    List<Instance> all = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      all.add(new Instance("user-" + i, "user", "default", "127.0.0.1", 8000 + i, java.util.Map.of()));
+    }
+    return all;
+  }
+
   static Snapshot snapshotOf(String yaml, List<Instance> instances) {
     return Snapshot.compile(1, parse(yaml).resources(), instances);
   }

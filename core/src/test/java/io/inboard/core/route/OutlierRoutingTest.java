@@ -154,7 +154,7 @@ class OutlierRoutingTest {
   }
 
   @Test
-  void aDestinationWithEveryInstanceEjectedIsStillRoutedAndTheExplanationSaysPanic() {
+  void aDestinationWithEveryInstanceEjectedAnswers503AsIstiosDefaultMinHealthPercentZeroDoes() {
     Router router = router(Fixtures.snapshotOf(rule("{simple: ROUND_ROBIN}") + "---\n" + SUBSET_ROUTE, instances(1, 1)));
     DescribedRequest v2 = get().withHeader("version", "v2");
     Decision d = router.route(v2);
@@ -162,11 +162,17 @@ class OutlierRoutingTest {
     tried(d, d.instance(), 502);
 
     Decision again = router.explain(v2);
-    assertThat(again.outcome()).isEqualTo(Decision.Outcome.ROUTE);
-    assertThat(again.instance().id()).isEqualTo("user-v2-0");
+    assertThat(again.outcome()).isEqualTo(Decision.Outcome.NO_INSTANCE);
+    assertThat(again.status()).isEqualTo(503);
+    assertThat(again.instance()).isNull();
+    assertThat(again.reason()).isEqualTo("no healthy instance of " + HOST + " subset v2: outlier detection has "
+        + "ejected every one (minHealthPercent 0)");
     assertThat(again.trace()).anySatisfy(t -> assertThat(t)
         .startsWith("outlier detection has ejected every instance of " + HOST + " subset v2 (user-v2-0 for ")
-        .endsWith("; choosing among all of them (panic)"));
+        .endsWith("; minHealthPercent is 0, so no panic mode: no healthy instance"));
+    // Once its ejection is over it is routed to again.
+    clock.addAndGet(30_000_000_000L);
+    assertThat(router.route(v2).instance().id()).isEqualTo("user-v2-0");
   }
 
   @Test
