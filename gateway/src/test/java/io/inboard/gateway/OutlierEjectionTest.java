@@ -101,4 +101,41 @@ class OutlierEjectionTest {
       }
     }
   }
+
+  /**
+   * With {@code splitExternalLocalOriginErrors}, refused connects count apart: the gateway-error
+   * threshold (2) does not eject, {@code consecutiveLocalOriginFailures} (3) does, with that cause.
+   */
+  @Test
+  void withTheSplitRefusedConnectsEjectByTheLocalOriginCount() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    try (EchoUpstream good = new EchoUpstream("user-good", Map.of("app", "user"))) {
+      String yaml = mesh("{consecutive5xxErrors: 2, consecutiveGatewayErrors: 2, baseEjectionTime: 60s, "
+          + "maxEjectionPercent: 50, splitExternalLocalOriginErrors: true, consecutiveLocalOriginFailures: 3}")
+          + instance(good.id, good.port()) + instance("user-down", closedPort);
+      try (InboardGateway gw = start(yaml);
+          TestClient client = new TestClient(gw.port());
+          TestClient admin = new TestClient(gw.adminPort())) {
+        int refused = 0;
+        for (int i = 0; i < 4; i++) {
+          refused += client.get(HOST, "/").getStatus() == 503 ? 1 : 0;
+        }
+        assertThat(refused).as("two refused connects, not yet three").isEqualTo(2);
+        assertThat(admin.get("127.0.0.1", "/metrics").getContentAsString()).doesNotContain("inboard_outlier_ejections_total{");
+        for (int i = 0; i < 2; i++) {
+          refused += client.get(HOST, "/").getStatus() == 503 ? 1 : 0;
+        }
+        assertThat(refused).as("the third refused connect").isEqualTo(3);
+        for (int i = 0; i < 10; i++) {
+          ContentResponse r = client.get(HOST, "/");
+          assertThat(r.getStatus()).as(r.getContentAsString()).isEqualTo(200);
+        }
+        assertThat(admin.get("127.0.0.1", "/metrics").getContentAsString())
+            .contains("inboard_outlier_ejections_total{cause=\"consecutive_local_origin_failures\"");
+      }
+    }
+  }
 }

@@ -16,10 +16,12 @@ import java.util.function.LongSupplier;
  * instances out} until their time is up. Lives across snapshots (see {@link OutlierDetector}), so
  * ejections survive a rules change.
  *
- * <p>The rules are Envoy's with {@code split_external_local_origin_errors} off, as Istio configures
- * it: any 5xx answer counts towards {@code consecutive5xxErrors}; 502, 503 and 504 also towards
- * {@code consecutiveGatewayErrors} (another 5xx resets that count); a try that got no answer at all
- * (refused, reset, timed out) counts as both; any other answer resets both. An instance whose count
+ * <p>The rules are Envoy's: any 5xx answer counts towards {@code consecutive5xxErrors}; 502, 503
+ * and 504 also towards {@code consecutiveGatewayErrors} (another 5xx resets that count); a try that
+ * got no answer at all (refused, reset, timed out) counts as both, unless the policy sets
+ * {@code splitExternalLocalOriginErrors}: then it counts towards {@code
+ * consecutiveLocalOriginFailures} only, and any answer resets that count (the connection worked).
+ * Any answer below 500 resets every count. An instance whose count
  * reaches its threshold is ejected for {@code baseEjectionTime} times its ejection multiplier
  * (raised by each ejection, lowered by one for each {@code interval} back in service, the time
  * capped at {@link OutlierDetection#maxEjectionTime()}), unless that would eject more than
@@ -98,20 +100,29 @@ public final class DestinationOutliers {
       }
       return;
     }
-    Ejection ejection = failed(instance, m, status == 0 || status == 502 || status == 503 || status == 504);
+    Ejection ejection = status == 0 && policy.splitExternalLocalOriginErrors()
+        ? failedLocally(instance, m)
+        : failed(instance, m, status == 0 || status == 502 || status == 503 || status == 504);
     if (ejection != null) {
       listener.accept(ejection);
     }
   }
 
-  private synchronized Ejection failed(Instance instance, InstanceMonitor m, boolean gatewayError) {
+  /** As Envoy: failures of an ejected instance (tries already under way) change nothing. */
+  private boolean stillEjected(InstanceMonitor m) {
     if (m.ejected) {
       bringBack(clock.getAsLong());
-      if (m.ejected) {
-        return null; // as Envoy: failures of an ejected instance (tries already under way) change nothing
-      }
+    }
+    return m.ejected;
+  }
+
+  private synchronized Ejection failed(Instance instance, InstanceMonitor m, boolean gatewayError) {
+    if (stillEjected(m)) {
+      return null;
     }
     OutlierDetection p = policy;
+    // Counted only under the split, where a failure that comes here is an answer: the connection worked.
+    m.consecutiveLocalOrigin = 0;
     int fives = ++m.consecutive5xx;
     int gateways = gatewayError ? ++m.consecutiveGateway : 0;
     m.consecutiveGateway = gateways;
@@ -129,6 +140,20 @@ public final class DestinationOutliers {
       m.consecutive5xx = 0;
     }
     return eject(instance, m, gatewayHit ? Ejection.CONSECUTIVE_GATEWAY_ERRORS : Ejection.CONSECUTIVE_5XX);
+  }
+
+  /** A try without an answer under {@code splitExternalLocalOriginErrors}: Envoy's local-origin count. */
+  private synchronized Ejection failedLocally(Instance instance, InstanceMonitor m) {
+    if (stillEjected(m)) {
+      return null;
+    }
+    int threshold = policy.consecutiveLocalOriginFailures();
+    int failures = ++m.consecutiveLocalOrigin;
+    if (threshold <= 0 || failures < threshold) {
+      return null;
+    }
+    m.consecutiveLocalOrigin = 0;
+    return eject(instance, m, Ejection.CONSECUTIVE_LOCAL_ORIGIN_FAILURES);
   }
 
   private Ejection eject(Instance instance, InstanceMonitor m, String cause) {

@@ -9,7 +9,8 @@ import java.time.Duration;
  *
  * @param subset {@code null} for the host's instances as a whole
  * @param port the port whose {@code portLevelSettings} gave the detection, else 0
- * @param cause {@link #CONSECUTIVE_5XX} or {@link #CONSECUTIVE_GATEWAY_ERRORS}
+ * @param cause {@link #CONSECUTIVE_5XX}, {@link #CONSECUTIVE_GATEWAY_ERRORS} or
+ *     {@link #CONSECUTIVE_LOCAL_ORIGIN_FAILURES}
  * @param ejectedNow how many instances of the destination are ejected, this one included
  * @param instances how many instances the destination has
  */
@@ -18,6 +19,7 @@ public record Ejection(
     int instances) {
   public static final String CONSECUTIVE_5XX = "consecutive_5xx";
   public static final String CONSECUTIVE_GATEWAY_ERRORS = "consecutive_gateway_errors";
+  public static final String CONSECUTIVE_LOCAL_ORIGIN_FAILURES = "consecutive_local_origin_failures";
 
   public Ejection(
       String host, String subset, Instance instance, Duration duration, String cause, int ejectedNow, int instances) {
@@ -29,7 +31,11 @@ public record Ejection(
     return "outlier detection ejected instance " + instance.id() + " (" + instance.address() + ":" + instance.port()
         + ") of " + host + (subset == null ? "" : " subset " + subset)
         + (port == 0 ? "" : " port " + port + " (portLevelSettings)") + " for " + duration.toMillis() + " ms after "
-        + (cause.equals(CONSECUTIVE_5XX) ? "consecutive 5xx errors" : "consecutive gateway errors")
+        + switch (cause) {
+          case CONSECUTIVE_5XX -> "consecutive 5xx errors";
+          case CONSECUTIVE_LOCAL_ORIGIN_FAILURES -> "consecutive tries without an answer";
+          default -> "consecutive gateway errors";
+        }
         + "; " + ejectedNow + " of " + instances + " instance(s) ejected";
   }
 }

@@ -13,6 +13,8 @@ final class InstanceMonitor {
   final int port;
   volatile int consecutive5xx;
   volatile int consecutiveGateway;
+  /** Tries in a row without an answer; counted only under {@code splitExternalLocalOriginErrors}. */
+  volatile int consecutiveLocalOrigin;
   volatile boolean ejected;
   long returnAtNanos;
   /** When it last came back into service; meaningful only once it has been ejected. */
@@ -32,12 +34,13 @@ final class InstanceMonitor {
   }
 
   boolean failing() {
-    return consecutive5xx != 0 || consecutiveGateway != 0;
+    return consecutive5xx != 0 || consecutiveGateway != 0 || consecutiveLocalOrigin != 0;
   }
 
   void resetCounters() {
     consecutive5xx = 0;
     consecutiveGateway = 0;
+    consecutiveLocalOrigin = 0;
   }
 
   /**

@@ -11,6 +11,11 @@ import java.time.Duration;
  * @param minHealthPercent Envoy's panic threshold: while fewer than this percentage of the
  *     instances are not ejected, balance over all of them; 0 (Istio's default) never does, so a
  *     destination whose instances are all ejected has no instance to send to
+ * @param splitExternalLocalOriginErrors whether a try that got no answer (refused, reset, timed out)
+ *     counts apart from the instance's answers, towards {@code consecutiveLocalOriginFailures}
+ *     only; when {@code false} (Istio's default) it counts as a 5xx and a gateway error
+ * @param consecutiveLocalOriginFailures with the split, the tries in a row without an answer that
+ *     eject an instance; 0 turns that count off (default 5)
  */
 public record OutlierDetection(
     int consecutive5xxErrors,
@@ -18,13 +23,19 @@ public record OutlierDetection(
     Duration interval,
     Duration baseEjectionTime,
     int maxEjectionPercent,
-    int minHealthPercent) {
+    int minHealthPercent,
+    boolean splitExternalLocalOriginErrors,
+    int consecutiveLocalOriginFailures) {
+
+  /** Envoy's {@code consecutive_local_origin_failure} default, which Istio leaves in place. */
+  public static final int DEFAULT_CONSECUTIVE_LOCAL_ORIGIN_FAILURES = 5;
 
   private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
   private static final Duration DEFAULT_BASE_EJECTION_TIME = Duration.ofSeconds(30);
 
   public static final OutlierDetection DEFAULTS =
-      new OutlierDetection(5, 0, DEFAULT_INTERVAL, DEFAULT_BASE_EJECTION_TIME, 10, 0);
+      new OutlierDetection(5, 0, DEFAULT_INTERVAL, DEFAULT_BASE_EJECTION_TIME, 10, 0, false,
+          DEFAULT_CONSECUTIVE_LOCAL_ORIGIN_FAILURES);
 
   /** Envoy's {@code max_ejection_time} default, which Istio leaves in place. */
   private static final Duration DEFAULT_MAX_EJECTION_TIME = Duration.ofSeconds(300);
@@ -32,6 +43,13 @@ public record OutlierDetection(
   public OutlierDetection {
     interval = interval == null ? DEFAULT_INTERVAL : interval;
     baseEjectionTime = baseEjectionTime == null ? DEFAULT_BASE_EJECTION_TIME : baseEjectionTime;
+  }
+
+  /** A policy that counts a try without an answer as a 5xx and a gateway error, as Istio's default. */
+  public OutlierDetection(int consecutive5xxErrors, int consecutiveGatewayErrors, Duration interval,
+      Duration baseEjectionTime, int maxEjectionPercent, int minHealthPercent) {
+    this(consecutive5xxErrors, consecutiveGatewayErrors, interval, baseEjectionTime, maxEjectionPercent,
+        minHealthPercent, false, DEFAULT_CONSECUTIVE_LOCAL_ORIGIN_FAILURES);
   }
 
   /** A policy with Istio's {@code minHealthPercent} default, 0: no panic mode. */

@@ -53,9 +53,9 @@ final class DestinationRuleReader {
           .unsupported("idleTimeout", "h2UpgradePolicy", "useClientProtocol", "maxConcurrentStreams");
   private static final Schema OUTLIER_DETECTION =
       Schema.of("consecutive5xxErrors", "consecutiveGatewayErrors", "interval", "baseEjectionTime",
-              "maxEjectionPercent", "minHealthPercent")
-          .unsupported("splitExternalLocalOriginErrors",
-              "consecutiveLocalOriginFailures", "consecutiveErrors");
+              "maxEjectionPercent", "minHealthPercent", "splitExternalLocalOriginErrors",
+              "consecutiveLocalOriginFailures")
+          .unsupported("consecutiveErrors");
   private static final Schema SUBSET = Schema.of("name", "labels", "trafficPolicy");
 
   /** Envoy's upper bounds; they also keep a hostile config from allocating huge tables. */
@@ -529,6 +529,14 @@ final class DestinationRuleReader {
     Field maxField = f.get("maxEjectionPercent");
     Integer maxPercent = maxField.integer(0, 100);
     Integer minHealth = f.get("minHealthPercent").integer(0, 100);
+    Field splitField = f.get("splitExternalLocalOriginErrors");
+    Boolean split = splitField.bool();
+    Field localField = f.get("consecutiveLocalOriginFailures");
+    Integer local = localField.integer(0, Integer.MAX_VALUE);
+    if (local != null && !Boolean.TRUE.equals(split)) {
+      localField.warning("counts only with splitExternalLocalOriginErrors: true (without it a try that "
+          + "got no answer counts as a 5xx and a gateway error); set it, or remove this");
+    }
     if (maxPercent != null && maxPercent == 0) {
       // Istio cannot tell 0 from unset here and leaves Envoy's default in force.
       maxField.warning("0 means the default, " + d.maxEjectionPercent() + "%, as in Istio; to turn ejection "
@@ -541,7 +549,9 @@ final class DestinationRuleReader {
         interval == null ? d.interval() : interval,
         base == null ? d.baseEjectionTime() : base,
         maxPercent == null ? d.maxEjectionPercent() : maxPercent,
-        minHealth == null ? d.minHealthPercent() : minHealth);
+        minHealth == null ? d.minHealthPercent() : minHealth,
+        Boolean.TRUE.equals(split),
+        local == null ? d.consecutiveLocalOriginFailures() : local);
   }
 
   private static ConnectionPoolSettings connectionPool(Field f) {

@@ -102,6 +102,46 @@ class DestinationOutliersTest {
     assertThat(fives.isEjected(c)).isTrue();
   }
 
+  /**
+   * {@code splitExternalLocalOriginErrors}: tries without an answer count apart, towards
+   * {@code consecutiveLocalOriginFailures}, and any answer (the connection worked) resets that count;
+   * answers count towards the 5xx counts as before, tries without one no longer do.
+   */
+  @Test
+  void withTheSplitTriesWithoutAnAnswerCountApartAndAnyAnswerResetsThem() {
+    Instance a = instance("a");
+    Instance b = instance("b");
+    OutlierDetection split = new OutlierDetection(2, 0, Duration.ofSeconds(10), Duration.ofSeconds(30), 100, 0, true, 3);
+    DestinationOutliers d = track(split, a, b);
+
+    fail(d, a, 0, 2);
+    d.tried(a, 503); // an answer: the connection worked
+    fail(d, a, 0, 2);
+    assertThat(d.isEjected(a)).as("no three in a row, and no 5xx count from them").isFalse();
+    d.tried(a, 0);
+    assertThat(d.isEjected(a)).isTrue();
+    assertThat(ejections).singleElement().satisfies(e -> {
+      assertThat(e.cause()).isEqualTo(Ejection.CONSECUTIVE_LOCAL_ORIGIN_FAILURES);
+      assertThat(e.describe()).contains("after consecutive tries without an answer");
+    });
+
+    fail(d, b, 503, 1);
+    fail(d, b, 0, 2);
+    d.tried(b, 503);
+    assertThat(d.isEjected(b)).as("two 503s in a row between tries without an answer").isTrue();
+  }
+
+  @Test
+  void withTheSplitAZeroLocalOriginThresholdNeverEjectsForTriesWithoutAnAnswer() {
+    Instance a = instance("a");
+    Instance b = instance("b");
+    DestinationOutliers d = track(
+        new OutlierDetection(2, 2, Duration.ofSeconds(10), Duration.ofSeconds(30), 100, 0, true, 0), a, b);
+    fail(d, a, 0, 50);
+    assertThat(d.isEjected(a)).isFalse();
+    assertThat(ejections).isEmpty();
+  }
+
   @Test
   void anEjectedInstanceComesBackWhenItsTimeIsUpWithItsCountsCleared() {
     Instance a = instance("a");

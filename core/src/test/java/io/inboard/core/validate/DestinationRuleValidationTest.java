@@ -231,6 +231,26 @@ class DestinationRuleValidationTest {
   }
 
   @Test
+  void theLocalOriginSplitIsReadAndItsCountAloneIsWarned() {
+    String yaml = dr("host: r\ntrafficPolicy: {outlierDetection: {splitExternalLocalOriginErrors: true, "
+        + "consecutiveLocalOriginFailures: 2}}");
+    assertThat(warnings(yaml)).isEmpty();
+    DestinationRule withCount = valid(yaml);
+    OutlierDetection od = withCount.spec().trafficPolicy().outlierDetection();
+    assertThat(od.splitExternalLocalOriginErrors()).isTrue();
+    assertThat(od.consecutiveLocalOriginFailures()).isEqualTo(2);
+    DestinationRule splitOnly = valid(dr("host: r\ntrafficPolicy: {outlierDetection: {splitExternalLocalOriginErrors: true}}"));
+    assertThat(splitOnly.spec().trafficPolicy().outlierDetection().consecutiveLocalOriginFailures())
+        .as("Envoy's default").isEqualTo(5);
+    assertThat(warnings(dr("host: r\ntrafficPolicy: {outlierDetection: {consecutiveLocalOriginFailures: 2}}")))
+        .containsExactly("spec.trafficPolicy.outlierDetection.consecutiveLocalOriginFailures: counts only with "
+            + "splitExternalLocalOriginErrors: true (without it a try that got no answer counts as a 5xx and a "
+            + "gateway error); set it, or remove this");
+    assertThat(errors(dr("host: r\ntrafficPolicy: {outlierDetection: {splitExternalLocalOriginErrors: yes please}}")))
+        .hasSize(1);
+  }
+
+  @Test
   void maxEjectionPercentZeroIsIstiosDefaultWithAWarning() {
     String yaml = dr("host: r\ntrafficPolicy: {outlierDetection: {maxEjectionPercent: 0}}");
     DestinationRule dr = valid(yaml);
