@@ -54,8 +54,7 @@ final class DestinationRuleReader {
   private static final Schema OUTLIER_DETECTION =
       Schema.of("consecutive5xxErrors", "consecutiveGatewayErrors", "interval", "baseEjectionTime",
               "maxEjectionPercent", "minHealthPercent", "splitExternalLocalOriginErrors",
-              "consecutiveLocalOriginFailures")
-          .unsupported("consecutiveErrors");
+              "consecutiveLocalOriginFailures", "consecutiveErrors");
   private static final Schema SUBSET = Schema.of("name", "labels", "trafficPolicy");
 
   /** Envoy's upper bounds; they also keep a hostile config from allocating huge tables. */
@@ -524,6 +523,16 @@ final class DestinationRuleReader {
     OutlierDetection d = OutlierDetection.DEFAULTS;
     Integer c5xx = f.get("consecutive5xxErrors").integer(0, Integer.MAX_VALUE);
     Integer cGateway = f.get("consecutiveGatewayErrors").integer(0, Integer.MAX_VALUE);
+    Field deprecatedField = f.get("consecutiveErrors");
+    Integer deprecated = deprecatedField.integer(0, Integer.MAX_VALUE);
+    if (deprecated != null && deprecated > 0) {
+      // As Istio reads it: gateway errors only (502, 503, 504 and no answer), the 5xx count off;
+      // either field given beside it wins.
+      deprecatedField.warning("deprecated; Istio reads it as consecutiveGatewayErrors: " + deprecated
+          + " with consecutive5xxErrors: 0, and so does Inboard; write those instead");
+      cGateway = cGateway != null ? cGateway : deprecated;
+      c5xx = c5xx != null ? c5xx : 0;
+    }
     Duration interval = f.get("interval").istioDuration();
     Duration base = f.get("baseEjectionTime").istioDuration();
     Field maxField = f.get("maxEjectionPercent");

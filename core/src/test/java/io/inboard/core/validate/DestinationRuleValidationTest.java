@@ -251,6 +251,22 @@ class DestinationRuleValidationTest {
   }
 
   @Test
+  void theDeprecatedConsecutiveErrorsIsReadAsIstioReadsItGatewayErrorsOnly() {
+    String yaml = dr("host: r\ntrafficPolicy: {outlierDetection: {consecutiveErrors: 7}}");
+    DestinationRule deprecated = valid(yaml);
+    OutlierDetection od = deprecated.spec().trafficPolicy().outlierDetection();
+    assertThat(od.consecutiveGatewayErrors()).isEqualTo(7);
+    assertThat(od.consecutive5xxErrors()).isZero();
+    assertThat(warnings(yaml)).containsExactly("spec.trafficPolicy.outlierDetection.consecutiveErrors: deprecated; "
+        + "Istio reads it as consecutiveGatewayErrors: 7 with consecutive5xxErrors: 0, and so does Inboard; write "
+        + "those instead");
+    DestinationRule both = valid(dr("host: r\ntrafficPolicy: {outlierDetection: {consecutiveErrors: 7, "
+        + "consecutive5xxErrors: 3}}"));
+    assertThat(both.spec().trafficPolicy().outlierDetection().consecutive5xxErrors()).as("the field given wins").isEqualTo(3);
+    assertThat(both.spec().trafficPolicy().outlierDetection().consecutiveGatewayErrors()).isEqualTo(7);
+  }
+
+  @Test
   void maxEjectionPercentZeroIsIstiosDefaultWithAWarning() {
     String yaml = dr("host: r\ntrafficPolicy: {outlierDetection: {maxEjectionPercent: 0}}");
     DestinationRule dr = valid(yaml);
