@@ -2,9 +2,9 @@ package io.inboard.core.validate;
 
 import io.inboard.core.model.ExportTo;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /** Reads and validates {@code exportTo} as Istio's {@code validateExportTo} does. */
 final class ExportToReader {
@@ -20,7 +20,8 @@ final class ExportToReader {
    */
   static List<String> read(Field f, String namespace, String selectorNote) {
     List<String> out = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
+    // Each namespace named, to the entry that named it: '.' and the namespace's own name are the same one.
+    Map<String, String> seen = new HashMap<>();
     List<Field> items = f.items();
     for (Field item : items) {
       String e = item.string();
@@ -33,8 +34,9 @@ final class ExportToReader {
         continue;
       }
       String key = e.equals(ExportTo.OWN_NAMESPACE) && namespace != null ? namespace : e;
-      if (!seen.add(key)) {
-        item.error(key.equals(e)
+      String earlier = seen.putIfAbsent(key, e);
+      if (earlier != null) {
+        item.error(earlier.equals(e)
             ? "duplicate entry '" + e + "'; list each namespace once"
             : "'.' is this resource's own namespace " + namespace + ", which the list names already; keep one");
         continue;
