@@ -4,6 +4,7 @@ import io.inboard.core.breaker.CircuitBreakers;
 import io.inboard.core.breaker.Overflow;
 import io.inboard.core.health.Ejection;
 import io.inboard.core.health.OutlierDetector;
+import io.inboard.core.mesh.Workload;
 import io.inboard.core.route.RouteTable;
 import io.inboard.core.snapshot.Snapshot;
 import java.lang.System.Logger.Level;
@@ -57,10 +58,13 @@ public final class InboardGateway implements AutoCloseable {
   /** Created with the first snapshot that sets a {@code connectionPool}; then kept, as its counts. */
   private CircuitBreakers breakers;
   private volatile boolean ready;
+  /** The gateway as a workload: its namespace and labels decide which resources it sees ({@code exportTo}). */
+  private final Workload self;
 
   private InboardGateway(GatewaySettings settings, SnapshotSource source) {
     this.source = source;
     this.labels = settings.labels();
+    this.self = new Workload(settings.namespace(), settings.name(), settings.labels());
     this.servicePort = settings.servicePort();
     GatewayMetrics metrics = new GatewayMetrics(settings.name(), settings.namespace());
     this.metrics = metrics;
@@ -127,7 +131,9 @@ public final class InboardGateway implements AutoCloseable {
    * Compiles a snapshot and makes it the one in force, atomically for new requests. Called by one
    * thread at a time (the snapshot source's).
    */
-  void apply(Snapshot snapshot) {
+  void apply(Snapshot received) {
+    // As Istio checks a gateway's VirtualServices and DestinationRules against the gateway's namespace.
+    Snapshot snapshot = received.viewedBy(self);
     RouteTable table = snapshot.routeTable();
     if (outliers == null && table.usesOutlierDetection()) {
       outliers = new OutlierDetector(this::ejected);
