@@ -2,11 +2,16 @@ package io.inboard.core.route;
 
 import io.inboard.core.mesh.Workload;
 import io.inboard.core.model.DestinationRule;
+import io.inboard.core.model.DestinationRuleSpec;
 import io.inboard.core.model.ExportTo;
+import io.inboard.core.model.Subset;
+import io.inboard.core.model.TrafficPolicy;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -21,7 +26,8 @@ import java.util.function.Predicate;
  * each level taking the most specific host (the exact name, else the longest wildcard). Within the level
  * found, a rule of the workload's namespace whose {@code workloadSelector} its labels match wins over
  * one without a selector; when the level has only selectors that do not match, no rule applies (Istio
- * does not look further). Built once per snapshot; asked only while a route table is compiled.
+ * does not look further); several rules without one, of one namespace, merge ({@link #merged}). Built once
+ * per snapshot; asked only while a route table is compiled.
  */
 final class DestinationRuleIndex {
   /** Istio's default {@code meshConfig.rootNamespace}. */
@@ -110,19 +116,42 @@ final class DestinationRuleIndex {
   }
 
   /**
-   * A rule whose selector the workload matches, else the first rule without a selector. Istio merges several
-   * rules without selectors for one host in one namespace; Inboard takes the first of them.
+   * A rule whose selector the workload matches, else the rules without a selector merged as Istio merges
+   * several for one host in one namespace ({@link #merged}).
    */
   private static DestinationRule choose(List<DestinationRule> rules, Workload workload) {
     DestinationRule catchAll = null;
     for (DestinationRule dr : rules) {
       Map<String, String> selector = dr.spec().workloadSelector();
       if (selector == null) {
-        catchAll = catchAll == null ? dr : catchAll;
+        catchAll = catchAll == null ? dr : merged(catchAll, dr);
       } else if (dr.metadata().namespace().equals(workload.namespace()) && ExportTo.selects(selector, workload.labels())) {
         return dr;
       }
     }
     return catchAll;
+  }
+
+  /**
+   * {@code first} with the subsets of {@code later} it does not define, and {@code later}'s
+   * {@code trafficPolicy} when it has none, as Istio's {@code mergeDestinationRule}; rules exported to
+   * different namespaces stay apart there, so {@code later} then adds nothing.
+   */
+  private static DestinationRule merged(DestinationRule first, DestinationRule later) {
+    if (!Set.copyOf(first.spec().exportTo()).equals(Set.copyOf(later.spec().exportTo()))) {
+      return first;
+    }
+    List<Subset> subsets = new ArrayList<>(first.spec().subsets());
+    Set<String> names = new HashSet<>();
+    first.spec().subsets().forEach(s -> names.add(s.name()));
+    for (Subset s : later.spec().subsets()) {
+      if (names.add(s.name())) {
+        subsets.add(s);
+      }
+    }
+    DestinationRuleSpec spec = first.spec();
+    TrafficPolicy policy = spec.trafficPolicy() != null ? spec.trafficPolicy() : later.spec().trafficPolicy();
+    return new DestinationRule(first.apiVersion(), first.metadata(),
+        new DestinationRuleSpec(spec.host(), policy, subsets, spec.exportTo(), null));
   }
 }

@@ -53,6 +53,10 @@ class VisibilityExplainTest {
     assertThat(out.path("destination").path("subset").asText()).isEqualTo("pick");
     assertThat(out.path("instance").path("labels").path("version").asText()).isEqualTo("v2");
     assertThat(notVisible(out)).containsExactlyInAnyOrder(
+        "DestinationRule team/user-part-1 is not exported to namespace shop (exportTo [.]), so it does not apply"
+            + " to user.traffic-management.svc.cluster.local",
+        "DestinationRule team/user-part-2 is not exported to namespace shop (exportTo [.]), so it does not apply"
+            + " to user.traffic-management.svc.cluster.local",
         "DestinationRule traffic-management/user-private is not exported to namespace shop (exportTo [.]), so it"
             + " does not apply to user.traffic-management.svc.cluster.local",
         "DestinationRule traffic-management/user-canary-clients has a workloadSelector, which selects workloads of"
