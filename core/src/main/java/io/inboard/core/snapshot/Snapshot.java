@@ -39,10 +39,11 @@ public final class Snapshot {
    * gateway) sees them: the VirtualServices exported to its namespace, and for each host the
    * DestinationRule Istio would choose for it ({@code exportTo}, {@code workloadSelector}, the precedence of
    * its own namespace over the host's over the root namespace's). Compiled here, once per snapshot, so the
-   * request path does no more than with the whole mesh's view. {@code null}: this snapshot.
+   * request path does no more than with the whole mesh's view. {@code null} (or one without a namespace):
+   * this snapshot.
    */
   public Snapshot viewedBy(Workload workload) {
-    if (workload == null || workload.equals(this.workload)) {
+    if (workload == null || workload.namespace() == null || workload.equals(this.workload)) {
       return this;
     }
     return new Snapshot(revision, resources, instances, workload);
