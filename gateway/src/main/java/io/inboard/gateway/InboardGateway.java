@@ -5,6 +5,7 @@ import io.inboard.core.breaker.Overflow;
 import io.inboard.core.health.Ejection;
 import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.lb.SlowStart;
+import io.inboard.core.mesh.Workload;
 import io.inboard.core.route.RouteTable;
 import io.inboard.core.snapshot.Snapshot;
 import java.lang.System.Logger.Level;
@@ -63,11 +64,14 @@ public final class InboardGateway implements AutoCloseable {
   /** The clock slow start reads (nanoseconds); tests give their own. */
   private final LongSupplier clock;
   private volatile boolean ready;
+  /** The gateway as a workload: its namespace and labels decide which resources it sees ({@code exportTo}). */
+  private final Workload self;
 
   private InboardGateway(GatewaySettings settings, SnapshotSource source, LongSupplier clock) {
     this.source = source;
     this.clock = clock;
     this.labels = settings.labels();
+    this.self = new Workload(settings.namespace(), settings.name(), settings.labels());
     this.servicePort = settings.servicePort();
     GatewayMetrics metrics = new GatewayMetrics(settings.name(), settings.namespace());
     this.metrics = metrics;
@@ -139,7 +143,9 @@ public final class InboardGateway implements AutoCloseable {
    * Compiles a snapshot and makes it the one in force, atomically for new requests. Called by one
    * thread at a time (the snapshot source's).
    */
-  void apply(Snapshot snapshot) {
+  void apply(Snapshot received) {
+    // As Istio checks a gateway's VirtualServices and DestinationRules against the gateway's namespace.
+    Snapshot snapshot = received.viewedBy(self);
     RouteTable table = snapshot.routeTable();
     if (outliers == null && table.usesOutlierDetection()) {
       outliers = new OutlierDetector(this::ejected);

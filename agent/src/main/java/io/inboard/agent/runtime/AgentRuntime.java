@@ -57,7 +57,7 @@ public final class AgentRuntime {
   private AgentRuntime(AgentOptions options) {
     this.options = options;
     this.self = new Workload(options.namespace(), options.service(), options.labels());
-    this.state = new RoutingState(options.propagate(), inFlight, options.firstSnapshotWait(), this::ejected,
+    this.state = new RoutingState(self, options.propagate(), inFlight, options.firstSnapshotWait(), this::ejected,
         this::overflowed);
     this.metrics = new IstioMetrics(() -> state.peek().snapshot().revision());
     this.outboundSeries = new OutboundSeries(self);

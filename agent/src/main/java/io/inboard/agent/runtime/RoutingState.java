@@ -6,6 +6,7 @@ import io.inboard.core.controlplane.SnapshotWire;
 import io.inboard.core.health.Ejection;
 import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.lb.SlowStart;
+import io.inboard.core.mesh.Workload;
 import io.inboard.core.propagation.PropagatedHeaders;
 import io.inboard.core.route.InFlight;
 import io.inboard.core.route.RouteTable;
@@ -28,6 +29,8 @@ final class RoutingState {
       Snapshot snapshot, Router router, Set<String> propagatedHeaders, SnapshotWire.Content content, String origin) {}
 
   private final Set<String> extraHeaders;
+  /** This agent's workload, whose view of each snapshot is compiled; {@code null}: the whole mesh's. */
+  private final Workload self;
   private final InFlight inFlight;
   private final Consumer<Ejection> onEjection;
   private final Duration firstWait;
@@ -43,13 +46,15 @@ final class RoutingState {
   private volatile boolean waitedOut;
 
   RoutingState(Set<String> extraHeaders, InFlight inFlight, Duration firstWait) {
-    this(extraHeaders, inFlight, firstWait, ejection -> {}, overflow -> {});
+    this(null, extraHeaders, inFlight, firstWait, ejection -> {}, overflow -> {});
   }
 
   /** @param onEjection told of each instance outlier detection ejects (on the thread whose call failed) */
   /** @param onOverflow told of each call a {@code connectionPool} turns away (on the caller's thread) */
-  RoutingState(Set<String> extraHeaders, InFlight inFlight, Duration firstWait, Consumer<Ejection> onEjection,
-      Consumer<Overflow> onOverflow) {
+  /** @param self this agent's workload: its namespace and labels decide what of each snapshot it sees */
+  RoutingState(Workload self, Set<String> extraHeaders, InFlight inFlight, Duration firstWait,
+      Consumer<Ejection> onEjection, Consumer<Overflow> onOverflow) {
+    this.self = self;
     this.onOverflow = onOverflow;
     this.extraHeaders = extraHeaders;
     this.inFlight = inFlight;
@@ -110,7 +115,9 @@ final class RoutingState {
     return slowStart;
   }
 
-  private synchronized InForce derive(Snapshot snapshot, SnapshotWire.Content content, String origin) {
+  private synchronized InForce derive(Snapshot received, SnapshotWire.Content content, String origin) {
+    // exportTo and workloadSelector are settled here, once per snapshot: requests only read the result.
+    Snapshot snapshot = received.viewedBy(self);
     RouteTable table = snapshot.routeTable();
     OutlierDetector detector = outliers;
     if (detector == null && table.usesOutlierDetection()) {

@@ -107,11 +107,22 @@ public final class Explainer {
       // table, as the gateway that Gateway selects decides it.
       at = GatewayWorkload.of(snapshot, request.gateway(), request.gatewayPort(), URI.create(request.url()).getPort());
       port = at.routes();
+      snapshot = at.snapshot();
+    } else if (port == null && request.from() != null) {
+      // What the calling workload sees, as its agent compiles it (exportTo, workloadSelector).
+      snapshot = snapshot.viewedBy(request.from());
     }
     if (request.samples() == 0) {
       Router router = new Router(snapshot, InFlight.NONE, null, outliers, slowStart);
       Decision decision = port == null ? router.explain(base) : router.explain(port, base);
       ObjectNode json = DecisionJson.toJson(decision, MAPPER);
+      if (snapshot.workload() != null) {
+        List<String> hidden = NotVisible.of(snapshot.resources(), snapshot.workload(), base.authority(),
+            decision.destination() == null ? null : decision.destination().host());
+        if (!hidden.isEmpty()) {
+          hidden.forEach(json.putArray("notVisible")::add);
+        }
+      }
       if (decision.outcome() == Decision.Outcome.ROUTE && decision.destination() != null) {
         connectionPool(json, snapshot, decision.destination(), breakers);
       }

@@ -2,6 +2,7 @@ package io.inboard.core.explain;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboard.core.mesh.Workload;
 import io.inboard.core.model.Gateway;
 import io.inboard.core.model.Server;
 import io.inboard.core.parse.ParsedResource;
@@ -26,9 +27,11 @@ import java.util.TreeMap;
  * @param port the port the request arrives on
  * @param servers the servers merged on that port
  * @param routes the port's route table
+ * @param snapshot the snapshot as the gateway workload sees it: taken to be in the named Gateway's namespace,
+ *     with its selector as labels ({@code exportTo} is checked against that namespace)
  */
-record GatewayWorkload(
-    String gateway, Map<String, String> labels, int port, GatewayServers servers, GatewayPortRoutes routes) {
+record GatewayWorkload(String gateway, Map<String, String> labels, int port, GatewayServers servers,
+    GatewayPortRoutes routes, Snapshot snapshot) {
 
   /**
    * The workload {@code gatewayKey} selects, on {@code port} when it is given, else on the port of
@@ -56,8 +59,9 @@ record GatewayWorkload(
     Map<String, String> labels = new TreeMap<>(named.spec().selector());
     GatewayServers servers = GatewayServers.select(snapshot.resources(), labels, number -> number == on,
         "port " + on, "give gatewayPort, or --gateway-port, to explain another port");
+    Snapshot viewed = snapshot.viewedBy(new Workload(named.metadata().namespace(), null, labels));
     return new GatewayWorkload(gatewayKey, Map.copyOf(labels), on,
-        servers, GatewayPortRoutes.compile(snapshot.routeTable(), servers.servers()));
+        servers, GatewayPortRoutes.compile(viewed.routeTable(), servers.servers()), viewed);
   }
 
   /** {@code urlPort}: the URL's explicit port, or -1. */

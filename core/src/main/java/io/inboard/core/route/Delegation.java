@@ -1,5 +1,6 @@
 package io.inboard.core.route;
 
+import io.inboard.core.model.ExportTo;
 import io.inboard.core.model.HTTPMatchRequest;
 import io.inboard.core.model.HTTPRoute;
 import io.inboard.core.model.StringMatch;
@@ -119,6 +120,13 @@ public final class Delegation {
             : "delegate VirtualService " + key + " is not defined; this rule is left out until it is"));
         continue;
       }
+      // As Istio: a delegate serves only VirtualServices of the namespaces it is exported to.
+      if (!ExportTo.reaches(delegate, ns)) {
+        findings.add(new Finding(root.key(), i, "delegate VirtualService " + key + " is not exported to namespace "
+            + ns + " (its exportTo is " + ExportTo.describe(delegate.spec().exportTo()) + "); this rule is left out"
+            + " until the delegate's exportTo includes " + ns + " or '*'"));
+        continue;
+      }
       List<HTTPRoute> subRules = delegate.spec().http();
       for (int j = 0; j < subRules.size(); j++) {
         HTTPRoute sub = subRules.get(j);
@@ -135,7 +143,7 @@ public final class Delegation {
       }
     }
     return new VirtualService(root.apiVersion(), root.metadata(),
-        new VirtualServiceSpec(root.spec().hosts(), root.spec().gateways(), out));
+        new VirtualServiceSpec(root.spec().hosts(), root.spec().gateways(), out, root.spec().exportTo()));
   }
 
   /** The merged blocks, or why the delegate's blocks do not narrow the delegating rule's. */

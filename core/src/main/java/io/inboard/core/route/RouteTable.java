@@ -6,8 +6,10 @@ import io.inboard.core.lb.WarmingDestination;
 import io.inboard.core.model.ConnectionPoolSettings;
 import io.inboard.core.lb.WeightedChoice;
 import io.inboard.core.mesh.Instance;
+import io.inboard.core.mesh.Workload;
 import io.inboard.core.model.Destination;
 import io.inboard.core.model.DestinationRule;
+import io.inboard.core.model.ExportTo;
 import io.inboard.core.model.Gateway;
 import io.inboard.core.model.HTTPMatchRequest;
 import io.inboard.core.model.HTTPRetry;
@@ -197,9 +199,18 @@ public final class RouteTable {
     return skip == 0 ? anyHost : null;
   }
 
-  /** Compiles valid resources and instances. */
+  /** Compiles valid resources and instances, every resource visible (the whole mesh's view). */
   public static RouteTable compile(List<ParsedResource> resources, List<Instance> instances) {
-    return new Compiler(resources, instances).compile();
+    return new Compiler(resources, instances, null).compile();
+  }
+
+  /**
+   * Compiles valid resources and instances as {@code workload} sees them: only the VirtualServices
+   * exported to its namespace, and for each host the DestinationRule Istio would choose for it
+   * ({@link DestinationRuleIndex}); {@code null}: as {@link #compile(List, List)}.
+   */
+  public static RouteTable compile(List<ParsedResource> resources, List<Instance> instances, Workload workload) {
+    return new Compiler(resources, instances, workload).compile();
   }
 
   /** The compilation, in one place so the steps share their look-ups. */
@@ -216,10 +227,15 @@ public final class RouteTable {
     private final Set<String> headerNames = new TreeSet<>();
     /** Where delegation's merged rules came from, for the rules' explanations. */
     private final Delegation.Result delegation;
+    /** The workload whose view this is, or {@code null} for the whole mesh's. */
+    private final Workload workload;
+    /** The DestinationRules by namespace, for {@code workload}'s choice; {@code null} without one. */
+    private final DestinationRuleIndex ruleIndex;
 
-    Compiler(List<ParsedResource> resources, List<Instance> instances) {
+    Compiler(List<ParsedResource> resources, List<Instance> instances, Workload workload) {
+      this.workload = workload;
       // Delegating rules replaced by their delegates' rules; delegates (no hosts) left out.
-      delegation = Delegation.expand(resources);
+      delegation = Delegation.expand(workload == null ? resources : exportedTo(resources, workload.namespace()));
       for (ParsedResource p : delegation.routed()) {
         Resource r = p.resource();
         if (r instanceof VirtualService vs) {
@@ -236,11 +252,21 @@ public final class RouteTable {
       for (Instance i : sorted) {
         instancesByHost.computeIfAbsent(i.fqdn().toLowerCase(java.util.Locale.ROOT), h -> new ArrayList<>()).add(i);
       }
+      ruleIndex = workload == null ? null : new DestinationRuleIndex(destinationRules);
       for (DestinationRule dr : destinationRules) {
         if (dr.spec() == null || dr.spec().host() == null) {
           continue;
         }
+        collectHashHeaders(dr);
         String host = HostNames.resolve(dr.spec().host(), dr.metadata().namespace());
+        if (workload != null) {
+          // Only hosts some rule applies to for this workload become known through their rules.
+          DestinationRule applies = host.startsWith("*") ? null : ruleIndex.ruleFor(host, workload);
+          if (applies != null) {
+            rulesByHost.put(host, applies);
+          }
+          continue;
+        }
         if (host.startsWith("*")) {
           wildcardRules.putIfAbsent(host.substring(1), dr);
         } else {
@@ -250,8 +276,20 @@ public final class RouteTable {
             rulesByHost.put(host, dr);
           }
         }
-        collectHashHeaders(dr);
       }
+    }
+
+    /** The resources without the VirtualServices with hosts that are not exported to {@code namespace}. */
+    private static List<ParsedResource> exportedTo(List<ParsedResource> resources, String namespace) {
+      List<ParsedResource> out = new ArrayList<>(resources.size());
+      for (ParsedResource p : resources) {
+        // Delegates stay: whether one serves is its exportTo against the delegating VirtualService's namespace.
+        if (!(p.resource() instanceof VirtualService vs) || vs.spec().hosts().isEmpty()
+            || ExportTo.reaches(vs, namespace)) {
+          out.add(p);
+        }
+      }
+      return out;
     }
 
     private static boolean sameNamespace(DestinationRule dr, String host) {
@@ -280,6 +318,9 @@ public final class RouteTable {
     }
 
     DestinationRule ruleFor(String host) {
+      if (ruleIndex != null) {
+        return ruleIndex.ruleFor(host, workload);
+      }
       DestinationRule dr = rulesByHost.get(host);
       if (dr != null || wildcardRules.isEmpty()) {
         return dr;

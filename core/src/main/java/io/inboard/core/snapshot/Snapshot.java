@@ -1,6 +1,7 @@
 package io.inboard.core.snapshot;
 
 import io.inboard.core.mesh.Instance;
+import io.inboard.core.mesh.Workload;
 import io.inboard.core.parse.ParsedResource;
 import io.inboard.core.route.RouteTable;
 import java.util.List;
@@ -17,17 +18,40 @@ public final class Snapshot {
   private final List<ParsedResource> resources;
   private final List<Instance> instances;
   private final RouteTable routeTable;
+  /** The workload this snapshot's routes were compiled for, or {@code null}: the whole mesh's view. */
+  private final Workload workload;
 
-  private Snapshot(long revision, List<ParsedResource> resources, List<Instance> instances) {
+  private Snapshot(long revision, List<ParsedResource> resources, List<Instance> instances, Workload workload) {
     this.revision = revision;
     this.resources = List.copyOf(resources);
     this.instances = List.copyOf(instances);
-    this.routeTable = RouteTable.compile(this.resources, this.instances);
+    this.workload = workload;
+    this.routeTable = RouteTable.compile(this.resources, this.instances, workload);
   }
 
   /** Compiles resources (already valid) and instances; never throws for valid resources. */
   public static Snapshot compile(long revision, List<ParsedResource> resources, List<Instance> instances) {
-    return new Snapshot(revision, resources, instances);
+    return new Snapshot(revision, resources, instances, null);
+  }
+
+  /**
+   * The same resources and instances with routes compiled as {@code workload} (an agent's service, or a
+   * gateway) sees them: the VirtualServices exported to its namespace, and for each host the
+   * DestinationRule Istio would choose for it ({@code exportTo}, {@code workloadSelector}, the precedence of
+   * its own namespace over the host's over the root namespace's). Compiled here, once per snapshot, so the
+   * request path does no more than with the whole mesh's view. {@code null} (or one without a namespace):
+   * this snapshot.
+   */
+  public Snapshot viewedBy(Workload workload) {
+    if (workload == null || workload.namespace() == null || workload.equals(this.workload)) {
+      return this;
+    }
+    return new Snapshot(revision, resources, instances, workload);
+  }
+
+  /** The workload whose view this is ({@link #viewedBy}), or {@code null} for the whole mesh's. */
+  public Workload workload() {
+    return workload;
   }
 
   public long revision() {

@@ -24,7 +24,8 @@ import java.util.Set;
 /** Reads and validates a DestinationRule {@code spec}. */
 final class DestinationRuleReader {
   private static final Schema SPEC =
-      Schema.of("host", "trafficPolicy", "subsets").unsupported("exportTo", "workloadSelector");
+      Schema.of("host", "trafficPolicy", "subsets", "exportTo", "workloadSelector");
+  private static final Schema WORKLOAD_SELECTOR = Schema.of("matchLabels");
   private static final Schema TRAFFIC_POLICY =
       Schema.of("loadBalancer", "connectionPool", "outlierDetection", "portLevelSettings", "retryBudget")
           .unsupported("tls", "tunnel", "proxyProtocol");
@@ -64,7 +65,8 @@ final class DestinationRuleReader {
 
   private DestinationRuleReader() {}
 
-  static DestinationRuleSpec read(Field spec) {
+  /** @param namespace the resource's namespace, or {@code null} when its metadata is not valid */
+  static DestinationRuleSpec read(Field spec, String namespace) {
     if (!spec.object(SPEC)) {
       return null;
     }
@@ -99,7 +101,28 @@ final class DestinationRuleReader {
       }
       subsets.add(subset);
     }
-    return new DestinationRuleSpec(host, policy, subsets);
+    Map<String, String> selector = workloadSelector(spec.get("workloadSelector"), namespace);
+    List<String> exportTo = ExportToReader.read(spec.get("exportTo"), namespace,
+        selector == null ? null : "remove exportTo, or remove workloadSelector to share the rule with other namespaces");
+    return new DestinationRuleSpec(host, policy, subsets, exportTo, selector);
+  }
+
+  /**
+   * {@code workloadSelector.matchLabels}, or {@code null} when there is no selector. Label keys and values are
+   * checked as Kubernetes labels, which also refuses Istio's "empty key" and "wildcard" cases.
+   */
+  private static Map<String, String> workloadSelector(Field f, String namespace) {
+    if (!f.object(WORKLOAD_SELECTOR)) {
+      return null;
+    }
+    Field matchLabels = f.get("matchLabels");
+    Map<String, String> labels = Labels.read(matchLabels);
+    if (!matchLabels.present() || (matchLabels.json().isObject() && matchLabels.json().isEmpty())) {
+      f.warning("selects no labels, so the rule applies to every workload in namespace "
+          + (namespace == null ? "of the rule" : namespace) + " (and to no other namespace); give matchLabels, "
+          + "e.g. matchLabels: {app: frontend}, or remove workloadSelector");
+    }
+    return labels;
   }
 
   private static Subset subset(Field f) {

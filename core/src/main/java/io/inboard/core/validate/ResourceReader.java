@@ -84,11 +84,11 @@ public final class ResourceReader {
     if (kind != null && spec.present()) {
       resource = switch (kind) {
         case VirtualService.KIND -> {
-          VirtualServiceSpec s = VirtualServiceReader.read(spec);
+          VirtualServiceSpec s = VirtualServiceReader.read(spec, metadata == null ? null : metadata.namespace());
           yield s == null ? null : new VirtualService(apiVersion, metadata, s);
         }
         case DestinationRule.KIND -> {
-          DestinationRuleSpec s = DestinationRuleReader.read(spec);
+          DestinationRuleSpec s = DestinationRuleReader.read(spec, metadata == null ? null : metadata.namespace());
           yield s == null ? null : new DestinationRule(apiVersion, metadata, s);
         }
         default -> {

@@ -36,7 +36,7 @@ final class VirtualServiceReader {
   static final String MESH = "mesh";
 
   private static final Schema SPEC =
-      Schema.of("hosts", "gateways", "http").unsupported("tls", "tcp", "exportTo");
+      Schema.of("hosts", "gateways", "http", "exportTo").unsupported("tls", "tcp");
   private static final Schema RULE =
       Schema.of("name", "match", "route", "redirect", "directResponse", "delegate", "rewrite",
           "timeout", "retries", "fault", "mirror", "mirrorPercentage", "mirrorPercent", "mirrors",
@@ -72,7 +72,8 @@ final class VirtualServiceReader {
 
   private VirtualServiceReader() {}
 
-  static VirtualServiceSpec read(Field spec) {
+  /** @param namespace the resource's namespace, or {@code null} when its metadata is not valid */
+  static VirtualServiceSpec read(Field spec, String namespace) {
     if (!spec.object(SPEC)) {
       return null;
     }
@@ -110,7 +111,8 @@ final class VirtualServiceReader {
         rules.add(rule);
       }
     }
-    return new VirtualServiceSpec(hosts, gateways, rules);
+    List<String> exportTo = ExportToReader.read(spec.get("exportTo"), namespace, null);
+    return new VirtualServiceSpec(hosts, gateways, rules, exportTo);
   }
 
   private static List<String> hosts(Field f, boolean meshBound) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.inboard.core.explain.ExplainRequest;
+import io.inboard.core.mesh.Workload;
 import io.inboard.core.snapshot.Snapshot;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +50,21 @@ class ConformanceTest {
     return SNAPSHOTS.computeIfAbsent(file, f -> Fixtures.snapshot("conformance/instances.yaml", "conformance/" + f));
   }
 
+  /**
+   * The snapshot as the case's workload sees it, as an agent or a gateway compiles it: the calling workload
+   * ({@code from}), the gateway's ({@code gatewayNamespace}, default istio-system, with {@code gatewayLabels}),
+   * or, with {@code from: none}, the whole mesh's view.
+   */
+  private static Snapshot viewed(Snapshot snapshot, JsonNode c) {
+    if (c.has("gateway")) {
+      Map<String, String> labels = new HashMap<>();
+      c.path("gatewayLabels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      return snapshot.viewedBy(new Workload(c.path("gatewayNamespace").asText("istio-system"), "gateway", labels));
+    }
+    String from = c.path("from").asText(DEFAULT_FROM);
+    return from.equals("none") ? snapshot : snapshot.viewedBy(ExplainRequest.parseWorkload(from));
+  }
+
   static DescribedRequest request(JsonNode c) {
     DescribedRequest r = DescribedRequest.of(c.path("method").asText("GET"), c.get("url").asText());
     JsonNode headers = c.get("headers");
@@ -71,7 +87,7 @@ class ConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void decidesAsTheTableSays(String name, String file, JsonNode c) {
-    Snapshot snapshot = snapshot(file);
+    Snapshot snapshot = viewed(snapshot(file), c);
     DescribedRequest request = request(c);
     if (c.has("samples")) {
       checkShares(snapshot, request, c);

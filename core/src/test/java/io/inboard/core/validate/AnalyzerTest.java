@@ -164,6 +164,30 @@ class AnalyzerTest {
   }
 
   @Test
+  void aDelegateNotExportedToTheDelegatingNamespaceIsWarned() {
+    String delegating = vs("""
+        hosts: [user]
+        http:
+        - delegate: {name: user-routes, namespace: team}
+        - route: [{destination: {host: user, subset: v1}}]
+        """);
+    String delegate = """
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: user-routes, namespace: team}
+        spec:
+          exportTo: ["."]
+          http: [{route: [{destination: {host: user.shop.svc.cluster.local, subset: v2}}]}]
+        """;
+    assertThat(analyze(DR + delegating + delegate, null)).containsExactly(
+        "WARNING VirtualService shop/user spec.http[0].delegate: delegate VirtualService team/user-routes is not"
+            + " exported to namespace shop (its exportTo is [.]); this rule is left out until the delegate's exportTo"
+            + " includes shop or '*', as Istio does");
+    assertThat(analyze(DR + delegating + delegate.replace("[\".\"]", "[shop]"), null)).isEmpty();
+  }
+
+  @Test
   void ruleAfterACatchAllIsUnreachable() {
     assertThat(analyze(vs("""
         hosts: [user]

@@ -284,11 +284,9 @@ class DestinationRuleValidationTest {
           connectionPool: {http: {http2MaxRequests: 100, idleTimeout: 10s}}
           tls: {mode: ISTIO_MUTUAL}
           loadBalancer: {simple: RANDOM, localityLbSetting: {enabled: true}}
-        exportTo: ["."]
         """);
     assertThat(errors(yaml)).isEmpty();
     assertThat(warnings(yaml)).containsExactlyInAnyOrder(
-        "spec.exportTo: exportTo is not supported by Inboard yet; ignored",
         "spec.trafficPolicy.tls: tls is not supported by Inboard yet; ignored",
         "spec.trafficPolicy.connectionPool.http.idleTimeout: idleTimeout is not supported by Inboard yet; "
             + "ignored",

@@ -138,7 +138,6 @@ class VirtualServiceValidationTest {
   void fieldsIstioHasButInboardDoesNotAreWarningsNamingTheField() {
     String yaml = vs("""
         hosts: [reviews]
-        exportTo: ["."]
         tcp: [{route: [{destination: {host: reviews}}]}]
         http:
         - route:
@@ -148,7 +147,6 @@ class VirtualServiceValidationTest {
         """);
     assertThat(errors(yaml)).isEmpty();
     assertThat(warnings(yaml)).containsExactlyInAnyOrder(
-        "spec.exportTo: exportTo is not supported by Inboard yet; ignored",
         "spec.tcp: tcp is not supported by Inboard yet; ignored",
         "spec.http[0].match[0].statPrefix: statPrefix is not supported by Inboard yet; ignored");
   }
