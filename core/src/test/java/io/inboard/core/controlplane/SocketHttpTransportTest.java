@@ -34,11 +34,14 @@ class SocketHttpTransportTest {
 
   /** Serves on loopback: every request's head is recorded, answered with {@code answer.apply(head)}. */
   private URI serve(Function<String, String> answer, int answersPerConnection) throws IOException {
-    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    // Each acceptor keeps its own socket: one that read the field would accept on the next server
+    // too, with its own script (a test serving twice then got the first script's answers at random).
+    ServerSocket listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    server = listening;
     Thread acceptor = new Thread(() -> {
-      while (!server.isClosed()) {
+      while (!listening.isClosed()) {
         try {
-          Socket s = server.accept();
+          Socket s = listening.accept();
           connections.incrementAndGet();
           Thread t = new Thread(() -> handle(s, answer, answersPerConnection));
           t.setDaemon(true);
@@ -50,7 +53,7 @@ class SocketHttpTransportTest {
     });
     acceptor.setDaemon(true);
     acceptor.start();
-    return URI.create("http://127.0.0.1:" + server.getLocalPort());
+    return URI.create("http://127.0.0.1:" + listening.getLocalPort());
   }
 
   private void handle(Socket s, Function<String, String> answer, int answersPerConnection) {
