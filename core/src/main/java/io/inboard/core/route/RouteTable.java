@@ -104,11 +104,7 @@ public final class RouteTable {
 
   /** The destinations with a {@code warmup} under this table, for {@code SlowStart#apply}. */
   public List<WarmingDestination> warmingDestinations() {
-    List<WarmingDestination> warming = new ArrayList<>(warmingPools.length);
-    for (SubsetPool pool : warmingPools) {
-      warming.add(pool.warming());
-    }
-    return warming;
+    return each(warmingPools, SubsetPool::warming);
   }
 
   /** Whether any destination's DestinationRule sets {@code outlierDetection}. */
@@ -118,11 +114,7 @@ public final class RouteTable {
 
   /** The destinations outlier detection tracks under this table, for {@code OutlierDetector#apply}. */
   public List<TrackedDestination> trackedDestinations() {
-    List<TrackedDestination> tracked = new ArrayList<>(trackedPools.length);
-    for (SubsetPool pool : trackedPools) {
-      tracked.add(pool.tracked());
-    }
-    return tracked;
+    return each(trackedPools, SubsetPool::tracked);
   }
 
   /** Whether any destination's DestinationRule sets a {@code connectionPool} that applies anything. */
@@ -132,11 +124,16 @@ public final class RouteTable {
 
   /** The destinations with a {@code connectionPool} under this table, for {@code CircuitBreakers#apply}. */
   public List<LimitedDestination> limitedDestinations() {
-    List<LimitedDestination> limited = new ArrayList<>(limitedPools.length);
-    for (SubsetPool pool : limitedPools) {
-      limited.add(pool.limited());
+    return each(limitedPools, SubsetPool::limited);
+  }
+
+  /** What {@code of} makes of each pool, in order. */
+  private static <T> List<T> each(SubsetPool[] pools, java.util.function.Function<SubsetPool, T> of) {
+    List<T> out = new ArrayList<>(pools.length);
+    for (SubsetPool pool : pools) {
+      out.add(of.apply(pool));
     }
-    return limited;
+    return out;
   }
 
   /** The {@code connectionPool} in force for a destination ({@code subset} {@code null}: the host), or {@code null}. */

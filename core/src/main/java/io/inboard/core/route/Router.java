@@ -79,24 +79,26 @@ public final class Router {
     this.table = snapshot.routeTable();
     this.inFlight = inFlight == null ? InFlight.NONE : inFlight;
     this.random = random;
-    SubsetPool[] tracked = table.trackedPools;
-    if (detector == null || tracked.length == 0) {
-      this.outliers = null;
-    } else {
-      this.outliers = new DestinationOutliers[tracked.length];
-      for (int i = 0; i < tracked.length; i++) {
-        outliers[i] = detector.destination(tracked[i].host, tracked[i].subset, tracked[i].port);
-      }
+    this.outliers = detector == null ? null : statesOf(table.trackedPools, DestinationOutliers[]::new,
+        p -> detector.destination(p.host, p.subset, p.port));
+    this.arrivals = slowStart == null ? null : statesOf(table.warmingPools, DestinationArrivals[]::new,
+        p -> slowStart.destination(p.host, p.subset, p.port));
+  }
+
+  /**
+   * The caller's state for each of {@code pools}, by the pools' slots, looked up once per snapshot;
+   * {@code null} when there are none, so a request checks one reference.
+   */
+  private static <T> T[] statesOf(SubsetPool[] pools, java.util.function.IntFunction<T[]> newArray,
+      java.util.function.Function<SubsetPool, T> stateOf) {
+    if (pools.length == 0) {
+      return null;
     }
-    SubsetPool[] warming = table.warmingPools;
-    if (slowStart == null || warming.length == 0) {
-      this.arrivals = null;
-    } else {
-      this.arrivals = new DestinationArrivals[warming.length];
-      for (int i = 0; i < warming.length; i++) {
-        arrivals[i] = slowStart.destination(warming[i].host, warming[i].subset, warming[i].port);
-      }
+    T[] states = newArray.apply(pools.length);
+    for (int i = 0; i < pools.length; i++) {
+      states[i] = stateOf.apply(pools[i]);
     }
+    return states;
   }
 
   public Snapshot snapshot() {

@@ -10,6 +10,10 @@ import java.util.Set;
 /**
  * The whole routing state at one revision — resources and live instances — compiled once into
  * immutable look-up structures. Readers hold a reference and never see it change.
+ *
+ * <p>The routes are compiled when first asked for: an agent or a gateway routes only through its
+ * own view ({@link #viewedBy}) and never asks the whole mesh's snapshot it received for them, so
+ * that is not compiled at all there.
  */
 public final class Snapshot {
   public static final Snapshot EMPTY = compile(0, List.of(), List.of());
@@ -17,7 +21,8 @@ public final class Snapshot {
   private final long revision;
   private final List<ParsedResource> resources;
   private final List<Instance> instances;
-  private final RouteTable routeTable;
+  /** Compiled on first use (see the class comment); then the same table for every reader. */
+  private volatile RouteTable routeTable;
   /** The workload this snapshot's routes were compiled for, or {@code null}: the whole mesh's view. */
   private final Workload workload;
 
@@ -26,10 +31,12 @@ public final class Snapshot {
     this.resources = List.copyOf(resources);
     this.instances = List.copyOf(instances);
     this.workload = workload;
-    this.routeTable = RouteTable.compile(this.resources, this.instances, workload);
   }
 
-  /** Compiles resources (already valid) and instances; never throws for valid resources. */
+  /**
+   * The snapshot of resources (already valid) and instances; their routes are compiled when first
+   * asked for, which never throws for valid resources.
+   */
   public static Snapshot compile(long revision, List<ParsedResource> resources, List<Instance> instances) {
     return new Snapshot(revision, resources, instances, null);
   }
@@ -38,7 +45,8 @@ public final class Snapshot {
    * The same resources and instances with routes compiled as {@code workload} (an agent's service, or a
    * gateway) sees them: the VirtualServices exported to its namespace, and for each host the
    * DestinationRule Istio would choose for it ({@code exportTo}, {@code workloadSelector}, the precedence of
-   * its own namespace over the host's over the root namespace's). Compiled here, once per snapshot, so the
+   * its own namespace over the host's over the root namespace's). Compiled once per snapshot, when its
+   * routes are first asked for (the agent and the gateway do so as the snapshot arrives), so the
    * request path does no more than with the whole mesh's view. {@code null} (or one without a namespace):
    * this snapshot.
    */
@@ -68,7 +76,17 @@ public final class Snapshot {
 
   /** The compiled hosts, rules and balancers that a {@code Router} walks. */
   public RouteTable routeTable() {
-    return routeTable;
+    RouteTable table = routeTable;
+    if (table == null) {
+      synchronized (this) {
+        table = routeTable;
+        if (table == null) {
+          table = RouteTable.compile(resources, instances, workload);
+          routeTable = table;
+        }
+      }
+    }
+    return table;
   }
 
   /**
@@ -77,6 +95,6 @@ public final class Snapshot {
    * ({@link RouteTable#TRACE_HEADERS}). Computed once at compile time.
    */
   public Set<String> propagatedHeaders() {
-    return routeTable.propagatedHeaders();
+    return routeTable().propagatedHeaders();
   }
 }
