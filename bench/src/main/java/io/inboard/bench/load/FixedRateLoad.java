@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
@@ -37,7 +39,15 @@ public final class FixedRateLoad {
     }
   }
 
-  /** What one phase measured; latencies in microseconds. */
+  /** Under this key in {@link PhaseResult#correctedByDownstreamVersion()}: answers that did not say. */
+  public static final String NO_VERSION = "none";
+
+  /**
+   * What one phase measured; latencies in microseconds. {@code correctedByDownstreamVersion} splits
+   * {@code corrected} by the version of the downstream service that answered the frontend's call
+   * (its {@code x-downstream-version} header; {@link #NO_VERSION} without it): with a canary, the
+   * calls its second instance answered apart from the others.
+   */
   public record PhaseResult(
       double targetRps,
       long sent,
@@ -46,6 +56,7 @@ public final class FixedRateLoad {
       String firstError,
       Histogram corrected,
       Histogram service,
+      Map<String, Histogram> correctedByDownstreamVersion,
       long wallNanos) {
     public double achievedRps() {
       return sent * 1e9 / wallNanos;
@@ -82,6 +93,7 @@ public final class FixedRateLoad {
     }
     Histogram corrected = new Histogram(HIGHEST_MICROS, 3);
     Histogram service = new Histogram(HIGHEST_MICROS, 3);
+    Map<String, Histogram> byVersion = new TreeMap<>();
     long sent = 0;
     long ok = 0;
     long errors = 0;
@@ -90,6 +102,7 @@ public final class FixedRateLoad {
       worker.thread.join();
       corrected.add(worker.corrected);
       service.add(worker.service);
+      worker.correctedByVersion.forEach((version, h) -> histogram(byVersion, version).add(h));
       sent += worker.sent;
       ok += worker.ok;
       errors += worker.errors;
@@ -98,7 +111,11 @@ public final class FixedRateLoad {
       }
     }
     long wall = Math.max(1, System.nanoTime() - t0);
-    return new PhaseResult(rps, sent, ok, errors, firstError, corrected, service, wall);
+    return new PhaseResult(rps, sent, ok, errors, firstError, corrected, service, byVersion, wall);
+  }
+
+  private static Histogram histogram(Map<String, Histogram> byVersion, String version) {
+    return byVersion.computeIfAbsent(version, v -> new Histogram(HIGHEST_MICROS, 3));
   }
 
   /**
@@ -130,6 +147,7 @@ public final class FixedRateLoad {
     final long count;
     final Histogram corrected = new Histogram(HIGHEST_MICROS, 3);
     final Histogram service = new Histogram(HIGHEST_MICROS, 3);
+    final Map<String, Histogram> correctedByVersion = new TreeMap<>();
     long sent;
     long ok;
     long errors;
@@ -159,7 +177,10 @@ public final class FixedRateLoad {
           long end = System.nanoTime();
           if (status >= 200 && status < 400) {
             ok++;
-            corrected.recordValue(Math.min(HIGHEST_MICROS, Math.max(1, (end - intended) / 1000)));
+            long micros = Math.min(HIGHEST_MICROS, Math.max(1, (end - intended) / 1000));
+            corrected.recordValue(micros);
+            String version = connection.downstreamVersion();
+            histogram(correctedByVersion, version == null ? NO_VERSION : version).recordValue(micros);
             service.recordValue(Math.min(HIGHEST_MICROS, Math.max(1, (end - now) / 1000)));
           } else {
             error("HTTP " + status);

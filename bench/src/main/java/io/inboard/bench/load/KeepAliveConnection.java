@@ -29,6 +29,12 @@ final class KeepAliveConnection implements AutoCloseable {
   /** The status line, headers and body of the last response, when asked to keep it; else {@code null}. */
   private StringBuilder body;
 
+  /**
+   * The last response's {@code x-downstream-version}: which version of the downstream service answered
+   * the frontend's call (the demo service reports it), or {@code null} without that header.
+   */
+  private String downstreamVersion;
+
   KeepAliveConnection(String host, int port, String path, String hostHeader, String[] extraHeaders) {
     this.host = host;
     this.port = port;
@@ -67,6 +73,11 @@ final class KeepAliveConnection implements AutoCloseable {
     }
   }
 
+  /** Which version of the downstream answered the last exchange, or {@code null} if it did not say. */
+  String downstreamVersion() {
+    return downstreamVersion;
+  }
+
   String lastResponse() {
     return body == null ? "" : body.toString();
   }
@@ -93,6 +104,7 @@ final class KeepAliveConnection implements AutoCloseable {
     }
     long contentLength = -1;
     boolean chunked = false;
+    downstreamVersion = null;
     for (String header = readLine(); !header.isEmpty(); header = readLine()) {
       if (body != null) {
         body.append(header).append('\n');
@@ -109,6 +121,8 @@ final class KeepAliveConnection implements AutoCloseable {
         chunked = true;
       } else if (name.equalsIgnoreCase("connection") && value.equalsIgnoreCase("close")) {
         closeAfterResponse = true;
+      } else if (name.equalsIgnoreCase("x-downstream-version")) {
+        downstreamVersion = value;
       }
     }
     if (chunked) {

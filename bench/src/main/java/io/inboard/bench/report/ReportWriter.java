@@ -460,6 +460,7 @@ public final class ReportWriter {
             .append(fmt(AddedLatency.ratio(fixed, "inboard", "plain", rate, "p99"))).append(".\n");
       }
       md.append('\n');
+      AnsweringVersions.append(md, fixed, rate);
     }
 
     md.append("### CPU seconds per 1000 requests (fixed-rate phases, from /proc/PID/stat utime+stime)\n\n");

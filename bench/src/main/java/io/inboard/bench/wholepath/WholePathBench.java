@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -493,6 +494,7 @@ public final class WholePathBench {
   private static final class Phases {
     final Histogram corrected = new Histogram(60_000_000L, 3);
     final Histogram service = new Histogram(60_000_000L, 3);
+    final Map<String, Histogram> correctedByDownstreamVersion = new TreeMap<>();
     final Map<String, Double> cpu = new LinkedHashMap<>();
     final Map<String, Double> compiler = new LinkedHashMap<>();
     final List<Map<String, Object>> rounds = new ArrayList<>();
@@ -505,6 +507,11 @@ public final class WholePathBench {
     void add(FixedRateLoad.PhaseResult r, Map<Launched, ProcSample> before, Map<Launched, ProcSample> after) {
       corrected.add(r.corrected());
       service.add(r.service());
+      Map<String, Object> byVersion = new LinkedHashMap<>();
+      r.correctedByDownstreamVersion().forEach((version, h) -> {
+        correctedByDownstreamVersion.computeIfAbsent(version, v -> new Histogram(60_000_000L, 3)).add(h);
+        byVersion.put(version, LatencyFigures.of(h).toMap());
+      });
       sent += r.sent();
       ok += r.ok();
       errors += r.errors();
@@ -527,6 +534,7 @@ public final class WholePathBench {
       round.put("p50", r.corrected().getValueAtPercentile(50));
       round.put("p90", r.corrected().getValueAtPercentile(90));
       round.put("p99", r.corrected().getValueAtPercentile(99));
+      round.put("byDownstreamVersion", byVersion);
       round.put("errors", r.errors());
       round.put("cpuSecondsPer1000", per1000(cpuThisRound, r.ok()));
       round.put("compilerCpuSecondsPer1000", per1000(compilerThisRound, r.ok()));
@@ -550,6 +558,9 @@ public final class WholePathBench {
       m.put("achievedRps", round1(sent * 1e9 / Math.max(1, wallNanos)));
       m.put("latencyUs", LatencyFigures.of(corrected).toMap());
       m.put("serviceTimeUs", LatencyFigures.of(service).toMap());
+      Map<String, Object> byVersion = new LinkedHashMap<>();
+      correctedByDownstreamVersion.forEach((version, h) -> byVersion.put(version, LatencyFigures.of(h).toMap()));
+      m.put("latencyByDownstreamVersionUs", byVersion);
       Map<String, Object> perProcess = new LinkedHashMap<>();
       cpu.forEach((role, seconds) -> perProcess.put(role, per1000(seconds, ok)));
       m.put("cpuSecondsPer1000ByProcess", perProcess);

@@ -32,6 +32,11 @@ class FixedRateLoadTest {
         }
       }
       byte[] body = "ok".getBytes(StandardCharsets.US_ASCII);
+      if (n % 4 == 0) {
+        exchange.getResponseHeaders().add("X-Downstream-Version", "v2");
+      } else if (n % 4 == 1) {
+        exchange.getResponseHeaders().add("X-Downstream-Version", "v1");
+      }
       exchange.sendResponseHeaders(200, body.length);
       exchange.getResponseBody().write(body);
       exchange.close();
@@ -55,6 +60,19 @@ class FixedRateLoadTest {
     assertThat(r.errors()).isZero();
     assertThat(r.corrected().getTotalCount()).isEqualTo(100);
     assertThat(served.get()).isEqualTo(100);
+  }
+
+  @Test
+  void splitsTheLatencyByTheDownstreamVersionEachAnswerNames() throws Exception {
+    // Of 100 answers a quarter say v2, a quarter v1, and half say nothing.
+    FixedRateLoad load = new FixedRateLoad(FixedRateLoad.Target.loopback(server.getAddress().getPort(), "/"), 2);
+    FixedRateLoad.PhaseResult r = load.run(200, Duration.ofMillis(500));
+    load.close();
+
+    assertThat(r.correctedByDownstreamVersion()).containsOnlyKeys("v1", "v2", FixedRateLoad.NO_VERSION);
+    assertThat(r.correctedByDownstreamVersion().get("v2").getTotalCount()).isEqualTo(25);
+    assertThat(r.correctedByDownstreamVersion().get("v1").getTotalCount()).isEqualTo(25);
+    assertThat(r.correctedByDownstreamVersion().get(FixedRateLoad.NO_VERSION).getTotalCount()).isEqualTo(50);
   }
 
   @Test

@@ -191,6 +191,42 @@ class ReportWriterTest {
   }
 
   @Test
+  void splitsTheLatencyByTheVersionThatAnsweredTheFrontendsCall() throws Exception {
+    writeFixtures();
+    Path whole = dir.resolve("results").resolve("wholepath.json");
+    JsonNode run = JSON.readTree(whole.toFile());
+    // plain: v1 answers every call, 500 us at p50 in both rounds; inboard: v1 520 and 540 us, v2 (a
+    // tenth) 650 and 700 us; v2 missing from a third round (no call went there) does not count.
+    ((com.fasterxml.jackson.databind.node.ObjectNode) run.get("fixedRate").get("plain")).set("500", JSON.readTree("""
+        {"ok": 3000, "sent": 3000, "errors": 0, "achievedRps": 500, "cpuSeconds": 10, "cpuSecondsPer1000": 0,
+         "latencyUs": {"p50": 500, "p90": 1, "p99": 2000, "p99.9": 1, "max": 1, "mean": 1}, "serviceTimeUs": {"p50": 1, "p99": 1},
+         "latencyByDownstreamVersionUs": {"v1": {"count": 3000, "p50": 500, "p90": 700, "p99": 2000}},
+         "rounds": [{"p50": 500, "p99": 2000, "byDownstreamVersion": {"v1": {"count": 1500, "p50": 500, "p90": 700, "p99": 2000}}},
+                    {"p50": 500, "p99": 2000, "byDownstreamVersion": {"v1": {"count": 1500, "p50": 500, "p90": 700, "p99": 2000}}}]}
+        """));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) run.get("fixedRate").get("inboard")).set("500", JSON.readTree("""
+        {"ok": 3000, "sent": 3000, "errors": 0, "achievedRps": 500, "cpuSeconds": 10, "cpuSecondsPer1000": 0,
+         "latencyUs": {"p50": 530, "p90": 1, "p99": 2100, "p99.9": 1, "max": 1, "mean": 1}, "serviceTimeUs": {"p50": 1, "p99": 1},
+         "latencyByDownstreamVersionUs": {"v1": {"count": 2700, "p50": 530, "p90": 720, "p99": 2050},
+                                          "v2": {"count": 300, "p50": 680, "p90": 900, "p99": 3000}},
+         "rounds": [{"p50": 520, "p99": 2000, "byDownstreamVersion": {"v1": {"count": 1350, "p50": 520, "p90": 710, "p99": 2000},
+                                                                      "v2": {"count": 150, "p50": 650, "p90": 880, "p99": 2900}}},
+                    {"p50": 540, "p99": 2200, "byDownstreamVersion": {"v1": {"count": 1350, "p50": 540, "p90": 730, "p99": 2100},
+                                                                      "v2": {"count": 150, "p50": 700, "p90": 920, "p99": 3100}}},
+                    {"p50": 530, "p99": 2100, "byDownstreamVersion": {"v1": {"count": 1500, "p50": 530, "p90": 720, "p99": 2100}}}]}
+        """));
+    JSON.writeValue(whole.toFile(), run);
+    writeReport();
+    String md = Files.readString(dir.resolve("REPORT.md"));
+    assertThat(md).contains("#### By the version that answered the frontend's call, at 500 requests/s");
+    assertThat(md).contains("| plain | v1 | 100.0 % | 500 / 700 / 2000 | +0 | 500 / 700 / 2000 | 500, 500 |");
+    assertThat(md).contains("| inboard | v1 | 90.0 % | 530 / 720 / 2100 | +30 | 530 / 720 / 2050 | 520, 540, 530 |");
+    assertThat(md).contains("| inboard | v2 | 10.0 % | 675 / 900 / 3000 | +175 | 680 / 900 / 3000 | 650, 700, - |");
+    // Results without the split (the 1000 rps fixtures) get no such table.
+    assertThat(md).doesNotContain("answered the frontend's call, at 1000 requests/s");
+  }
+
+  @Test
   void saysWhatWasNotMeasuredAndWhy() throws Exception {
     Path results = Files.createDirectories(dir.resolve("results"));
     Files.writeString(results.resolve("wholepath.json"), """
