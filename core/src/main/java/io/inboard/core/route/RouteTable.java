@@ -462,6 +462,8 @@ public final class RouteTable {
       List<SubsetPool> tracked = new ArrayList<>();
       List<SubsetPool> everyPool = allPools();
       for (SubsetPool pool : everyPool) {
+        // Locality is the caller's: the whole mesh's view (no workload) has none, as a caller without labels.
+        pool.preferLocalityOf(workload);
         if (pool.outlierDetection != null) {
           pool.outlierSlot = tracked.size();
           tracked.add(pool);
