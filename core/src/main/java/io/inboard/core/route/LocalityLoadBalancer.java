@@ -6,6 +6,7 @@ import io.inboard.core.mesh.Locality;
 import io.inboard.core.mesh.Workload;
 import io.inboard.core.model.LocalityLbSetting;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,8 @@ final class LocalityLoadBalancer {
   private final String[] names;
   /** How the groups were formed, for explain. */
   final String summary;
+  /** The group of each instance by id, for the instances a retry's earlier tries went to. */
+  private final Map<String, Integer> groupById = new HashMap<>();
 
   private LocalityLoadBalancer(boolean weighted, int[] groupOf, List<List<Instance>> groups, double[] shares,
       String[] names, String summary) {
@@ -44,6 +47,11 @@ final class LocalityLoadBalancer {
     this.shares = shares;
     this.names = names;
     this.summary = summary;
+    for (int g = 0; g < groups.size(); g++) {
+      for (Instance i : groups.get(g)) {
+        groupById.put(i.id(), g);
+      }
+    }
   }
 
   /**
@@ -290,10 +298,16 @@ final class LocalityLoadBalancer {
    * Envoy's locality-weighted balancing. All zero when no instance is healthy.
    */
   double[] shares(DestinationOutliers health) {
-    if (health == null || !health.anyEjected()) {
+    return shares(health, null);
+  }
+
+  /** {@link #shares(DestinationOutliers)} with the {@code excluded} priorities counted as having no healthy instance. */
+  private double[] shares(DestinationOutliers health, boolean[] excluded) {
+    boolean anyEjected = health != null && health.anyEjected();
+    if (!anyEjected && excluded == null) {
       return shares;
     }
-    int[] healthy = healthyCounts(health);
+    int[] healthy = anyEjected ? healthyCounts(health) : sizes();
     double[] out = new double[groups.size()];
     if (weighted) {
       double sum = 0;
@@ -308,7 +322,7 @@ final class LocalityLoadBalancer {
     }
     double total = 0;
     for (int g = 0; g < out.length; g++) {
-      out[g] = 100 * availability(healthy[g], groups.get(g).size());
+      out[g] = excluded != null && excluded[g] ? 0 : 100 * availability(healthy[g], groups.get(g).size());
       total += out[g];
     }
     total = Math.min(100, total);
@@ -322,6 +336,35 @@ final class LocalityLoadBalancer {
 
   private static double availability(int healthy, int size) {
     return Math.min(1, OVERPROVISIONING * healthy / size);
+  }
+
+  private int[] sizes() {
+    int[] sizes = new int[groups.size()];
+    for (int g = 0; g < sizes.length; g++) {
+      sizes[g] = groups.get(g).size();
+    }
+    return sizes;
+  }
+
+  /**
+   * The priorities a retry leaves out under {@code retryRemoteLocalities}: Envoy's
+   * {@code previous_priorities} with Istio's update frequency of 2, so from the second retry on, the
+   * priorities of the tries up to the last even count; {@code null} when none (or under
+   * {@code distribute}, which has one priority).
+   */
+  private boolean[] excluded(List<Instance> previousTries) {
+    int counted = previousTries.size() - previousTries.size() % 2;
+    if (weighted || counted == 0) {
+      return null;
+    }
+    boolean[] excluded = new boolean[groups.size()];
+    for (int t = 0; t < counted; t++) {
+      Integer g = groupById.get(previousTries.get(t).id());
+      if (g != null) {
+        excluded[g] = true;
+      }
+    }
+    return excluded;
   }
 
   /** The healthy instances of each group. */
@@ -354,6 +397,22 @@ final class LocalityLoadBalancer {
     return last;
   }
 
+  /**
+   * The group for a retry whose earlier tries went to {@code previousTries}: as {@link #choose(double,
+   * DestinationOutliers)} without the priorities tried ({@link #excluded}); as Envoy, when that leaves
+   * no healthy priority, the shares of a first try.
+   */
+  int choose(double point, DestinationOutliers health, List<Instance> previousTries) {
+    boolean[] excluded = previousTries.isEmpty() ? null : excluded(previousTries);
+    if (excluded != null) {
+      int g = pick(shares(health, excluded), point);
+      if (g >= 0) {
+        return g;
+      }
+    }
+    return choose(point, health);
+  }
+
   /** The group for a request: the whole traffic's first group while nothing is ejected (no allocation then). */
   int choose(double point, DestinationOutliers health) {
     if (health == null || !health.anyEjected()) {
@@ -376,9 +435,14 @@ final class LocalityLoadBalancer {
     return healthy.isEmpty() || (policy != null && policy.panics(healthy.size(), all.size())) ? all : healthy;
   }
 
-  /** Explain's line for the group chosen. */
-  String describe(int chosen, DestinationOutliers health) {
-    double[] now = shares(health);
+  /** Explain's line for the group chosen, after tries to {@code previousTries} (a retry's). */
+  String describe(int chosen, DestinationOutliers health, List<Instance> previousTries) {
+    boolean[] excluded = previousTries.isEmpty() ? null : excluded(previousTries);
+    double[] now = excluded == null ? shares(health) : shares(health, excluded);
+    if (excluded != null && pick(now, 0) < 0) {
+      excluded = null;
+      now = shares(health);
+    }
     int[] healthy = health == null ? null : healthyCounts(health);
     StringBuilder b = new StringBuilder(summary).append(". Shares now: ");
     for (int g = 0; g < now.length; g++) {
@@ -387,8 +451,14 @@ final class LocalityLoadBalancer {
         b.append(" (").append(healthy[g]).append(" of ").append(groups.get(g).size()).append(" healthy)");
       }
     }
+    if (excluded != null) {
+      b.append("; left out as already tried (retryRemoteLocalities):");
+      for (int g = 0; g < excluded.length; g++) {
+        b.append(excluded[g] ? " " + names[g] : "");
+      }
+    }
     b.append(chosen < 0 ? "; no group has a healthy instance" : "; chose " + names[chosen]);
-    if (!weighted && chosen > 0) {
+    if (!weighted && chosen > 0 && excluded == null) {
       b.append(" (better priorities lack healthy instances: overprovisioning factor ").append(OVERPROVISIONING)
           .append(')');
     }

@@ -596,7 +596,7 @@ public final class RouteTable {
       }
       return new Decision.Retries(
           r.attempts(), r.perTryTimeout(), r.retryOn().isEmpty() ? DEFAULT_RETRY_ON : r.retryOn(), r.backoff(),
-          r.retryIgnorePreviousHosts());
+          r.retryIgnorePreviousHosts(), r.retryRemoteLocalities());
     }
 
     // Destination-level operations apply after the rule's: its set/add win, removals add up.

@@ -490,9 +490,10 @@ public final class Router {
       }
       // As Envoy's hashing balancers, a key chooses the priority (or locality) too, so it stays put.
       double point = key != null ? WeightedChoice.pointOf(XxHash64.hash(key, LOCALITY_SEED)) : random().nextDouble();
-      group = locality.choose(point, health);
+      List<Instance> previousTries = r.previousTries();
+      group = previousTries.isEmpty() ? locality.choose(point, health) : locality.choose(point, health, previousTries);
       if (trace != null) {
-        trace.add(locality.describe(group, health));
+        trace.add(locality.describe(group, health, previousTries));
       }
       if (group >= 0) {
         candidates = locality.members(group, health, pool.outlierDetection);

@@ -325,4 +325,54 @@ class LocalityRoutingTest {
     eject("local-1", "zone-1", "region-1", "far-1");
     assertThat(router.route(get()).outcome()).isEqualTo(Decision.Outcome.NO_INSTANCE);
   }
+
+  private static String retryingRule(String retries) {
+    return rule("{simple: ROUND_ROBIN}", true) + """
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: user, namespace: default}
+        spec:
+          hosts: [user]
+          http:
+          - route: [{destination: {host: user}}]
+            retries: %s
+        """.formatted(retries);
+  }
+
+  /** The instances of a first try and two retries, as the gateway's and the agent's retry loops pick them. */
+  private static List<String> threeTries(Router router) {
+    DescribedRequest request = get();
+    Decision first = router.route(request);
+    List<Instance> tried = new ArrayList<>(List.of(first.instance()));
+    for (int retry = 1; retry <= 2; retry++) {
+      tried.add(RetryPolicy.retryInstance(first, request, router::route, tried));
+    }
+    return tried.stream().map(Instance::id).toList();
+  }
+
+  @Test
+  void withRetryRemoteLocalitiesTheSecondRetryLeavesThePrioritiesTried() {
+    List<Instance> all = List.of(at("local-0", "us-east", "a"), at("local-1", "us-east", "a"),
+        at("remote-0", "us-west", "a"));
+    Router router = router(retryingRule("{attempts: 3, retryRemoteLocalities: true}"), caller("us-east", "a"), all);
+    // Envoy's previous_priorities with Istio's update frequency 2: the first retry keeps the shares.
+    List<String> tries = threeTries(router);
+    assertThat(tries.subList(0, 2)).containsExactlyInAnyOrder("local-0", "local-1");
+    assertThat(tries.get(2)).isEqualTo("remote-0");
+    DescribedRequest request = get();
+    Decision first = router.route(request);
+    List<String> trace = router.explain(RetryPick.of(request, 0, List.of(all.get(0), all.get(1)))).trace();
+    assertThat(trace).anySatisfy(t -> assertThat(t).endsWith("; left out as already tried (retryRemoteLocalities): "
+        + "priority 0 (same locality); chose priority 1 (other regions)"));
+    assertThat(first.actions().retries().remoteLocalities()).isTrue();
+  }
+
+  @Test
+  void withoutRetryRemoteLocalitiesRetriesStayInTheHealthyPriority() {
+    List<Instance> all = List.of(at("local-0", "us-east", "a"), at("local-1", "us-east", "a"),
+        at("remote-0", "us-west", "a"));
+    Router router = router(retryingRule("{attempts: 3}"), caller("us-east", "a"), all);
+    assertThat(threeTries(router)).allSatisfy(id -> assertThat(id).startsWith("local-"));
+  }
 }

@@ -10,6 +10,7 @@ import io.inboard.core.model.DestinationRule;
 import io.inboard.core.model.LoadBalancerSettings;
 import io.inboard.core.model.LoadBalancerSettings.SimpleLB;
 import io.inboard.core.model.LocalityLbSetting;
+import io.inboard.core.model.VirtualService;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -130,5 +131,19 @@ class LocalityLbSettingValidationTest {
     assertThat(errors(policy("{localityLbSetting: {failoverPriority: [zone, 'zone=a']}}")))
         .containsExactly("spec.trafficPolicy.loadBalancer.localityLbSetting.failoverPriority[1]: label zone is "
             + "already listed; give each label once");
+  }
+
+  @Test
+  void retryRemoteLocalitiesIsReadWithoutAWarning() {
+    String yaml = Docs.vs("""
+        hosts: [reviews]
+        http:
+        - route: [{destination: {host: reviews}}]
+          retries: {attempts: 3, retryRemoteLocalities: true}
+        """);
+    assertThat(errors(yaml)).isEmpty();
+    assertThat(warnings(yaml)).isEmpty();
+    VirtualService vs = valid(yaml);
+    assertThat(vs.spec().http().get(0).retries().retryRemoteLocalities()).isTrue();
   }
 }
