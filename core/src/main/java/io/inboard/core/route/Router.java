@@ -488,9 +488,12 @@ public final class Router {
       if (pool.hashKey != null && key == null && setCookie == null) {
         key = HashKeys.read(pool.hashKey, r);
       }
-      // As Envoy's hashing balancers, a key chooses the priority (or locality) too, so it stays put.
-      double point = key != null ? WeightedChoice.pointOf(XxHash64.hash(key, LOCALITY_SEED)) : random().nextDouble();
       List<Instance> previousTries = r.previousTries();
+      double point = 0;
+      if (locality.rolls(health, previousTries)) {
+        // As Envoy's hashing balancers, a key chooses the priority (or locality) too, so it stays put.
+        point = key != null ? WeightedChoice.pointOf(XxHash64.hash(key, LOCALITY_SEED)) : random().nextDouble();
+      }
       group = previousTries.isEmpty() ? locality.choose(point, health) : locality.choose(point, health, previousTries);
       if (trace != null) {
         trace.add(locality.describe(group, health, previousTries));

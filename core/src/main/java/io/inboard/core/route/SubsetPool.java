@@ -147,9 +147,9 @@ final class SubsetPool {
       return;
     }
     boolean detects = outlierDetection != null;
-    locality = LocalityLoadBalancer.compile(localitySetting, detects, endpoints, caller);
+    locality = LocalityGroups.compile(localitySetting, detects, endpoints, caller);
     localityNote = locality != null ? null
-        : LocalityLoadBalancer.inactiveReason(localitySetting, detects, endpoints, caller);
+        : LocalityGroups.inactiveReason(localitySetting, detects, endpoints, caller);
   }
 
   /** The pool for traffic to {@code port}: its port-level pool when there is one, else this one. */

@@ -35,8 +35,8 @@ final class LocalityLbSettingReader {
   }
 
   /**
-   * Whether {@code setting} asks for failover, which needs outlier detection: without it no instance
-   * is ever found unhealthy, so traffic never leaves the caller's own locality (Istio warns too).
+   * Warns when {@code setting} asks for failover without outlier detection: without it no instance is
+   * ever found unhealthy, so traffic would never leave the caller's own locality (Istio warns too).
    */
   static void checkFailoverHasOutlierDetection(Field f, LocalityLbSetting setting, boolean outlierDetection) {
     if (setting == null || !setting.enabled() || outlierDetection || !setting.distribute().isEmpty()) {
