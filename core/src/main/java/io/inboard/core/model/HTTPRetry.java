@@ -12,11 +12,19 @@ import java.util.List;
  * @param backoff the back-off's base interval; {@code null} when not given (Envoy's 25 ms)
  * @param retryIgnorePreviousHosts whether a retry avoids the instances already tried (Istio's
  *     default, {@code true})
+ * @param retryRemoteLocalities whether retries leave the priorities (localities) already tried
+ *     (Envoy's {@code previous_priorities}; Istio's default, {@code false}, keeps the same shares)
  */
 public record HTTPRetry(
-    int attempts, Duration perTryTimeout, List<String> retryOn, Duration backoff, boolean retryIgnorePreviousHosts) {
+    int attempts, Duration perTryTimeout, List<String> retryOn, Duration backoff, boolean retryIgnorePreviousHosts,
+    boolean retryRemoteLocalities) {
   public HTTPRetry {
     retryOn = retryOn == null ? List.of() : List.copyOf(retryOn);
+  }
+
+  public HTTPRetry(
+      int attempts, Duration perTryTimeout, List<String> retryOn, Duration backoff, boolean retryIgnorePreviousHosts) {
+    this(attempts, perTryTimeout, retryOn, backoff, retryIgnorePreviousHosts, false);
   }
 
   public HTTPRetry(int attempts, Duration perTryTimeout, List<String> retryOn) {

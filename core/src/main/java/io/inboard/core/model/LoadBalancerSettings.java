@@ -5,6 +5,9 @@ package io.inboard.core.model;
  */
 public sealed interface LoadBalancerSettings {
 
+  /** The {@code localityLbSetting} given with the policy, or {@code null} (Istio's default then applies). */
+  LocalityLbSetting locality();
+
   /** The default when a DestinationRule sets no balancer, as in Istio. */
   LoadBalancerSettings DEFAULT = new Simple(SimpleLB.LEAST_REQUEST);
 
@@ -20,22 +23,35 @@ public sealed interface LoadBalancerSettings {
 
   /**
    * A {@code simple} policy; {@code warmup} (Envoy's slow start) or {@code null}, kept only for
-   * {@code ROUND_ROBIN} and {@code LEAST_REQUEST}, the balancers Envoy slow-starts.
+   * {@code ROUND_ROBIN} and {@code LEAST_REQUEST}, the balancers Envoy slow-starts;
+   * {@code locality} the {@code localityLbSetting} or {@code null}.
    */
-  record Simple(SimpleLB policy, Warmup warmup) implements LoadBalancerSettings {
+  record Simple(SimpleLB policy, Warmup warmup, LocalityLbSetting locality) implements LoadBalancerSettings {
     public Simple {
       warmup = policy == SimpleLB.ROUND_ROBIN || policy == SimpleLB.LEAST_REQUEST ? warmup : null;
     }
 
+    public Simple(SimpleLB policy, Warmup warmup) {
+      this(policy, warmup, null);
+    }
+
     public Simple(SimpleLB policy) {
-      this(policy, null);
+      this(policy, null, null);
     }
   }
 
-  /** Hash {@code key} to pick an instance with {@code algorithm} (never {@code null}). */
-  record ConsistentHash(HashKey key, HashAlgorithm algorithm) implements LoadBalancerSettings {
+  /**
+   * Hash {@code key} to pick an instance with {@code algorithm} (never {@code null}); {@code locality}
+   * the {@code localityLbSetting} or {@code null}.
+   */
+  record ConsistentHash(HashKey key, HashAlgorithm algorithm, LocalityLbSetting locality)
+      implements LoadBalancerSettings {
     public ConsistentHash {
       algorithm = algorithm == null ? new HashAlgorithm.RingHash(HashAlgorithm.DEFAULT_RING_SIZE) : algorithm;
+    }
+
+    public ConsistentHash(HashKey key, HashAlgorithm algorithm) {
+      this(key, algorithm, null);
     }
   }
 }

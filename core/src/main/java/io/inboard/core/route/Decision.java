@@ -84,7 +84,13 @@ public record Decision(
 
   /** Retries as configured on the matched rule. */
   public record Retries(
-      int attempts, Duration perTryTimeout, List<String> retryOn, Duration backoff, boolean ignorePreviousHosts) {
+      int attempts, Duration perTryTimeout, List<String> retryOn, Duration backoff, boolean ignorePreviousHosts,
+      boolean remoteLocalities) {
+    public Retries(
+        int attempts, Duration perTryTimeout, List<String> retryOn, Duration backoff, boolean ignorePreviousHosts) {
+      this(attempts, perTryTimeout, retryOn, backoff, ignorePreviousHosts, false);
+    }
+
     public Retries(int attempts, Duration perTryTimeout, List<String> retryOn, Duration backoff) {
       this(attempts, perTryTimeout, retryOn, backoff, true);
     }

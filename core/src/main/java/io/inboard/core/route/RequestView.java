@@ -1,6 +1,8 @@
 package io.inboard.core.route;
 
+import io.inboard.core.mesh.Instance;
 import io.inboard.core.mesh.Workload;
+import java.util.List;
 
 /**
  * What the router sees of a request. Implemented over each transport's own request type (servlet,
@@ -47,5 +49,14 @@ public interface RequestView {
    */
   default int hostSelectionAttempt() {
     return 0;
+  }
+
+  /**
+   * The instances earlier tries of this request went to, in order, when its route retries to other
+   * localities ({@code retryRemoteLocalities}); empty otherwise. Only a destination with locality
+   * priorities reads it ({@link LocalityLoadBalancer}).
+   */
+  default List<Instance> previousTries() {
+    return List.of();
   }
 }

@@ -170,20 +170,33 @@ public final class RetryPolicy {
    * {@code host_selection_retry_max_attempts}), and the last pick stands. {@code decide} decides
    * {@code request} again; each pick is told its attempt ({@link RequestView#hostSelectionAttempt()}),
    * so that a consistent-hash route moves on along its ring or table as Envoy's does, where a new
-   * decision alone would give the same instance every time.
+   * decision alone would give the same instance every time. With {@code retryRemoteLocalities} each
+   * pick is also told the instances tried, in order, so that locality priorities already tried are
+   * left out as Envoy's {@code previous_priorities} leaves them ({@link LocalityLoadBalancer}).
    */
   public static Instance retryInstance(
       Decision first, RequestView request, Function<RequestView, Decision> decide, Collection<Instance> tried) {
     Decision.Retries retries = first.actions().retries();
     int picks = retries == null || retries.ignorePreviousHosts() ? HOST_SELECTION_ATTEMPTS : 1;
+    List<Instance> previous = retries != null && retries.remoteLocalities() ? withoutNulls(tried) : List.of();
     Instance pick = first.instance();
     for (int attempt = 0; attempt < picks; attempt++) {
-      pick = retryInstance(first, decide.apply(RetryPick.of(request, attempt)));
+      pick = retryInstance(first, decide.apply(RetryPick.of(request, attempt, previous)));
       if (pick == null || !tried.contains(pick)) {
         return pick;
       }
     }
     return pick;
+  }
+
+  private static List<Instance> withoutNulls(Collection<Instance> tried) {
+    List<Instance> out = new java.util.ArrayList<>(tried.size());
+    for (Instance i : tried) {
+      if (i != null) {
+        out.add(i);
+      }
+    }
+    return out;
   }
 
   private static List<String> retryOn(Decision.Retries retries) {

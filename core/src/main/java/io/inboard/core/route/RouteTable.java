@@ -462,6 +462,8 @@ public final class RouteTable {
       List<SubsetPool> tracked = new ArrayList<>();
       List<SubsetPool> everyPool = allPools();
       for (SubsetPool pool : everyPool) {
+        // Locality is the caller's: the whole mesh's view (no workload) has none, as a caller without labels.
+        pool.preferLocalityOf(workload);
         if (pool.outlierDetection != null) {
           pool.outlierSlot = tracked.size();
           tracked.add(pool);
@@ -594,7 +596,7 @@ public final class RouteTable {
       }
       return new Decision.Retries(
           r.attempts(), r.perTryTimeout(), r.retryOn().isEmpty() ? DEFAULT_RETRY_ON : r.retryOn(), r.backoff(),
-          r.retryIgnorePreviousHosts());
+          r.retryIgnorePreviousHosts(), r.retryRemoteLocalities());
     }
 
     // Destination-level operations apply after the rule's: its set/add win, removals add up.

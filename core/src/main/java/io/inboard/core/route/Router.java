@@ -29,6 +29,8 @@ public final class Router {
   /** Seed of the hash that picks a subset for the sticky canary; the instance pick uses seed 0. */
   static final long STICKY_SUBSET_SEED = 0x5EEDCA4A27L;
   private static final long INSTANCE_SEED = 0;
+  /** Seed of the hash that picks a locality group for a key, independent of the instance pick. */
+  private static final long LOCALITY_SEED = 0x10CA11L;
   static final int NO_BLOCK = -2;
   private static final int NOT_MATCHED = -1;
 
@@ -479,7 +481,30 @@ public final class Router {
     // One check when the destination has no outlier detection: the usual case costs nothing more.
     DestinationOutliers health = outliers == null || pool.outlierSlot < 0 ? null : outliers[pool.outlierSlot];
     List<Instance> candidates = endpoints;
-    if (health != null && health.anyEjected()) {
+    // One check when no locality preference applies here: the usual case costs nothing more.
+    LocalityLoadBalancer locality = pool.locality;
+    int group = -1;
+    if (locality != null) {
+      if (pool.hashKey != null && key == null && setCookie == null) {
+        key = HashKeys.read(pool.hashKey, r);
+      }
+      List<Instance> previousTries = r.previousTries();
+      double point = 0;
+      if (locality.rolls(health, previousTries)) {
+        // As Envoy's hashing balancers, a key chooses the priority (or locality) too, so it stays put.
+        point = key != null ? WeightedChoice.pointOf(XxHash64.hash(key, LOCALITY_SEED)) : random().nextDouble();
+      }
+      group = previousTries.isEmpty() ? locality.choose(point, health) : locality.choose(point, health, previousTries);
+      if (trace != null) {
+        trace.add(locality.describe(group, health, previousTries));
+      }
+      if (group >= 0) {
+        candidates = locality.members(group, health, pool.outlierDetection);
+      }
+    } else if (trace != null && pool.localityNote != null) {
+      trace.add(pool.localityNote);
+    }
+    if (group < 0 && health != null && health.anyEjected()) {
       candidates = available(health, pool, trace);
       if (candidates.isEmpty()) {
         return noHealthyInstance(pool, match, target, actions, trace);
@@ -500,6 +525,14 @@ public final class Router {
         int attempt = r.hostSelectionAttempt();
         if (candidates == endpoints) {
           instance = endpoints.get(attempt == 0 ? pool.table.pick(keyHash) : pool.table.pick(keyHash, attempt));
+        } else if (group >= 0) {
+          // Along the ring or table to the first instance of the chosen group that may take traffic.
+          int[] groupOf = locality.groupOf;
+          int chosen = group;
+          DestinationOutliers ejections = health;
+          boolean whole = candidates == locality.groups.get(group);
+          instance = endpoints.get(pool.table.pick(keyHash, attempt,
+              i -> groupOf[i] == chosen && (whole || !ejections.isEjected(endpoints.get(i)))));
         } else {
           DestinationOutliers ejections = health;
           instance = endpoints.get(pool.table.pick(keyHash, attempt, i -> !ejections.isEjected(endpoints.get(i))));

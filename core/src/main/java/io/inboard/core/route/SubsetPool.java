@@ -7,11 +7,13 @@ import io.inboard.core.lb.RingHash;
 import io.inboard.core.lb.SimpleBalancer;
 import io.inboard.core.lb.WarmingDestination;
 import io.inboard.core.mesh.Instance;
+import io.inboard.core.mesh.Workload;
 import io.inboard.core.breaker.LimitedDestination;
 import io.inboard.core.model.ConnectionPoolSettings;
 import io.inboard.core.model.HashAlgorithm;
 import io.inboard.core.model.HashKey;
 import io.inboard.core.model.LoadBalancerSettings;
+import io.inboard.core.model.LocalityLbSetting;
 import io.inboard.core.model.OutlierDetection;
 import io.inboard.core.model.Warmup;
 import java.util.List;
@@ -70,6 +72,15 @@ final class SubsetPool {
    * {@code null}; the router does not read it, the caller keeps the limits ({@code CircuitBreakers}).
    */
   final ConnectionPoolSettings connectionPool;
+  /** The balancer's {@code localityLbSetting} as given, or {@code null} (Istio's default applies). */
+  final LocalityLbSetting localitySetting;
+  /**
+   * The instances grouped by the caller's locality preference, or {@code null} when it changes
+   * nothing (the usual case: the router checks this and nothing else); set once when the table is compiled.
+   */
+  LocalityLoadBalancer locality;
+  /** Explain's line on a {@code localityLbSetting} that changes nothing here, or {@code null}. */
+  String localityNote;
 
   SubsetPool(String host, String subset, List<Instance> endpoints, LoadBalancerSettings lb, String undefinedReason,
       OutlierDetection outlierDetection) {
@@ -87,6 +98,7 @@ final class SubsetPool {
     this.subset = subset;
     this.port = port;
     this.endpoints = List.copyOf(endpoints);
+    this.localitySetting = lb == null ? null : lb.locality();
     Warmup warmupGiven = null;
     if (lb instanceof LoadBalancerSettings.ConsistentHash ch) {
       simple = null;
@@ -127,6 +139,17 @@ final class SubsetPool {
     // A destination without instances is answered 503 before anything is sent.
     this.connectionPool = emptyReason != null || connectionPool == null || !connectionPool.appliesAnything()
         ? null : connectionPool;
+  }
+
+  /** Groups the instances by {@code caller}'s locality preference ({@link LocalityLoadBalancer}); once, at compile time. */
+  void preferLocalityOf(Workload caller) {
+    if (emptyReason != null || simple == SimpleBalancer.PASSTHROUGH) {
+      return;
+    }
+    boolean detects = outlierDetection != null;
+    locality = LocalityGroups.compile(localitySetting, detects, endpoints, caller);
+    localityNote = locality != null ? null
+        : LocalityGroups.inactiveReason(localitySetting, detects, endpoints, caller);
   }
 
   /** The pool for traffic to {@code port}: its port-level pool when there is one, else this one. */

@@ -7,6 +7,7 @@ import io.inboard.core.model.HashAlgorithm;
 import io.inboard.core.model.HashKey;
 import io.inboard.core.model.LoadBalancerSettings;
 import io.inboard.core.model.LoadBalancerSettings.SimpleLB;
+import io.inboard.core.model.LocalityLbSetting;
 import io.inboard.core.model.OutlierDetection;
 import io.inboard.core.model.PortTrafficPolicy;
 import io.inboard.core.model.RetryBudget;
@@ -35,8 +36,7 @@ final class DestinationRuleReader {
       Schema.of("port", "loadBalancer", "connectionPool", "outlierDetection").unsupported("tls");
   private static final Schema PORT_SELECTOR = Schema.of("number");
   private static final Schema LOAD_BALANCER =
-      Schema.of("simple", "consistentHash", "warmupDurationSecs", "warmup")
-          .unsupported("localityLbSetting");
+      Schema.of("simple", "consistentHash", "warmupDurationSecs", "warmup", "localityLbSetting");
   private static final Schema WARMUP = Schema.of("duration", "minimumPercent", "aggression");
   private static final Schema CONSISTENT_HASH =
       Schema.of("httpHeaderName", "httpCookie", "useSourceIp", "httpQueryParameterName",
@@ -86,11 +86,12 @@ final class DestinationRuleReader {
         host = Hosts.withoutTrailingDot(host);
       }
     }
-    TrafficPolicy policy = trafficPolicy(spec.get("trafficPolicy"));
+    TrafficPolicy policy = trafficPolicy(spec.get("trafficPolicy"), false);
+    boolean topOutlierDetection = policy != null && policy.outlierDetection() != null;
     List<Subset> subsets = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (Field item : spec.get("subsets").items()) {
-      Subset subset = subset(item);
+      Subset subset = subset(item, topOutlierDetection);
       if (subset == null) {
         continue;
       }
@@ -125,7 +126,7 @@ final class DestinationRuleReader {
     return labels;
   }
 
-  private static Subset subset(Field f) {
+  private static Subset subset(Field f, boolean topOutlierDetection) {
     if (!f.object(SUBSET)) {
       if (!f.present()) {
         f.error("is empty; a subset needs a name and labels");
@@ -149,18 +150,22 @@ final class DestinationRuleReader {
       labelsField.error("must not be empty: a subset needs labels to select its "
           + "instances, e.g. labels: {version: v1}");
     }
-    TrafficPolicy policy = trafficPolicy(f.get("trafficPolicy"));
+    TrafficPolicy policy = trafficPolicy(f.get("trafficPolicy"), topOutlierDetection);
     return name == null ? null : new Subset(name, labels, policy);
   }
 
-  private static TrafficPolicy trafficPolicy(Field f) {
+  /** @param inheritedOutlierDetection whether the top-level policy a subset's policy merges with has one */
+  private static TrafficPolicy trafficPolicy(Field f, boolean inheritedOutlierDetection) {
     if (!f.object(TRAFFIC_POLICY)) {
       return null;
     }
     LoadBalancerSettings lb = loadBalancer(f.get("loadBalancer"));
     ConnectionPoolSettings pool = connectionPool(f.get("connectionPool"));
     OutlierDetection outlier = outlierDetection(f.get("outlierDetection"));
-    List<PortTrafficPolicy> ports = portLevelSettings(f.get("portLevelSettings"));
+    boolean outlierDetection = inheritedOutlierDetection || outlier != null;
+    LocalityLbSettingReader.checkFailoverHasOutlierDetection(f.get("loadBalancer").get("localityLbSetting"),
+        lb == null ? null : lb.locality(), outlierDetection);
+    List<PortTrafficPolicy> ports = portLevelSettings(f.get("portLevelSettings"), outlierDetection);
     return new TrafficPolicy(lb, pool, outlier, ports, retryBudget(f.get("retryBudget")));
   }
 
@@ -191,7 +196,7 @@ final class DestinationRuleReader {
     return new RetryBudget(percent, min == null ? RetryBudget.DEFAULT_MIN_RETRY_CONCURRENCY : min);
   }
 
-  private static List<PortTrafficPolicy> portLevelSettings(Field f) {
+  private static List<PortTrafficPolicy> portLevelSettings(Field f, boolean outlierDetection) {
     List<PortTrafficPolicy> settings = new ArrayList<>();
     Set<Integer> ports = new HashSet<>();
     for (Field item : f.items()) {
@@ -206,6 +211,8 @@ final class DestinationRuleReader {
       LoadBalancerSettings lb = loadBalancer(item.get("loadBalancer"));
       ConnectionPoolSettings pool = connectionPool(item.get("connectionPool"));
       OutlierDetection outlier = outlierDetection(item.get("outlierDetection"));
+      LocalityLbSettingReader.checkFailoverHasOutlierDetection(item.get("loadBalancer").get("localityLbSetting"),
+          lb == null ? null : lb.locality(), outlierDetection || outlier != null);
       if (port == null) {
         continue;
       }
@@ -249,6 +256,22 @@ final class DestinationRuleReader {
     if (!f.object(LOAD_BALANCER)) {
       return null;
     }
+    LocalityLbSetting locality = LocalityLbSettingReader.read(f.get("localityLbSetting"));
+    LoadBalancerSettings lb = balancer(f);
+    if (locality == null) {
+      return lb;
+    }
+    if (lb instanceof LoadBalancerSettings.ConsistentHash ch) {
+      return new LoadBalancerSettings.ConsistentHash(ch.key(), ch.algorithm(), locality);
+    }
+    // As Istio: a localityLbSetting without a policy keeps Istio's default balancer, LEAST_REQUEST.
+    LoadBalancerSettings.Simple s = lb instanceof LoadBalancerSettings.Simple given ? given
+        : f.has("simple") || f.has("consistentHash") ? null : new LoadBalancerSettings.Simple(SimpleLB.LEAST_REQUEST);
+    return s == null ? null : new LoadBalancerSettings.Simple(s.policy(), s.warmup(), locality);
+  }
+
+  /** The balancer {@code simple} or {@code consistentHash} (with any warm-up), without the locality setting. */
+  private static LoadBalancerSettings balancer(Field f) {
     boolean simple = f.has("simple");
     boolean hash = f.has("consistentHash");
     Warmup warmup = warmup(f);

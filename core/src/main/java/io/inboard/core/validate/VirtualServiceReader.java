@@ -54,8 +54,8 @@ final class VirtualServiceReader {
   private static final Schema REWRITE = Schema.of("uri", "authority", "uriRegexRewrite");
   private static final Schema REGEX_REWRITE = Schema.of("match", "rewrite");
   private static final Schema RETRIES =
-      Schema.of("attempts", "perTryTimeout", "retryOn", "backoff", "retryIgnorePreviousHosts")
-          .unsupported("retryRemoteLocalities");
+      Schema.of("attempts", "perTryTimeout", "retryOn", "backoff", "retryIgnorePreviousHosts",
+          "retryRemoteLocalities");
   private static final Schema FAULT = Schema.of("delay", "abort");
   private static final Schema DELAY =
       Schema.of("fixedDelay", "percentage", "percent").unsupported("exponentialDelay");
@@ -658,6 +658,7 @@ final class VirtualServiceReader {
     }
     Duration backoff = f.get("backoff").istioDuration();
     Boolean ignorePreviousHosts = f.get("retryIgnorePreviousHosts").bool();
+    Boolean remoteLocalities = f.get("retryRemoteLocalities").bool();
     boolean attemptsGiven = f.get("attempts").present();
     if ((!attemptsGiven || (attempts != null && attempts == 0))
         && (f.has("perTryTimeout") || f.has("retryOn") || f.has("backoff"))) {
@@ -666,7 +667,7 @@ final class VirtualServiceReader {
           + "(e.g. 3) or remove the others");
     }
     return new HTTPRetry(attempts == null ? 0 : attempts, perTry, conditions, backoff,
-        ignorePreviousHosts == null || ignorePreviousHosts);
+        ignorePreviousHosts == null || ignorePreviousHosts, remoteLocalities != null && remoteLocalities);
   }
 
   private static boolean isStatusCode(String s) {

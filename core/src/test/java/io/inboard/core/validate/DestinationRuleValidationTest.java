@@ -277,7 +277,7 @@ class DestinationRuleValidationTest {
   }
 
   @Test
-  void tlsAndLocalityAreWarnedAsNotSupported() {
+  void tlsIsWarnedAsNotSupported() {
     String yaml = dr("""
         host: r
         trafficPolicy:
@@ -289,9 +289,7 @@ class DestinationRuleValidationTest {
     assertThat(warnings(yaml)).containsExactlyInAnyOrder(
         "spec.trafficPolicy.tls: tls is not supported by Inboard yet; ignored",
         "spec.trafficPolicy.connectionPool.http.idleTimeout: idleTimeout is not supported by Inboard yet; "
-            + "ignored",
-        "spec.trafficPolicy.loadBalancer.localityLbSetting: localityLbSetting is not supported by "
-            + "Inboard yet; ignored");
+            + "ignored");
     assertThat(((DestinationRule) valid(yaml)).spec().trafficPolicy().connectionPool()).isNotNull();
   }
 }
