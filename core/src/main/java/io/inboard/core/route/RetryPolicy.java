@@ -2,6 +2,7 @@ package io.inboard.core.route;
 
 import io.inboard.core.mesh.Instance;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -190,7 +191,7 @@ public final class RetryPolicy {
   }
 
   private static List<Instance> withoutNulls(Collection<Instance> tried) {
-    List<Instance> out = new java.util.ArrayList<>(tried.size());
+    List<Instance> out = new ArrayList<>(tried.size());
     for (Instance i : tried) {
       if (i != null) {
         out.add(i);
