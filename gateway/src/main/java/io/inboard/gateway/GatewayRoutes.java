@@ -51,10 +51,19 @@ record GatewayRoutes(Snapshot snapshot, VirtualHosts hosts, GatewayPortRoutes po
   static GatewayRoutes compile(Snapshot snapshot, Map<String, String> labels, VirtualHosts.ServedPorts ports,
       InFlight inFlight, OutlierDetector outliers, CircuitBreakers breakers, SlowStart slowStart) {
     Router router = new Router(snapshot, inFlight, null, outliers, slowStart);
-    VirtualHosts hosts = VirtualHosts.compile(snapshot.resources(), labels, ports);
+    return compile(snapshot, VirtualHosts.compile(snapshot.resources(), labels, ports), router, outliers, breakers,
+        slowStart);
+  }
+
+  /**
+   * The route table of {@code hosts}' servers, decided by {@code router}; the servers of one
+   * snapshot (the HTTP port's, each HTTPS server's) share one router and its per-destination state.
+   */
+  static GatewayRoutes compile(Snapshot snapshot, VirtualHosts hosts, Router router, OutlierDetector outliers,
+      CircuitBreakers breakers, SlowStart slowStart) {
     GatewayPortRoutes port = GatewayPortRoutes.compile(snapshot.routeTable(), hosts.servers());
-    return new GatewayRoutes(snapshot, hosts, port, request -> router.route(port, request), outliers,
-        breakers, slowStart);
+    return new GatewayRoutes(snapshot, hosts, port, request -> router.route(port, request), outliers, breakers,
+        slowStart);
   }
 
   /** Decides a request at the proxy (and again for each retry). */

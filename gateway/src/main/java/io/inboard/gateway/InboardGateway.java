@@ -6,9 +6,14 @@ import io.inboard.core.health.Ejection;
 import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.lb.SlowStart;
 import io.inboard.core.mesh.Workload;
+import io.inboard.core.route.GatewayServers;
 import io.inboard.core.route.RouteTable;
+import io.inboard.core.route.Router;
 import io.inboard.core.snapshot.Snapshot;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -51,6 +56,12 @@ public final class InboardGateway implements AutoCloseable {
   private final SnapshotSource source;
   private final Map<String, String> labels;
   private final int servicePort;
+  /** The HTTPS port, or {@code null} when the gateway has none. */
+  private final HttpsListener https;
+  private final int httpsServicePort;
+  private final Path credentialsDir;
+  /** The certificate problems of the last snapshot, so that each change is logged once. */
+  private List<String> tlsProblems = List.of();
   /** The servers left out by the last snapshot, so that each change is warned about once. */
   private List<String> ignoredServers = List.of();
   private final InFlightCounts inFlight = new InFlightCounts();
@@ -73,6 +84,8 @@ public final class InboardGateway implements AutoCloseable {
     this.labels = settings.labels();
     this.self = new Workload(settings.namespace(), settings.name(), settings.labels());
     this.servicePort = settings.servicePort();
+    this.httpsServicePort = settings.httpsServicePort();
+    this.credentialsDir = settings.credentialsDir();
     GatewayMetrics metrics = new GatewayMetrics(settings.name(), settings.namespace());
     this.metrics = metrics;
     this.proxy = new InboardProxy(metrics, inFlight, labels);
@@ -95,6 +108,19 @@ public final class InboardGateway implements AutoCloseable {
     ContextHandler proxyContext = new ContextHandler(proxy, "/");
     proxyContext.setVirtualHosts(List.of("@proxy"));
     ContextHandlerCollection contexts = new ContextHandlerCollection(proxyContext);
+    if (settings.httpsPort() >= 0) {
+      try {
+        https = new HttpsListener(server, http, settings.bind(), settings.httpsPort());
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("the JVM cannot make a TLS context: " + e, e);
+      }
+      server.addConnector(https.connector);
+      ContextHandler httpsContext = new ContextHandler(https.routing(proxy), "/");
+      httpsContext.setVirtualHosts(List.of("@https"));
+      contexts.addHandler(httpsContext);
+    } else {
+      https = null;
+    }
     if (settings.adminPort() >= 0) {
       adminConnector = new ServerConnector(server, new HttpConnectionFactory(http));
       adminConnector.setName("admin");
@@ -166,12 +192,46 @@ public final class InboardGateway implements AutoCloseable {
       slowStart.apply(table.warmingDestinations());
     }
     VirtualHosts.ServedPorts ports = new VirtualHosts.ServedPorts(servicePort, proxyConnector.getLocalPort());
-    GatewayRoutes next = GatewayRoutes.compile(snapshot, labels, ports, inFlight, outliers, breakers, slowStart);
+    VirtualHosts.ServedPorts httpsPorts = https == null ? null
+        : new VirtualHosts.ServedPorts(httpsServicePort, https.port());
+    ServerSelection selection = ServerSelection.of(snapshot.resources(), labels, ports, httpsPorts);
+    Router router = new Router(snapshot, inFlight, null, outliers, slowStart);
+    GatewayRoutes next = GatewayRoutes.compile(snapshot, VirtualHosts.compile(selection.http(), ports, "HTTP"),
+        router, outliers, breakers, slowStart);
     proxy.use(next);
+    if (https != null) {
+      useHttpsServers(snapshot, selection, httpsPorts, router);
+    }
     ready = true;
     warnAboutIgnoredServers(next.hosts().ignored());
     LOG.log(Level.INFO, "revision {0} in force: {1} Gateway(s) select {2}, hosts {3}",
         snapshot.revision(), next.hosts().gateways().size(), labels, next.hosts().describeHosts().keySet());
+  }
+
+  /**
+   * Loads the certificates of the snapshot's HTTPS servers and puts them in force for new
+   * connections; each server gets a route table of its own, as Istio gives each HTTPS server.
+   */
+  private void useHttpsServers(Snapshot snapshot, ServerSelection selection, VirtualHosts.ServedPorts httpsPorts,
+      Router router) {
+    List<String> problems = new ArrayList<>();
+    TlsServers next = TlsServers.load(selection.https(), https.servers(), credentialsDir,
+        server -> GatewayRoutes.compile(snapshot, VirtualHosts.compile(
+            new GatewayServers(selection.http().gateways(), List.of(server), List.of()), httpsPorts, "HTTPS"),
+            router, outliers, breakers, slowStart),
+        problems::add);
+    synchronized (this) {
+      if (!problems.equals(tlsProblems)) {
+        problems.forEach(problem -> LOG.log(Level.ERROR, problem));
+        tlsProblems = problems;
+      }
+    }
+    try {
+      https.use(next);
+    } catch (Exception e) {
+      LOG.log(Level.ERROR, "the HTTPS certificates of revision " + snapshot.revision()
+          + " could not be put in force; the ones before stay", e);
+    }
   }
 
   private void ejected(Ejection ejection) {
@@ -203,6 +263,11 @@ public final class InboardGateway implements AutoCloseable {
 
   public int port() {
     return proxyConnector.getLocalPort();
+  }
+
+  /** The HTTPS port, or -1 when the gateway has none. */
+  public int httpsPort() {
+    return https == null ? -1 : https.port();
   }
 
   /** The admin port, or -1 when it is turned off. */
