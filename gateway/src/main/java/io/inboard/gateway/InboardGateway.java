@@ -61,7 +61,7 @@ public final class InboardGateway implements AutoCloseable {
   private final int httpsServicePort;
   private final Path credentialsDir;
   /** The certificate problems of the last snapshot, so that each change is logged once. */
-  private List<String> tlsProblems = List.of();
+  private volatile List<String> tlsProblems = List.of();
   /** The servers left out by the last snapshot, so that each change is warned about once. */
   private List<String> ignoredServers = List.of();
   private final InFlightCounts inFlight = new InFlightCounts();
@@ -128,7 +128,9 @@ public final class InboardGateway implements AutoCloseable {
       adminConnector.setPort(settings.adminPort());
       server.addConnector(adminConnector);
       ContextHandler adminContext = new ContextHandler(
-          new AdminHandler(metrics, proxy::routes, () -> ready, labels, source.describe()), "/");
+          https == null ? new AdminHandler(metrics, proxy::routes, () -> ready, labels, source.describe())
+              : new AdminHandler(metrics, proxy::routes, () -> ready, labels, source.describe(),
+                  this::describeHttpsServers, () -> tlsProblems), "/");
       adminContext.setVirtualHosts(List.of("@admin"));
       contexts.addHandler(adminContext);
     } else {
@@ -263,6 +265,18 @@ public final class InboardGateway implements AutoCloseable {
 
   public int port() {
     return proxyConnector.getLocalPort();
+  }
+
+  /** For {@code /config}: each HTTPS server in force, its hosts and TLS mode. */
+  private List<String> describeHttpsServers() {
+    return https.servers().served().stream()
+        .map(s -> s.tls().server.where() + " " + s.tls().server.hosts() + " " + s.tls().tls().mode())
+        .toList();
+  }
+
+  /** The certificate problems of the last snapshot (each names the Gateway, server, field and file). */
+  List<String> certificateProblems() {
+    return tlsProblems;
   }
 
   /** The HTTPS port, or -1 when the gateway has none. */
