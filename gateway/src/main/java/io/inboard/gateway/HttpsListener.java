@@ -28,7 +28,6 @@ final class HttpsListener {
   private static final System.Logger LOG = System.getLogger(HttpsListener.class.getName());
 
   private final SslContextFactory.Server ssl = new SslContextFactory.Server();
-
   private final String[] defaultExcludedSuites;
   final ServerConnector connector;
   private volatile TlsServers servers = TlsServers.NONE;

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -25,13 +26,21 @@ record HttpsCall(int status, Map<String, String> headers, String body, X509Certi
   /** @param sni the SNI host name, or {@code null} to send none; {@code protocols} the TLS versions offered, or none for the defaults */
   static HttpsCall get(SSLContext context, int port, String sni, String host, String path, String... protocols)
       throws IOException {
+    return get(context, port, sni, host, path, parameters -> {
+      if (protocols.length > 0) {
+        parameters.setProtocols(protocols);
+      }
+    });
+  }
+
+  /** @param tune sets what the client offers (versions, cipher suites) */
+  static HttpsCall get(SSLContext context, int port, String sni, String host, String path, Consumer<SSLParameters> tune)
+      throws IOException {
     try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
       socket.setSoTimeout(30_000);
       SSLParameters parameters = socket.getSSLParameters();
       parameters.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
-      if (protocols.length > 0) {
-        parameters.setProtocols(protocols);
-      }
+      tune.accept(parameters);
       socket.setSSLParameters(parameters);
       socket.startHandshake();
       X509Certificate presented = (X509Certificate) socket.getSession().getPeerCertificates()[0];

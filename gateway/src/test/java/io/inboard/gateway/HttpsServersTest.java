@@ -8,7 +8,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import io.inboard.core.model.GatewayPort;
+import io.inboard.core.model.Server;
+import io.inboard.core.model.ServerTLSSettings;
+import io.inboard.core.route.GatewayPortRoutes.GatewayServer;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.client.ContentResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -209,13 +214,36 @@ class HttpsServersTest {
     }
   }
 
+  /** A server's cipherSuites (Envoy's names) are the port's include list for TLS 1.2. */
+  @Test
+  void cipherSuitesLimitWhatTls12ClientsMayUse() throws Exception {
+    try (InboardGateway gw = start(server("https-shop", 443, "HTTPS", "shop.example.com",
+        "{mode: SIMPLE, serverCertificate: " + shopA.certificate() + ", privateKey: " + shopA.key()
+            + ", cipherSuites: [ECDHE-ECDSA-AES128-GCM-SHA256]}"))) {
+      HttpsCall allowed = HttpsCall.get(certs.client(null), gw.httpsPort(), "shop.example.com", "shop.example.com",
+          "/", "TLSv1.2");
+      assertThat(allowed.status()).isEqualTo(200);
+      assertThat(allowed.protocol()).isEqualTo("TLSv1.2");
+      assertThatThrownBy(() -> HttpsCall.get(certs.client(null), gw.httpsPort(), "shop.example.com",
+          "shop.example.com", "/", parameters -> {
+            parameters.setProtocols(new String[] {"TLSv1.2"});
+            parameters.setCipherSuites(new String[] {"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"});
+          })).isInstanceOf(IOException.class);
+      // TLS 1.3's suites are not Envoy's to configure; they stay on.
+      assertThat(HttpsCall.get(certs.client(null), gw.httpsPort(), "shop.example.com", "shop.example.com", "/",
+          "TLSv1.3").status()).isEqualTo(200);
+    }
+  }
+
   @Test
   void aBadCertificateLeavesOnlyItsServerOutAndSaysWhere() throws Exception {
     Path garbage = Files.writeString(dir.resolve("broken.key"), "not a key\n");
     String servers = server("https-shop", 443, "HTTPS", "shop.example.com", files("SIMPLE", shopA))
         + server("https-cart", 443, "HTTPS", "cart.example.com",
             "{mode: SIMPLE, serverCertificate: " + cartB.certificate() + ", privateKey: " + garbage + "}")
-        + server("https-gone", 443, "HTTPS", "gone.example.com", "{mode: SIMPLE, credentialName: no-such-secret}");
+        + server("https-gone", 443, "HTTPS", "gone.example.com", "{mode: SIMPLE, credentialName: no-such-secret}")
+        + server("https-mixed", 443, "HTTPS", "mixed.example.com",
+            "{mode: SIMPLE, serverCertificate: " + cartB.certificate() + ", privateKey: " + shopA.key() + "}");
     try (InboardGateway gw = start(servers); TestClient admin = new TestClient(gw.adminPort())) {
       assertThat(gw.certificateProblems()).containsExactly(
           "Gateway edge/web spec.servers[1] tls.privateKey " + garbage
@@ -223,7 +251,10 @@ class HttpsServersTest {
           "Gateway edge/web spec.servers[2] tls.credentialName 'no-such-secret': neither "
               + credentials.resolve("no-such-secret/tls.crt") + " nor " + credentials.resolve("no-such-secret/cert")
               + " exists; put the secret's files there (a Kubernetes TLS secret mounted at "
-              + credentials.resolve("no-such-secret") + "); the server is left out");
+              + credentials.resolve("no-such-secret") + "); the server is left out",
+          "Gateway edge/web spec.servers[3] tls.privateKey " + shopA.key() + ": this private key does not belong "
+              + "to the certificate in " + cartB.certificate() + " (CN=cart); give the key the certificate was "
+              + "issued for; the server is left out");
       assertThat(admin.get("127.0.0.1", "/config").getContentAsString())
           .contains("\"certificateProblems\"", "Gateway edge/web spec.servers[0] [shop.example.com] SIMPLE");
 
@@ -232,6 +263,18 @@ class HttpsServersTest {
       assertThatThrownBy(() -> HttpsCall.get(certs.client(null), gw.httpsPort(), "cart.example.com",
           "cart.example.com", "/")).isInstanceOf(IOException.class);
     }
+  }
+
+  @Test
+  void aCredentialNameNeedsTheCredentialsDirectory() {
+    ServerTLSSettings tls = new ServerTLSSettings(false, "SIMPLE", null, null, null, "shop-cert", null, null, null);
+    GatewayServer server = new GatewayServer("edge/web", "edge", List.of("shop.example.com"),
+        new Server(new GatewayPort(443, "https", "HTTPS"), List.of("shop.example.com"), null, tls),
+        "Gateway edge/web spec.servers[0]");
+    assertThatThrownBy(() -> TlsServer.load(server, null)).hasMessage("Gateway edge/web spec.servers[0] "
+        + "tls.credentialName 'shop-cert': the gateway has no --credentials-dir to find it in; start it with "
+        + "--credentials-dir DIR where DIR/shop-cert/ holds tls.crt and tls.key (a mounted Kubernetes TLS secret); "
+        + "the server is left out");
   }
 
   @Test
