@@ -89,14 +89,13 @@ final class VirtualHosts {
   }
 
   /**
-   * Compiles the servers of every Gateway among {@code resources} whose {@code selector} is a
-   * subset of {@code labels} (an empty selector selects every gateway, as in Istio). Only servers
-   * on a port this gateway serves ({@code ports}) with protocol {@code HTTP} count: as in Istio,
-   * each port has a route table of its own, and the gateway serves plain HTTP only.
+   * Compiles the HTTP servers of every Gateway among {@code resources} whose {@code selector} is a
+   * subset of {@code labels} (an empty selector selects every gateway, as in Istio), for a gateway
+   * without an HTTPS port. Only servers on a port this gateway serves ({@code ports}) count: as in
+   * Istio, each port has a route table of its own ({@link ServerSelection}).
    */
   static VirtualHosts compile(List<ParsedResource> resources, Map<String, String> labels, ServedPorts ports) {
-    return compile(GatewayServers.select(resources, labels, ports::serves,
-        "this gateway's port " + ports, "set --service-port to the port its Gateways name"), ports, "HTTP");
+    return compile(ServerSelection.of(resources, labels, ports, null).http(), ports, "HTTP");
   }
 
   /** The hosts of the servers {@code selection} picked on {@code ports}, served with {@code protocol}. */

@@ -85,16 +85,9 @@ record HttpsCall(int status, Map<String, String> headers, String body, X509Certi
         certificate, protocol);
   }
 
-  /** The upstream's echo body as {@code name → value} (first line wins). */
+  /** The upstream's echo body as {@code name → value}. */
   Map<String, String> echo() {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String line : body.split("\n")) {
-      int colon = line.indexOf(": ");
-      if (colon > 0) {
-        out.putIfAbsent(line.substring(0, colon), line.substring(colon + 2));
-      }
-    }
-    return out;
+    return TestClient.echo(body);
   }
 
   /** The DNS names the presented certificate is for. */
