@@ -127,7 +127,8 @@ final class VirtualHosts {
         selection.ignored(),
         ports,
         protocol,
-        selection.servers().stream().noneMatch(VirtualHosts::redirects) ? null : redirects);
+        // Over TLS the redirect's condition is met already (Envoy's require_tls on an HTTPS server).
+        !protocol.equals("HTTP") || selection.servers().stream().noneMatch(VirtualHosts::redirects) ? null : redirects);
   }
 
   private static boolean redirects(GatewayPortRoutes.GatewayServer server) {

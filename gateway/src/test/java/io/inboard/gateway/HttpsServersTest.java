@@ -100,7 +100,9 @@ class HttpsServersTest {
     return server("http", 80, "HTTP", "shop.example.com", "{httpsRedirect: true}")
         + server("http-plain", 80, "HTTP", "plain.example.com", null)
         + server("https-shop", 443, "HTTPS", "shop.example.com", files("SIMPLE", shopA))
-        + server("https-cart", 443, "HTTPS", "cart.example.com", "{mode: SIMPLE, credentialName: cart-cert}")
+        // httpsRedirect on an HTTPS server is met by its TLS: no redirect there.
+        + server("https-cart", 443, "HTTPS", "cart.example.com",
+            "{mode: SIMPLE, credentialName: cart-cert, httpsRedirect: true}")
         + server("https-admin", 443, "HTTPS", "admin.example.com", files("MUTUAL", shopA))
         + server("https-strict", 443, "HTTPS", "strict.example.com",
             "{mode: SIMPLE, credentialName: cart-cert, minProtocolVersion: TLSV1_3}");
