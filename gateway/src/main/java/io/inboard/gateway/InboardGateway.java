@@ -27,8 +27,9 @@ import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * A running gateway: one Jetty server with the proxy on one connector and the admin endpoints on
- * another, fed with snapshots by a {@link SnapshotSource}.
+ * A running gateway: one Jetty server with the proxy on one connector, optionally the same proxy
+ * behind TLS on an HTTPS connector ({@link HttpsListener}), and the admin endpoints on another, fed
+ * with snapshots by a {@link SnapshotSource}.
  */
 public final class InboardGateway implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(InboardGateway.class.getName());
@@ -200,10 +201,11 @@ public final class InboardGateway implements AutoCloseable {
     Router router = new Router(snapshot, inFlight, null, outliers, slowStart);
     GatewayRoutes next = GatewayRoutes.compile(snapshot, VirtualHosts.compile(selection.http(), ports, "HTTP"),
         router, outliers, breakers, slowStart);
-    proxy.use(next);
     if (https != null) {
+      // First, so that once the revision moves (read from the proxy's routes) its certificates are in force too.
       useHttpsServers(snapshot, selection, httpsPorts, router);
     }
+    proxy.use(next);
     ready = true;
     warnAboutIgnoredServers(next.hosts().ignored());
     LOG.log(Level.INFO, "revision {0} in force: {1} Gateway(s) select {2}, hosts {3}",
