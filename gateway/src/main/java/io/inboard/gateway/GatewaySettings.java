@@ -77,7 +77,7 @@ public record GatewaySettings(
           "where tls.credentialName secrets are mounted: DIR/NAME/tls.crt and tls.key (ca.crt for MUTUAL)"),
       new Option("admin-port", "N", "15020",
           "port of /metrics, /healthz, /readyz, /config (0 picks a free one, -1 turns it off)"),
-      new Option("bind", "ADDR", "127.0.0.1", "address both ports listen on (0.0.0.0 for all)"),
+      new Option("bind", "ADDR", "127.0.0.1", "address every port listens on (0.0.0.0 for all)"),
       new Option("server", "URL", null, "config server to watch, e.g. http://127.0.0.1:15010"),
       new Option("token", "TOKEN", null, "bearer token for the config server (its agent token)"),
       new Option("config", "FILE", null,
