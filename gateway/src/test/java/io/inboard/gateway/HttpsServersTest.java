@@ -37,6 +37,8 @@ class HttpsServersTest {
   static TestCertificates.Issued shopA2;
   static TestCertificates.Issued cartB;
   static TestCertificates.Issued client;
+  /** A client certificate the test CA did not sign. */
+  static TestCertificates.Issued stranger;
   static Path credentials;
   static EchoUpstream shop;
 
@@ -47,6 +49,7 @@ class HttpsServersTest {
     shopA2 = certs.issue("shop-renewed", "EC", "shop.example.com", "admin.example.com");
     cartB = certs.issue("cart", "RSA", "cart.example.com");
     client = certs.issue("client", "EC");
+    stranger = certs.selfSigned("stranger");
     // cart's certificate as a mounted Kubernetes TLS secret named cart-cert.
     credentials = Files.createDirectories(certsDir.resolve("credentials"));
     Path secret = Files.createDirectories(credentials.resolve("cart-cert"));
@@ -104,6 +107,7 @@ class HttpsServersTest {
         + server("https-cart", 443, "HTTPS", "cart.example.com",
             "{mode: SIMPLE, credentialName: cart-cert, httpsRedirect: true}")
         + server("https-admin", 443, "HTTPS", "admin.example.com", files("MUTUAL", shopA))
+        + server("https-optional", 443, "HTTPS", "optional.example.com", files("OPTIONAL_MUTUAL", shopA))
         + server("https-strict", 443, "HTTPS", "strict.example.com",
             "{mode: SIMPLE, credentialName: cart-cert, minProtocolVersion: TLSV1_3}");
   }
@@ -195,6 +199,33 @@ class HttpsServersTest {
 
       // The SIMPLE servers on the same port still serve clients without a certificate.
       assertThat(HttpsCall.get(certs.client(null), gw.httpsPort(), "shop.example.com", "shop.example.com", "/")
+          .status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aClientCertificateIsCheckedAgainstTheServersCas() throws Exception {
+    try (InboardGateway gw = start(standardServers())) {
+      assertThatThrownBy(() -> HttpsCall.get(certs.client(stranger), gw.httpsPort(), "admin.example.com",
+          "admin.example.com", "/")).isInstanceOf(IOException.class);
+      // OPTIONAL_MUTUAL: no certificate is fine, one from the CA is fine, one from elsewhere is not.
+      assertThat(HttpsCall.get(certs.client(null), gw.httpsPort(), "optional.example.com", "optional.example.com",
+          "/").status()).isEqualTo(200);
+      assertThat(HttpsCall.get(certs.client(client), gw.httpsPort(), "optional.example.com", "optional.example.com",
+          "/").status()).isEqualTo(200);
+      assertThatThrownBy(() -> HttpsCall.get(certs.client(stranger), gw.httpsPort(), "optional.example.com",
+          "optional.example.com", "/")).isInstanceOf(IOException.class);
+    }
+  }
+
+  /** A server with host {@code *} takes every SNI, and clients that send none. */
+  @Test
+  void aServerForEveryHostTakesClientsWithoutSni() throws Exception {
+    try (InboardGateway gw = start(server("https-any", 443, "HTTPS", "\"*\"", files("SIMPLE", shopA)))) {
+      HttpsCall noSni = HttpsCall.get(certs.client(null), gw.httpsPort(), null, "shop.example.com", "/");
+      assertThat(noSni.status()).isEqualTo(200);
+      assertThat(noSni.certificate()).isEqualTo(shopA.cert());
+      assertThat(HttpsCall.get(certs.client(null), gw.httpsPort(), "cart.example.com", "cart.example.com", "/")
           .status()).isEqualTo(200);
     }
   }

@@ -13,7 +13,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.net.Socket;
+import java.security.Principal;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -66,6 +72,18 @@ final class TestCertificates {
     return new Issued(crt, keyFile, certificates(crt).get(0), key);
   }
 
+  /** A self-signed certificate, which the test CA did not sign. */
+  Issued selfSigned(String name) throws Exception {
+    keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-dname", "CN=" + name, "-validity", "3650",
+        "-keystore", name + ".p12", "-storetype", "PKCS12", "-storepass", PASSWORD);
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(dir.resolve(name + ".p12"))) {
+      store.load(in, PASSWORD.toCharArray());
+    }
+    return new Issued(null, null, (X509Certificate) store.getCertificate(name),
+        (PrivateKey) store.getKey(name, PASSWORD.toCharArray()));
+  }
+
   /** A client context trusting the test CA, presenting {@code client} when asked (or nothing: {@code null}). */
   SSLContext client(Issued client) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
@@ -77,13 +95,64 @@ final class TestCertificates {
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
     if (client != null) {
+      boolean signedByCa = client.cert().getIssuerX500Principal().equals(ca.getSubjectX500Principal());
       keys.setKeyEntry("client", client.privateKey(), PASSWORD.toCharArray(),
-          new X509Certificate[] {client.cert(), ca});
+          signedByCa ? new X509Certificate[] {client.cert(), ca} : new X509Certificate[] {client.cert()});
     }
     kmf.init(keys, PASSWORD.toCharArray());
+    X509KeyManager chosen = (X509KeyManager) kmf.getKeyManagers()[0];
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    context.init(new KeyManager[] {new AlwaysPresent(chosen, client != null)}, tmf.getTrustManagers(), null);
     return context;
+  }
+
+  /**
+   * Presents the client certificate whatever CAs the server names (the JDK would hold back one
+   * the server's CAs did not sign), so that the server's own check is what the tests see.
+   */
+  private static final class AlwaysPresent extends X509ExtendedKeyManager {
+    private final X509KeyManager keys;
+    private final String alias;
+
+    AlwaysPresent(X509KeyManager keys, boolean present) {
+      this.keys = keys;
+      this.alias = present ? "client" : null;
+    }
+
+    @Override
+    public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+      return alias;
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+      return alias;
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+      return alias == null ? null : new String[] {alias};
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+      return null;
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+      return null;
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      return keys.getCertificateChain(alias);
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+      return keys.getPrivateKey(alias);
+    }
   }
 
   static String pem(String type, byte[] der) {
