@@ -12,7 +12,6 @@ import io.inboard.core.route.Router;
 import io.inboard.core.snapshot.Snapshot;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -110,11 +109,7 @@ public final class InboardGateway implements AutoCloseable {
     proxyContext.setVirtualHosts(List.of("@proxy"));
     ContextHandlerCollection contexts = new ContextHandlerCollection(proxyContext);
     if (settings.httpsPort() >= 0) {
-      try {
-        https = new HttpsListener(server, http, settings.bind(), settings.httpsPort());
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("the JVM cannot make a TLS context: " + e, e);
-      }
+      https = new HttpsListener(server, http, settings.bind(), settings.httpsPort());
       server.addConnector(https.connector);
       ContextHandler httpsContext = new ContextHandler(https.routing(proxy), "/");
       httpsContext.setVirtualHosts(List.of("@https"));
@@ -230,12 +225,7 @@ public final class InboardGateway implements AutoCloseable {
         tlsProblems = problems;
       }
     }
-    try {
-      https.use(next);
-    } catch (Exception e) {
-      LOG.log(Level.ERROR, "the HTTPS certificates of revision " + snapshot.revision()
-          + " could not be put in force; the ones before stay", e);
-    }
+    https.use(next);
   }
 
   private void ejected(Ejection ejection) {

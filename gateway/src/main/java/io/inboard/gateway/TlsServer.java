@@ -3,20 +3,29 @@ package io.inboard.gateway;
 import io.inboard.core.model.CipherSuites;
 import io.inboard.core.model.ServerTLSSettings;
 import io.inboard.core.route.GatewayPortRoutes.GatewayServer;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * One Gateway server that the gateway terminates TLS for, with its certificate and key loaded: what
@@ -38,15 +47,18 @@ final class TlsServer {
   }
 
   final GatewayServer server;
-  final PrivateKey key;
-  final X509Certificate[] chain;
+  private final PrivateKey key;
+  private final X509Certificate[] chain;
   /** Checks client certificates ({@code MUTUAL}, {@code OPTIONAL_MUTUAL}); {@code null} under {@code SIMPLE}. */
-  final X509TrustManager clientTrust;
-  final boolean clientCertificateRequired;
+  private final X509TrustManager clientTrust;
+  private final boolean clientCertificateRequired;
   /** The JDK names of the TLS versions it accepts. */
-  final Set<String> protocols;
+  private final Set<String> protocols;
   /** The JDK names of the cipher suites it accepts, or {@code null} for the JVM's defaults. */
-  final Set<String> cipherSuites;
+  private final Set<String> cipherSuites;
+
+  /** This server's TLS engine: its certificate, versions, cipher suites and client-certificate demand. */
+  private final SslConnectionFactory connectionFactory;
 
   private TlsServer(GatewayServer server, PrivateKey key, X509Certificate[] chain, X509TrustManager clientTrust,
       boolean clientCertificateRequired, Set<String> protocols, Set<String> cipherSuites) {
@@ -57,6 +69,88 @@ final class TlsServer {
     this.clientCertificateRequired = clientCertificateRequired;
     this.protocols = protocols;
     this.cipherSuites = cipherSuites;
+    this.connectionFactory = connectionFactory(new OwnCertificate(key, chain), clientTrust, protocols, cipherSuites,
+        clientCertificateRequired, clientTrust != null && !clientCertificateRequired);
+  }
+
+  SslConnectionFactory connectionFactory() {
+    return connectionFactory;
+  }
+
+  /** A TLS engine with no certificate at all: its handshakes fail, for a client no server accepts. */
+  static SslConnectionFactory connectionFactoryWithoutCertificate() {
+    return connectionFactory(null, null, Set.copyOf(JDK_VERSIONS.subList(2, 4)), null, false, false);
+  }
+
+  private static SslConnectionFactory connectionFactory(KeyManager keys, X509TrustManager clientTrust,
+      Set<String> protocols, Set<String> cipherSuites, boolean needClientCertificate, boolean wantClientCertificate) {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keys == null ? new KeyManager[0] : new KeyManager[] {keys},
+          clientTrust == null ? null : new TrustManager[] {clientTrust}, null);
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setSslContext(context);
+      ssl.setIncludeProtocols(protocols.toArray(new String[0]));
+      if (cipherSuites != null) {
+        // Taken as written: Jetty's own exclusions (TLS_RSA_*, *_SHA) would drop suites Envoy offers.
+        ssl.setIncludeCipherSuites(cipherSuites.toArray(new String[0]));
+        ssl.setExcludeCipherSuites();
+      }
+      ssl.setNeedClientAuth(needClientCertificate);
+      ssl.setWantClientAuth(wantClientCertificate);
+      SslConnectionFactory factory = new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString());
+      factory.start();
+      return factory;
+    } catch (Exception e) {
+      throw new IllegalStateException("the JVM cannot make a TLS context: " + e, e);
+    }
+  }
+
+  /** Presents one certificate, to every client whose handshake can use its key. */
+  private static final class OwnCertificate extends X509ExtendedKeyManager {
+    private static final String ALIAS = "server";
+    private final PrivateKey key;
+    private final X509Certificate[] chain;
+
+    OwnCertificate(PrivateKey key, X509Certificate[] chain) {
+      this.key = key;
+      this.chain = chain;
+    }
+
+    @Override
+    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+      return key.getAlgorithm().equals(keyType) ? ALIAS : null;
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+      return key.getAlgorithm().equals(keyType) ? ALIAS : null;
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+      return key.getAlgorithm().equals(keyType) ? new String[] {ALIAS} : null;
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      return ALIAS.equals(alias) ? chain.clone() : null;
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+      return ALIAS.equals(alias) ? key : null;
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+      return null;
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+      return null;
+    }
   }
 
   ServerTLSSettings tls() {
@@ -122,7 +216,7 @@ final class TlsServer {
         tls.mode().equals(ServerTLSSettings.MUTUAL), protocols(tls), cipherSuites(tls));
   }
 
-  /** The same server with its new settings but the certificate loaded before, for a bad new one. */
+  /** The same server in a new snapshot, with the certificate and TLS settings loaded before, for a bad new one. */
   TlsServer keptFor(GatewayServer next) {
     return new TlsServer(next, key, chain, clientTrust, clientCertificateRequired, protocols, cipherSuites);
   }

@@ -140,7 +140,8 @@ class HttpsServersTest {
           .containsEntry("header x-forwarded-proto", "https");
 
       // The other server's certificate (RSA, from the credential directory) for the other name; a
-      // client of its own, as clients keep TLS sessions per host name.
+      // client of its own, as clients keep TLS sessions per host name (the JDK's, keyed by address
+      // here, would resume the first session and send its SNI again).
       HttpsCall toCart = HttpsCall.get(certs.client(null), gw.httpsPort(), "cart.example.com", "cart.example.com", "/");
       assertThat(toCart.status()).isEqualTo(200);
       assertThat(toCart.certificateHosts()).containsExactly("cart.example.com");
