@@ -41,9 +41,20 @@ final class AdminHandler extends Handler.Abstract.NonBlocking {
   private final Supplier<Boolean> ready;
   private final Map<String, String> labels;
   private final String source;
+  /** The HTTPS servers in force and the certificate problems of the last snapshot, or {@code null} without an HTTPS port. */
+  private final Supplier<List<String>> httpsServers;
+  private final Supplier<List<String>> certificateProblems;
 
   AdminHandler(GatewayMetrics metrics, Supplier<GatewayRoutes> routes, Supplier<Boolean> ready,
       Map<String, String> labels, String source) {
+    this(metrics, routes, ready, labels, source, null, null);
+  }
+
+  AdminHandler(GatewayMetrics metrics, Supplier<GatewayRoutes> routes, Supplier<Boolean> ready,
+      Map<String, String> labels, String source, Supplier<List<String>> httpsServers,
+      Supplier<List<String>> certificateProblems) {
+    this.httpsServers = httpsServers;
+    this.certificateProblems = certificateProblems;
     this.metrics = metrics;
     this.routes = routes;
     this.ready = ready;
@@ -141,6 +152,12 @@ final class AdminHandler extends Handler.Abstract.NonBlocking {
     });
     ArrayNode ignored = root.putArray("ignoredServers");
     current.hosts().ignored().forEach(ignored::add);
+    if (httpsServers != null) {
+      ArrayNode served = root.putArray("httpsServers");
+      httpsServers.get().forEach(served::add);
+      ArrayNode problems = root.putArray("certificateProblems");
+      certificateProblems.get().forEach(problems::add);
+    }
     ArrayNode resources = root.putArray("resources");
     for (ParsedResource parsed : snapshot.resources()) {
       resources.add(parsed.source() != null ? parsed.source()

@@ -43,6 +43,7 @@ public final class GatewayMain {
     }, "inboard-gateway-shutdown"));
     // One line that scripts can wait for and read the ports from.
     System.out.println("inboard-gateway listening on " + settings.bind() + ":" + gateway.port()
+        + (gateway.httpsPort() >= 0 ? " (https " + settings.bind() + ":" + gateway.httpsPort() + ")" : "")
         + (gateway.adminPort() >= 0 ? " (admin " + settings.bind() + ":" + gateway.adminPort() + ")" : "")
         + ", routes from " + (settings.server() != null ? "config server " + settings.server() : "file " + settings.config())
         + ", labels " + settings.labels());

@@ -5,11 +5,9 @@ import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.lb.SlowStart;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.GatewayPortRoutes;
-import io.inboard.core.route.InFlight;
 import io.inboard.core.route.RequestView;
 import io.inboard.core.route.Router;
 import io.inboard.core.snapshot.Snapshot;
-import java.util.Map;
 
 /**
  * The routing state the gateway uses for one snapshot: which Gateways accept which hosts, the
@@ -43,18 +41,19 @@ record GatewayRoutes(Snapshot snapshot, VirtualHosts hosts, GatewayPortRoutes po
   }
 
   /**
+   * The route table of {@code hosts}' servers, decided by {@code router}; the servers of one
+   * snapshot (the HTTP port's, each HTTPS server's) share one router and its per-destination state.
+   *
    * @param outliers the gateway's outlier detection with the snapshot already applied, or
    *     {@code null}
    * @param breakers the gateway's circuit breakers with the snapshot already applied, or {@code null}
    * @param slowStart the gateway's slow start with the snapshot already applied, or {@code null}
    */
-  static GatewayRoutes compile(Snapshot snapshot, Map<String, String> labels, VirtualHosts.ServedPorts ports,
-      InFlight inFlight, OutlierDetector outliers, CircuitBreakers breakers, SlowStart slowStart) {
-    Router router = new Router(snapshot, inFlight, null, outliers, slowStart);
-    VirtualHosts hosts = VirtualHosts.compile(snapshot.resources(), labels, ports);
+  static GatewayRoutes compile(Snapshot snapshot, VirtualHosts hosts, Router router, OutlierDetector outliers,
+      CircuitBreakers breakers, SlowStart slowStart) {
     GatewayPortRoutes port = GatewayPortRoutes.compile(snapshot.routeTable(), hosts.servers());
-    return new GatewayRoutes(snapshot, hosts, port, request -> router.route(port, request), outliers,
-        breakers, slowStart);
+    return new GatewayRoutes(snapshot, hosts, port, request -> router.route(port, request), outliers, breakers,
+        slowStart);
   }
 
   /** Decides a request at the proxy (and again for each retry). */

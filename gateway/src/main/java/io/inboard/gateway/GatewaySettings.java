@@ -18,6 +18,9 @@ import java.util.Properties;
  * environment variable, a properties file, or its default.
  *
  * @param servicePort the port number that Gateway servers name for this gateway (its Service port)
+ * @param httpsPort the port the gateway terminates TLS on, or -1 when it has none
+ * @param httpsServicePort the port number that Gateway HTTPS servers name for this gateway
+ * @param credentialsDir where {@code tls.credentialName} secrets are mounted, or {@code null}
  * @param server the config server's URL, or {@code null} in standalone mode
  * @param config the standalone rules-and-instances file, or {@code null} with a server
  */
@@ -25,6 +28,9 @@ public record GatewaySettings(
     String bind,
     int port,
     int servicePort,
+    int httpsPort,
+    int httpsServicePort,
+    Path credentialsDir,
     int adminPort,
     URI server,
     String token,
@@ -35,6 +41,20 @@ public record GatewaySettings(
 
   /** The Service port an ingress gateway has in front of it, as Istio's Gateway servers name it. */
   static final int DEFAULT_SERVICE_PORT = 80;
+  static final int DEFAULT_HTTPS_SERVICE_PORT = 443;
+
+  /** Settings without an HTTPS port. */
+  public GatewaySettings(String bind, int port, int servicePort, int adminPort, URI server, String token, Path config,
+      Map<String, String> labels, String name, String namespace) {
+    this(bind, port, servicePort, -1, DEFAULT_HTTPS_SERVICE_PORT, null, adminPort, server, token, config, labels, name,
+        namespace);
+  }
+
+  /** The same settings with an HTTPS port ({@code 0}: a free one) and a credentials directory. */
+  GatewaySettings withHttps(int httpsPort, int httpsServicePort, Path credentialsDir) {
+    return new GatewaySettings(bind, port, servicePort, httpsPort, httpsServicePort, credentialsDir, adminPort, server,
+        token, config, labels, name, namespace);
+  }
 
   /** One setting: its option name, environment variable, default and help. */
   record Option(String name, String metavar, String defaultValue, String help) {
@@ -48,9 +68,16 @@ public record GatewaySettings(
       new Option("service-port", "N", String.valueOf(DEFAULT_SERVICE_PORT),
           "the port number Gateway servers name for this gateway (its Service port); servers on"
               + " another port (except --port itself) are left out"),
+      new Option("https-port", "N", "-1",
+          "port the gateway terminates TLS on for the Gateways' HTTPS servers (0 picks a free one, -1 none)"),
+      new Option("https-service-port", "N", String.valueOf(DEFAULT_HTTPS_SERVICE_PORT),
+          "the port number HTTPS Gateway servers name for this gateway; HTTPS servers on another port"
+              + " (except --https-port itself) are left out"),
+      new Option("credentials-dir", "DIR", null,
+          "where tls.credentialName secrets are mounted: DIR/NAME/tls.crt and tls.key (ca.crt for MUTUAL)"),
       new Option("admin-port", "N", "15020",
           "port of /metrics, /healthz, /readyz, /config (0 picks a free one, -1 turns it off)"),
-      new Option("bind", "ADDR", "127.0.0.1", "address both ports listen on (0.0.0.0 for all)"),
+      new Option("bind", "ADDR", "127.0.0.1", "address every port listens on (0.0.0.0 for all)"),
       new Option("server", "URL", null, "config server to watch, e.g. http://127.0.0.1:15010"),
       new Option("token", "TOKEN", null, "bearer token for the config server (its agent token)"),
       new Option("config", "FILE", null,
@@ -132,6 +159,24 @@ public record GatewaySettings(
     if (servicePort == 0) {
       throw new UsageException("--service-port 0 is not a port a Gateway server can name; use 1-65535, e.g. 80");
     }
+    int httpsPort = port(values, "https-port", true);
+    int httpsServicePort = port(values, "https-service-port", false);
+    if (httpsServicePort == 0) {
+      throw new UsageException("--https-service-port 0 is not a port a Gateway server can name; use 1-65535, e.g. 443");
+    }
+    if (httpsPort >= 0 && httpsServicePort == servicePort) {
+      throw new UsageException("--https-service-port and --service-port are both " + servicePort
+          + "; a port number is HTTP or HTTPS, give them different numbers (e.g. 443 and 80)");
+    }
+    if (httpsPort > 0 && httpsPort == port) {
+      throw new UsageException("--https-port and --port are both " + port + "; give the HTTPS port its own number");
+    }
+    String credentialsText = values.get("credentials-dir");
+    Path credentialsDir = credentialsText == null || credentialsText.isEmpty() ? null : Path.of(credentialsText);
+    if (credentialsDir != null && !Files.isDirectory(credentialsDir)) {
+      throw new UsageException("--credentials-dir " + credentialsDir + ": not a directory; give the directory "
+          + "where the TLS secrets are mounted, one sub-directory per credentialName");
+    }
     int adminPort = port(values, "admin-port", true);
     URI server = null;
     String serverText = values.get("server");
@@ -160,7 +205,8 @@ public record GatewaySettings(
     if (config != null && !Files.isReadable(config)) {
       throw new UsageException("--config " + config + ": file not found or not readable");
     }
-    return new GatewaySettings(values.get("bind"), port, servicePort, adminPort, server, values.get("token"), config,
+    return new GatewaySettings(values.get("bind"), port, servicePort, httpsPort, httpsServicePort, credentialsDir,
+        adminPort, server, values.get("token"), config,
         labels(values.get("labels")), values.get("name"), values.get("namespace"));
   }
 

@@ -6,9 +6,13 @@ import io.inboard.core.health.Ejection;
 import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.lb.SlowStart;
 import io.inboard.core.mesh.Workload;
+import io.inboard.core.route.GatewayServers;
 import io.inboard.core.route.RouteTable;
+import io.inboard.core.route.Router;
 import io.inboard.core.snapshot.Snapshot;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -22,8 +26,9 @@ import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * A running gateway: one Jetty server with the proxy on one connector and the admin endpoints on
- * another, fed with snapshots by a {@link SnapshotSource}.
+ * A running gateway: one Jetty server with the proxy on one connector, optionally the same proxy
+ * behind TLS on an HTTPS connector ({@link HttpsListener}), and the admin endpoints on another, fed
+ * with snapshots by a {@link SnapshotSource}.
  */
 public final class InboardGateway implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(InboardGateway.class.getName());
@@ -51,6 +56,12 @@ public final class InboardGateway implements AutoCloseable {
   private final SnapshotSource source;
   private final Map<String, String> labels;
   private final int servicePort;
+  /** The HTTPS port, or {@code null} when the gateway has none. */
+  private final HttpsListener https;
+  private final int httpsServicePort;
+  private final Path credentialsDir;
+  /** The certificate problems of the last snapshot, so that each change is logged once. */
+  private volatile List<String> tlsProblems = List.of();
   /** The servers left out by the last snapshot, so that each change is warned about once. */
   private List<String> ignoredServers = List.of();
   private final InFlightCounts inFlight = new InFlightCounts();
@@ -73,6 +84,8 @@ public final class InboardGateway implements AutoCloseable {
     this.labels = settings.labels();
     this.self = new Workload(settings.namespace(), settings.name(), settings.labels());
     this.servicePort = settings.servicePort();
+    this.httpsServicePort = settings.httpsServicePort();
+    this.credentialsDir = settings.credentialsDir();
     GatewayMetrics metrics = new GatewayMetrics(settings.name(), settings.namespace());
     this.metrics = metrics;
     this.proxy = new InboardProxy(metrics, inFlight, labels);
@@ -95,6 +108,15 @@ public final class InboardGateway implements AutoCloseable {
     ContextHandler proxyContext = new ContextHandler(proxy, "/");
     proxyContext.setVirtualHosts(List.of("@proxy"));
     ContextHandlerCollection contexts = new ContextHandlerCollection(proxyContext);
+    if (settings.httpsPort() >= 0) {
+      https = new HttpsListener(server, http, settings.bind(), settings.httpsPort());
+      server.addConnector(https.connector);
+      ContextHandler httpsContext = new ContextHandler(https.routing(proxy), "/");
+      httpsContext.setVirtualHosts(List.of("@https"));
+      contexts.addHandler(httpsContext);
+    } else {
+      https = null;
+    }
     if (settings.adminPort() >= 0) {
       adminConnector = new ServerConnector(server, new HttpConnectionFactory(http));
       adminConnector.setName("admin");
@@ -102,7 +124,9 @@ public final class InboardGateway implements AutoCloseable {
       adminConnector.setPort(settings.adminPort());
       server.addConnector(adminConnector);
       ContextHandler adminContext = new ContextHandler(
-          new AdminHandler(metrics, proxy::routes, () -> ready, labels, source.describe()), "/");
+          https == null ? new AdminHandler(metrics, proxy::routes, () -> ready, labels, source.describe())
+              : new AdminHandler(metrics, proxy::routes, () -> ready, labels, source.describe(),
+                  this::describeHttpsServers, () -> tlsProblems), "/");
       adminContext.setVirtualHosts(List.of("@admin"));
       contexts.addHandler(adminContext);
     } else {
@@ -166,12 +190,42 @@ public final class InboardGateway implements AutoCloseable {
       slowStart.apply(table.warmingDestinations());
     }
     VirtualHosts.ServedPorts ports = new VirtualHosts.ServedPorts(servicePort, proxyConnector.getLocalPort());
-    GatewayRoutes next = GatewayRoutes.compile(snapshot, labels, ports, inFlight, outliers, breakers, slowStart);
+    VirtualHosts.ServedPorts httpsPorts = https == null ? null
+        : new VirtualHosts.ServedPorts(httpsServicePort, https.port());
+    ServerSelection selection = ServerSelection.of(snapshot.resources(), labels, ports, httpsPorts);
+    Router router = new Router(snapshot, inFlight, null, outliers, slowStart);
+    GatewayRoutes next = GatewayRoutes.compile(snapshot, VirtualHosts.compile(selection.http(), ports, "HTTP"),
+        router, outliers, breakers, slowStart);
+    if (https != null) {
+      // First, so that once the revision moves (read from the proxy's routes) its certificates are in force too.
+      useHttpsServers(snapshot, selection, httpsPorts, router);
+    }
     proxy.use(next);
     ready = true;
     warnAboutIgnoredServers(next.hosts().ignored());
     LOG.log(Level.INFO, "revision {0} in force: {1} Gateway(s) select {2}, hosts {3}",
         snapshot.revision(), next.hosts().gateways().size(), labels, next.hosts().describeHosts().keySet());
+  }
+
+  /**
+   * Loads the certificates of the snapshot's HTTPS servers and puts them in force for new
+   * connections; each server gets a route table of its own, as Istio gives each HTTPS server.
+   */
+  private void useHttpsServers(Snapshot snapshot, ServerSelection selection, VirtualHosts.ServedPorts httpsPorts,
+      Router router) {
+    List<String> problems = new ArrayList<>();
+    TlsServers next = TlsServers.load(selection.https(), https.servers(), credentialsDir,
+        server -> GatewayRoutes.compile(snapshot, VirtualHosts.compile(
+            new GatewayServers(selection.http().gateways(), List.of(server), List.of()), httpsPorts, "HTTPS"),
+            router, outliers, breakers, slowStart),
+        problems::add);
+    synchronized (this) {
+      if (!problems.equals(tlsProblems)) {
+        problems.forEach(problem -> LOG.log(Level.ERROR, problem));
+        tlsProblems = problems;
+      }
+    }
+    https.use(next);
   }
 
   private void ejected(Ejection ejection) {
@@ -203,6 +257,23 @@ public final class InboardGateway implements AutoCloseable {
 
   public int port() {
     return proxyConnector.getLocalPort();
+  }
+
+  /** For {@code /config}: each HTTPS server in force, its hosts and TLS mode. */
+  private List<String> describeHttpsServers() {
+    return https.servers().served().stream()
+        .map(s -> s.tls().server.where() + " " + s.tls().server.hosts() + " " + s.tls().tls().mode())
+        .toList();
+  }
+
+  /** The certificate problems of the last snapshot (each names the Gateway, server, field and file). */
+  List<String> certificateProblems() {
+    return tlsProblems;
+  }
+
+  /** The HTTPS port, or -1 when the gateway has none. */
+  public int httpsPort() {
+    return https == null ? -1 : https.port();
   }
 
   /** The admin port, or -1 when it is turned off. */

@@ -92,7 +92,15 @@ final class InboardProxy extends ProxyHandler.Reverse {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
-    Exchange exchange = new Exchange(System.nanoTime(), routes);
+    return handle(request, response, callback, routes);
+  }
+
+  /**
+   * Serves a request with {@code state}: the plain-HTTP port's, or that of the HTTPS server the
+   * request's connection reached.
+   */
+  boolean handle(Request request, Response response, Callback callback, GatewayRoutes state) {
+    Exchange exchange = new Exchange(System.nanoTime(), state);
     Callback done = new Recording(callback, response, exchange);
     String authority = GatewayRequestView.authorityOf(request);
     List<String> gateways = exchange.routes.hosts().gatewaysFor(authority);
@@ -102,6 +110,11 @@ final class InboardProxy extends ProxyHandler.Reverse {
       return true;
     }
     exchange.view = new GatewayRequestView(request);
+    if (exchange.routes.hosts().redirectsToHttps(authority)) {
+      // A server's tls.httpsRedirect, as Envoy's require_tls: the same host (as sent) and path.
+      LocalAnswer.redirect(response, done, 301, "https://" + authority + exchange.view.pathQuery(), null);
+      return true;
+    }
     Decision decision;
     try {
       decision = exchange.routes.decide(exchange.view);

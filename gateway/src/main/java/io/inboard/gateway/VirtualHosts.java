@@ -22,8 +22,8 @@ import java.util.TreeMap;
  * one probe per dot.
  */
 final class VirtualHosts {
-  static final VirtualHosts NONE =
-      new VirtualHosts(Map.of(), Map.of(), List.of(), List.of(), List.of(), List.of(), ServedPorts.DEFAULT);
+  static final VirtualHosts NONE = new VirtualHosts(
+      Map.of(), Map.of(), List.of(), List.of(), List.of(), List.of(), ServedPorts.DEFAULT, "HTTP", null);
 
   /** The port numbers a gateway serving {@code --service-port} and listening on a port answers for. */
   record ServedPorts(int servicePort, int listenerPort) {
@@ -54,6 +54,13 @@ final class VirtualHosts {
   /** Why each server of a selected Gateway is left out, for a warning. */
   private final List<String> ignored;
   private final ServedPorts ports;
+  /** {@code HTTP} or {@code HTTPS}, for the 404 of an unknown host. */
+  private final String protocol;
+  /**
+   * Whether the server that serves a host sends clients to HTTPS ({@code tls.httpsRedirect});
+   * {@code null} when no server does, so that the request path pays one null check.
+   */
+  private final HostPatterns<Boolean> redirects;
 
   private VirtualHosts(
       Map<String, List<String>> exact,
@@ -62,7 +69,9 @@ final class VirtualHosts {
       List<String> gateways,
       List<GatewayPortRoutes.GatewayServer> servers,
       List<String> ignored,
-      ServedPorts ports) {
+      ServedPorts ports,
+      String protocol,
+      HostPatterns<Boolean> redirects) {
     this.exact = exact;
     this.suffixes = suffixes;
     this.anyHost = anyHost;
@@ -70,6 +79,8 @@ final class VirtualHosts {
     this.servers = servers;
     this.ignored = ignored;
     this.ports = ports;
+    this.protocol = protocol;
+    this.redirects = redirects;
   }
 
   /** {@link #compile(List, Map, ServedPorts)} for a gateway on the default Service port (80). */
@@ -78,18 +89,23 @@ final class VirtualHosts {
   }
 
   /**
-   * Compiles the servers of every Gateway among {@code resources} whose {@code selector} is a
-   * subset of {@code labels} (an empty selector selects every gateway, as in Istio). Only servers
-   * on a port this gateway serves ({@code ports}) with protocol {@code HTTP} count: as in Istio,
-   * each port has a route table of its own, and the gateway serves plain HTTP only.
+   * Compiles the HTTP servers of every Gateway among {@code resources} whose {@code selector} is a
+   * subset of {@code labels} (an empty selector selects every gateway, as in Istio), for a gateway
+   * without an HTTPS port. Only servers on a port this gateway serves ({@code ports}) count: as in
+   * Istio, each port has a route table of its own ({@link ServerSelection}).
    */
   static VirtualHosts compile(List<ParsedResource> resources, Map<String, String> labels, ServedPorts ports) {
-    GatewayServers selection = GatewayServers.select(resources, labels, ports::serves,
-        "this gateway's port " + ports, "set --service-port to the port its Gateways name");
+    return compile(ServerSelection.of(resources, labels, ports, null).http(), ports, "HTTP");
+  }
+
+  /** The hosts of the servers {@code selection} picked on {@code ports}, served with {@code protocol}. */
+  static VirtualHosts compile(GatewayServers selection, ServedPorts ports, String protocol) {
+    HostPatterns<Boolean> redirects = new HostPatterns<>();
     Map<String, Set<String>> exact = new HashMap<>();
     Map<String, Set<String>> suffixes = new HashMap<>();
     Set<String> anyHost = new LinkedHashSet<>();
     for (GatewayPortRoutes.GatewayServer server : selection.servers()) {
+      redirects.add(server.hosts(), redirects(server));
       for (String host : server.hosts()) {
         String dns = dnsPart(host);
         if (dns.equals("*")) {
@@ -109,7 +125,22 @@ final class VirtualHosts {
         selection.gateways(),
         selection.servers(),
         selection.ignored(),
-        ports);
+        ports,
+        protocol,
+        // Over TLS the redirect's condition is met already (Envoy's require_tls on an HTTPS server).
+        !protocol.equals("HTTP") || selection.servers().stream().noneMatch(VirtualHosts::redirects) ? null : redirects);
+  }
+
+  private static boolean redirects(GatewayPortRoutes.GatewayServer server) {
+    return server.server() != null && server.server().tls() != null && server.server().tls().httpsRedirect();
+  }
+
+  /**
+   * Whether a request for {@code authority} is answered with a redirect to HTTPS: the server whose
+   * host pattern serves it best (exact, longest wildcard, {@code *}) sets {@code tls.httpsRedirect}.
+   */
+  boolean redirectsToHttps(String authority) {
+    return redirects != null && redirects.find(hostOf(authority)) == Boolean.TRUE;
   }
 
   /**
@@ -179,7 +210,7 @@ final class VirtualHosts {
   /** The 404 reason for a host that no served server accepts, saying where it would have to be listed. */
   String unknownHost(String authority, Map<String, String> labels) {
     return "unknown host '" + hostOf(authority) + "': no Gateway selecting this gateway (" + labels
-        + ") lists it in the spec.servers[].hosts of an HTTP server on port " + ports;
+        + ") lists it in the spec.servers[].hosts of an " + protocol + " server on port " + ports;
   }
 
   /** For each server of a selected Gateway that is left out: which one, and why. */

@@ -68,6 +68,27 @@ class GatewaySettingsTest {
   }
 
   @Test
+  void theHttpsPortIsOffUnlessGivenAndNeedsItsOwnNumbers(@TempDir Path dir) throws Exception {
+    GatewaySettings plain = GatewaySettings.parse(new String[] {"--server", "http://s"}, Map.of());
+    assertThat(plain.httpsPort()).isEqualTo(-1);
+    assertThat(plain.httpsServicePort()).isEqualTo(443);
+    assertThat(plain.credentialsDir()).isNull();
+    GatewaySettings https = GatewaySettings.parse(new String[] {"--server", "http://s", "--https-port", "8443",
+        "--credentials-dir", dir.toString()}, Map.of("INBOARD_GATEWAY_HTTPS_SERVICE_PORT", "8443"));
+    assertThat(https.httpsPort()).isEqualTo(8443);
+    assertThat(https.httpsServicePort()).isEqualTo(8443);
+    assertThat(https.credentialsDir()).isEqualTo(dir);
+    assertThatThrownBy(() -> GatewaySettings.parse(new String[] {"--server", "http://s", "--https-port", "0",
+        "--https-service-port", "80"}, Map.of()))
+        .hasMessage("--https-service-port and --service-port are both 80; a port number is HTTP or HTTPS, give them "
+            + "different numbers (e.g. 443 and 80)");
+    assertThatThrownBy(() -> GatewaySettings.parse(new String[] {"--server", "http://s", "--credentials-dir",
+        dir.resolve("absent").toString()}, Map.of()))
+        .hasMessage("--credentials-dir " + dir.resolve("absent") + ": not a directory; give the directory where "
+            + "the TLS secrets are mounted, one sub-directory per credentialName");
+  }
+
+  @Test
   void helpListsEverySettingWithItsEnvironmentVariable() {
     String help = GatewaySettings.help();
     for (GatewaySettings.Option option : GatewaySettings.OPTIONS) {

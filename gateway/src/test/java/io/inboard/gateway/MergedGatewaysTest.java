@@ -45,9 +45,10 @@ class MergedGatewaysTest {
           selector: {istio: ingressgateway}
           servers:
           - port: {number: %d, name: web, protocol: %s}
-            hosts: [%s]
+            hosts: [%s]%s
         ---
-        """.formatted(name, port, protocol, "\"" + String.join("\", \"", hosts) + "\"");
+        """.formatted(name, port, protocol, "\"" + String.join("\", \"", hosts) + "\"",
+        protocol.equals("HTTPS") ? "\n    tls: {mode: SIMPLE, credentialName: shop-cert}" : "");
   }
 
   static String gateway(String name, String... hosts) {

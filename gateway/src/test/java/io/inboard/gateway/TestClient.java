@@ -44,8 +44,13 @@ final class TestClient implements AutoCloseable {
 
   /** The upstream's echo body as {@code name → value} (first line wins). */
   static Map<String, String> echo(ContentResponse response) {
+    return echo(response.getContentAsString());
+  }
+
+  /** An echo body as {@code name → value} (first line wins). */
+  static Map<String, String> echo(String body) {
     Map<String, String> out = new LinkedHashMap<>();
-    for (String line : response.getContentAsString().split("\n")) {
+    for (String line : body.split("\n")) {
       int colon = line.indexOf(": ");
       if (colon > 0) {
         out.putIfAbsent(line.substring(0, colon), line.substring(colon + 2));

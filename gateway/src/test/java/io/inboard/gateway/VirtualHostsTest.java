@@ -134,9 +134,9 @@ class VirtualHostsTest {
     assertThat(hosts.servers()).extracting(GatewayPortRoutes.GatewayServer::hosts)
         .containsExactly(List.of("a.example.com"), List.of("b.example.com"));
     assertThat(hosts.ignored()).containsExactly(
-        "Gateway ns/gw spec.servers[2] is on port 443, not this gateway's port 80 or 8080; it is left out"
-            + " (set --service-port to the port its Gateways name)",
-        "Gateway ns/gw spec.servers[3] has protocol GRPC; it is left out (the gateway serves HTTP only)");
+        "Gateway ns/gw spec.servers[2] has protocol HTTPS and the gateway has no HTTPS port; it is left out"
+            + " (start it with --https-port)",
+        "Gateway ns/gw spec.servers[3] has protocol GRPC; it is left out (the gateway serves HTTP and HTTPS only)");
   }
 
   @Test

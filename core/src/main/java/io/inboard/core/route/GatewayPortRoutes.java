@@ -1,5 +1,6 @@
 package io.inboard.core.route;
 
+import io.inboard.core.model.Server;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,10 +28,16 @@ public final class GatewayPortRoutes {
    * @param gateway the Gateway's {@code namespace/name}
    * @param namespace the Gateway's namespace ({@code ./host} names it)
    * @param hosts the server's {@code [namespace/]host} entries
+   * @param server the Gateway's server itself (its port and TLS settings), or {@code null} in tests
+   * @param where e.g. {@code Gateway edge/shop spec.servers[1]}, for messages
    */
-  public record GatewayServer(String gateway, String namespace, List<String> hosts) {
+  public record GatewayServer(String gateway, String namespace, List<String> hosts, Server server, String where) {
     public GatewayServer {
       hosts = List.copyOf(hosts);
+    }
+
+    public GatewayServer(String gateway, String namespace, List<String> hosts) {
+      this(gateway, namespace, hosts, null, "Gateway " + gateway);
     }
   }
 

@@ -28,13 +28,34 @@ public record GatewayServers(
     ignored = List.copyOf(ignored);
   }
 
+  /** Whether a workload serves one server of a Gateway. */
+  @FunctionalInterface
+  public interface Admission {
+    /** {@code null} when {@code server} is served, else why not, e.g. {@code "is on port 81, not 80"}. */
+    String refusal(Server server);
+  }
+
   /**
-   * The servers a workload with {@code labels} serves on the ports {@code onPort} accepts;
+   * The HTTP servers a workload with {@code labels} serves on the ports {@code onPort} accepts;
    * {@code portText} names those ports in the reasons a server is left out, and {@code portHint}
    * says how to serve another port (e.g. the gateway's option), or is empty.
    */
   public static GatewayServers select(
       List<ParsedResource> resources, Map<String, String> labels, IntPredicate onPort, String portText, String portHint) {
+    return select(resources, labels, server -> {
+      if (!onPort.test(server.port().number())) {
+        return "is on port " + server.port().number() + ", not " + portText + "; it is left out"
+            + (portHint.isEmpty() ? "" : " (" + portHint + ")");
+      }
+      if (!"HTTP".equalsIgnoreCase(server.port().protocol())) {
+        return "has protocol " + server.port().protocol() + "; it is left out (the gateway serves HTTP only)";
+      }
+      return null;
+    });
+  }
+
+  /** The servers a workload with {@code labels} serves, as {@code admission} decides for each. */
+  public static GatewayServers select(List<ParsedResource> resources, Map<String, String> labels, Admission admission) {
     List<ParsedResource> selected = new ArrayList<>();
     for (ParsedResource parsed : resources) {
       if (parsed.resource() instanceof Gateway gateway && selects(gateway, labels)) {
@@ -53,14 +74,12 @@ public record GatewayServers(
       for (int i = 0; i < servers.size(); i++) {
         Server server = servers.get(i);
         String where = "Gateway " + gateway.key() + " spec.servers[" + i + "]";
-        if (!onPort.test(server.port().number())) {
-          ignored.add(where + " is on port " + server.port().number() + ", not " + portText + "; it is left out"
-              + (portHint.isEmpty() ? "" : " (" + portHint + ")"));
-        } else if (!"HTTP".equalsIgnoreCase(server.port().protocol())) {
-          ignored.add(where + " has protocol " + server.port().protocol()
-              + "; it is left out (the gateway serves HTTP only)");
+        String refusal = admission.refusal(server);
+        if (refusal != null) {
+          ignored.add(where + " " + refusal);
         } else {
-          served.add(new GatewayPortRoutes.GatewayServer(gateway.key(), gateway.metadata().namespace(), server.hosts()));
+          served.add(new GatewayPortRoutes.GatewayServer(
+              gateway.key(), gateway.metadata().namespace(), server.hosts(), server, where));
         }
       }
     }

@@ -1,8 +1,10 @@
 package io.inboard.core.validate;
 
+import io.inboard.core.model.CipherSuites;
 import io.inboard.core.model.GatewayPort;
 import io.inboard.core.model.GatewaySpec;
 import io.inboard.core.model.Server;
+import io.inboard.core.model.ServerTLSSettings;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,13 +16,21 @@ import java.util.Set;
 final class GatewayReader {
   private static final Schema SPEC = Schema.of("selector", "servers");
   private static final Schema SERVER =
-      Schema.of("port", "hosts", "name").unsupported("tls", "bind", "defaultEndpoint");
+      Schema.of("port", "hosts", "name", "tls").unsupported("bind", "defaultEndpoint");
+  private static final Schema TLS = Schema.of("httpsRedirect", "mode", "serverCertificate", "privateKey",
+      "caCertificates", "credentialName", "minProtocolVersion", "maxProtocolVersion", "cipherSuites")
+      .unsupported("subjectAltNames", "verifyCertificateSpki", "verifyCertificateHash", "caCrl",
+          "credentialNames", "tlsCertificates");
+  private static final List<String> MODES =
+      List.of("PASSTHROUGH", "SIMPLE", "MUTUAL", "AUTO_PASSTHROUGH", "ISTIO_MUTUAL", "OPTIONAL_MUTUAL");
+  /** Istio's {@code TLSProtocol} values, oldest first ({@code TLS_AUTO} aside). */
+  private static final List<String> VERSIONS = List.of("TLS_AUTO", "TLSV1_0", "TLSV1_1", "TLSV1_2", "TLSV1_3");
   private static final Schema PORT = Schema.of("number", "name", "protocol").unsupported("targetPort");
 
   /** Protocols Istio knows; Inboard's gateway serves the HTTP ones. */
   private static final Set<String> PROTOCOLS =
       Set.of("HTTP", "HTTPS", "HTTP2", "GRPC", "GRPC-WEB", "TCP", "TLS", "MONGO", "REDIS", "MYSQL");
-  private static final Set<String> SERVED = Set.of("HTTP");
+  private static final Set<String> SERVED = Set.of("HTTP", "HTTPS");
 
   private GatewayReader() {}
 
@@ -80,7 +90,107 @@ final class GatewayReader {
       hosts.add(host.substring(0, slash + 1) + Hosts.withoutTrailingDot(host.substring(slash + 1)));
     }
     String name = f.get("name").string();
-    return port == null ? null : new Server(port, hosts, name);
+    ServerTLSSettings tls = f.has("tls") ? tls(f.get("tls")) : null;
+    if (port != null && port.protocol().equals("HTTPS")) {
+      if (!f.has("tls")) {
+        // As Istio: an HTTPS server without TLS settings is invalid.
+        f.get("tls").error("an HTTPS server needs TLS settings, e.g. tls: {mode: SIMPLE, credentialName: "
+            + "my-cert}");
+      } else if (tls != null && !tls.terminates()) {
+        f.get("tls").get("mode").warning(tls.mode() + " is not supported by Inboard's gateway (it terminates "
+            + "TLS itself, with SIMPLE, MUTUAL or OPTIONAL_MUTUAL" + notSupportedBecause(tls.mode())
+            + "); this server is ignored");
+      }
+    } else if (port != null && tls != null && f.get("tls").has("mode")) {
+      f.get("tls").get("mode").warning("applies to HTTPS servers only; on a " + port.protocol()
+          + " server only httpsRedirect is read");
+    }
+    return port == null ? null : new Server(port, hosts, name, tls);
+  }
+
+  private static String notSupportedBecause(String mode) {
+    return switch (mode) {
+      case "PASSTHROUGH", "AUTO_PASSTHROUGH" -> "; passing the client's TLS through to the instance needs a TCP "
+          + "proxy routing by SNI, and the gateway proxies HTTP";
+      case "ISTIO_MUTUAL" -> "; Istio's own workload certificates come from istiod, which Inboard does not have";
+      default -> "";
+    };
+  }
+
+  /** Reads a server's {@code tls}, checking what Istio checks; {@code null} when it is not an object. */
+  private static ServerTLSSettings tls(Field f) {
+    if (!f.object(TLS)) {
+      return null;
+    }
+    Boolean redirect = f.get("httpsRedirect").bool();
+    String mode = oneOf(f.get("mode"), MODES);
+    String certificate = f.get("serverCertificate").nonEmptyString();
+    String key = f.get("privateKey").nonEmptyString();
+    String ca = f.get("caCertificates").nonEmptyString();
+    String credential = f.get("credentialName").nonEmptyString();
+    Field minField = f.get("minProtocolVersion");
+    String min = oneOf(minField, VERSIONS);
+    String max = oneOf(f.get("maxProtocolVersion"), VERSIONS);
+    if (min != null && max != null && !max.equals("TLS_AUTO") && VERSIONS.indexOf(min) > VERSIONS.indexOf(max)) {
+      minField.error(min + " is above maxProtocolVersion " + max + "; lower it or raise the maximum");
+    }
+    if (min != null && (min.equals("TLSV1_0") || min.equals("TLSV1_1"))) {
+      minField.warning(min + " is disabled in the JVM by default (jdk.tls.disabledAlgorithms), so clients "
+          + "need TLS 1.2 or newer all the same");
+    }
+    String effectiveMode = mode == null ? ServerTLSSettings.PASSTHROUGH : mode;
+    boolean terminates = List.of("SIMPLE", "MUTUAL", "OPTIONAL_MUTUAL").contains(effectiveMode);
+    if (effectiveMode.equals("ISTIO_MUTUAL") && credential != null) {
+      f.get("credentialName").error("ISTIO_MUTUAL uses Istio's own certificates and cannot have a credentialName; "
+          + "use mode MUTUAL with this credential");
+    }
+    if (terminates && credential == null) {
+      // As Istio: without a credentialName the certificate files are required.
+      if (certificate == null) {
+        f.get("serverCertificate").error(effectiveMode + " TLS needs a server certificate: give serverCertificate "
+            + "(a PEM file, e.g. /etc/istio/certs/tls.crt) or credentialName");
+      }
+      if (key == null) {
+        f.get("privateKey").error(effectiveMode + " TLS needs a private key: give privateKey (a PEM file, e.g. "
+            + "/etc/istio/certs/tls.key) or credentialName");
+      }
+      if (!effectiveMode.equals("SIMPLE") && ca == null) {
+        f.get("caCertificates").error(effectiveMode + " TLS needs caCertificates (a PEM file of the CAs that "
+            + "sign client certificates) or credentialName");
+      }
+    }
+    List<String> ciphers = new ArrayList<>();
+    for (Field item : f.get("cipherSuites").items()) {
+      String suite = item.string();
+      if (suite == null) {
+        continue;
+      }
+      if (CipherSuites.jdkName(suite) == null) {
+        // Istio warns about and drops a cipher suite it does not know, so does Inboard.
+        item.warning("'" + suite + "' is not a cipher suite Envoy knows; ignored (write e.g. "
+            + "ECDHE-RSA-AES128-GCM-SHA256)");
+      } else if (ciphers.contains(suite)) {
+        item.warning("'" + suite + "' is listed twice; ignored");
+      } else {
+        ciphers.add(suite);
+      }
+    }
+    return new ServerTLSSettings(Boolean.TRUE.equals(redirect), effectiveMode, certificate, key, ca, credential,
+        min, max, ciphers);
+  }
+
+  /** The field's text, upper-case, when it is one of {@code values}; else an error and {@code null}. */
+  private static String oneOf(Field f, List<String> values) {
+    String text = f.string();
+    if (text == null) {
+      return null;
+    }
+    String upper = text.toUpperCase(Locale.ROOT);
+    if (!values.contains(upper)) {
+      f.error("'" + text + "' is not one of " + String.join(", ", values));
+      return null;
+    }
+    return upper;
   }
 
   private static GatewayPort port(Field f, Set<String> portNames) {
@@ -112,7 +222,7 @@ final class GatewayReader {
       } else {
         if (!SERVED.contains(upper)) {
           protocolField.warning(upper + " is not supported by Inboard's gateway yet; this server is "
-              + "ignored (only HTTP is served)");
+              + "ignored (only HTTP and HTTPS are served)");
         }
         protocol = upper;
       }

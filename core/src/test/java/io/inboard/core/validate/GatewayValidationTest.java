@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inboard.core.model.Gateway;
 import io.inboard.core.model.GatewayPort;
+import io.inboard.core.model.ServerTLSSettings;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GatewayValidationTest {
@@ -79,18 +81,89 @@ class GatewayValidationTest {
   }
 
   @Test
-  void nonHttpServersAndTlsAreWarnedAsNotSupported() {
+  void readsTlsOfHttpsAndRedirectingServers() {
+    Gateway g = valid(gw("""
+        selector: {istio: ingressgateway}
+        servers:
+        - port: {number: 443, name: https, protocol: HTTPS}
+          hosts: [a.com]
+          tls:
+            mode: mutual
+            serverCertificate: /certs/tls.crt
+            privateKey: /certs/tls.key
+            caCertificates: /certs/ca.crt
+            minProtocolVersion: TLSV1_2
+            maxProtocolVersion: TLSV1_3
+            cipherSuites: [ECDHE-RSA-AES128-GCM-SHA256]
+        - port: {number: 80, name: http, protocol: HTTP}
+          hosts: [a.com]
+          tls: {httpsRedirect: true}
+        """));
+    ServerTLSSettings tls = g.spec().servers().get(0).tls();
+    assertThat(tls).isEqualTo(new ServerTLSSettings(false, "MUTUAL", "/certs/tls.crt", "/certs/tls.key",
+        "/certs/ca.crt", null, "TLSV1_2", "TLSV1_3", List.of("ECDHE-RSA-AES128-GCM-SHA256")));
+    assertThat(g.spec().servers().get(1).tls().httpsRedirect()).isTrue();
+    assertThat(g.spec().servers().get(1).tls().mode()).isEqualTo("PASSTHROUGH");
+  }
+
+  @Test
+  void tlsMistakesAreErrorsAsInIstio() {
+    assertThat(errors(gw("""
+        selector: {istio: ingressgateway}
+        servers:
+        - port: {number: 443, name: a, protocol: HTTPS}
+          hosts: [a.com]
+        - port: {number: 443, name: b, protocol: HTTPS}
+          hosts: [b.com]
+          tls: {mode: SIMPLE, privateKey: /k.pem}
+        - port: {number: 443, name: c, protocol: HTTPS}
+          hosts: [c.com]
+          tls: {mode: MUTUAL, credentialName: c-cert, minProtocolVersion: TLSV1_3, maxProtocolVersion: TLSV1_2}
+        - port: {number: 443, name: d, protocol: HTTPS}
+          hosts: [d.com]
+          tls: {mode: STRICT, minProtocolVersion: TLS1.2}
+        - port: {number: 443, name: e, protocol: HTTPS}
+          hosts: [e.com]
+          tls: {mode: OPTIONAL_MUTUAL, serverCertificate: /c.pem, privateKey: /k.pem}
+        """))).containsExactly(
+        "spec.servers[0].tls: an HTTPS server needs TLS settings, e.g. tls: {mode: SIMPLE, credentialName: my-cert}",
+        "spec.servers[1].tls.serverCertificate: SIMPLE TLS needs a server certificate: give serverCertificate "
+            + "(a PEM file, e.g. /etc/istio/certs/tls.crt) or credentialName",
+        "spec.servers[2].tls.minProtocolVersion: TLSV1_3 is above maxProtocolVersion TLSV1_2; lower it or "
+            + "raise the maximum",
+        "spec.servers[3].tls.mode: 'STRICT' is not one of PASSTHROUGH, SIMPLE, MUTUAL, AUTO_PASSTHROUGH, "
+            + "ISTIO_MUTUAL, OPTIONAL_MUTUAL",
+        "spec.servers[3].tls.minProtocolVersion: 'TLS1.2' is not one of TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, "
+            + "TLSV1_3",
+        "spec.servers[4].tls.caCertificates: OPTIONAL_MUTUAL TLS needs caCertificates (a PEM file of the CAs "
+            + "that sign client certificates) or credentialName");
+  }
+
+  @Test
+  void passthroughModesAndUnknownCiphersAreWarned() {
     String yaml = gw("""
         selector: {istio: ingressgateway}
         servers:
         - port: {number: 443, name: https, protocol: HTTPS}
           hosts: [a.com]
-          tls: {mode: SIMPLE, credentialName: cert}
+          tls: {mode: PASSTHROUGH}
+        - port: {number: 8443, name: https2, protocol: HTTPS}
+          hosts: [b.com]
+          tls: {mode: SIMPLE, credentialName: b, cipherSuites: [NOT-A-CIPHER, AES128-SHA, AES128-SHA]}
+        - port: {number: 80, name: http, protocol: HTTP}
+          hosts: [c.com]
+          tls: {mode: SIMPLE, credentialName: c}
         """);
     assertThat(errors(yaml)).isEmpty();
     assertThat(warnings(yaml)).containsExactly(
-        "spec.servers[0].tls: tls is not supported by Inboard yet; ignored",
-        "spec.servers[0].port.protocol: HTTPS is not supported by Inboard's gateway yet; this "
-            + "server is ignored (only HTTP is served)");
+        "spec.servers[0].tls.mode: PASSTHROUGH is not supported by Inboard's gateway (it terminates TLS itself, "
+            + "with SIMPLE, MUTUAL or OPTIONAL_MUTUAL; passing the client's TLS through to the instance needs a "
+            + "TCP proxy routing by SNI, and the gateway proxies HTTP); this server is ignored",
+        "spec.servers[1].tls.cipherSuites[0]: 'NOT-A-CIPHER' is not a cipher suite Envoy knows; ignored "
+            + "(write e.g. ECDHE-RSA-AES128-GCM-SHA256)",
+        "spec.servers[1].tls.cipherSuites[2]: 'AES128-SHA' is listed twice; ignored",
+        "spec.servers[2].tls.mode: applies to HTTPS servers only; on a HTTP server only httpsRedirect is read");
+    Gateway g = valid(yaml);
+    assertThat(g.spec().servers().get(1).tls().cipherSuites()).containsExactly("AES128-SHA");
   }
 }

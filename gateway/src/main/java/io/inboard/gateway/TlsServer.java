@@ -1,0 +1,322 @@
+package io.inboard.gateway;
+
+import io.inboard.core.model.CipherSuites;
+import io.inboard.core.model.ServerTLSSettings;
+import io.inboard.core.route.GatewayPortRoutes.GatewayServer;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509TrustManager;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * One Gateway server that the gateway terminates TLS for, with its certificate and key loaded: what
+ * it presents to a client whose SNI names one of its hosts, and what it demands of that client
+ * (a client certificate signed by its CAs under {@code MUTUAL}, TLS versions and cipher suites).
+ */
+final class TlsServer {
+  /** TLS 1.3's suites: Envoy's {@code cipherSuites} do not touch them, so they stay enabled. */
+  static final List<String> TLS13_SUITES =
+      List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
+  private static final List<String> VERSIONS = List.of("TLSV1_0", "TLSV1_1", "TLSV1_2", "TLSV1_3");
+  private static final List<String> JDK_VERSIONS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
+
+  /** A server whose certificate cannot be used; the message names the Gateway, server, field and file. */
+  static final class BadCertificate extends Exception {
+    BadCertificate(String message) {
+      super(message);
+    }
+  }
+
+  final GatewayServer server;
+  private final PrivateKey key;
+  private final X509Certificate[] chain;
+  /** Checks client certificates ({@code MUTUAL}, {@code OPTIONAL_MUTUAL}); {@code null} under {@code SIMPLE}. */
+  private final X509TrustManager clientTrust;
+  private final boolean clientCertificateRequired;
+  /** The JDK names of the TLS versions it accepts. */
+  private final Set<String> protocols;
+  /** The JDK names of the cipher suites it accepts, or {@code null} for the JVM's defaults. */
+  private final Set<String> cipherSuites;
+
+  /** This server's TLS engine: its certificate, versions, cipher suites and client-certificate demand. */
+  private final SslConnectionFactory connectionFactory;
+
+  private TlsServer(GatewayServer server, PrivateKey key, X509Certificate[] chain, X509TrustManager clientTrust,
+      boolean clientCertificateRequired, Set<String> protocols, Set<String> cipherSuites) {
+    this.server = server;
+    this.key = key;
+    this.chain = chain;
+    this.clientTrust = clientTrust;
+    this.clientCertificateRequired = clientCertificateRequired;
+    this.protocols = protocols;
+    this.cipherSuites = cipherSuites;
+    this.connectionFactory = connectionFactory(new OwnCertificate(key, chain), clientTrust, protocols, cipherSuites,
+        clientCertificateRequired, clientTrust != null && !clientCertificateRequired);
+  }
+
+  SslConnectionFactory connectionFactory() {
+    return connectionFactory;
+  }
+
+  /** A TLS engine with no certificate at all: its handshakes fail, for a client no server accepts. */
+  static SslConnectionFactory connectionFactoryWithoutCertificate() {
+    return connectionFactory(null, null, Set.copyOf(JDK_VERSIONS.subList(2, 4)), null, false, false);
+  }
+
+  private static SslConnectionFactory connectionFactory(KeyManager keys, X509TrustManager clientTrust,
+      Set<String> protocols, Set<String> cipherSuites, boolean needClientCertificate, boolean wantClientCertificate) {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keys == null ? new KeyManager[0] : new KeyManager[] {keys},
+          clientTrust == null ? null : new TrustManager[] {clientTrust}, null);
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setSslContext(context);
+      ssl.setIncludeProtocols(protocols.toArray(new String[0]));
+      if (cipherSuites != null) {
+        // Taken as written: Jetty's own exclusions (TLS_RSA_*, *_SHA) would drop suites Envoy offers.
+        ssl.setIncludeCipherSuites(cipherSuites.toArray(new String[0]));
+        ssl.setExcludeCipherSuites();
+      }
+      ssl.setNeedClientAuth(needClientCertificate);
+      ssl.setWantClientAuth(wantClientCertificate);
+      SslConnectionFactory factory = new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString());
+      factory.start();
+      return factory;
+    } catch (Exception e) {
+      throw new IllegalStateException("the JVM cannot make a TLS context: " + e, e);
+    }
+  }
+
+  /** Presents one certificate, to every client whose handshake can use its key. */
+  private static final class OwnCertificate extends X509ExtendedKeyManager {
+    private static final String ALIAS = "server";
+    private final PrivateKey key;
+    private final X509Certificate[] chain;
+
+    OwnCertificate(PrivateKey key, X509Certificate[] chain) {
+      this.key = key;
+      this.chain = chain;
+    }
+
+    @Override
+    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+      return key.getAlgorithm().equals(keyType) ? ALIAS : null;
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+      return key.getAlgorithm().equals(keyType) ? ALIAS : null;
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+      return key.getAlgorithm().equals(keyType) ? new String[] {ALIAS} : null;
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      return ALIAS.equals(alias) ? chain.clone() : null;
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+      return ALIAS.equals(alias) ? key : null;
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+      return null;
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+      return null;
+    }
+  }
+
+  ServerTLSSettings tls() {
+    return server.server().tls();
+  }
+
+  /**
+   * Loads the certificate, key and client CAs of {@code server}: from its {@code serverCertificate},
+   * {@code privateKey} and {@code caCertificates} files, or with {@code credentialName} from
+   * {@code credentialsDir/<credentialName>/} as a mounted Kubernetes TLS secret ({@code tls.crt},
+   * {@code tls.key}, {@code ca.crt}, or a generic secret's {@code cert}, {@code key}, {@code cacert});
+   * the CAs may also come from {@code <credentialName>-cacert/}, as Istio allows.
+   */
+  static TlsServer load(GatewayServer server, Path credentialsDir) throws BadCertificate {
+    ServerTLSSettings tls = server.server().tls();
+    String where = server.where() + " tls.";
+    Path certFile;
+    Path keyFile;
+    Path caFile = null;
+    boolean mutual = !tls.mode().equals(ServerTLSSettings.SIMPLE);
+    String field;
+    if (tls.credentialName() != null) {
+      String name = tls.credentialName();
+      String credential = where + "credentialName '" + name + "'";
+      if (credentialsDir == null) {
+        throw new BadCertificate(credential + ": the gateway has no --credentials-dir to find it in; start it with "
+            + "--credentials-dir DIR where DIR/" + name + "/ holds tls.crt and tls.key (a mounted Kubernetes TLS "
+            + "secret); the server is left out");
+      }
+      if (name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+        throw new BadCertificate(credential + " is not a secret name (no '/', no leading '.'); the server is left out");
+      }
+      Path dir = credentialsDir.resolve(name);
+      certFile = firstOf(credential, dir, "tls.crt", "cert");
+      keyFile = firstOf(credential, dir, "tls.key", "key");
+      if (mutual) {
+        caFile = existing(dir, "ca.crt", "cacert");
+        if (caFile == null) {
+          caFile = firstOf(credential + " (" + tls.mode() + " needs client CAs)", dir.resolveSibling(name + "-cacert"),
+              "ca.crt", "cacert");
+        }
+      }
+      field = "credentialName '" + name + "' file ";
+    } else {
+      certFile = Path.of(tls.serverCertificate());
+      keyFile = Path.of(tls.privateKey());
+      caFile = mutual ? Path.of(tls.caCertificates()) : null;
+      field = null;
+    }
+    List<X509Certificate> chain = read(where, field, "serverCertificate", certFile, PemFiles::certificates);
+    PrivateKey key = read(where, field, "privateKey", keyFile, PemFiles::privateKey);
+    if (!belongTogether(key, chain.get(0))) {
+      throw new BadCertificate(where + (field == null ? "privateKey " : field) + keyFile + ": this private key does "
+          + "not belong to the certificate in " + certFile + " (" + chain.get(0).getSubjectX500Principal()
+          + "); give the key the certificate was issued for; the server is left out");
+    }
+    X509TrustManager clientTrust = null;
+    if (caFile != null) {
+      List<X509Certificate> cas = read(where, field, "caCertificates", caFile, PemFiles::certificates);
+      clientTrust = trustManager(cas);
+    }
+    return new TlsServer(server, key, chain.toArray(new X509Certificate[0]), clientTrust,
+        tls.mode().equals(ServerTLSSettings.MUTUAL), protocols(tls), cipherSuites(tls));
+  }
+
+  /** The same server in a new snapshot, with the certificate and TLS settings loaded before, for a bad new one. */
+  TlsServer keptFor(GatewayServer next) {
+    return new TlsServer(next, key, chain, clientTrust, clientCertificateRequired, protocols, cipherSuites);
+  }
+
+  /** Whether {@code next} is this server again (same Gateway, server and hosts) in a new snapshot. */
+  boolean sameServerAs(GatewayServer next) {
+    return server.where().equals(next.where()) && server.hosts().equals(next.hosts());
+  }
+
+  private interface Reader<T> {
+    T read(Path file) throws PemFiles.BadPem;
+  }
+
+  private static <T> T read(String where, String credentialField, String field, Path file, Reader<T> reader)
+      throws BadCertificate {
+    try {
+      return reader.read(file);
+    } catch (PemFiles.BadPem e) {
+      throw new BadCertificate(where + (credentialField == null ? field + " " : credentialField) + file + " "
+          + e.getMessage() + "; the server is left out");
+    }
+  }
+
+  private static Path existing(Path dir, String... names) {
+    for (String name : names) {
+      if (Files.isRegularFile(dir.resolve(name))) {
+        return dir.resolve(name);
+      }
+    }
+    return null;
+  }
+
+  private static Path firstOf(String credential, Path dir, String... names) throws BadCertificate {
+    Path found = existing(dir, names);
+    if (found == null) {
+      throw new BadCertificate(credential + ": neither " + dir.resolve(names[0]) + " nor " + dir.resolve(names[1])
+          + " exists; put the secret's files there (a Kubernetes TLS secret mounted at " + dir
+          + "); the server is left out");
+    }
+    return found;
+  }
+
+  private static boolean belongTogether(PrivateKey key, X509Certificate certificate) {
+    byte[] probe = "inboard-gateway".getBytes(StandardCharsets.US_ASCII);
+    String algorithm = switch (key.getAlgorithm()) {
+      case "RSA" -> "SHA256withRSA";
+      case "EC" -> "SHA256withECDSA";
+      default -> null;
+    };
+    if (algorithm == null) {
+      return true; // other key types: the handshake will tell
+    }
+    try {
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(certificate.getPublicKey());
+      verifier.update(probe);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  private static X509TrustManager trustManager(List<X509Certificate> cas) throws BadCertificate {
+    try {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      for (int i = 0; i < cas.size(); i++) {
+        store.setCertificateEntry("ca-" + i, cas.get(i));
+      }
+      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(store);
+      for (TrustManager manager : factory.getTrustManagers()) {
+        if (manager instanceof X509TrustManager x509) {
+          return x509;
+        }
+      }
+    } catch (Exception e) {
+      throw new BadCertificate("cannot build a trust store of the client CAs: " + e);
+    }
+    throw new BadCertificate("the JVM has no X.509 trust manager");
+  }
+
+  /** Istio's {@code min/maxProtocolVersion} as JDK names; {@code TLS_AUTO} is 1.2 to 1.3, Envoy's server default. */
+  private static Set<String> protocols(ServerTLSSettings tls) {
+    int min = tls.minProtocolVersion().equals(ServerTLSSettings.TLS_AUTO) ? 2 : VERSIONS.indexOf(tls.minProtocolVersion());
+    int max = tls.maxProtocolVersion().equals(ServerTLSSettings.TLS_AUTO) ? 3 : VERSIONS.indexOf(tls.maxProtocolVersion());
+    return Set.copyOf(JDK_VERSIONS.subList(min, Math.max(min, max) + 1));
+  }
+
+  private static Set<String> cipherSuites(ServerTLSSettings tls) {
+    if (tls.cipherSuites().isEmpty()) {
+      return null;
+    }
+    Set<String> suites = new LinkedHashSet<>();
+    tls.cipherSuites().forEach(name -> suites.add(CipherSuites.jdkName(name)));
+    suites.addAll(TLS13_SUITES);
+    return suites;
+  }
+}

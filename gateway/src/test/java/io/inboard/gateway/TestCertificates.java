@@ -1,0 +1,183 @@
+package io.inboard.gateway;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.net.Socket;
+import java.security.Principal;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A test CA and certificates it signs, made at test time with the JDK's {@code keytool} and
+ * written as PEM files the way a Kubernetes TLS secret holds them: the certificate chain
+ * ({@code NAME.crt}), the PKCS#8 private key ({@code NAME.key}) and the CA ({@code ca.crt}).
+ */
+final class TestCertificates {
+  private static final String PASSWORD = "changeit";
+  private final Path dir;
+  final Path caPem;
+  private final X509Certificate ca;
+
+  /** One issued certificate: its PEM files and the objects, for clients and assertions. */
+  record Issued(Path certificate, Path key, X509Certificate cert, PrivateKey privateKey) {}
+
+  private TestCertificates(Path dir) throws Exception {
+    this.dir = dir;
+    keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=Inboard Test CA",
+        "-ext", "bc:c", "-validity", "3650", "-keystore", "ca.p12", "-storetype", "PKCS12", "-storepass", PASSWORD);
+    keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-storepass", PASSWORD, "-file", "ca.crt");
+    caPem = dir.resolve("ca.crt");
+    ca = certificates(caPem).get(0);
+  }
+
+  static TestCertificates create(Path dir) throws Exception {
+    return new TestCertificates(dir);
+  }
+
+  /** A certificate signed by the CA for {@code hosts} (DNS names), with an {@code EC} or {@code RSA} key. */
+  Issued issue(String name, String keyAlgorithm, String... hosts) throws Exception {
+    keytool("-genkeypair", "-alias", name, "-keyalg", keyAlgorithm, "-dname", "CN=" + name, "-validity", "3650",
+        "-keystore", name + ".p12", "-storetype", "PKCS12", "-storepass", PASSWORD);
+    keytool("-certreq", "-alias", name, "-keystore", name + ".p12", "-storepass", PASSWORD, "-file", name + ".csr");
+    List<String> gencert = new ArrayList<>(List.of("-gencert", "-rfc", "-alias", "ca", "-keystore", "ca.p12",
+        "-storepass", PASSWORD, "-infile", name + ".csr", "-outfile", name + ".signed", "-validity", "3650"));
+    if (hosts.length > 0) {
+      gencert.addAll(List.of("-ext", "SAN=dns:" + String.join(",dns:", hosts)));
+    }
+    keytool(gencert.toArray(new String[0]));
+    Path crt = Files.writeString(dir.resolve(name + ".crt"),
+        Files.readString(dir.resolve(name + ".signed")) + Files.readString(caPem));
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(dir.resolve(name + ".p12"))) {
+      store.load(in, PASSWORD.toCharArray());
+    }
+    PrivateKey key = (PrivateKey) store.getKey(name, PASSWORD.toCharArray());
+    Path keyFile = Files.writeString(dir.resolve(name + ".key"), pem("PRIVATE KEY", key.getEncoded()));
+    return new Issued(crt, keyFile, certificates(crt).get(0), key);
+  }
+
+  /** A self-signed certificate, which the test CA did not sign. */
+  Issued selfSigned(String name) throws Exception {
+    keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-dname", "CN=" + name, "-validity", "3650",
+        "-keystore", name + ".p12", "-storetype", "PKCS12", "-storepass", PASSWORD);
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(dir.resolve(name + ".p12"))) {
+      store.load(in, PASSWORD.toCharArray());
+    }
+    return new Issued(null, null, (X509Certificate) store.getCertificate(name),
+        (PrivateKey) store.getKey(name, PASSWORD.toCharArray()));
+  }
+
+  /** A client context trusting the test CA, presenting {@code client} when asked (or nothing: {@code null}). */
+  SSLContext client(Issued client) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", ca);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    if (client != null) {
+      boolean signedByCa = client.cert().getIssuerX500Principal().equals(ca.getSubjectX500Principal());
+      keys.setKeyEntry("client", client.privateKey(), PASSWORD.toCharArray(),
+          signedByCa ? new X509Certificate[] {client.cert(), ca} : new X509Certificate[] {client.cert()});
+    }
+    kmf.init(keys, PASSWORD.toCharArray());
+    X509KeyManager chosen = (X509KeyManager) kmf.getKeyManagers()[0];
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(new KeyManager[] {new AlwaysPresent(chosen, client != null)}, tmf.getTrustManagers(), null);
+    return context;
+  }
+
+  /**
+   * Presents the client certificate whatever CAs the server names (the JDK would hold back one
+   * the server's CAs did not sign), so that the server's own check is what the tests see.
+   */
+  private static final class AlwaysPresent extends X509ExtendedKeyManager {
+    private final X509KeyManager keys;
+    private final String alias;
+
+    AlwaysPresent(X509KeyManager keys, boolean present) {
+      this.keys = keys;
+      this.alias = present ? "client" : null;
+    }
+
+    @Override
+    public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+      return alias;
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+      return alias;
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+      return alias == null ? null : new String[] {alias};
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+      return null;
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+      return null;
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      return keys.getCertificateChain(alias);
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+      return keys.getPrivateKey(alias);
+    }
+  }
+
+  static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
+  }
+
+  private static List<X509Certificate> certificates(Path pem) throws Exception {
+    List<X509Certificate> out = new ArrayList<>();
+    CertificateFactory factory = CertificateFactory.getInstance("X.509");
+    for (var c : factory.generateCertificates(new ByteArrayInputStream(Files.readAllBytes(pem)))) {
+      out.add((X509Certificate) c);
+    }
+    return out;
+  }
+
+  private void keytool(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + output);
+    }
+  }
+}
