@@ -212,6 +212,37 @@ class ManifestsTest {
     }
 
     @Test
+    void theGatewayTerminatesTlsOn443WithEachCredentialInADirectoryOfItsName() {
+        Deployment gateway = deployment("inboard-gateway");
+        PodTemplateSpec pod = gateway.getSpec().getTemplate();
+        Container container = pod.getSpec().getContainers().get(0);
+        // The HTTPS listener is the container port the Service's 443 targets, and Gateways name 443.
+        ContainerPort https = containerPortFor(pod, new IntOrString("https"));
+        assertThat(https).isNotNull();
+        assertThat(env(container, "INBOARD_GATEWAY_HTTPS_PORT").getValue()).isEqualTo(String.valueOf(https.getContainerPort()));
+        assertThat(env(container, "INBOARD_GATEWAY_HTTPS_SERVICE_PORT").getValue()).isEqualTo("443");
+        Service service = manifests.all(Service.class).stream()
+                .filter(s -> "LoadBalancer".equals(s.getSpec().getType())).findFirst().orElseThrow();
+        assertThat(service.getSpec().getPorts()).anySatisfy(p -> {
+            assertThat(p.getPort()).isEqualTo(443);
+            assertThat(text(targetOf(p))).isEqualTo("https");
+        });
+        // credentialName NAME is read from <dir>/NAME/tls.crt and tls.key: the mounted volume holds each
+        // secret's two keys under a directory named after the secret.
+        String dir = env(container, "INBOARD_GATEWAY_CREDENTIALS_DIR").getValue();
+        String volumeName = container.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(dir))
+                .findFirst().orElseThrow(() -> new AssertionError("nothing mounted at " + dir)).getName();
+        Volume volume = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals(volumeName))
+                .findFirst().orElseThrow();
+        assertThat(volume.getProjected().getSources()).isNotEmpty().allSatisfy(source -> {
+            String secret = source.getSecret().getName();
+            assertThat(source.getSecret().getOptional()).as("secret %s optional", secret).isTrue();
+            assertThat(source.getSecret().getItems()).extracting(i -> i.getKey() + "->" + i.getPath())
+                    .containsExactlyInAnyOrder("tls.crt->" + secret + "/tls.crt", "tls.key->" + secret + "/tls.key");
+        });
+    }
+
+    @Test
     void everyLongRunningContainerHasProbesOnItsPortsAndResourceRequests() {
         for (Deployment d : manifests.all(Deployment.class)) {
             PodTemplateSpec pod = d.getSpec().getTemplate();
