@@ -6,6 +6,7 @@
 #
 #   bench/profile.sh                          plain + inboard, 500 requests/s, 30 s each
 #   SETUPS=inboard RATE=1000 bench/profile.sh
+#   METHOD_PROFILING=max JFR_SECONDS=120 bench/profile.sh   one sample per ms of CPU: enough to rank methods
 #   java -cp bench/target/benchmarks.jar io.inboard.bench.profile.HotMethods FILE.jfr [prefixes] [top]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,7 @@ trap '[ -f "$OUT/pids" ] && while read -r pid; do kill "$pid" 2>/dev/null || tru
 java -Xmx512m -cp bench/target/benchmarks.jar io.inboard.bench.wholepath.WholePathBench \
   --setups "${SETUPS:-plain,inboard}" --rates "${RATE:-500}" --rounds 0 --wrk-rounds 0 \
   --warmup-seconds "${WARMUP_SECONDS:-20}" --jfr-seconds "${JFR_SECONDS:-30}" \
+  --jfr-method-profiling "${METHOD_PROFILING:-high}" \
   --inboard-mode "${INBOARD_MODE:-server}" --jvm-options "${JVM_OPTIONS:--Xmx256m}" \
   --work "$OUT" --out "$OUT/profile.json"
 for f in "$OUT"/*.hot.txt; do

@@ -35,6 +35,8 @@ public final class WholePathBench {
   private final Args args;
   private final Map<String, Object> out = new LinkedHashMap<>();
   private int jfrSeconds;
+  /** JFR's {@code method-profiling} option: normal (20 ms), high (10 ms) or max (1 ms between samples). */
+  private String jfrMethodProfiling;
   private Duration instanceWarmup;
   private Duration saturationPhaseWarmup;
   private final Map<String, Map<String, String>> instanceHeaders = new LinkedHashMap<>();
@@ -74,6 +76,7 @@ public final class WholePathBench {
     int wrkConnections = args.integer("wrk-connections", 32);
     int wrkThreads = args.integer("wrk-threads", 1);
     jfrSeconds = args.integer("jfr-seconds", 0);
+    jfrMethodProfiling = args.string("jfr-method-profiling", "high");
     jfrDir = work;
     List<String> jvmOptions = args.words("jvm-options", "-Xmx256m");
     Files.createDirectories(result.getParent());
@@ -328,7 +331,8 @@ public final class WholePathBench {
       // jcmd attaches slowly on a busy machine: start all recordings at once.
       List<Thread> starting = new ArrayList<>();
       for (Launched p : jvms) {
-        Thread t = new Thread(() -> jcmdQuietly(p.pid(), "JFR.start", "name=bench", "settings=profile"));
+        Thread t = new Thread(() -> jcmdQuietly(p.pid(), "JFR.start", "name=bench", "settings=profile",
+            "method-profiling=" + jfrMethodProfiling));
         t.start();
         starting.add(t);
       }
