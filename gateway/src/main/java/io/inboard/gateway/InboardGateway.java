@@ -127,8 +127,8 @@ public final class InboardGateway implements AutoCloseable {
       server.addConnector(adminConnector);
       ContextHandler adminContext = new ContextHandler(
           https == null ? new AdminHandler(metrics, proxy::routes, () -> ready, labels, source.describe())
-              : new AdminHandler(metrics, proxy::routes, () -> ready, labels, source.describe(),
-                  this::describeHttpsServers, this::certificateProblems), "/");
+              : new AdminHandler(metrics, proxy::routes, () -> ready, labels, source.describe(), https::servers),
+          "/");
       adminContext.setVirtualHosts(List.of("@admin"));
       contexts.addHandler(adminContext);
     } else {
@@ -259,13 +259,6 @@ public final class InboardGateway implements AutoCloseable {
 
   public int port() {
     return proxyConnector.getLocalPort();
-  }
-
-  /** For {@code /config}: each HTTPS server in force, its hosts and TLS mode. */
-  private List<String> describeHttpsServers() {
-    return https.servers().served().stream()
-        .map(s -> s.tls().server.where() + " " + s.tls().server.hosts() + " " + s.tls().tls().mode())
-        .toList();
   }
 
   /** The HTTPS servers in force for new connections; {@link TlsServers#NONE} without an HTTPS port. */
