@@ -77,6 +77,9 @@ final class GatewayExplain {
           return Answer.badRequest(arrival.path("refused").asText());
         }
         table = server.routes();
+      } else if (query.get("sni") != null) {
+        return Answer.badRequest("sni is the name a TLS client sends the HTTPS port; give an https:// url with it, "
+            + "or leave it out for the HTTP port");
       } else {
         table = routes.get();
       }

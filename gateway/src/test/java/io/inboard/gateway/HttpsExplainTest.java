@@ -159,6 +159,10 @@ class HttpsExplainTest {
       ContentResponse byAddress = explain(gw, url("https://127.0.0.1/"));
       assertThat(byAddress.getStatus()).isEqualTo(400);
       assertThat(byAddress.getContentAsString()).startsWith("cannot explain: a client sending no SNI reaches no");
+      // An SNI belongs to a TLS connection; with an http:// URL it is a mistake.
+      ContentResponse plain = explain(gw, url("http://shop.example.com/") + "&sni=shop.example.com");
+      assertThat(plain.getStatus()).isEqualTo(400);
+      assertThat(plain.getContentAsString()).contains("give an https:// url");
     }
   }
 
