@@ -33,7 +33,9 @@ import picocli.CommandLine.Parameters;
       "Decide a request against resource files and explain the decision as JSON.",
       "Without --gateway the request is made from the --from workload inside the mesh; with it,"
           + " it arrives at the gateway that Gateway selects, and is decided through the route table"
-          + " that gateway merges on its port from every Gateway selecting it, as the gateway decides.",
+          + " that gateway merges on its port from every Gateway selecting it, as the gateway decides."
+          + " An https:// URL arrives at the HTTPS server its SNI (--sni, else the URL's host) reaches,"
+          + " and is decided through that server's own route table.",
       "Example: inboardctl explain -f rules.yaml --instances instances.yaml"
           + " --from traffic-management/frontend -H 'mode: dev' GET http://user/"
     })
@@ -73,6 +75,11 @@ final class ExplainCommand implements Callable<Integer> {
       description = "With --gateway: the gateway port the request arrives on (default: the URL's port if the"
           + " Gateway has a server there, else its first HTTP server's port).")
   Integer gatewayPort;
+
+  @Option(names = "--sni", paramLabel = "NAME",
+      description = "With --gateway and an https:// URL: the SNI the client sends, which picks the HTTPS server"
+          + " (default: the URL's host; none for an IP address).")
+  String sni;
 
   @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'", description = "A request header; repeatable.")
   List<String> headers = new ArrayList<>();
@@ -153,7 +160,12 @@ final class ExplainCommand implements Callable<Integer> {
     if (gatewayPort != null && gateway == null) {
       throw new UsageError("--gateway-port needs --gateway NAMESPACE/NAME");
     }
-    ExplainRequest request = new ExplainRequest(method, url, h, workload, gateway, samples, varyHeader, gatewayPort);
+    if (sni != null && (gateway == null || !url.regionMatches(true, 0, "https:", 0, 6))) {
+      throw new UsageError("--sni needs --gateway NAMESPACE/NAME and an https:// URL: it is the name a TLS client"
+          + " sends the gateway");
+    }
+    ExplainRequest request =
+        new ExplainRequest(method, url, h, workload, gateway, samples, varyHeader, gatewayPort, sni);
     io.inboard.core.route.DescribedRequest.of(method, url); // refuses a relative or non-http URL early
     return request;
   }

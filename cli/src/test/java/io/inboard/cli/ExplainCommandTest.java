@@ -241,6 +241,90 @@ class ExplainCommandTest {
   }
 
   /**
+   * Gateway edge/web: shop.example.com on HTTP (sent to HTTPS) and on HTTPS, cart.example.com on
+   * HTTPS; shop answers "secure" to https requests and "plain" otherwise, cart answers "cart".
+   */
+  private static final String HTTPS_GATEWAY = """
+      apiVersion: networking.istio.io/v1
+      kind: Gateway
+      metadata: {name: web, namespace: edge}
+      spec:
+        selector: {istio: ingressgateway}
+        servers:
+        - port: {number: 80, name: http, protocol: HTTP}
+          hosts: [shop.example.com]
+          tls: {httpsRedirect: true}
+        - port: {number: 443, name: https-shop, protocol: HTTPS}
+          hosts: [shop.example.com]
+          tls: {mode: SIMPLE, credentialName: shop-cert}
+        - port: {number: 443, name: https-cart, protocol: HTTPS}
+          hosts: ["*.example.com"]
+          tls: {mode: SIMPLE, credentialName: cart-cert}
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata: {name: shop, namespace: edge}
+      spec:
+        hosts: [shop.example.com]
+        gateways: [web]
+        http:
+        - match: [{scheme: {exact: https}}]
+          directResponse: {status: 200, body: {string: secure}}
+        - directResponse: {status: 200, body: {string: plain}}
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata: {name: cart, namespace: edge}
+      spec:
+        hosts: [cart.example.com]
+        gateways: [web]
+        http:
+        - directResponse: {status: 200, body: {string: cart}}
+      """;
+
+  /** As the gateway's own /explain: an https:// URL meets the HTTPS server its SNI reaches, and that server's table. */
+  @Test
+  void anHttpsUrlAtAGatewayIsDecidedByTheServerItsSniReaches(@TempDir Path dir) throws IOException {
+    String rules = Files.writeString(dir.resolve("https.yaml"), HTTPS_GATEWAY).toString();
+    Run shop = inboardctl("explain", "-f", rules, "--gateway", "edge/web", "GET", "https://shop.example.com/list");
+    assertThat(shop.exit()).as(shop.err()).isZero();
+    assertThat(shop.json().path("atGateway").path("httpsServer").asText()).isEqualTo("Gateway edge/web spec.servers[1]");
+    assertThat(shop.json().path("atGateway").path("sni").asText()).isEqualTo("shop.example.com");
+    assertThat(shop.json().path("atGateway").path("port").asInt()).isEqualTo(443);
+    assertThat(shop.json().path("actions").path("directResponseBody").asText()).isEqualTo("secure");
+
+    // The wildcard server takes cart.example.com; its own table has cart's route only.
+    Run cart = inboardctl("explain", "-f", rules, "--gateway", "edge/web", "GET", "https://cart.example.com/");
+    assertThat(cart.json().path("atGateway").path("httpsServer").asText()).isEqualTo("Gateway edge/web spec.servers[2]");
+    assertThat(cart.json().path("actions").path("directResponseBody").asText()).isEqualTo("cart");
+    Run crossed = inboardctl("explain", "-f", rules, "--gateway", "edge/web", "--sni", "shop.example.com",
+        "GET", "https://cart.example.com/");
+    assertThat(crossed.json().path("status").asInt()).as(crossed.out()).isEqualTo(404);
+    assertThat(crossed.json().path("atGateway").path("httpsServer").asText())
+        .isEqualTo("Gateway edge/web spec.servers[1]");
+
+    // On the HTTP port, the redirecting server sends the client to HTTPS before any route.
+    Run http = inboardctl("explain", "-f", rules, "--gateway", "edge/web", "GET", "http://shop.example.com/a?b=1");
+    assertThat(http.json().path("status").asInt()).as(http.out()).isEqualTo(301);
+    assertThat(http.json().path("location").asText()).isEqualTo("https://shop.example.com/a?b=1");
+    assertThat(http.json().path("reason").asText()).contains("Gateway edge/web spec.servers[0]", "tls.httpsRedirect");
+  }
+
+  @Test
+  void anSniNoHttpsServerReachesIsBadUsageSayingWhichServersThereAre(@TempDir Path dir) throws IOException {
+    String rules = Files.writeString(dir.resolve("https.yaml"), HTTPS_GATEWAY).toString();
+    Run other = inboardctl("explain", "-f", rules, "--gateway", "edge/web", "--sni", "other.example.org",
+        "GET", "https://shop.example.com/");
+    assertThat(other.exit()).isEqualTo(2);
+    assertThat(other.err()).contains("a client sending the SNI 'other.example.org' reaches no HTTPS server on port 443"
+        + " of the gateway edge/web selects, so its TLS handshake fails; the HTTPS servers there are"
+        + " Gateway edge/web spec.servers[1] [shop.example.com], Gateway edge/web spec.servers[2] [*.example.com]");
+    Run noGateway = inboardctl("explain", "-f", rules, "--sni", "shop.example.com", "GET", "https://shop.example.com/");
+    assertThat(noGateway.exit()).isEqualTo(2);
+    assertThat(noGateway.err()).contains("--sni needs --gateway");
+  }
+
+  /**
    * 10-canary.yaml and 40-dark-release.yaml both define VirtualService
    * traffic-management/user-virtual-service. validate says the later file "replaces" the earlier;
    * explain decides against the same resources, i.e. the dark release.

@@ -1,11 +1,13 @@
 package io.inboard.gateway;
 
+import io.inboard.core.validate.Durations;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +23,8 @@ import java.util.Properties;
  * @param httpsPort the port the gateway terminates TLS on, or -1 when it has none
  * @param httpsServicePort the port number that Gateway HTTPS servers name for this gateway
  * @param credentialsDir where {@code tls.credentialName} secrets are mounted, or {@code null}
+ * @param credentialsPollInterval how often the HTTPS servers' certificate files are looked at for a
+ *     change; {@link Duration#ZERO}: never, they are read with each snapshot only
  * @param server the config server's URL, or {@code null} in standalone mode
  * @param config the standalone rules-and-instances file, or {@code null} with a server
  */
@@ -31,6 +35,7 @@ public record GatewaySettings(
     int httpsPort,
     int httpsServicePort,
     Path credentialsDir,
+    Duration credentialsPollInterval,
     int adminPort,
     URI server,
     String token,
@@ -42,18 +47,25 @@ public record GatewaySettings(
   /** The Service port an ingress gateway has in front of it, as Istio's Gateway servers name it. */
   static final int DEFAULT_SERVICE_PORT = 80;
   static final int DEFAULT_HTTPS_SERVICE_PORT = 443;
+  static final Duration DEFAULT_CREDENTIALS_POLL_INTERVAL = Duration.ofSeconds(5);
 
   /** Settings without an HTTPS port. */
   public GatewaySettings(String bind, int port, int servicePort, int adminPort, URI server, String token, Path config,
       Map<String, String> labels, String name, String namespace) {
-    this(bind, port, servicePort, -1, DEFAULT_HTTPS_SERVICE_PORT, null, adminPort, server, token, config, labels, name,
-        namespace);
+    this(bind, port, servicePort, -1, DEFAULT_HTTPS_SERVICE_PORT, null, DEFAULT_CREDENTIALS_POLL_INTERVAL, adminPort,
+        server, token, config, labels, name, namespace);
   }
 
   /** The same settings with an HTTPS port ({@code 0}: a free one) and a credentials directory. */
   GatewaySettings withHttps(int httpsPort, int httpsServicePort, Path credentialsDir) {
-    return new GatewaySettings(bind, port, servicePort, httpsPort, httpsServicePort, credentialsDir, adminPort, server,
-        token, config, labels, name, namespace);
+    return new GatewaySettings(bind, port, servicePort, httpsPort, httpsServicePort, credentialsDir,
+        credentialsPollInterval, adminPort, server, token, config, labels, name, namespace);
+  }
+
+  /** The same settings with the certificate files looked at every {@code interval} ({@code ZERO}: never). */
+  GatewaySettings withCredentialsPollInterval(Duration interval) {
+    return new GatewaySettings(bind, port, servicePort, httpsPort, httpsServicePort, credentialsDir, interval,
+        adminPort, server, token, config, labels, name, namespace);
   }
 
   /** One setting: its option name, environment variable, default and help. */
@@ -75,6 +87,9 @@ public record GatewaySettings(
               + " (except --https-port itself) are left out"),
       new Option("credentials-dir", "DIR", null,
           "where tls.credentialName secrets are mounted: DIR/NAME/tls.crt and tls.key (ca.crt for MUTUAL)"),
+      new Option("credentials-poll-interval", "DURATION", "5s",
+          "how often the HTTPS servers' certificate, key and CA files are checked for a change (a renewed"
+              + " secret), e.g. 5s or 500ms; a changed file is served to new connections; 0 turns it off"),
       new Option("admin-port", "N", "15020",
           "port of /metrics, /healthz, /readyz, /config (0 picks a free one, -1 turns it off)"),
       new Option("bind", "ADDR", "127.0.0.1", "address every port listens on (0.0.0.0 for all)"),
@@ -177,6 +192,7 @@ public record GatewaySettings(
       throw new UsageException("--credentials-dir " + credentialsDir + ": not a directory; give the directory "
           + "where the TLS secrets are mounted, one sub-directory per credentialName");
     }
+    Duration pollInterval = pollInterval(values.get("credentials-poll-interval"));
     int adminPort = port(values, "admin-port", true);
     URI server = null;
     String serverText = values.get("server");
@@ -206,7 +222,7 @@ public record GatewaySettings(
       throw new UsageException("--config " + config + ": file not found or not readable");
     }
     return new GatewaySettings(values.get("bind"), port, servicePort, httpsPort, httpsServicePort, credentialsDir,
-        adminPort, server, values.get("token"), config,
+        pollInterval, adminPort, server, values.get("token"), config,
         labels(values.get("labels")), values.get("name"), values.get("namespace"));
   }
 
@@ -224,6 +240,24 @@ public record GatewaySettings(
       labels.put(p.substring(0, eq).trim(), p.substring(eq + 1).trim());
     }
     return Map.copyOf(labels);
+  }
+
+  /** A duration as Istio writes them ({@code 5s}, {@code 500ms}, {@code 1m}); {@code 0} alone means off. */
+  private static Duration pollInterval(String text) throws UsageException {
+    if (text.equals("0")) {
+      return Duration.ZERO;
+    }
+    Duration interval;
+    try {
+      interval = Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--credentials-poll-interval: " + e.getMessage() + ", or 0 to turn polling off");
+    }
+    if (!interval.isZero() && interval.toMillis() < 10) {
+      throw new UsageException("--credentials-poll-interval " + text + " is below 10ms, which would keep a core busy "
+          + "reading file attributes; give e.g. 5s, or 0 to turn polling off");
+    }
+    return interval;
   }
 
   private static int port(Map<String, String> values, String name, boolean mayBeOff) throws UsageException {

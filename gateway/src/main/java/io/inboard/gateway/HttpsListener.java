@@ -1,5 +1,8 @@
 package io.inboard.gateway;
 
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -15,10 +18,12 @@ import org.eclipse.jetty.util.Callback;
  * The gateway's HTTPS port: terminates TLS with the certificates of the Gateways' HTTPS servers
  * ({@link TlsServers}), the server chosen by the SNI of each connection's ClientHello
  * ({@link SniConnectionFactory}), and hands each request to the proxy with the route table of that
- * server. A new snapshot's servers take over new connections without a restart; connections
- * already open keep theirs.
+ * server. A new snapshot's servers, and certificates read again when their files change, take
+ * over new connections without a restart; connections already open keep theirs.
  */
 final class HttpsListener {
+  private static final System.Logger LOG = System.getLogger(HttpsListener.class.getName());
+
   final ServerConnector connector;
   private volatile TlsServers servers = TlsServers.NONE;
 
@@ -33,8 +38,23 @@ final class HttpsListener {
     connector.setPort(port);
   }
 
-  /** Puts a snapshot's HTTPS servers in force for new connections. */
-  void use(TlsServers next) {
+  /**
+   * Puts the servers {@code change} makes of those in force in force for new connections, and logs
+   * each certificate problem that is new. One change at a time: a snapshot's servers and a poll of
+   * their files are each made from what the other left.
+   */
+  synchronized void update(UnaryOperator<TlsServers> change) {
+    TlsServers before = servers;
+    TlsServers next = change.apply(before);
+    if (next == before) {
+      return;
+    }
+    List<String> known = before.problems();
+    for (String problem : next.problems()) {
+      if (!known.contains(problem)) {
+        LOG.log(Level.ERROR, problem);
+      }
+    }
     servers = next;
   }
 

@@ -12,7 +12,7 @@ import io.inboard.core.route.Router;
 import io.inboard.core.snapshot.Snapshot;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -60,8 +60,9 @@ public final class InboardGateway implements AutoCloseable {
   private final HttpsListener https;
   private final int httpsServicePort;
   private final Path credentialsDir;
-  /** The certificate problems of the last snapshot, so that each change is logged once. */
-  private volatile List<String> tlsProblems = List.of();
+  private final Duration credentialsPollInterval;
+  /** Reads certificates again when their files change; {@code null} without an HTTPS port or with polling off. */
+  private CredentialPoller credentialPoller;
   /** The servers left out by the last snapshot, so that each change is warned about once. */
   private List<String> ignoredServers = List.of();
   private final InFlightCounts inFlight = new InFlightCounts();
@@ -86,6 +87,7 @@ public final class InboardGateway implements AutoCloseable {
     this.servicePort = settings.servicePort();
     this.httpsServicePort = settings.httpsServicePort();
     this.credentialsDir = settings.credentialsDir();
+    this.credentialsPollInterval = settings.credentialsPollInterval();
     GatewayMetrics metrics = new GatewayMetrics(settings.name(), settings.namespace());
     this.metrics = metrics;
     this.proxy = new InboardProxy(metrics, inFlight, labels);
@@ -125,8 +127,8 @@ public final class InboardGateway implements AutoCloseable {
       server.addConnector(adminConnector);
       ContextHandler adminContext = new ContextHandler(
           https == null ? new AdminHandler(metrics, proxy::routes, () -> ready, labels, source.describe())
-              : new AdminHandler(metrics, proxy::routes, () -> ready, labels, source.describe(),
-                  this::describeHttpsServers, () -> tlsProblems), "/");
+              : new AdminHandler(metrics, proxy::routes, () -> ready, labels, source.describe(), https::servers),
+          "/");
       adminContext.setVirtualHosts(List.of("@admin"));
       contexts.addHandler(adminContext);
     } else {
@@ -156,11 +158,20 @@ public final class InboardGateway implements AutoCloseable {
     try {
       gateway.server.start();
       source.start(gateway::apply);
+      gateway.pollCredentials();
     } catch (Exception | Error e) {
       gateway.close();
       throw e;
     }
     return gateway;
+  }
+
+  /** With an HTTPS port, starts looking at its servers' certificate files every interval (unless it is zero). */
+  private void pollCredentials() {
+    if (https != null && !credentialsPollInterval.isZero()) {
+      credentialPoller = new CredentialPoller(credentialsPollInterval, () -> https.update(
+          servers -> servers.reloaded(credentialsDir, renewed -> LOG.log(Level.INFO, renewed))));
+    }
   }
 
   /**
@@ -213,19 +224,10 @@ public final class InboardGateway implements AutoCloseable {
    */
   private void useHttpsServers(Snapshot snapshot, ServerSelection selection, VirtualHosts.ServedPorts httpsPorts,
       Router router) {
-    List<String> problems = new ArrayList<>();
-    TlsServers next = TlsServers.load(selection.https(), https.servers(), credentialsDir,
+    https.update(previous -> TlsServers.load(selection.https(), previous, credentialsDir,
         server -> GatewayRoutes.compile(snapshot, VirtualHosts.compile(
             new GatewayServers(selection.http().gateways(), List.of(server), List.of()), httpsPorts, "HTTPS"),
-            router, outliers, breakers, slowStart),
-        problems::add);
-    synchronized (this) {
-      if (!problems.equals(tlsProblems)) {
-        problems.forEach(problem -> LOG.log(Level.ERROR, problem));
-        tlsProblems = problems;
-      }
-    }
-    https.use(next);
+            router, outliers, breakers, slowStart)));
   }
 
   private void ejected(Ejection ejection) {
@@ -259,16 +261,17 @@ public final class InboardGateway implements AutoCloseable {
     return proxyConnector.getLocalPort();
   }
 
-  /** For {@code /config}: each HTTPS server in force, its hosts and TLS mode. */
-  private List<String> describeHttpsServers() {
-    return https.servers().served().stream()
-        .map(s -> s.tls().server.where() + " " + s.tls().server.hosts() + " " + s.tls().tls().mode())
-        .toList();
+  /** The HTTPS servers in force for new connections; {@link TlsServers#NONE} without an HTTPS port. */
+  TlsServers httpsServers() {
+    return https == null ? TlsServers.NONE : https.servers();
   }
 
-  /** The certificate problems of the last snapshot (each names the Gateway, server, field and file). */
+  /**
+   * The certificate problems of the HTTPS servers, as the last snapshot or poll of their files found
+   * them (each names the Gateway, server, field and file).
+   */
   List<String> certificateProblems() {
-    return tlsProblems;
+    return https == null ? List.of() : https.servers().problems();
   }
 
   /** The HTTPS port, or -1 when the gateway has none. */
@@ -292,6 +295,9 @@ public final class InboardGateway implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    if (credentialPoller != null) {
+      credentialPoller.close();
+    }
     try {
       source.close();
     } finally {

@@ -59,10 +59,16 @@ final class TlsServer {
 
   /** This server's TLS engine: its certificate, versions, cipher suites and client-certificate demand. */
   private final SslConnectionFactory connectionFactory;
+  /** The files the certificate was read from, and their stamp taken just before they were read. */
+  private final CredentialFiles files;
+  private final List<CredentialFiles.Stamp> stamp;
 
-  private TlsServer(GatewayServer server, PrivateKey key, X509Certificate[] chain, X509TrustManager clientTrust,
-      boolean clientCertificateRequired, Set<String> protocols, Set<String> cipherSuites) {
+  private TlsServer(GatewayServer server, CredentialFiles files, List<CredentialFiles.Stamp> stamp, PrivateKey key,
+      X509Certificate[] chain, X509TrustManager clientTrust, boolean clientCertificateRequired, Set<String> protocols,
+      Set<String> cipherSuites) {
     this.server = server;
+    this.files = files;
+    this.stamp = stamp;
     this.key = key;
     this.chain = chain;
     this.clientTrust = clientTrust;
@@ -166,6 +172,9 @@ final class TlsServer {
    */
   static TlsServer load(GatewayServer server, Path credentialsDir) throws BadCertificate {
     ServerTLSSettings tls = server.server().tls();
+    // Stamped before reading: a file that changes while it is read is seen as changed at the next poll.
+    CredentialFiles files = CredentialFiles.of(tls, credentialsDir);
+    List<CredentialFiles.Stamp> stamp = files.stamp();
     String where = server.where() + " tls.";
     Path certFile;
     Path keyFile;
@@ -184,13 +193,13 @@ final class TlsServer {
         throw new BadCertificate(credential + " is not a secret name (no '/', no leading '.'); the server is left out");
       }
       Path dir = credentialsDir.resolve(name);
-      certFile = firstOf(credential, dir, "tls.crt", "cert");
-      keyFile = firstOf(credential, dir, "tls.key", "key");
+      certFile = firstOf(credential, dir, CredentialFiles.CERTIFICATE);
+      keyFile = firstOf(credential, dir, CredentialFiles.KEY);
       if (mutual) {
-        caFile = existing(dir, "ca.crt", "cacert");
+        caFile = existing(dir, CredentialFiles.CA);
         if (caFile == null) {
-          caFile = firstOf(credential + " (" + tls.mode() + " needs client CAs)", dir.resolveSibling(name + "-cacert"),
-              "ca.crt", "cacert");
+          caFile = firstOf(credential + " (" + tls.mode() + " needs client CAs)",
+              dir.resolveSibling(name + CredentialFiles.CA_SECRET_SUFFIX), CredentialFiles.CA);
         }
       }
       field = "credentialName '" + name + "' file ";
@@ -212,13 +221,24 @@ final class TlsServer {
       List<X509Certificate> cas = read(where, field, "caCertificates", caFile, PemFiles::certificates);
       clientTrust = trustManager(cas);
     }
-    return new TlsServer(server, key, chain.toArray(new X509Certificate[0]), clientTrust,
+    return new TlsServer(server, files, stamp, key, chain.toArray(new X509Certificate[0]), clientTrust,
         tls.mode().equals(ServerTLSSettings.MUTUAL), protocols(tls), cipherSuites(tls));
   }
 
   /** The same server in a new snapshot, with the certificate and TLS settings loaded before, for a bad new one. */
   TlsServer keptFor(GatewayServer next) {
-    return new TlsServer(next, key, chain, clientTrust, clientCertificateRequired, protocols, cipherSuites);
+    return new TlsServer(next, files, stamp, key, chain, clientTrust, clientCertificateRequired, protocols,
+        cipherSuites);
+  }
+
+  /** Whether any file the certificate was read from has changed since (a few {@code stat}s). */
+  boolean filesChanged() {
+    return !files.stamp().equals(stamp);
+  }
+
+  /** What a log line says of the certificate in use: its subject and expiry. */
+  String describeCertificate() {
+    return chain[0].getSubjectX500Principal() + ", valid until " + chain[0].getNotAfter().toInstant();
   }
 
   /** Whether {@code next} is this server again (same Gateway, server and hosts) in a new snapshot. */

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.net.ssl.ExtendedSSLSession;
@@ -19,61 +20,106 @@ import org.eclipse.jetty.server.SslConnectionFactory;
  * own route table: a client's SNI picks the server as Envoy picks a filter chain by
  * {@code server_names} (exact, else the longest wildcard, else a server with host {@code *}); with
  * no server for the SNI the handshake fails, as Envoy closes a connection that matches no filter
- * chain. Immutable; each server has a TLS engine of its own ({@link #connectionFactoryFor}).
+ * chain. Immutable; each server has a TLS engine of its own ({@link #connectionFactoryFor}). Servers
+ * whose files cannot be used are held with their problem, so that a later poll of the files
+ * ({@link #reloaded}) can still put them in force.
  */
 final class TlsServers {
   static final TlsServers NONE = new TlsServers(List.of());
 
-  /** A server as served in this snapshot: its certificate and the route table of its hosts. */
-  record Served(TlsServer tls, GatewayRoutes routes) {}
+  /**
+   * A server of the snapshot: its route table, the certificate it serves with ({@code null}: left
+   * out, none was ever good) and what is wrong with its files ({@code null}: nothing).
+   */
+  record Served(GatewayServer server, GatewayRoutes routes, TlsServer tls, String problem) {}
 
-  private final List<Served> served;
+  private final List<Served> all;
   private final HostPatterns<Served> bySni = new HostPatterns<>();
   private final SslConnectionFactory noServer = TlsServer.connectionFactoryWithoutCertificate();
 
-  private TlsServers(List<Served> served) {
-    this.served = List.copyOf(served);
-    this.served.forEach(s -> bySni.add(s.tls().server.hosts(), s));
+  private TlsServers(List<Served> all) {
+    this.all = List.copyOf(all);
+    for (Served s : this.all) {
+      if (s.tls() != null) {
+        bySni.add(s.server().hosts(), s);
+      }
+    }
   }
 
   /**
-   * Loads the certificates of {@code servers}. A server whose files cannot be used is reported to
-   * {@code problems} and left out, unless {@code previous} served it: then it keeps the certificate
-   * it had, so that a bad edit does not take a serving host down.
+   * Loads the certificates of {@code servers}. A server whose files cannot be used is held with its
+   * problem and left out, unless {@code previous} served it: then it keeps the certificate it had,
+   * so that a bad edit does not take a serving host down.
    */
   static TlsServers load(List<GatewayServer> servers, TlsServers previous, Path credentialsDir,
-      Function<GatewayServer, GatewayRoutes> routes, Consumer<String> problems) {
+      Function<GatewayServer, GatewayRoutes> routes) {
     List<Served> out = new ArrayList<>();
     for (GatewayServer server : servers) {
-      TlsServer tls;
-      try {
-        tls = TlsServer.load(server, credentialsDir);
-      } catch (TlsServer.BadCertificate e) {
-        TlsServer before = previous.find(server);
-        if (before == null) {
-          problems.accept(e.getMessage());
-          continue;
-        }
-        problems.accept(e.getMessage().replace("; the server is left out", "")
-            + "; the server keeps the certificate it had until this is fixed");
-        tls = before.keptFor(server);
-      }
-      out.add(new Served(tls, routes.apply(server)));
+      out.add(loaded(server, routes.apply(server), previous.find(server), credentialsDir));
     }
     return new TlsServers(out);
   }
 
+  /**
+   * These servers with the certificates read again whose files changed since they were read, and
+   * of those with a problem (a file may have been half written when it was read); {@code this}
+   * when nothing changed, so that a poll of unchanged files costs a few {@code stat}s and no TLS
+   * context. {@code renewed} hears of each server that serves a new certificate.
+   */
+  TlsServers reloaded(Path credentialsDir, Consumer<String> renewed) {
+    List<Served> next = null;
+    for (int i = 0; i < all.size(); i++) {
+      Served s = all.get(i);
+      if (s.problem() == null && !s.tls().filesChanged()) {
+        continue;
+      }
+      Served again = loaded(s.server(), s.routes(), s.tls(), credentialsDir);
+      if (again.tls() == s.tls() && Objects.equals(again.problem(), s.problem())) {
+        continue; // the same trouble as before
+      }
+      if (again.problem() == null) {
+        renewed.accept(s.server().where() + ": certificate " + again.tls().describeCertificate()
+            + " read again from its files, in force for new connections");
+      }
+      if (next == null) {
+        next = new ArrayList<>(all);
+      }
+      next.set(i, again);
+    }
+    return next == null ? this : new TlsServers(next);
+  }
+
+  /** {@code server} with its certificate loaded, else with {@code before} kept (when given) and the problem. */
+  private static Served loaded(GatewayServer server, GatewayRoutes routes, TlsServer before, Path credentialsDir) {
+    try {
+      return new Served(server, routes, TlsServer.load(server, credentialsDir), null);
+    } catch (TlsServer.BadCertificate e) {
+      if (before == null) {
+        return new Served(server, routes, null, e.getMessage());
+      }
+      return new Served(server, routes, before.server == server ? before : before.keptFor(server),
+          e.getMessage().replace("; the server is left out", "")
+              + "; the server keeps the certificate it had until this is fixed");
+    }
+  }
+
   private TlsServer find(GatewayServer server) {
-    for (Served s : served) {
-      if (s.tls().sameServerAs(server)) {
+    for (Served s : all) {
+      if (s.tls() != null && s.tls().sameServerAs(server)) {
         return s.tls();
       }
     }
     return null;
   }
 
+  /** The servers in force (with a certificate), in order. */
   List<Served> served() {
-    return served;
+    return all.stream().filter(s -> s.tls() != null).toList();
+  }
+
+  /** What is wrong with the servers' files, each naming the Gateway, server, field and file. */
+  List<String> problems() {
+    return all.stream().map(Served::problem).filter(java.util.Objects::nonNull).toList();
   }
 
   /** The server a client naming {@code sni} (or no name: {@code null}) reaches, or {@code null}. */

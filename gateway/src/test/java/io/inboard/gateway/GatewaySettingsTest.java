@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,6 +87,25 @@ class GatewaySettingsTest {
         dir.resolve("absent").toString()}, Map.of()))
         .hasMessage("--credentials-dir " + dir.resolve("absent") + ": not a directory; give the directory where "
             + "the TLS secrets are mounted, one sub-directory per credentialName");
+  }
+
+  @Test
+  void certificateFilesArePolledEveryFiveSecondsUnlessToldOtherwise() throws Exception {
+    assertThat(GatewaySettings.parse(new String[] {"--server", "http://s"}, Map.of()).credentialsPollInterval())
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThat(GatewaySettings.parse(new String[] {"--server", "http://s", "--credentials-poll-interval", "500ms"},
+        Map.of()).credentialsPollInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(GatewaySettings.parse(new String[] {"--server", "http://s"},
+        Map.of("INBOARD_GATEWAY_CREDENTIALS_POLL_INTERVAL", "0")).credentialsPollInterval()).isZero();
+    assertThat(GatewaySettings.parse(new String[] {"--server", "http://s", "--credentials-poll-interval", "0s"},
+        Map.of()).credentialsPollInterval()).isZero();
+    assertThatThrownBy(() -> GatewaySettings.parse(new String[] {"--server", "http://s",
+        "--credentials-poll-interval", "5"}, Map.of()))
+        .hasMessage("--credentials-poll-interval: '5' is not a duration (a unit is missing after 5); write e.g. "
+            + "1.5s, 250ms, 1m or 1h, or 0 to turn polling off");
+    assertThatThrownBy(() -> GatewaySettings.parse(new String[] {"--server", "http://s",
+        "--credentials-poll-interval", "1ms"}, Map.of()))
+        .hasMessageContaining("--credentials-poll-interval 1ms is below 10ms");
   }
 
   @Test

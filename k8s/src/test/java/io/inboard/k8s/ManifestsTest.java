@@ -230,6 +230,8 @@ class ManifestsTest {
         // credentialName NAME is read from <dir>/NAME/tls.crt and tls.key: the mounted volume holds each
         // secret's two keys under a directory named after the secret.
         String dir = env(container, "INBOARD_GATEWAY_CREDENTIALS_DIR").getValue();
+        // A renewed secret is served without a change of the rules: the files are polled.
+        assertThat(env(container, "INBOARD_GATEWAY_CREDENTIALS_POLL_INTERVAL").getValue()).isEqualTo("5s");
         String volumeName = container.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(dir))
                 .findFirst().orElseThrow(() -> new AssertionError("nothing mounted at " + dir)).getName();
         Volume volume = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals(volumeName))

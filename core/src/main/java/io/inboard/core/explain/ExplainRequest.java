@@ -16,7 +16,7 @@ import java.util.Map;
  * A request to explain, as {@code inboardctl explain} and {@code POST /v1/explain} describe it:
  * {@code {"method":"GET","url":"http://user/","headers":{"mode":"dev"},
  * "from":"traffic-management/frontend,version=v1","gateway":null,"gatewayPort":null,"samples":0,
- * "varyHeader":null}}.
+ * "varyHeader":null}}, and {@code "sni"} when it is given.
  *
  * @param headers lower-case names to values (a JSON value may be a string or a list of strings)
  * @param from the calling workload inside the mesh, or {@code null}
@@ -27,7 +27,10 @@ import java.util.Map;
  * @param samples 0 for one explained decision; N for counts over N decisions
  * @param varyHeader with samples: a header given a distinct value per sample ({@code user-<i>})
  * @param gatewayPort with {@code gateway}: the gateway port the request arrives on; {@code null}:
- *     the URL's port if the Gateway has a server there, else its first HTTP server's port
+ *     the URL's port if the Gateway has a server there, else its first HTTP server's port (HTTPS
+ *     server's for an {@code https://} URL)
+ * @param sni with {@code gateway} and an {@code https://} URL: the SNI the client sends, which picks
+ *     the HTTPS server; {@code null}: the URL's host; empty: none
  */
 public record ExplainRequest(
     String method,
@@ -37,7 +40,8 @@ public record ExplainRequest(
     String gateway,
     int samples,
     String varyHeader,
-    Integer gatewayPort) {
+    Integer gatewayPort,
+    String sni) {
   /** Refuses more samples than this, to keep one request cheap. */
   public static final int MAX_SAMPLES = 1_000_000;
 
@@ -66,6 +70,10 @@ public record ExplainRequest(
     if (gatewayPort != null && (gatewayPort < 1 || gatewayPort > 65_535)) {
       throw new IllegalArgumentException("gatewayPort must be a port number from 1 to 65535, got " + gatewayPort);
     }
+    if (sni != null && (gateway == null || !url.regionMatches(true, 0, "https:", 0, 6))) {
+      throw new IllegalArgumentException("sni needs gateway and an https:// URL: it is the name a TLS client sends "
+          + "the gateway's HTTPS port");
+    }
     if (gateway != null && gateway.indexOf('/') <= 0) {
       throw new IllegalArgumentException("gateway '" + gateway + "' must be NAMESPACE/NAME, e.g. traffic-management/microservice-gateway");
     }
@@ -75,7 +83,13 @@ public record ExplainRequest(
   public ExplainRequest(
       String method, String url, Map<String, List<String>> headers, Workload from, String gateway, int samples,
       String varyHeader) {
-    this(method, url, headers, from, gateway, samples, varyHeader, null);
+    this(method, url, headers, from, gateway, samples, varyHeader, null, null);
+  }
+
+  /** Without an SNI: the URL's host for an {@code https://} URL at a gateway. */
+  public ExplainRequest(String method, String url, Map<String, List<String>> headers, Workload from, String gateway,
+      int samples, String varyHeader, Integer gatewayPort) {
+    this(method, url, headers, from, gateway, samples, varyHeader, gatewayPort, null);
   }
 
   /**
@@ -121,9 +135,10 @@ public record ExplainRequest(
     }
     for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
       String f = names.next();
-      if (!List.of("method", "url", "headers", "from", "gateway", "gatewayPort", "samples", "varyHeader").contains(f)) {
+      if (!List.of("method", "url", "headers", "from", "gateway", "gatewayPort", "sni", "samples", "varyHeader")
+          .contains(f)) {
         throw new IllegalArgumentException("unknown field '" + f
-            + "'; the fields are method, url, headers, from, gateway, gatewayPort, samples, varyHeader");
+            + "'; the fields are method, url, headers, from, gateway, gatewayPort, sni, samples, varyHeader");
       }
     }
     Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -161,7 +176,8 @@ public record ExplainRequest(
         text(json, "gateway"),
         samples == null || samples.isNull() ? 0 : samples.asInt(),
         text(json, "varyHeader"),
-        gatewayPort == null || gatewayPort.isNull() ? null : gatewayPort.asInt());
+        gatewayPort == null || gatewayPort.isNull() ? null : gatewayPort.asInt(),
+        text(json, "sni"));
   }
 
   private static String text(JsonNode json, String field) {
@@ -199,6 +215,9 @@ public record ExplainRequest(
       o.putNull("gatewayPort");
     } else {
       o.put("gatewayPort", gatewayPort.intValue());
+    }
+    if (sni != null) {
+      o.put("sni", sni);
     }
     o.put("samples", samples);
     o.put("varyHeader", varyHeader);

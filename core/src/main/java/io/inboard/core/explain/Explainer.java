@@ -12,6 +12,7 @@ import io.inboard.core.route.DescribedRequest;
 import io.inboard.core.route.GatewayPortRoutes;
 import io.inboard.core.route.InFlight;
 import io.inboard.core.route.Router;
+import io.inboard.core.route.ServerNames;
 import io.inboard.core.snapshot.Snapshot;
 import java.net.URI;
 import java.util.HashMap;
@@ -105,7 +106,11 @@ public final class Explainer {
     if (port == null && request.gateway() != null) {
       // A request at a gateway named by one of its Gateways: decided through the port's merged
       // table, as the gateway that Gateway selects decides it.
-      at = GatewayWorkload.of(snapshot, request.gateway(), request.gatewayPort(), URI.create(request.url()).getPort());
+      at = GatewayWorkload.of(snapshot, request.gateway(), request.gatewayPort(), URI.create(request.url()),
+          request.sni());
+      if (at.redirect() != null) {
+        return httpsRedirect(base, at);
+      }
       port = at.routes();
       snapshot = at.snapshot();
     } else if (port == null && request.from() != null) {
@@ -154,6 +159,22 @@ public final class Explainer {
     DecisionJson.counts(o, "byStatus", byStatus);
     DecisionJson.counts(o, "bySubset", bySubset);
     DecisionJson.counts(o, "byInstance", byInstance);
+    return o;
+  }
+
+  /**
+   * What a gateway answers, before any route, to a request whose host's HTTP server sets
+   * {@code tls.httpsRedirect}: 301 to the same host and path over HTTPS.
+   */
+  private static ObjectNode httpsRedirect(DescribedRequest request, GatewayWorkload at) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("status", 301);
+    o.put("location", "https://" + request.authority() + request.path()
+        + (request.query() == null ? "" : "?" + request.query()));
+    o.put("reason", at.redirect().where() + " serves host '" + ServerNames.hostName(request.authority())
+        + "' and sets tls.httpsRedirect: clients are sent to HTTPS before any route; explain the https:// URL for "
+        + "what happens there");
+    o.set("atGateway", at.toJson(MAPPER));
     return o;
   }
 

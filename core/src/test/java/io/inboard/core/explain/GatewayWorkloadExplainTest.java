@@ -168,4 +168,17 @@ class GatewayWorkloadExplainTest {
             JSON.readTree("{\"url\":\"http://u/\",\"gateway\":\"edge/shop\",\"gatewayPort\":\"eighty\"}")))
         .hasMessage("gatewayPort must be a port number, got \"eighty\"");
   }
+
+  /** The SNI of an https:// URL at a gateway travels in the JSON form too (inboardctl --server, POST /v1/explain). */
+  @Test
+  void theSniIsReadAndChecked() throws Exception {
+    ExplainRequest read = ExplainRequest.fromJson(
+        JSON.readTree("{\"url\":\"https://shop.example.com/\",\"gateway\":\"edge/shop\",\"sni\":\"shop.example.com\"}"));
+    assertThat(read.sni()).isEqualTo("shop.example.com");
+    assertThat(ExplainRequest.fromJson(read.toJson(JSON))).isEqualTo(read);
+    assertThat(new ExplainRequest("GET", "http://u/", null, null, null, 0, null).toJson(JSON).has("sni")).isFalse();
+    assertThatThrownBy(() -> ExplainRequest.fromJson(
+            JSON.readTree("{\"url\":\"http://shop.example.com/\",\"gateway\":\"edge/shop\",\"sni\":\"shop\"}")))
+        .hasMessage("sni needs gateway and an https:// URL: it is the name a TLS client sends the gateway's HTTPS port");
+  }
 }
