@@ -190,4 +190,16 @@ public final class AdviceCalls {
       // Metrics only; the application's call is unaffected.
     }
   }
+
+  /**
+   * {@code HttpURLConnection.disconnect()} on entry, and {@code getInputStream0()} and
+   * {@code getOutputStream0()} when they throw: the exchange is over without (more of) an answer.
+   */
+  public static void urlEnded(Object connection) {
+    try {
+      Hooks.outbound().urlEnded(connection);
+    } catch (Throwable ignored) {
+      // Bookkeeping only; the application's call is unaffected.
+    }
+  }
 }

@@ -92,4 +92,11 @@ public interface OutboundHook {
    * or the application asked for the status). May be called several times for one connection.
    */
   default void urlResponded(Object connection, int status) {}
+
+  /**
+   * {@code HttpURLConnection}: the connection will get no answer through this exchange: the
+   * application called {@code disconnect()}, or opening its input or output stream failed. May be
+   * called several times for one connection, and for connections that were never routed.
+   */
+  default void urlEnded(Object connection) {}
 }

@@ -83,6 +83,11 @@ public final class AgentOutboundHook implements OutboundHook {
     urlConnection().responded(connection, status);
   }
 
+  @Override
+  public void urlEnded(Object connection) {
+    urlConnection().ended(connection);
+  }
+
   private JdkHttpRouting jdk() {
     JdkHttpRouting routing = jdk;
     if (routing == null) {

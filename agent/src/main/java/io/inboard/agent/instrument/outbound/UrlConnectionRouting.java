@@ -1,6 +1,7 @@
 package io.inboard.agent.instrument.outbound;
 
 import io.inboard.agent.instrument.OutboundRouting;
+import io.inboard.core.breaker.DestinationLimits;
 import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
 import java.io.IOException;
@@ -13,8 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Applies the mesh's plan to an {@code HttpURLConnection} about to connect, retries its connect when
- * it fails and the rule allows it, and records the routed call in the metrics once its response
- * status is known (or its connect failed for good).
+ * it fails and the rule allows it, holds it to its destination's {@code connectionPool} from its
+ * connect until its answer's headers are in (or it ended without them), and records the routed call
+ * in the metrics once its response status is known (or its connect failed for good).
  */
 final class UrlConnectionRouting {
   private final MeshCalls calls;
@@ -33,6 +35,12 @@ final class UrlConnectionRouting {
 
   /** How many retries wait in {@link #retries}: while none does, a connect does not look there. */
   private final AtomicInteger retriesDue = new AtomicInteger();
+
+  /**
+   * How many routed connections hold a slot of a destination's circuit breaker: while none does
+   * (no rule sets a {@code connectionPool}), a connection that ends does not look in {@link #pending}.
+   */
+  private final AtomicInteger slotsHeld = new AtomicInteger();
 
   /**
    * The {@code Host} this routing set on each routed connection. The property stays on the
@@ -76,10 +84,7 @@ final class UrlConnectionRouting {
               host != null ? host : OutgoingRequest.authority(url.getHost(), url.getPort()),
               url.getPath(),
               url.getQuery(),
-              name -> {
-                String value = connection.getRequestProperty(name);
-                return value != null ? value : context.get(name);
-              },
+              new UrlConnectionHeaders(connection, context),
               calls.routing().caller());
       CallPlan plan = calls.plan(view);
       if (hostIsOurs && !(plan instanceof CallPlan.Routed)) {
@@ -108,16 +113,39 @@ final class UrlConnectionRouting {
       for (int copies = routed.decision().actions().mirrors().size(); copies > 0; copies--) {
         calls.mirrors().skipped(OutboundRouting.MirrorResult.CLIENT);
       }
+      if (slotsHeld.get() > 0) {
+        // Connecting again (the JDK follows a redirect, or authenticates) without an answer seen.
+        UrlConnectionCall previous = pending.remove(connection);
+        if (previous != null) {
+          previous.end();
+        }
+      }
       String path = routed.path() != null ? routed.path() : url.getPath();
       String file = url.getQuery() == null ? path : path + "?" + url.getQuery();
-      UrlConnectionCall call =
-          new UrlConnectionCall(routed, view, file, connection.getConnectTimeout(), connection.getReadTimeout());
-      URL instance = call.instanceUrl(routed);
-      // The first try: the rule's perTryTimeout within its timeout, unless the application's are shorter.
-      call.limitTry(connection, 0);
-      // Recorded when the status is known (responded), or when its connect fails for good.
-      pending.put(connection, call);
-      return instance;
+      // From here the call counts against its destination's connectionPool, once its delay is over.
+      DestinationLimits limits = calls.limits(routed.decision());
+      UrlConnectionSlot slot = null;
+      if (limits != null) {
+        if (!limits.tryStartRequest()) {
+          // Envoy's 503 (x-envoy-overloaded), given as every answer the mesh makes itself is given
+          // to this client: the connect's IOException. Recorded with flag UO, nothing sent.
+          return new RefusedCall(calls.overloaded(routed.decision(), view, limits));
+        }
+        slot = new UrlConnectionSlot(connection, limits, slotsHeld);
+      }
+      UrlConnectionCall call = new UrlConnectionCall(
+          routed, view, file, connection.getConnectTimeout(), connection.getReadTimeout(), slot);
+      try {
+        URL instance = call.instanceUrl(routed);
+        // The first try: the rule's perTryTimeout within its timeout, unless the application's are shorter.
+        call.limitTry(connection, 0);
+        // Recorded when the status is known (responded), or when its connect fails for good.
+        pending.put(connection, call);
+        return instance;
+      } catch (Throwable t) {
+        call.end(); // the call goes out as the application made it: it holds no slot
+        throw t;
+      }
     } catch (Throwable t) {
       calls.routing().recordFailure("httpurlconnection", t);
       return null;
@@ -149,6 +177,7 @@ final class UrlConnectionRouting {
         return false;
       }
       calls.tried(call.decision(), 0);
+      call.connectFailed();
       URL next = failure instanceof IOException io && candidate instanceof HttpURLConnection connection
           ? call.retryAfter(calls, connection, io)
           : null;
@@ -158,10 +187,15 @@ final class UrlConnectionRouting {
         return true;
       }
       pending.remove(candidate);
+      call.end();
       calls.routing().recordOutbound(call.decision(), 0, System.nanoTime() - call.startNanos);
       return false;
     } catch (Throwable t) {
       calls.routing().recordFailure("httpurlconnection.retry", t);
+      UrlConnectionCall call = pending.remove(candidate);
+      if (call != null) {
+        call.end();
+      }
       return false;
     }
   }
@@ -174,8 +208,28 @@ final class UrlConnectionRouting {
     try {
       UrlConnectionCall call = pending.remove(connection);
       if (call != null) {
+        call.end(); // the answer's headers are in: the call no longer counts against its destination
         calls.tried(call.decision(), status);
         calls.routing().recordOutbound(call.decision(), status, System.nanoTime() - call.startNanos);
+      }
+    } catch (Throwable t) {
+      calls.routing().recordFailure("httpurlconnection", t);
+    }
+  }
+
+  /**
+   * See {@link io.inboard.bridge.OutboundHook#urlEnded}: a connection that holds a circuit-breaker
+   * slot and ended without an answer (disconnected, or its stream failed) gives it back. Its call
+   * stays pending: a status that is known after all is still recorded.
+   */
+  void ended(Object connection) {
+    if (slotsHeld.get() == 0) {
+      return;
+    }
+    try {
+      UrlConnectionCall call = pending.get(connection);
+      if (call != null) {
+        call.end();
       }
     } catch (Throwable t) {
       calls.routing().recordFailure("httpurlconnection", t);
