@@ -73,7 +73,7 @@ public final class UrlConnectionInstrumentation implements InboardInstrumentatio
    * {@code AdviceCalls.urlEnded(this); throw e;} where the method throws: the exchange ended without
    * an answer (or after the one already reported), so a circuit-breaker slot it holds is given back.
    */
-  private static Consumer<MethodVisitor> ended() {
+  public static Consumer<MethodVisitor> ended() {
     return code -> {
       code.visitVarInsn(Opcodes.ALOAD, 0); // [e, this]
       call(code, "urlEnded", "(Ljava/lang/Object;)V"); // [e]
