@@ -107,7 +107,14 @@ public final class AgentOutboundHook implements OutboundHook {
   private UrlConnectionRouting urlConnection() {
     UrlConnectionRouting routing = urlConnection;
     if (routing == null) {
-      routing = urlConnection = new UrlConnectionRouting(calls);
+      // Exactly one: a connection's slot and record are kept in the routing that connected it, and
+      // two first calls at once must not each make their own (the other's slots would never come back).
+      synchronized (this) {
+        routing = urlConnection;
+        if (routing == null) {
+          routing = urlConnection = new UrlConnectionRouting(calls);
+        }
+      }
     }
     return routing;
   }
