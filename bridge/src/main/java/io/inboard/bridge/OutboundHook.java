@@ -71,8 +71,8 @@ public interface OutboundHook {
 
   /**
    * {@code HttpURLConnection}: called as the connection is about to connect, with the connection
-   * and its URL. Returns the URL to connect to instead, {@code null} to leave it, or an
-   * {@link IOException} to fail the connect with.
+   * and its URL. Returns the URL to connect to instead, {@code null} to leave it, an
+   * {@link IOException} to fail the connect with, or a {@link UrlAnswer} to answer it with.
    */
   default Object urlConnecting(Object connection, Object url) {
     return null;

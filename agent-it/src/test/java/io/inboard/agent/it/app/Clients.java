@@ -133,7 +133,10 @@ final class Clients {
     int status = connection.getResponseCode();
     InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
     String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    return line(status, body);
+    String reason = connection.getHeaderField("x-inboard-reason");
+    String overloaded = connection.getHeaderField("x-envoy-overloaded");
+    return line(status, body) + (reason == null ? "" : " reason=" + reason.replace(' ', '_'))
+        + (overloaded == null ? "" : " overloaded=" + overloaded);
   }
 
   private static HttpURLConnection open(String target) throws IOException {

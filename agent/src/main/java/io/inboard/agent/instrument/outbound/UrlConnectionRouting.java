@@ -1,6 +1,7 @@
 package io.inboard.agent.instrument.outbound;
 
 import io.inboard.agent.instrument.OutboundRouting;
+import io.inboard.bridge.UrlAnswer;
 import io.inboard.core.breaker.DestinationLimits;
 import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -127,9 +129,7 @@ final class UrlConnectionRouting {
       UrlConnectionSlot slot = null;
       if (limits != null) {
         if (!limits.tryStartRequest()) {
-          // Envoy's 503 (x-envoy-overloaded), given as every answer the mesh makes itself is given
-          // to this client: the connect's IOException. Recorded with flag UO, nothing sent.
-          return new RefusedCall(calls.overloaded(routed.decision(), view, limits));
+          return overloaded(calls.overloaded(routed.decision(), view, limits));
         }
         slot = new UrlConnectionSlot(connection, limits, slotsHeld);
       }
@@ -150,6 +150,23 @@ final class UrlConnectionRouting {
       calls.routing().recordFailure("httpurlconnection", t);
       return null;
     }
+  }
+
+  /**
+   * Envoy's 503 with {@code x-envoy-overloaded: true} for a call its destination's
+   * {@code connectionPool} turned away (recorded with flag {@code UO}, nothing sent), written into
+   * the connection as a server's answer would be: {@code getResponseCode()} gives 503 and
+   * {@code getHeaderField} its headers, {@code getInputStream()} throws as for any error status.
+   * Where the JDK's connection cannot take it, the call fails as every answer the mesh makes
+   * itself fails for this client: with a {@link RefusedCall}.
+   */
+  private static UrlAnswer overloaded(CallPlan.Answered answered) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "text/plain; charset=utf-8");
+    headers.put("Content-Length", "0");
+    headers.put(MeshCalls.OVERLOADED_HEADER, "true");
+    headers.put(InboardInterceptor.REASON_HEADER, answered.reason());
+    return new UrlAnswer(answered.status(), "Service Unavailable", headers, new RefusedCall(answered));
   }
 
   private static boolean removes(Decision.HeaderOps ops, String name) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inboard.agent.instrument.OutboundRouting;
+import io.inboard.bridge.UrlAnswer;
 import io.inboard.core.breaker.CircuitBreakers;
 import io.inboard.core.breaker.DestinationLimits;
 import io.inboard.core.breaker.Overflow;
@@ -53,8 +54,9 @@ import org.junit.jupiter.api.Test;
  * {@code HttpClient} clients to a real slow Jetty on 127.0.0.1, decided by the real router: calls
  * beyond the limit get a 503 with {@code x-envoy-overloaded} at once, never an exception, and every
  * slot comes back however its call ended. {@code HttpURLConnection} calls step by step as the woven
- * JDK class drives the routing (agent-it runs them woven): beyond the limit the mesh's 503 refusal,
- * and the slot back once whatever ends the call, a connection dropped unread included.
+ * JDK class drives the routing (agent-it runs them woven): beyond the limit a 503 with
+ * {@code x-envoy-overloaded} the connection reads as a server's, and the slot back once whatever
+ * ends the call, a connection dropped unread included.
  */
 class ConnectionPoolCallsTest {
   private static final String HOST = "user.default.svc.cluster.local";
@@ -347,7 +349,7 @@ class ConnectionPoolCallsTest {
   }
 
   @Test
-  void urlConnectionCallsBeyondTheLimitGetTheMeshs503OverloadedAndRecordedUo() throws Exception {
+  void urlConnectionCallsBeyondTheLimitGetA503OverloadedTheyCanReadAndRecordedUo() throws Exception {
     UrlConnectionRouting routing = new UrlConnectionRouting(calls(rules("{attempts: 0}", URL_CONNECTION_RULES)));
     HttpURLConnection first = userConnection("/");
     HttpURLConnection second = userConnection("/");
@@ -357,12 +359,21 @@ class ConnectionPoolCallsTest {
     assertThat(secondTarget).isInstanceOf(URL.class);
     assertThat(limits().requestsInFlight()).as("connected, no answer yet").isEqualTo(2);
 
-    Object third = connect(routing, userConnection("/"));
-    assertThat(third).isInstanceOfSatisfying(RefusedCall.class, refused -> {
-      assertThat(refused.status()).isEqualTo(503);
-      assertThat(refused.getMessage()).isEqualTo("inboard answered 503 for " + HOST
-          + ": upstream overflow: 2 requests in flight already (connectionPool)");
-    });
+    HttpURLConnection third = userConnection("/list?page=2");
+    Object overloaded = connect(routing, third);
+    assertThat(overloaded).isInstanceOf(UrlAnswer.class);
+    // What the woven plainConnect throws, once the answer is written into the connection.
+    IOException thrown = ((UrlAnswer) overloaded).give(third, third.getURL());
+    assertThat(thrown).hasMessage("Server returned HTTP response code: 503 for URL: http://user/list?page=2");
+    assertThat(third.getResponseCode()).as("the status a server's 503 gives").isEqualTo(503);
+    assertThat(third.getResponseMessage()).isEqualTo("Service Unavailable");
+    assertThat(third.getHeaderField("x-envoy-overloaded")).isEqualTo("true");
+    assertThat(third.getHeaderField(InboardInterceptor.REASON_HEADER))
+        .isEqualTo("upstream overflow: 2 requests in flight already (connectionPool)");
+    assertThat(third.getContentLength()).isZero();
+    assertThatThrownBy(third::getInputStream).isInstanceOf(IOException.class)
+        .hasMessage("Server returned HTTP response code: 503 for URL: http://user/list?page=2");
+    assertThat(third.getErrorStream()).as("no body, as a server's empty 503").isNull();
     assertThat(overflowed).as("recorded as an overflow (UO)").hasSize(1);
     assertThat(hits).as("nothing sent").hasValue(0);
 
