@@ -116,9 +116,14 @@ class WeaverTest {
   }
 
   private static Throwable plainConnect(Object dialer) {
+    return thrownBy(dialer, "plainConnect");
+  }
+
+  /** What {@code target.method()} throws, or {@code null}. */
+  private static Throwable thrownBy(Object target, String method) {
     return org.assertj.core.api.Assertions.catchThrowable(() -> {
       try {
-        dialer.getClass().getMethod("plainConnect").invoke(dialer);
+        target.getClass().getMethod(method).invoke(target);
       } catch (java.lang.reflect.InvocationTargetException e) {
         throw e.getCause();
       }
@@ -173,13 +178,7 @@ class WeaverTest {
   }
 
   private static Throwable read(Object exchange) {
-    return org.assertj.core.api.Assertions.catchThrowable(() -> {
-      try {
-        exchange.getClass().getMethod("getInputStream0").invoke(exchange);
-      } catch (java.lang.reflect.InvocationTargetException e) {
-        throw e.getCause();
-      }
-    });
+    return thrownBy(exchange, "getInputStream0");
   }
 
   @Test
