@@ -71,6 +71,17 @@ final class AgentInstaller {
   }
 
   /**
+   * The bridge, and only it (not the application's unnamed module), may write an answer the mesh
+   * gives an {@code HttpURLConnection} into the JDK's connection ({@code UrlAnswer}): its response
+   * fields and their type.
+   */
+  private static Map<String, Set<Module>> opensToBridge(String module, Module bridge) {
+    return module.equals("java.base")
+        ? Map.of("sun.net.www.protocol.http", Set.of(bridge), "sun.net.www", Set.of(bridge))
+        : Map.of();
+  }
+
+  /**
    * Woven code in classes of named JDK modules calls the bridge, which sits in the bootstrap
    * loader's unnamed module; named modules read no unnamed module unless told to.
    */
@@ -87,7 +98,7 @@ final class AgentInstaller {
           .ifPresent(
               module ->
                   instrumentation.redefineModule(
-                      module, Set.of(bridge), Map.of(), Map.of(), Set.of(), Map.of()));
+                      module, Set.of(bridge), Map.of(), opensToBridge(name, bridge), Set.of(), Map.of()));
     }
     // Touch the slot so a missing bridge fails here, at start, and not inside a request.
     ContextSlot.get();

@@ -148,7 +148,8 @@ public final class AdviceCalls {
 
   /**
    * {@code HttpURLConnection.plainConnect()}, on entry: the URL to connect to. Throws the mesh's
-   * refusal (404/503 decided without a network call) as the connect's {@link IOException}.
+   * refusal (404/503 decided without a network call) as the connect's {@link IOException}; an
+   * answer the connection can read ({@link UrlAnswer}) is written into it first.
    */
   public static URL urlConnecting(Object connection, URL url, boolean connected) throws IOException {
     if (connected) {
@@ -162,6 +163,9 @@ public final class AdviceCalls {
     }
     if (routed instanceof IOException refused) {
       throw refused;
+    }
+    if (routed instanceof UrlAnswer answer) {
+      throw answer.give(connection, url);
     }
     return routed instanceof URL target ? target : url;
   }
@@ -188,6 +192,18 @@ public final class AdviceCalls {
       Hooks.outbound().urlResponded(connection, status);
     } catch (Throwable ignored) {
       // Metrics only; the application's call is unaffected.
+    }
+  }
+
+  /**
+   * {@code HttpURLConnection.disconnect()} on entry, and {@code getInputStream0()} and
+   * {@code getOutputStream0()} when they throw: the exchange is over without (more of) an answer.
+   */
+  public static void urlEnded(Object connection) {
+    try {
+      Hooks.outbound().urlEnded(connection);
+    } catch (Throwable ignored) {
+      // Bookkeeping only; the application's call is unaffected.
     }
   }
 }

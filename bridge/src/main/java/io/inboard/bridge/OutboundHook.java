@@ -71,8 +71,8 @@ public interface OutboundHook {
 
   /**
    * {@code HttpURLConnection}: called as the connection is about to connect, with the connection
-   * and its URL. Returns the URL to connect to instead, {@code null} to leave it, or an
-   * {@link IOException} to fail the connect with.
+   * and its URL. Returns the URL to connect to instead, {@code null} to leave it, an
+   * {@link IOException} to fail the connect with, or a {@link UrlAnswer} to answer it with.
    */
   default Object urlConnecting(Object connection, Object url) {
     return null;
@@ -92,4 +92,11 @@ public interface OutboundHook {
    * or the application asked for the status). May be called several times for one connection.
    */
   default void urlResponded(Object connection, int status) {}
+
+  /**
+   * {@code HttpURLConnection}: the connection will get no answer through this exchange: the
+   * application called {@code disconnect()}, or opening its input or output stream failed. May be
+   * called several times for one connection, and for connections that were never routed.
+   */
+  default void urlEnded(Object connection) {}
 }

@@ -7,7 +7,7 @@ import org.objectweb.asm.Opcodes;
 
 /**
  * Code the agent adds to the methods of one instrumented type that match: at the start of the
- * method, before each of its returns, or both; or at the start and where the method throws. The
+ * method, before each of its returns, where it throws, or any of these together. The
  * added code calls a static method of the bridge's {@code AdviceCalls} and is straight-line, except
  * where an advice documents its own branch and stack map frame.
  */
@@ -108,6 +108,7 @@ public final class MethodAdvice {
     private final String descriptorPrefix;
     private boolean publicOnly;
     private Consumer<MethodVisitor> enter;
+    private Consumer<MethodVisitor> exit;
 
     private Builder(Set<String> names, String descriptorPrefix) {
       this.names = Set.copyOf(names);
@@ -126,6 +127,15 @@ public final class MethodAdvice {
       return this;
     }
 
+    /**
+     * Code before each return instruction, with the returned value (if any) on the stack, for an
+     * advice that also has a handler ({@link #onThrow}); see {@link #onReturn} for one without.
+     */
+    public Builder beforeReturn(Consumer<MethodVisitor> code) {
+      this.exit = code;
+      return this;
+    }
+
     public MethodAdvice enterOnly() {
       return new MethodAdvice(names, descriptorPrefix, publicOnly, enter, null, null, null);
     }
@@ -137,7 +147,7 @@ public final class MethodAdvice {
      * path with a throw or a return. A branch in it needs its own frame (same locals as the handler).
      */
     public MethodAdvice onThrow(String exceptionType, Consumer<MethodVisitor> code) {
-      return new MethodAdvice(names, descriptorPrefix, publicOnly, enter, null, exceptionType, code);
+      return new MethodAdvice(names, descriptorPrefix, publicOnly, enter, exit, exceptionType, code);
     }
 
     /** Code before each return instruction, with the returned value (if any) on the stack. */

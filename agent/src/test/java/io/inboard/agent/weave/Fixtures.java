@@ -22,6 +22,31 @@ final class Fixtures {
   }
 
   /**
+   * Shaped like the JDK's {@code HttpURLConnection.getInputStream0()}: returns the answer's stream
+   * with its status set, or fails as {@code failure} says ({@code "io"}, {@code "runtime"}).
+   */
+  public static final class Exchange {
+    public String failure;
+    public int responseCode = -1;
+    public int finallies;
+
+    public InputStream getInputStream0() throws IOException {
+      try {
+        if ("io".equals(failure)) {
+          throw new java.net.SocketTimeoutException("Read timed out");
+        }
+        if ("runtime".equals(failure)) {
+          throw new IllegalStateException("broken");
+        }
+        responseCode = 200;
+        return InputStream.nullInputStream();
+      } finally {
+        finallies++;
+      }
+    }
+  }
+
+  /**
    * Shaped like the JDK's {@code HttpURLConnection.plainConnect()}: a finally of its own (the
    * JDK's unlock) around a connect that fails for the first {@code refusals} calls.
    */

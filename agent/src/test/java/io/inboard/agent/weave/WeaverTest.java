@@ -116,9 +116,14 @@ class WeaverTest {
   }
 
   private static Throwable plainConnect(Object dialer) {
+    return thrownBy(dialer, "plainConnect");
+  }
+
+  /** What {@code target.method()} throws, or {@code null}. */
+  private static Throwable thrownBy(Object target, String method) {
     return org.assertj.core.api.Assertions.catchThrowable(() -> {
       try {
-        dialer.getClass().getMethod("plainConnect").invoke(dialer);
+        target.getClass().getMethod(method).invoke(target);
       } catch (java.lang.reflect.InvocationTargetException e) {
         throw e.getCause();
       }
@@ -152,6 +157,60 @@ class WeaverTest {
     assertThat(plainConnect(always)).as("the last try's failure, once the hook stops")
         .isInstanceOf(java.net.ConnectException.class).hasMessage("Connection refused (3)");
     assertThat(failures).containsExactly("Connection refused (1)", "Connection refused (2)", "Connection refused (3)");
+  }
+
+  /** A stand-in of the JDK's getInputStream0, woven as the agent weaves it: the status on return, the end where it throws. */
+  private static Object exchange(String failure) throws Exception {
+    Class<?> woven = Fixtures.load(
+        Fixtures.Exchange.class,
+        List.of(MethodAdvice.on("getInputStream0", "()Ljava/io/InputStream;")
+            .beforeReturn(code -> {
+              code.visitVarInsn(org.objectweb.asm.Opcodes.ALOAD, 0);
+              code.visitVarInsn(org.objectweb.asm.Opcodes.ALOAD, 0);
+              code.visitFieldInsn(org.objectweb.asm.Opcodes.GETFIELD,
+                  Fixtures.Exchange.class.getName().replace('.', '/'), "responseCode", "I");
+              MethodAdvice.call(code, "urlResponded", "(Ljava/lang/Object;I)V");
+            })
+            .onThrow("java/lang/Throwable", UrlConnectionInstrumentation.ended())));
+    Object exchange = woven.getDeclaredConstructor().newInstance();
+    woven.getField("failure").set(exchange, failure);
+    return exchange;
+  }
+
+  private static Throwable read(Object exchange) {
+    return thrownBy(exchange, "getInputStream0");
+  }
+
+  @Test
+  void aMethodWovenOnReturnAndOnThrowReportsEitherAndTheApplicationGetsItsOwnOutcome() throws Exception {
+    List<String> seen = new ArrayList<>();
+    Hooks.install(
+        new OutboundHook() {
+          @Override
+          public void urlResponded(Object connection, int status) {
+            seen.add("responded " + status);
+          }
+
+          @Override
+          public void urlEnded(Object connection) {
+            seen.add("ended");
+            throw new IllegalStateException("hook failure");
+          }
+        },
+        null);
+
+    Object answered = exchange(null);
+    assertThat(read(answered)).isNull();
+    Object timedOut = exchange("io");
+    assertThat(read(timedOut)).as("the method's own exception, despite the hook's")
+        .isInstanceOf(java.net.SocketTimeoutException.class).hasMessage("Read timed out");
+    Object broken = exchange("runtime");
+    assertThat(read(broken)).isInstanceOf(IllegalStateException.class).hasMessage("broken");
+
+    assertThat(seen).containsExactly("responded 200", "ended", "ended");
+    for (Object each : List.of(answered, timedOut, broken)) {
+      assertThat(field(each, "finallies")).as("its finally ran once").isEqualTo(1);
+    }
   }
 
   @Test

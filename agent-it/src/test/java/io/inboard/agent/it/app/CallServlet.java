@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code GET /call?client=C&on=T&n=N&target=URL}: makes N calls to URL (default
  * {@code http://user/echo}) with client C ({@code okhttp}, {@code okhttp-async}, {@code jdk},
- * {@code jdk-async}, {@code huc}) on thread T ({@code request}, {@code executor},
+ * {@code jdk-async}, {@code huc}; {@code huc-stream} reads the body before the status,
+ * {@code huc-unread} disconnects without reading it, {@code huc-timeout} gives up after a 300 ms read
+ * timeout) on thread T ({@code request}, {@code executor},
  * {@code scheduled}, {@code forkjoin}, {@code completable}), and answers one line per call:
  * {@code status=CODE BODY} or {@code error=MESSAGE}. {@code header=NAME:VALUE} makes the
  * application set that header itself on each call.

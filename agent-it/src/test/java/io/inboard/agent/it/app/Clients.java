@@ -39,6 +39,9 @@ final class Clients {
         case "jdk" -> jdk(target, name, value);
         case "jdk-async" -> jdkAsync(target, name, value);
         case "huc" -> urlConnection(target, name, value);
+        case "huc-stream" -> urlConnectionStream(target);
+        case "huc-unread" -> urlConnectionUnread(target);
+        case "huc-timeout" -> urlConnectionTimingOut(target);
         default -> throw new IllegalArgumentException("unknown client " + client);
       };
     } catch (ExecutionException e) {
@@ -130,6 +133,43 @@ final class Clients {
     int status = connection.getResponseCode();
     InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
     String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    return line(status, body);
+    String reason = connection.getHeaderField("x-inboard-reason");
+    String overloaded = connection.getHeaderField("x-envoy-overloaded");
+    return line(status, body) + (reason == null ? "" : " reason=" + reason.replace(' ', '_'))
+        + (overloaded == null ? "" : " overloaded=" + overloaded);
+  }
+
+  private static HttpURLConnection open(String target) throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) URI.create(target).toURL().openConnection();
+    connection.setConnectTimeout(10_000);
+    connection.setReadTimeout(30_000);
+    return connection;
+  }
+
+  /** Reads the body first, then asks the status; never disconnects. */
+  private static String urlConnectionStream(String target) throws IOException {
+    HttpURLConnection connection = open(target);
+    String body;
+    try (InputStream in = connection.getInputStream()) {
+      body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    return line(connection.getResponseCode(), body);
+  }
+
+  /** Asks the status and disconnects without reading the body. */
+  private static String urlConnectionUnread(String target) throws IOException {
+    HttpURLConnection connection = open(target);
+    try {
+      return line(connection.getResponseCode(), "");
+    } finally {
+      connection.disconnect();
+    }
+  }
+
+  /** Gives up after 300 ms without an answer (SocketTimeoutException), and neither reads nor disconnects. */
+  private static String urlConnectionTimingOut(String target) throws IOException {
+    HttpURLConnection connection = open(target);
+    connection.setReadTimeout(300);
+    return line(connection.getResponseCode(), "");
   }
 }

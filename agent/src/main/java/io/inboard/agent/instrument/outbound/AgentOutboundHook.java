@@ -83,6 +83,11 @@ public final class AgentOutboundHook implements OutboundHook {
     urlConnection().responded(connection, status);
   }
 
+  @Override
+  public void urlEnded(Object connection) {
+    urlConnection().ended(connection);
+  }
+
   private JdkHttpRouting jdk() {
     JdkHttpRouting routing = jdk;
     if (routing == null) {
@@ -102,7 +107,14 @@ public final class AgentOutboundHook implements OutboundHook {
   private UrlConnectionRouting urlConnection() {
     UrlConnectionRouting routing = urlConnection;
     if (routing == null) {
-      routing = urlConnection = new UrlConnectionRouting(calls);
+      // Exactly one: a connection's slot and record are kept in the routing that connected it, and
+      // two first calls at once must not each make their own (the other's slots would never come back).
+      synchronized (this) {
+        routing = urlConnection;
+        if (routing == null) {
+          routing = urlConnection = new UrlConnectionRouting(calls);
+        }
+      }
     }
     return routing;
   }

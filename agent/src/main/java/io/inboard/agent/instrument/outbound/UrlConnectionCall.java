@@ -16,7 +16,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * try the metrics record, and the retries of a connect that failed. Only the connect is retried:
  * it fails before anything is sent and leaves the connection as it was, so connecting again to
  * another instance of the destination is invisible to the application. Once connected, the
- * application drives the exchange itself, and nothing is sent again.
+ * application drives the exchange itself, and nothing is sent again. When the destination's rule
+ * sets a {@code connectionPool}, the call holds a request slot of its circuit breaker until it ends,
+ * and each retried connect a retry slot until its outcome is known.
  */
 final class UrlConnectionCall {
   private final CallPlan.Routed first;
@@ -31,9 +33,13 @@ final class UrlConnectionCall {
   private int retriesDone;
   /** The instances tried so far, once there is a retry (a retry avoids them; see RetryPolicy). */
   private List<Instance> tried;
+  /** Its place in the destination's circuit breaker, or {@code null}: the rule sets no {@code connectionPool}. */
+  private final UrlConnectionSlot slot;
 
   /** Before the first connect, with the timeouts the application set (0: none). */
-  UrlConnectionCall(CallPlan.Routed first, OutgoingRequest view, String file, int ownConnectTimeout, int ownReadTimeout) {
+  UrlConnectionCall(CallPlan.Routed first, OutgoingRequest view, String file, int ownConnectTimeout, int ownReadTimeout,
+      UrlConnectionSlot slot) {
+    this.slot = slot;
     this.first = first;
     this.view = view;
     this.file = file;
@@ -44,6 +50,20 @@ final class UrlConnectionCall {
 
   Decision decision() {
     return decision;
+  }
+
+  /** Gives back the call's circuit-breaker slots, once (see {@link UrlConnectionSlot}). */
+  void end() {
+    if (slot != null) {
+      slot.end();
+    }
+  }
+
+  /** The retried connect failed: its retry slot is given back before the next one is decided. */
+  void connectFailed() {
+    if (slot != null) {
+      slot.endRetry();
+    }
   }
 
   /** The URL of {@code plan}'s instance for this call's path and query. */
@@ -78,7 +98,9 @@ final class UrlConnectionCall {
     if (!RetryPolicy.mayRetry(retries, retriesDone, connection.getRequestMethod(), connection.getDoOutput())
         || MeshCalls.failureOf(failure) != RetryPolicy.Failure.CONNECT
         || !RetryPolicy.retriesFailure(retries, RetryPolicy.Failure.CONNECT)
-        || MeshCalls.routeTimeoutPassed(first, System.nanoTime() - startNanos)) {
+        || MeshCalls.routeTimeoutPassed(first, System.nanoTime() - startNanos)
+        // maxRetries: a retry beyond the retries in flight at the destination is not made.
+        || (slot != null && !slot.tryStartRetry())) {
       return null;
     }
     try {

@@ -22,7 +22,9 @@ import org.objectweb.asm.Opcodes;
  * own fields ({@code url}, {@code connected}, {@code connecting}), present from Java 17 to 25. A
  * routed call is recorded in the metrics when its status is known: the input stream opened, or the
  * application asked for the status (an error status makes {@code getInputStream} throw); or,
- * without a status, when its connect failed and is not retried.
+ * without a status, when its connect failed and is not retried. A routed call that holds a slot of
+ * its destination's circuit breaker gives it back when its status is known, its connect failed for
+ * good, opening its input or output stream threw, or the application called {@code disconnect()}.
  */
 public final class UrlConnectionInstrumentation implements InboardInstrumentation {
   private static final String CONNECTION = "sun/net/www/protocol/http/HttpURLConnection";
@@ -41,14 +43,19 @@ public final class UrlConnectionInstrumentation implements InboardInstrumentatio
                 .onEnter(UrlConnectionInstrumentation::enter)
                 .onThrow("java/io/IOException", connectAgain(CONNECTION)),
             // The input stream opened: the status is known (AdviceCalls.urlResponded(this, responseCode)).
+            // It threw: the exchange is over, with a status (already reported) or without one.
             on("getInputStream0", "()Ljava/io/InputStream;")
-                .onReturn(
+                .beforeReturn(
                     code -> {
                       code.visitVarInsn(Opcodes.ALOAD, 0);
                       code.visitVarInsn(Opcodes.ALOAD, 0);
                       code.visitFieldInsn(Opcodes.GETFIELD, CONNECTION, "responseCode", "I");
                       call(code, "urlResponded", "(Ljava/lang/Object;I)V");
-                    })),
+                    })
+                .onThrow("java/lang/Throwable", ended()),
+            // Opening the request body's stream failed: the JDK disconnected the connection itself.
+            on("getOutputStream0", "()Ljava/io/OutputStream;").onThrow("java/lang/Throwable", ended()),
+            on("disconnect", "()V").onEnter(MethodAdvice.passThis("urlEnded")).enterOnly()),
         // An error status makes getInputStream throw; applications then ask getResponseCode.
         "java.net.HttpURLConnection",
         List.of(
@@ -60,6 +67,18 @@ public final class UrlConnectionInstrumentation implements InboardInstrumentatio
                       code.visitInsn(Opcodes.SWAP); // [code, this, code]
                       call(code, "urlResponded", "(Ljava/lang/Object;I)V");
                     })));
+  }
+
+  /**
+   * {@code AdviceCalls.urlEnded(this); throw e;} where the method throws: the exchange ended without
+   * an answer (or after the one already reported), so a circuit-breaker slot it holds is given back.
+   */
+  public static Consumer<MethodVisitor> ended() {
+    return code -> {
+      code.visitVarInsn(Opcodes.ALOAD, 0); // [e, this]
+      call(code, "urlEnded", "(Ljava/lang/Object;)V"); // [e]
+      code.visitInsn(Opcodes.ATHROW);
+    };
   }
 
   /**

@@ -1,19 +1,23 @@
 package io.inboard.agent.instrument.outbound;
 
+import io.inboard.bridge.UrlAnswer;
+import io.inboard.core.breaker.DestinationLimits;
 import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Applies the mesh's plan to an {@code HttpURLConnection} about to connect, retries its connect when
- * it fails and the rule allows it, and records the routed call in the metrics once its response
- * status is known (or its connect failed for good).
+ * it fails and the rule allows it, holds it to its destination's {@code connectionPool} from its
+ * connect until its answer's headers are in (or it ended without them), and records the routed call
+ * in the metrics once its response status is known (or its connect failed for good).
  */
 final class UrlConnectionRouting {
   private final MeshCalls calls;
@@ -32,6 +36,12 @@ final class UrlConnectionRouting {
 
   /** How many retries wait in {@link #retries}: while none does, a connect does not look there. */
   private final AtomicInteger retriesDue = new AtomicInteger();
+
+  /**
+   * How many routed connections hold a slot of a destination's circuit breaker: while none does
+   * (no rule sets a {@code connectionPool}), a connection that ends does not look in {@link #pending}.
+   */
+  private final AtomicInteger slotsHeld = new AtomicInteger();
 
   /**
    * The {@code Host} this routing set on each routed connection. The property stays on the
@@ -76,10 +86,7 @@ final class UrlConnectionRouting {
               host != null ? host : OutgoingRequest.authority(url.getHost(), url.getPort()),
               url.getPath(),
               url.getQuery(),
-              name -> {
-                String value = connection.getRequestProperty(name);
-                return value != null ? value : context.get(name);
-              },
+              new UrlConnectionHeaders(connection, context),
               calls.routing().caller());
       CallPlan plan = calls.plan(view);
       if (hostIsOurs && !(plan instanceof CallPlan.Routed)) {
@@ -104,23 +111,62 @@ final class UrlConnectionRouting {
             routed.headers(), name -> {}, connection::setRequestProperty, connection::addRequestProperty);
       }
       MeshCalls.delay(routed.delay());
+      if (slotsHeld.get() > 0) {
+        // Connecting again (the JDK follows a redirect, or authenticates) without an answer seen.
+        UrlConnectionCall previous = pending.remove(connection);
+        if (previous != null) {
+          previous.end();
+        }
+      }
       String path = routed.path() != null ? routed.path() : url.getPath();
       String file = url.getQuery() == null ? path : path + "?" + url.getQuery();
+      // From here the call counts against its destination's connectionPool, once its delay is over.
+      DestinationLimits limits = calls.limits(routed.decision());
+      UrlConnectionSlot slot = null;
+      if (limits != null) {
+        if (!limits.tryStartRequest()) {
+          return overloaded(calls.overloaded(routed.decision(), view, limits));
+        }
+        slot = new UrlConnectionSlot(connection, limits, slotsHeld);
+      }
+      // Copied only when sent: a call its connectionPool turned away is not mirrored (as with OkHttp).
       if (!routed.decision().actions().mirrors().isEmpty()) {
         UrlConnectionMirror.send(calls.mirrors(), connection, routed, file);
       }
-      UrlConnectionCall call =
-          new UrlConnectionCall(routed, view, file, connection.getConnectTimeout(), connection.getReadTimeout());
-      URL instance = call.instanceUrl(routed);
-      // The first try: the rule's perTryTimeout within its timeout, unless the application's are shorter.
-      call.limitTry(connection, 0);
-      // Recorded when the status is known (responded), or when its connect fails for good.
-      pending.put(connection, call);
-      return instance;
+      UrlConnectionCall call = new UrlConnectionCall(
+          routed, view, file, connection.getConnectTimeout(), connection.getReadTimeout(), slot);
+      try {
+        URL instance = call.instanceUrl(routed);
+        // The first try: the rule's perTryTimeout within its timeout, unless the application's are shorter.
+        call.limitTry(connection, 0);
+        // Recorded when the status is known (responded), or when its connect fails for good.
+        pending.put(connection, call);
+        return instance;
+      } catch (Throwable t) {
+        call.end(); // the call goes out as the application made it: it holds no slot
+        throw t;
+      }
     } catch (Throwable t) {
       calls.routing().recordFailure("httpurlconnection", t);
       return null;
     }
+  }
+
+  /**
+   * Envoy's 503 with {@code x-envoy-overloaded: true} for a call its destination's
+   * {@code connectionPool} turned away (recorded with flag {@code UO}, nothing sent), written into
+   * the connection as a server's answer would be: {@code getResponseCode()} gives 503 and
+   * {@code getHeaderField} its headers, {@code getInputStream()} throws as for any error status.
+   * Where the JDK's connection cannot take it, the call fails as every answer the mesh makes
+   * itself fails for this client: with a {@link RefusedCall}.
+   */
+  private static UrlAnswer overloaded(CallPlan.Answered answered) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "text/plain; charset=utf-8");
+    headers.put("Content-Length", "0");
+    headers.put(MeshCalls.OVERLOADED_HEADER, "true");
+    headers.put(InboardInterceptor.REASON_HEADER, answered.reason());
+    return new UrlAnswer(answered.status(), "Service Unavailable", headers, new RefusedCall(answered));
   }
 
   private static boolean removes(Decision.HeaderOps ops, String name) {
@@ -148,6 +194,7 @@ final class UrlConnectionRouting {
         return false;
       }
       calls.tried(call.decision(), 0);
+      call.connectFailed();
       URL next = failure instanceof IOException io && candidate instanceof HttpURLConnection connection
           ? call.retryAfter(calls, connection, io)
           : null;
@@ -157,10 +204,15 @@ final class UrlConnectionRouting {
         return true;
       }
       pending.remove(candidate);
+      call.end();
       calls.routing().recordOutbound(call.decision(), 0, System.nanoTime() - call.startNanos);
       return false;
     } catch (Throwable t) {
       calls.routing().recordFailure("httpurlconnection.retry", t);
+      UrlConnectionCall call = pending.remove(candidate);
+      if (call != null) {
+        call.end();
+      }
       return false;
     }
   }
@@ -173,8 +225,28 @@ final class UrlConnectionRouting {
     try {
       UrlConnectionCall call = pending.remove(connection);
       if (call != null) {
+        call.end(); // the answer's headers are in: the call no longer counts against its destination
         calls.tried(call.decision(), status);
         calls.routing().recordOutbound(call.decision(), status, System.nanoTime() - call.startNanos);
+      }
+    } catch (Throwable t) {
+      calls.routing().recordFailure("httpurlconnection", t);
+    }
+  }
+
+  /**
+   * See {@link io.inboard.bridge.OutboundHook#urlEnded}: a connection that holds a circuit-breaker
+   * slot and ended without an answer (disconnected, or its stream failed) gives it back. Its call
+   * stays pending: a status that is known after all is still recorded.
+   */
+  void ended(Object connection) {
+    if (slotsHeld.get() == 0) {
+      return;
+    }
+    try {
+      UrlConnectionCall call = pending.get(connection);
+      if (call != null) {
+        call.end();
       }
     } catch (Throwable t) {
       calls.routing().recordFailure("httpurlconnection", t);

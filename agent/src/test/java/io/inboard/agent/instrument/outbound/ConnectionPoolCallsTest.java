@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inboard.agent.instrument.OutboundRouting;
+import io.inboard.bridge.UrlAnswer;
 import io.inboard.core.breaker.CircuitBreakers;
 import io.inboard.core.breaker.DestinationLimits;
 import io.inboard.core.breaker.Overflow;
@@ -16,7 +17,11 @@ import io.inboard.core.route.RequestView;
 import io.inboard.core.route.Router;
 import io.inboard.core.snapshot.Snapshot;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.HttpURLConnection;
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -48,7 +53,10 @@ import org.junit.jupiter.api.Test;
  * A DestinationRule's {@code connectionPool} on the agent's calls, through real OkHttp and
  * {@code HttpClient} clients to a real slow Jetty on 127.0.0.1, decided by the real router: calls
  * beyond the limit get a 503 with {@code x-envoy-overloaded} at once, never an exception, and every
- * slot comes back however its call ended.
+ * slot comes back however its call ended. {@code HttpURLConnection} calls step by step as the woven
+ * JDK class drives the routing (agent-it runs them woven): beyond the limit a 503 with
+ * {@code x-envoy-overloaded} the connection reads as a server's, and the slot back once whatever
+ * ends the call, a connection dropped unread included.
  */
 class ConnectionPoolCallsTest {
   private static final String HOST = "user.default.svc.cluster.local";
@@ -315,6 +323,144 @@ class ConnectionPoolCallsTest {
     }
     assertThat(hits).as("two first tries and one retry").hasValue(3);
     assertThat(overflows).extracting(Overflow::kind).containsExactly(Overflow.Kind.RETRIES);
+    awaitNothingInFlight();
+  }
+
+  private static final String URL_CONNECTION_RULES = "{tcp: {maxConnections: 1}, http: {http1MaxPendingRequests: 1}}";
+
+  /** A connection the application opened to {@code http://user<path>}, as the woven JDK class hands it to the routing. */
+  private static HttpURLConnection userConnection(String path) throws IOException {
+    return (HttpURLConnection) new URL("http://user" + path).openConnection();
+  }
+
+  /** Routes {@code connection} as its {@code plainConnect} would: the instance's URL, or the refusal thrown. */
+  private static Object connect(UrlConnectionRouting routing, HttpURLConnection connection) {
+    return routing.connecting(connection, connection.getURL());
+  }
+
+  /** The exchange itself, on a plain connection to the instance's URL: its status. */
+  private static int exchange(Object instanceUrl) throws IOException {
+    HttpURLConnection toInstance = (HttpURLConnection) ((URL) instanceUrl).openConnection();
+    toInstance.setRequestProperty("Host", "user");
+    try (InputStream body = toInstance.getInputStream()) {
+      body.readAllBytes();
+    }
+    return toInstance.getResponseCode();
+  }
+
+  @Test
+  void urlConnectionCallsBeyondTheLimitGetA503OverloadedTheyCanReadAndRecordedUo() throws Exception {
+    UrlConnectionRouting routing = new UrlConnectionRouting(calls(rules("{attempts: 0}", URL_CONNECTION_RULES)));
+    HttpURLConnection first = userConnection("/");
+    HttpURLConnection second = userConnection("/");
+    Object firstTarget = connect(routing, first);
+    Object secondTarget = connect(routing, second);
+    assertThat(firstTarget).isInstanceOf(URL.class);
+    assertThat(secondTarget).isInstanceOf(URL.class);
+    assertThat(limits().requestsInFlight()).as("connected, no answer yet").isEqualTo(2);
+
+    HttpURLConnection third = userConnection("/list?page=2");
+    Object overloaded = connect(routing, third);
+    assertThat(overloaded).isInstanceOf(UrlAnswer.class);
+    // What the woven plainConnect throws, once the answer is written into the connection.
+    IOException thrown = ((UrlAnswer) overloaded).give(third, third.getURL());
+    assertThat(thrown).hasMessage("Server returned HTTP response code: 503 for URL: http://user/list?page=2");
+    assertThat(third.getResponseCode()).as("the status a server's 503 gives").isEqualTo(503);
+    assertThat(third.getResponseMessage()).isEqualTo("Service Unavailable");
+    assertThat(third.getHeaderField("x-envoy-overloaded")).isEqualTo("true");
+    assertThat(third.getHeaderField(InboardInterceptor.REASON_HEADER))
+        .isEqualTo("upstream overflow: 2 requests in flight already (connectionPool)");
+    assertThat(third.getContentLength()).isZero();
+    assertThatThrownBy(third::getInputStream).isInstanceOf(IOException.class)
+        .hasMessage("Server returned HTTP response code: 503 for URL: http://user/list?page=2");
+    assertThat(third.getErrorStream()).as("no body, as a server's empty 503").isNull();
+    assertThat(((UrlAnswer) overloaded).give("not the JDK's connection", third.getURL()))
+        .as("where the answer cannot be written: the mesh's refusal").isInstanceOf(RefusedCall.class)
+        .hasMessageContaining("inboard answered 503 for " + HOST + ": upstream overflow");
+    assertThat(overflowed).as("recorded as an overflow (UO)").hasSize(1);
+    assertThat(hits).as("nothing sent").hasValue(0);
+
+    // The answer's headers are in: the slot comes back, once, however often the JDK reports the status.
+    routing.responded(first, exchange(firstTarget));
+    routing.responded(first, 200);
+    routing.ended(first);
+    assertThat(limits().requestsInFlight()).isEqualTo(1);
+    HttpURLConnection fourth = userConnection("/");
+    assertThat(connect(routing, fourth)).isInstanceOf(URL.class);
+    assertThat(limits().requestsInFlight()).isEqualTo(2);
+    routing.responded(second, exchange(secondTarget));
+    routing.ended(fourth);
+    awaitNothingInFlight();
+  }
+
+  @Test
+  void aUrlConnectionCallGivesItsSlotBackOnceHoweverItEnds() throws Exception {
+    UrlConnectionRouting routing = new UrlConnectionRouting(calls(rules("{attempts: 0}", URL_CONNECTION_RULES)));
+    for (int round = 0; round < 3; round++) {
+      HttpURLConnection read = userConnection("/");
+      routing.responded(read, exchange(connect(routing, read)));
+      awaitNothingInFlight();
+
+      HttpURLConnection disconnected = userConnection("/");
+      connect(routing, disconnected); // connected, never read: the application calls disconnect()
+      routing.ended(disconnected);
+      awaitNothingInFlight();
+
+      HttpURLConnection failedRead = userConnection("/"); // opening the input stream failed (reset, read timeout)
+      connect(routing, failedRead);
+      routing.ended(failedRead);
+      routing.responded(failedRead, 502); // a status the JDK still finds is recorded, and gives nothing back twice
+      awaitNothingInFlight();
+
+      HttpURLConnection refused = userConnection("/"); // the connect failed, not retried (attempts: 0)
+      connect(routing, refused);
+      assertThat(routing.connectFailed(refused, new ConnectException("Connection refused"))).isFalse();
+      routing.ended(refused);
+      awaitNothingInFlight();
+    }
+    assertThat(overflows).as("no call was turned away: every slot came back").isEmpty();
+  }
+
+  /** A call connected and then dropped by the application: no status, no disconnect(). */
+  private static void connectAndDrop(UrlConnectionRouting routing) throws IOException {
+    connect(routing, userConnection("/"));
+  }
+
+  @Test
+  void aUrlConnectionDroppedUnreadGivesItsSlotBackWhenCollected() throws Exception {
+    UrlConnectionRouting routing = new UrlConnectionRouting(calls(rules("{attempts: 0}", URL_CONNECTION_RULES)));
+    connectAndDrop(routing);
+    connectAndDrop(routing);
+    assertThat(limits().requestsInFlight()).isEqualTo(2);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (limits().requestsInFlight() != 0 && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertThat(limits().requestsInFlight()).as("the slots of both collected connections").isZero();
+    HttpURLConnection next = userConnection("/");
+    routing.responded(next, exchange(connect(routing, next)));
+    awaitNothingInFlight();
+  }
+
+  @Test
+  void aRetriedUrlConnectionConnectHoldsARetrySlotAndOneBeyondMaxRetriesIsNotMade() throws Exception {
+    UrlConnectionRouting routing = new UrlConnectionRouting(calls(rules(
+        "{attempts: 2, retryOn: connect-failure}", "{http: {http2MaxRequests: 10, maxRetries: 1}}")));
+    HttpURLConnection retried = userConnection("/");
+    connect(routing, retried);
+    assertThat(routing.connectFailed(retried, new ConnectException("Connection refused"))).as("retried").isTrue();
+    assertThat(limits().retriesInFlight()).isEqualTo(1);
+
+    HttpURLConnection other = userConnection("/");
+    connect(routing, other);
+    assertThat(routing.connectFailed(other, new ConnectException("Connection refused")))
+        .as("a second retry in flight is beyond maxRetries: 1").isFalse();
+    assertThat(overflows).extracting(Overflow::kind).containsExactly(Overflow.Kind.RETRIES);
+    assertThat(limits().requestsInFlight()).as("the call that was not retried is over").isEqualTo(1);
+
+    Object retry = connect(routing, retried); // the woven plainConnect connects again, to the retry's URL
+    routing.responded(retried, exchange(retry));
     awaitNothingInFlight();
   }
 
