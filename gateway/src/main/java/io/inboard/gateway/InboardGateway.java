@@ -261,6 +261,11 @@ public final class InboardGateway implements AutoCloseable {
     return proxyConnector.getLocalPort();
   }
 
+  /** The client the gateway sends to upstream instances with (started with the gateway). */
+  org.eclipse.jetty.client.HttpClient upstreamClient() {
+    return proxy.getHttpClient();
+  }
+
   /** The HTTPS servers in force for new connections; {@link TlsServers#NONE} without an HTTPS port. */
   TlsServers httpsServers() {
     return https == null ? TlsServers.NONE : https.servers();

@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.InetSocketAddress;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import jdk.net.ExtendedSocketOptions;
 import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -248,5 +254,111 @@ class ConnectionPoolTest {
     assertThat(c.get(1)).as("young: kept " + c).isEqualTo(c.get(0));
     assertThat(c.get(2)).as("past its 1 s: a new one " + c).isNotEqualTo(c.get(0));
     assertThat(c.get(3)).as("the new one kept " + c).isEqualTo(c.get(2));
+  }
+
+  /**
+   * {@code http.idleTimeout}: a connection without a request for that long is closed, so the next request
+   * opens another; one used again sooner is kept, as Envoy's upstream idle timeout.
+   */
+  @Test
+  void httpIdleTimeoutClosesAConnectionLeftWithoutARequestThatLong() throws Exception {
+    List<String> idle = connectionsOf("{connectionPool: {http: {idleTimeout: 300ms}}}", 0, 1_000, 1_000);
+    assertThat(java.util.Set.copyOf(idle)).as("idle 1 s past 300 ms each time: a new one " + idle).hasSize(3);
+    List<String> busy = connectionsOf("{connectionPool: {http: {idleTimeout: 300ms}}}", 0, 100, 100, 100);
+    assertThat(java.util.Set.copyOf(busy)).as("idle 100 ms each time: kept " + busy).hasSize(1);
+    List<String> none = connectionsOf("{connectionPool: {http: {http2MaxRequests: 100}}}", 0, 1_000);
+    assertThat(java.util.Set.copyOf(none)).as("without it, the gateway's own 60 s: kept " + none).hasSize(1);
+  }
+
+  /** The idle timeout counts only while a connection has no request: a slower answer is not cut by it. */
+  @Test
+  void httpIdleTimeoutNeverCutsARequestInFlight() throws Exception {
+    try (EchoUpstream upstream = new EchoUpstream("user-1", Map.of("app", "user"));
+        InboardGateway gw = start("{attempts: 0}", "{connectionPool: {http: {idleTimeout: 200ms}}}", upstream);
+        TestClient client = new TestClient(gw.port())) {
+      ContentResponse first = client.get(HOST, "/slow?ms=1000");
+      assertThat(first.getStatus()).isEqualTo(200);
+      ContentResponse second = client.get(HOST, "/");
+      assertThat(second.getHeaders().get("x-upstream-connection"))
+          .as("kept after the slow answer, used again at once")
+          .isEqualTo(first.getHeaders().get("x-upstream-connection"));
+      assertThat(upstream.requests.get()).as("no retry hid a cut request").isEqualTo(2);
+    }
+  }
+
+  /**
+   * {@code tcp.tcpKeepalive}: the gateway's socket to the instance has {@code SO_KEEPALIVE} on and the
+   * rule's time, interval and probes (Linux has all three); without the rule, keepalive stays off.
+   */
+  @Test
+  void tcpKeepaliveSetsTheSocketOptionsOfTheGatewaysUpstreamConnections() throws Exception {
+    Map<SocketOption<?>, Object> options = upstreamSocketOptions(
+        "{connectionPool: {tcp: {tcpKeepalive: {time: 30s, interval: 5s, probes: 4}}}}");
+    assertThat(options.get(StandardSocketOptions.SO_KEEPALIVE)).isEqualTo(true);
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        options.containsKey(ExtendedSocketOptions.TCP_KEEPIDLE), "the platform has TCP_KEEPIDLE");
+    assertThat(options.get(ExtendedSocketOptions.TCP_KEEPIDLE)).isEqualTo(30);
+    assertThat(options.get(ExtendedSocketOptions.TCP_KEEPINTERVAL)).isEqualTo(5);
+    assertThat(options.get(ExtendedSocketOptions.TCP_KEEPCOUNT)).isEqualTo(4);
+
+    Map<SocketOption<?>, Object> partly = upstreamSocketOptions(
+        "{connectionPool: {tcp: {tcpKeepalive: {interval: 7s}}}}");
+    assertThat(partly.get(StandardSocketOptions.SO_KEEPALIVE)).isEqualTo(true);
+    assertThat(partly.get(ExtendedSocketOptions.TCP_KEEPINTERVAL)).isEqualTo(7);
+    assertThat(partly.get(ExtendedSocketOptions.TCP_KEEPIDLE)).as("the system's time")
+        .isEqualTo(systemOption(ExtendedSocketOptions.TCP_KEEPIDLE));
+
+    // Linux takes at most 127 probes: the part it refuses is left as the system has it, keepalive stays on
+    // and the request goes through.
+    Map<SocketOption<?>, Object> refused = upstreamSocketOptions(
+        "{connectionPool: {tcp: {tcpKeepalive: {time: 20s, probes: 1000}}}}");
+    assertThat(refused.get(StandardSocketOptions.SO_KEEPALIVE)).isEqualTo(true);
+    assertThat(refused.get(ExtendedSocketOptions.TCP_KEEPIDLE)).isEqualTo(20);
+    assertThat(refused.get(ExtendedSocketOptions.TCP_KEEPCOUNT)).as("the system's count")
+        .isEqualTo(systemOption(ExtendedSocketOptions.TCP_KEEPCOUNT));
+
+    Map<SocketOption<?>, Object> off = upstreamSocketOptions("{connectionPool: {http: {http2MaxRequests: 100}}}");
+    assertThat(off.get(StandardSocketOptions.SO_KEEPALIVE)).as("without the rule").isEqualTo(false);
+  }
+
+  /** {@code option} of a socket left as the system has it. */
+  private static Object systemOption(SocketOption<Integer> option) throws Exception {
+    try (SocketChannel plain = SocketChannel.open()) {
+      return plain.getOption(option);
+    }
+  }
+
+  /**
+   * The socket options of the gateway's connection to the upstream after one request with
+   * {@code trafficPolicy}, read on the gateway's side of it.
+   */
+  private Map<SocketOption<?>, Object> upstreamSocketOptions(String trafficPolicy) throws Exception {
+    try (EchoUpstream upstream = new EchoUpstream("user-1", Map.of("app", "user"));
+        InboardGateway gw = start("{attempts: 0}", trafficPolicy, upstream);
+        TestClient client = new TestClient(gw.port())) {
+      List<SocketChannel> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+      gw.upstreamClient().addBean(
+          new org.eclipse.jetty.io.Connection.Listener() {
+            @Override
+            public void onOpened(org.eclipse.jetty.io.Connection connection) {
+              if (connection.getEndPoint() instanceof SocketChannelEndPoint endPoint) {
+                opened.add(endPoint.getChannel());
+              }
+            }
+          });
+      assertThat(client.get(HOST, "/").getStatus()).isEqualTo(200);
+      assertThat(opened).as("the gateway's connections to the upstream").hasSize(1);
+      SocketChannel channel = opened.get(0);
+      assertThat(((InetSocketAddress) channel.getRemoteAddress()).getPort()).isEqualTo(upstream.port());
+      Map<SocketOption<?>, Object> options = new java.util.HashMap<>();
+      options.put(StandardSocketOptions.SO_KEEPALIVE, channel.getOption(StandardSocketOptions.SO_KEEPALIVE));
+      for (SocketOption<Integer> o : List.of(ExtendedSocketOptions.TCP_KEEPIDLE,
+          ExtendedSocketOptions.TCP_KEEPINTERVAL, ExtendedSocketOptions.TCP_KEEPCOUNT)) {
+        if (channel.supportedOptions().contains(o)) {
+          options.put(o, channel.getOption(o));
+        }
+      }
+      return options;
+    }
   }
 }

@@ -22,6 +22,10 @@ import java.time.Duration;
  *     by the gateway to its own connections
  * @param retryBudget the traffic policy's {@code retryBudget}, in place of {@code maxRetries}, or
  *     {@code null}
+ * @param idleTimeout {@code http.idleTimeout}: how long a connection without a request is kept, or
+ *     {@code null} for the caller's own; applied by the gateway to its own connections
+ * @param tcpKeepalive {@code tcp.tcpKeepalive}, or {@code null} for none; applied by the gateway to its
+ *     own connections
  */
 public record ConnectionPoolSettings(
     long maxConnections,
@@ -31,25 +35,36 @@ public record ConnectionPoolSettings(
     long maxRetries,
     long maxRequestsPerConnection,
     Duration maxConnectionDuration,
-    RetryBudget retryBudget) {
+    RetryBudget retryBudget,
+    Duration idleTimeout,
+    TcpKeepalive tcpKeepalive) {
 
   /** The limits without a retry budget. */
   public ConnectionPoolSettings(long maxConnections, Duration connectTimeout, long http1MaxPendingRequests,
-      long http2MaxRequests, long maxRetries, long maxRequestsPerConnection, Duration maxConnectionDuration) {
+      long http2MaxRequests, long maxRetries, long maxRequestsPerConnection, Duration maxConnectionDuration,
+      Duration idleTimeout, TcpKeepalive tcpKeepalive) {
     this(maxConnections, connectTimeout, http1MaxPendingRequests, http2MaxRequests, maxRetries,
-        maxRequestsPerConnection, maxConnectionDuration, null);
+        maxRequestsPerConnection, maxConnectionDuration, null, idleTimeout, tcpKeepalive);
   }
 
-  /** The limits without the two that shape the gateway's connections, or a retry budget. */
+  /** The limits without a retry budget, an idle timeout or keepalive. */
+  public ConnectionPoolSettings(long maxConnections, Duration connectTimeout, long http1MaxPendingRequests,
+      long http2MaxRequests, long maxRetries, long maxRequestsPerConnection, Duration maxConnectionDuration) {
+    this(maxConnections, connectTimeout, http1MaxPendingRequests, http2MaxRequests, maxRetries,
+        maxRequestsPerConnection, maxConnectionDuration, null, null, null);
+  }
+
+  /** The limits without those that shape only the gateway's connections, or a retry budget. */
   public ConnectionPoolSettings(long maxConnections, Duration connectTimeout, long http1MaxPendingRequests,
       long http2MaxRequests, long maxRetries) {
-    this(maxConnections, connectTimeout, http1MaxPendingRequests, http2MaxRequests, maxRetries, 0, null, null);
+    this(maxConnections, connectTimeout, http1MaxPendingRequests, http2MaxRequests, maxRetries, 0, null, null,
+        null, null);
   }
 
   /** These limits with {@code budget} limiting the retries in flight. */
   public ConnectionPoolSettings withRetryBudget(RetryBudget budget) {
     return new ConnectionPoolSettings(maxConnections, connectTimeout, http1MaxPendingRequests, http2MaxRequests,
-        maxRetries, maxRequestsPerConnection, maxConnectionDuration, budget);
+        maxRetries, maxRequestsPerConnection, maxConnectionDuration, budget, idleTimeout, tcpKeepalive);
   }
 
   /** The retries allowed in flight while {@code requestsInFlight} requests are: the budget's, else {@code maxRetries}. */
@@ -89,8 +104,12 @@ public record ConnectionPoolSettings(
     return limitsRequests() || limitsRetries() || shapesConnections();
   }
 
-  /** Whether a connect timeout or a connection's lifetime is set: what the connections are opened and kept with. */
+  /**
+   * Whether a connect timeout, a connection's lifetime, an idle timeout or keepalive is set: what the
+   * connections are opened and kept with.
+   */
   public boolean shapesConnections() {
-    return connectTimeout != null || maxRequestsPerConnection > 0 || maxConnectionDuration != null;
+    return connectTimeout != null || maxRequestsPerConnection > 0 || maxConnectionDuration != null
+        || idleTimeout != null || tcpKeepalive != null;
   }
 }

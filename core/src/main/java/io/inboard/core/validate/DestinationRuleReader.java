@@ -12,6 +12,7 @@ import io.inboard.core.model.OutlierDetection;
 import io.inboard.core.model.PortTrafficPolicy;
 import io.inboard.core.model.RetryBudget;
 import io.inboard.core.model.Subset;
+import io.inboard.core.model.TcpKeepalive;
 import io.inboard.core.model.TrafficPolicy;
 import io.inboard.core.model.Warmup;
 import java.time.Duration;
@@ -47,11 +48,17 @@ final class DestinationRuleReader {
   private static final Schema MAGLEV = Schema.of("tableSize");
   private static final Schema CONNECTION_POOL = Schema.of("tcp", "http");
   private static final Schema TCP =
-      Schema.of("maxConnections", "connectTimeout", "maxConnectionDuration")
-          .unsupported("tcpKeepalive", "idleTimeout");
+      Schema.of("maxConnections", "connectTimeout", "maxConnectionDuration", "tcpKeepalive")
+          .unsupported("idleTimeout");
+  private static final Schema TCP_KEEPALIVE = Schema.of("probes", "time", "interval");
   private static final Schema HTTP =
-      Schema.of("http1MaxPendingRequests", "http2MaxRequests", "maxRetries", "maxRequestsPerConnection")
-          .unsupported("idleTimeout", "h2UpgradePolicy", "useClientProtocol", "maxConcurrentStreams");
+      Schema.of("http1MaxPendingRequests", "http2MaxRequests", "maxRetries", "maxRequestsPerConnection",
+              "idleTimeout")
+          .unsupported("h2UpgradePolicy", "useClientProtocol", "maxConcurrentStreams");
+  /** Why the agent leaves alone what only the gateway applies to its own connections. */
+  private static final String GATEWAY_ONLY = "applied by the gateway to its own connections; an agent "
+      + "ignores it (its calls go through the application's own client, whose connections that client "
+      + "opens and pools)";
   private static final Schema OUTLIER_DETECTION =
       Schema.of("consecutive5xxErrors", "consecutiveGatewayErrors", "interval", "baseEjectionTime",
               "maxEjectionPercent", "minHealthPercent", "splitExternalLocalOriginErrors",
@@ -61,6 +68,8 @@ final class DestinationRuleReader {
   /** Envoy's upper bounds; they also keep a hostile config from allocating huge tables. */
   static final long MAX_RING_SIZE = 8_388_608;
   static final long MAX_MAGLEV_TABLE_SIZE = 5_000_011;
+  /** Istio's {@code uint32} fields, such as {@code tcpKeepalive.probes}. */
+  private static final long MAX_UINT32 = 4_294_967_295L;
 
 
   private DestinationRuleReader() {}
@@ -631,6 +640,16 @@ final class DestinationRuleReader {
     // 0 is Istio's "no limit" here, not a mistake to warn about.
     Long perConnection = http.get("maxRequestsPerConnection").longValue(0, Integer.MAX_VALUE);
     Duration maxDuration = tcp.get("maxConnectionDuration").istioDuration();
+    Field idleField = http.get("idleTimeout");
+    Duration idleTimeout = idleField.istioDuration();
+    if (idleTimeout != null) {
+      idleField.warning(GATEWAY_ONLY);
+    }
+    Field keepaliveField = tcp.get("tcpKeepalive");
+    TcpKeepalive keepalive = tcpKeepalive(keepaliveField);
+    if (keepalive != null) {
+      keepaliveField.warning(GATEWAY_ONLY);
+    }
     if ((maxConnections == null) != (pending == null)) {
       // Envoy queues what maxConnections does not take without bound (and opens connections for
       // what waits, without bound): only the two together bound the requests in flight.
@@ -639,7 +658,8 @@ final class DestinationRuleReader {
           + "http.http1MaxPendingRequests (Envoy queues the requests beyond maxConnections without "
           + "a limit, and Inboard never holds a request back); give both, or http.http2MaxRequests");
     }
-    if (!tcpRead || !httpRead) {
+    if (!tcpRead || !httpRead || idleField.present() && idleTimeout == null
+        || keepaliveField.present() && keepalive == null) {
       return null;
     }
     long u = ConnectionPoolSettings.UNLIMITED;
@@ -650,7 +670,55 @@ final class DestinationRuleReader {
         maxRequests == null ? u : maxRequests,
         maxRetries == null ? u : maxRetries,
         perConnection == null ? 0 : perConnection,
-        maxDuration);
+        maxDuration,
+        idleTimeout,
+        keepalive);
+  }
+
+  /**
+   * {@code tcp.tcpKeepalive}: {@code time} and {@code interval} Istio durations, {@code probes} Istio's
+   * uint32 (0, as in Istio, the system's count). Istio hands Envoy whole seconds, dropping any fraction;
+   * below one second that would be 0, which Linux refuses, so it is read as 1s, with a warning either way.
+   * {@code null} when something in it is not valid.
+   */
+  private static TcpKeepalive tcpKeepalive(Field f) {
+    if (!f.present()) {
+      return null;
+    }
+    if (!f.object(TCP_KEEPALIVE)) {
+      return null;
+    }
+    Field timeField = f.get("time");
+    Field intervalField = f.get("interval");
+    Field probesField = f.get("probes");
+    Duration time = keepaliveSeconds(timeField);
+    Duration interval = keepaliveSeconds(intervalField);
+    Long probes = probesField.longValue(0, Long.MAX_VALUE);
+    if (probes != null && probes > MAX_UINT32) {
+      probesField.error(probes + " is too large; probes is a 32-bit count, at most " + MAX_UINT32
+          + " (Linux takes at most 127), e.g. probes: 9");
+      probes = null;
+    }
+    if (timeField.present() && time == null || intervalField.present() && interval == null
+        || probesField.present() && probes == null) {
+      return null;
+    }
+    return new TcpKeepalive(time, interval, probes == null ? 0 : probes);
+  }
+
+  /** A keepalive {@code time} or {@code interval}: an Istio duration, used in whole seconds (at least 1). */
+  private static Duration keepaliveSeconds(Field f) {
+    Duration d = f.istioDuration();
+    if (d == null) {
+      return null;
+    }
+    Duration seconds = Duration.ofSeconds(Math.max(1, d.getSeconds()));
+    if (!seconds.equals(d)) {
+      f.warning("is used as " + Durations.format(seconds) + ": TCP keepalive counts whole seconds (Istio passes "
+          + "the seconds on and drops the rest" + (d.getSeconds() == 0 ? "; 0 is not a keepalive time" : "")
+          + "); write " + Durations.format(seconds));
+    }
+    return seconds;
   }
 
   /**

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inboard.core.model.ConnectionPoolSettings;
 import io.inboard.core.model.DestinationRule;
+import io.inboard.core.model.TcpKeepalive;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -108,12 +109,91 @@ class ConnectionPoolValidationTest {
         host: r
         trafficPolicy:
           connectionPool:
-            tcp: {tcpKeepalive: {time: 7200s}, maxConnectionDuration: 1h, idleTimeout: 1h}
+            tcp: {maxConnectionDuration: 1h, idleTimeout: 1h}
             http: {maxRequestsPerConnection: 1, h2UpgradePolicy: UPGRADE, useClientProtocol: true,
               maxConcurrentStreams: 10, http2MaxRequests: 5}
         """);
     assertThat(errors(yaml)).isEmpty();
-    assertThat(warnings(yaml)).hasSize(5).allMatch(w -> w.endsWith("is not supported by Inboard yet; ignored"));
+    assertThat(warnings(yaml)).hasSize(4).allMatch(w -> w.endsWith("is not supported by Inboard yet; ignored"));
+  }
+
+  private static final String GATEWAY_ONLY = "applied by the gateway to its own connections; an agent ignores "
+      + "it (its calls go through the application's own client, whose connections that client opens and pools)";
+
+  @Test
+  void idleTimeoutAndTcpKeepaliveAreReadForTheGatewayAndWarnedAsIgnoredByAnAgent() {
+    String yaml = dr("""
+        host: r
+        trafficPolicy:
+          connectionPool:
+            tcp: {tcpKeepalive: {time: 600s, interval: 75s, probes: 9}}
+            http: {idleTimeout: 300ms}
+        """);
+    assertThat(errors(yaml)).isEmpty();
+    assertThat(warnings(yaml)).containsExactlyInAnyOrder(
+        "spec.trafficPolicy.connectionPool.tcp.tcpKeepalive: " + GATEWAY_ONLY,
+        "spec.trafficPolicy.connectionPool.http.idleTimeout: " + GATEWAY_ONLY);
+    ConnectionPoolSettings p = ((DestinationRule) valid(yaml)).spec().trafficPolicy().connectionPool();
+    assertThat(p.idleTimeout()).isEqualTo(Duration.ofMillis(300));
+    assertThat(p.tcpKeepalive()).isEqualTo(new TcpKeepalive(Duration.ofSeconds(600), Duration.ofSeconds(75), 9));
+    assertThat(p.shapesConnections()).isTrue();
+    assertThat(p.limitsRequests()).isFalse();
+  }
+
+  @Test
+  void anEmptyTcpKeepaliveTurnsKeepaliveOnWithTheSystemsValuesAsInIstio() {
+    ConnectionPoolSettings p = pool("host: r\ntrafficPolicy: {connectionPool: {tcp: {tcpKeepalive: {}}}}");
+    assertThat(p.tcpKeepalive()).isEqualTo(TcpKeepalive.SYSTEM_DEFAULTS);
+    assertThat(p.shapesConnections()).isTrue();
+    assertThat(pool("host: r\ntrafficPolicy: {connectionPool: {tcp: {tcpKeepalive: {probes: 0}}}}")
+        .tcpKeepalive().probes()).as("0: the system's count, as Istio reads it").isZero();
+  }
+
+  @Test
+  void keepaliveTimesAreWholeSecondsAsIstioPassesThemWithAWarningForAFraction() {
+    String yaml = dr("host: r\ntrafficPolicy: {connectionPool: {tcp: {tcpKeepalive: {time: 1500ms, interval: 200ms}}}}");
+    assertThat(errors(yaml)).isEmpty();
+    assertThat(warnings(yaml)).contains(
+        "spec.trafficPolicy.connectionPool.tcp.tcpKeepalive.time: is used as 1s: TCP keepalive counts whole "
+            + "seconds (Istio passes the seconds on and drops the rest); write 1s",
+        "spec.trafficPolicy.connectionPool.tcp.tcpKeepalive.interval: is used as 1s: TCP keepalive counts whole "
+            + "seconds (Istio passes the seconds on and drops the rest; 0 is not a keepalive time); write 1s");
+    TcpKeepalive k = ((DestinationRule) valid(yaml)).spec().trafficPolicy().connectionPool().tcpKeepalive();
+    assertThat(k).isEqualTo(new TcpKeepalive(Duration.ofSeconds(1), Duration.ofSeconds(1), 0));
+  }
+
+  @Test
+  void badIdleTimeoutsAndKeepalivesAreErrorsThatSayHowToFixThem() {
+    assertThat(errors(dr("host: r\ntrafficPolicy: {connectionPool: {http: {idleTimeout: 0s}}}"))).containsExactly(
+        "spec.trafficPolicy.connectionPool.http.idleTimeout: '0s' is too short; use at least 1ms");
+    assertThat(errors(dr("host: r\ntrafficPolicy: {connectionPool: {http: {idleTimeout: 30}}}"))).containsExactly(
+        "spec.trafficPolicy.connectionPool.http.idleTimeout: must be a duration such as 1.5s, 250ms, 1m or 1h, "
+            + "not the number 30; add a unit, e.g. 30s");
+    assertThat(errors(dr("host: r\ntrafficPolicy: {connectionPool: {http: {idleTimeout: 1500us}}}")))
+        .containsExactly("spec.trafficPolicy.connectionPool.http.idleTimeout: '1500us' is finer than a "
+            + "millisecond; durations are whole milliseconds, e.g. 1ms");
+    assertThat(errors(dr("""
+        host: r
+        trafficPolicy:
+          connectionPool:
+            tcp: {tcpKeepalive: {time: -1s, interval: 10, probes: -1}}
+        """))).containsExactlyInAnyOrder(
+        "spec.trafficPolicy.connectionPool.tcp.tcpKeepalive.time: '-1s' is not a duration (it is negative); write "
+            + "e.g. 1.5s, 250ms, 1m or 1h",
+        "spec.trafficPolicy.connectionPool.tcp.tcpKeepalive.interval: must be a duration such as 1.5s, 250ms, "
+            + "1m or 1h, not the number 10; add a unit, e.g. 10s",
+        "spec.trafficPolicy.connectionPool.tcp.tcpKeepalive.probes: -1 is too small; use 0 or more");
+    assertThat(errors(dr("host: r\ntrafficPolicy: {connectionPool: {tcp: {tcpKeepalive: {probes: 5000000000}}}}")))
+        .containsExactly("spec.trafficPolicy.connectionPool.tcp.tcpKeepalive.probes: 5000000000 is too large; "
+            + "probes is a 32-bit count, at most 4294967295 (Linux takes at most 127), e.g. probes: 9");
+    assertThat(errors(dr("host: r\ntrafficPolicy: {connectionPool: {tcp: {tcpKeepalive: {probes: 1.5}}}}")))
+        .containsExactly("spec.trafficPolicy.connectionPool.tcp.tcpKeepalive.probes: must be a whole number, "
+            + "not the number 1.5");
+    assertThat(errors(dr("host: r\ntrafficPolicy: {connectionPool: {tcp: {tcpKeepalive: {tim: 1s}}}}")))
+        .containsExactly("spec.trafficPolicy.connectionPool.tcp.tcpKeepalive.tim: unknown field; did you mean time?");
+    assertThat(errors(dr("host: r\ntrafficPolicy: {connectionPool: {tcp: {tcpKeepalive: 60s}}}")))
+        .hasSize(1).allMatch(e -> e.startsWith("spec.trafficPolicy.connectionPool.tcp.tcpKeepalive: must be a "
+            + "mapping"));
   }
 
   @Test
