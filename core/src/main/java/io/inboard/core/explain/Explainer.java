@@ -7,6 +7,7 @@ import io.inboard.core.breaker.DestinationLimits;
 import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.lb.SlowStart;
 import io.inboard.core.model.ConnectionPoolSettings;
+import io.inboard.core.model.TcpKeepalive;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.DescribedRequest;
 import io.inboard.core.route.GatewayPortRoutes;
@@ -129,7 +130,7 @@ public final class Explainer {
         }
       }
       if (decision.outcome() == Decision.Outcome.ROUTE && decision.destination() != null) {
-        connectionPool(json, snapshot, decision.destination(), breakers);
+        connectionPool(json, snapshot, decision.destination(), breakers, port != null);
       }
       if (at != null) {
         json.set("atGateway", at.toJson(MAPPER));
@@ -178,9 +179,13 @@ public final class Explainer {
     return o;
   }
 
-  /** Adds {@code connectionPool: {maxRequests, maxRetries, connectTimeout, ...}} when the destination has one. */
+  /**
+   * Adds {@code connectionPool: {maxRequests, maxRetries, connectTimeout, ...}} when the destination has one,
+   * and, for a request at a gateway, {@code gatewayConnections}: how the gateway shapes its own connections to
+   * the destination's instances, which an agent leaves to the application's client.
+   */
   private static void connectionPool(
-      ObjectNode json, Snapshot snapshot, Decision.Target target, CircuitBreakers breakers) {
+      ObjectNode json, Snapshot snapshot, Decision.Target target, CircuitBreakers breakers, boolean atGateway) {
     ConnectionPoolSettings pool = snapshot.routeTable().connectionPool(target.host(), target.subset(), target.policyPort());
     if (pool == null) {
       return;
@@ -201,6 +206,39 @@ public final class Explainer {
       o.put("requestsInFlight", limits.requestsInFlight());
       o.put("retriesInFlight", limits.retriesInFlight());
     }
+    if (atGateway) {
+      ObjectNode connections = gatewayConnections(pool);
+      if (!connections.isEmpty()) {
+        o.set("gatewayConnections", connections);
+      }
+    }
+  }
+
+  /** The settings only the gateway applies: an agent leaves connections to the application's client. */
+  private static ObjectNode gatewayConnections(ConnectionPoolSettings pool) {
+    ObjectNode o = MAPPER.createObjectNode();
+    if (pool.maxRequestsPerConnection() > 0) {
+      o.put("maxRequestsPerConnection", pool.maxRequestsPerConnection());
+    }
+    if (pool.maxConnectionDuration() != null) {
+      o.put("maxConnectionDuration", pool.maxConnectionDuration().toMillis() + "ms");
+    }
+    if (pool.idleTimeout() != null) {
+      o.put("idleTimeout", pool.idleTimeout().toMillis() + "ms");
+    }
+    TcpKeepalive keepalive = pool.tcpKeepalive();
+    if (keepalive != null) {
+      // What the socket gets: whole seconds (as Istio passes them to Envoy), or the system's value.
+      ObjectNode k = o.putObject("tcpKeepalive");
+      k.put("time", keepalive.time() == null ? "system" : keepalive.time().toSeconds() + "s");
+      k.put("interval", keepalive.interval() == null ? "system" : keepalive.interval().toSeconds() + "s");
+      if (keepalive.probes() == 0) {
+        k.put("probes", "system");
+      } else {
+        k.put("probes", keepalive.probes());
+      }
+    }
+    return o;
   }
 
   /**
