@@ -104,6 +104,11 @@ public final class ReportWriter {
       undetermined.addAll(p99.undetermined());
       headline.put("added_latency_ratio_p50", p50.rounded());
       headline.put("added_latency_ratio_p99", p99.rounded());
+      headline.put("added_latency_ratio_p50_paired", roundedOrNull(AddedLatency.pairedWorst(fixed, "inboard", "plain", "p50")));
+      headline.put("added_latency_ratio_p99_paired", roundedOrNull(AddedLatency.pairedWorst(fixed, "inboard", "plain", "p99")));
+      why.put("added_latency_ratio_*_paired", "informative, the same ratio paired round by round as the throughput is:"
+          + " the median over rounds of each round's inboard - plain over the median of each round's proxy - plain,"
+          + " the larger over the fixed rates; it shows how much the figure depends on its estimator");
       why.put("added_latency_ratio", "(inboard - plain) / (proxy - plain) of the corrected latency percentile,"
           + " each set-up's percentile the median over its rounds, the larger ratio over the fixed rates measured"
           + (undetermined.isEmpty() ? "" : "; not determinable (the proxy measured no slower than plain, so this"
@@ -457,7 +462,11 @@ public final class ReportWriter {
         md.append("\nRatio of added latency (inboard-plain)/(proxy-plain), from the medians of the rounds: p50 ")
             .append(fmt(AddedLatency.ratio(fixed, "inboard", "plain", rate, "p50"))).append(", p90 ")
             .append(fmt(AddedLatency.ratio(fixed, "inboard", "plain", rate, "p90"))).append(", p99 ")
-            .append(fmt(AddedLatency.ratio(fixed, "inboard", "plain", rate, "p99"))).append(".\n");
+            .append(fmt(AddedLatency.ratio(fixed, "inboard", "plain", rate, "p99")))
+            .append("; paired round by round (the median of each round's inboard-plain over the median of each"
+                + " round's proxy-plain; informative): p50 ")
+            .append(fmt(AddedLatency.pairedRatio(fixed, "inboard", "plain", rate, "p50"))).append(", p99 ")
+            .append(fmt(AddedLatency.pairedRatio(fixed, "inboard", "plain", rate, "p99"))).append(".\n");
       }
       md.append('\n');
       AnsweringVersions.append(md, fixed, rate);
@@ -750,6 +759,11 @@ public final class ReportWriter {
       return String.format(Locale.ROOT, "%.2f", v);
     }
     return String.format(Locale.ROOT, "%.3f", v);
+  }
+
+  /** {@code v} to three decimals, or null (JSON null) when it is NaN. */
+  private static Double roundedOrNull(double v) {
+    return Double.isNaN(v) ? null : round(v, 3);
   }
 
   private static double round(double v, int digits) {
