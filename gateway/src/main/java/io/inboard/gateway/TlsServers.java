@@ -1,5 +1,6 @@
 package io.inboard.gateway;
 
+import io.inboard.core.route.HostPatterns;
 import io.inboard.core.route.GatewayPortRoutes.GatewayServer;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.inboard.gateway;
 
+import io.inboard.core.route.HostPatterns;
 import io.inboard.core.parse.ParsedResource;
 import io.inboard.core.route.GatewayPortRoutes;
 import io.inboard.core.route.GatewayServers;

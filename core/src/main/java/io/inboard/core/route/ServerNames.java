@@ -1,7 +1,6 @@
 package io.inboard.core.route;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Which of a port's Gateway servers a host name reaches, as Envoy picks a filter chain by
@@ -18,41 +17,16 @@ public final class ServerNames {
    * {@code name} {@code null} or empty (a client sending no SNI) reaches a server with {@code *} only.
    */
   public static GatewayPortRoutes.GatewayServer best(List<GatewayPortRoutes.GatewayServer> servers, String name) {
-    String host = name == null ? "" : Authority.host(name);
-    GatewayPortRoutes.GatewayServer best = null;
-    int bestRank = -1;
+    // The gateway's own index of server names: explain picks exactly as a TLS connection is routed.
+    HostPatterns<GatewayPortRoutes.GatewayServer> byName = new HostPatterns<>();
     for (GatewayPortRoutes.GatewayServer server : servers) {
-      for (String pattern : server.hosts()) {
-        int rank = rank(pattern.substring(pattern.indexOf('/') + 1).toLowerCase(Locale.ROOT), host);
-        if (rank > bestRank) {
-          best = server;
-          bestRank = rank;
-        }
-      }
+      byName.add(server.hosts(), server);
     }
-    return best;
+    return byName.find(name == null ? null : Authority.host(name));
   }
 
   /** {@code name} as a server name is compared: lower-case, without a port or a final dot. */
   public static String hostName(String name) {
     return Authority.host(name);
-  }
-
-  /** How well {@code pattern} matches {@code host}: -1 not at all, 0 {@code *}, the suffix's length, or exact. */
-  private static int rank(String pattern, String host) {
-    if (pattern.equals("*")) {
-      return 0;
-    }
-    if (host.isEmpty()) {
-      return -1;
-    }
-    if (pattern.equals(host)) {
-      return Integer.MAX_VALUE;
-    }
-    if (pattern.startsWith("*")) {
-      String suffix = pattern.substring(1);
-      return host.length() > suffix.length() && host.endsWith(suffix) ? suffix.length() : -1;
-    }
-    return -1;
   }
 }

@@ -1,4 +1,4 @@
-package io.inboard.gateway;
+package io.inboard.core.route;
 
 import java.util.HashMap;
 import java.util.Locale;
@@ -10,14 +10,14 @@ import java.util.Map;
  * ({@code *.eu.example.com} before {@code *.example.com}), else {@code *}. The first server listing
  * a pattern keeps it. Immutable once built; a look-up is one probe per dot.
  */
-final class HostPatterns<T> {
+public final class HostPatterns<T> {
   private final Map<String, T> exact = new HashMap<>();
   /** What follows the {@code *}: {@code .example.com}, or {@code shop.com} for {@code *shop.com}. */
   private final Map<String, T> suffixes = new HashMap<>();
   private T anyHost;
 
   /** Adds every host of a server, unless an earlier server listed it already. */
-  void add(Iterable<String> serverHosts, T value) {
+  public void add(Iterable<String> serverHosts, T value) {
     for (String serverHost : serverHosts) {
       String dns = serverHost.substring(serverHost.indexOf('/') + 1).toLowerCase(Locale.ROOT);
       if (dns.equals("*")) {
@@ -30,7 +30,7 @@ final class HostPatterns<T> {
     }
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return exact.isEmpty() && suffixes.isEmpty() && anyHost == null;
   }
 
@@ -38,7 +38,7 @@ final class HostPatterns<T> {
    * What the best pattern for {@code host} (lower-case, no port) stands for, or {@code null};
    * an empty or {@code null} host (no SNI) meets {@code *} only.
    */
-  T find(String host) {
+  public T find(String host) {
     if (host == null || host.isEmpty()) {
       return anyHost;
     }
