@@ -310,6 +310,33 @@ class ExplainCommandTest {
     assertThat(http.json().path("reason").asText()).contains("Gateway edge/web spec.servers[0]", "tls.httpsRedirect");
   }
 
+  /** As the gateway: the path is normalized before the redirect and before any route matches it. */
+  @Test
+  void atAGatewayThePathIsNormalizedAsTheGatewayNormalizesIt(@TempDir Path dir) throws IOException {
+    String rules = Files.writeString(dir.resolve("https.yaml"), HTTPS_GATEWAY + """
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: docs, namespace: edge}
+        spec:
+          hosts: [docs.example.com]
+          gateways: [web]
+          http:
+          - match: [{uri: {exact: /admin}}]
+            directResponse: {status: 403, body: {string: admin}}
+          - directResponse: {status: 200, body: {string: public}}
+        """).toString();
+    Run http = inboardctl("explain", "-f", rules, "--gateway", "edge/web", "GET",
+        "http://shop.example.com/a/./b/../%63art?b=1");
+    assertThat(http.json().path("status").asInt()).as(http.out()).isEqualTo(301);
+    assertThat(http.json().path("location").asText()).isEqualTo("https://shop.example.com/a/cart?b=1");
+
+    Run dotted = inboardctl("explain", "-f", rules, "--gateway", "edge/web", "--sni", "docs.example.com", "GET",
+        "https://docs.example.com/public/../%61dmin");
+    assertThat(dotted.exit()).as(dotted.err()).isZero();
+    assertThat(dotted.json().path("actions").path("directResponseBody").asText()).as(dotted.out()).isEqualTo("admin");
+  }
+
   @Test
   void anSniNoHttpsServerReachesIsBadUsageSayingWhichServersThereAre(@TempDir Path dir) throws IOException {
     String rules = Files.writeString(dir.resolve("https.yaml"), HTTPS_GATEWAY).toString();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboard.core.explain.ExplainRequest;
 import io.inboard.core.explain.Explainer;
 import io.inboard.core.route.Decision;
+import io.inboard.core.route.PathNormalization;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,7 @@
 package io.inboard.gateway;
 
 import io.inboard.core.mesh.Workload;
+import io.inboard.core.route.PathNormalization;
 import io.inboard.core.route.RequestView;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;

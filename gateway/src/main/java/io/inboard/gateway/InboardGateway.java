@@ -38,7 +38,7 @@ public final class InboardGateway implements AutoCloseable {
   /**
    * Jetty's default URI compliance refuses URIs that Envoy forwards: an escaped slash
    * ({@code %2F}, kept escaped), an empty segment ({@code //}, not merged), an escaped dot segment
-   * ({@code %2E%2E}, resolved by {@link PathNormalization} like a plain one) and an escaped
+   * ({@code %2E%2E}, resolved by {@link io.inboard.core.route.PathNormalization} like a plain one) and an escaped
    * percent ({@code %25}, kept escaped). Every other violation is still answered with 400, among
    * them a dot segment with parameters ({@code /..;/}), which some servers behind a gateway read as
    * {@code ..}.

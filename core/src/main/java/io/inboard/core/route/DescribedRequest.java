@@ -77,9 +77,13 @@ public final class DescribedRequest implements RequestView {
     return new DescribedRequest(method, scheme, authority, path, query, headers, workload, null, sourceIp);
   }
 
-  /** A copy arriving at gateway {@code ns/name} (and from no workload). */
+  /**
+   * A copy arriving at gateway {@code ns/name} (and from no workload), its path normalized as the
+   * gateway normalizes a request's before routing it ({@link PathNormalization}).
+   */
   public DescribedRequest atGateway(String gatewayKey) {
-    return new DescribedRequest(method, scheme, authority, path, query, headers, null, gatewayKey, sourceIp);
+    return new DescribedRequest(
+        method, scheme, authority, PathNormalization.normalize(path), query, headers, null, gatewayKey, sourceIp);
   }
 
   public DescribedRequest withSourceIp(String ip) {

@@ -1,4 +1,4 @@
-package io.inboard.gateway;
+package io.inboard.core.route;
 
 /**
  * Istio's default path normalization ({@code pathNormalization: BASE}, Envoy's
@@ -9,11 +9,11 @@ package io.inboard.gateway;
  * ({@code /../admin} → {@code /admin}), as Envoy resolves it; the gateway never sees such a path in
  * practice, Jetty refuses it with 400 first.
  */
-final class PathNormalization {
+public final class PathNormalization {
   private PathNormalization() {}
 
   /** The normalized form of a request's path as sent ({@code null} or empty → {@code /}). */
-  static String normalize(String rawPath) {
+  public static String normalize(String rawPath) {
     if (rawPath == null || rawPath.isEmpty()) {
       return "/";
     }

@@ -1,4 +1,4 @@
-package io.inboard.gateway;
+package io.inboard.core.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
