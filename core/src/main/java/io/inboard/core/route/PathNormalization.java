@@ -4,6 +4,8 @@ package io.inboard.core.route;
  * Istio's default path normalization ({@code pathNormalization: BASE}, Envoy's
  * {@code normalize_path}): percent-encoded unreserved characters are decoded and dot segments
  * removed as RFC 3986 §5.2.4 says, before routing; the normalized path is what the instance gets.
+ * A backslash is read as a slash ({@code /app\\admin} → {@code /app/admin}), as Envoy's URL
+ * canonicalization reads it; an escaped one ({@code %5C}) stays.
  * Escaped slashes ({@code %2F}) and other reserved escapes stay as they are, and slashes are not
  * merged ({@code //} stays), as in Envoy's defaults. A {@code ..} above the root stays at the root
  * ({@code /../admin} → {@code /admin}), as Envoy resolves it; the gateway never sees such a path in
@@ -12,15 +14,20 @@ package io.inboard.core.route;
 public final class PathNormalization {
   private PathNormalization() {}
 
-  /** The normalized form of a request's path as sent ({@code null} or empty → {@code /}). */
+  /**
+   * The normalized form of a request's path as sent ({@code null} or empty → {@code /}). A path
+   * with no backslash, no escape and no dot segment, as nearly every one is, comes back as the same
+   * object after three scans, with nothing allocated: this runs on every routed call.
+   */
   public static String normalize(String rawPath) {
     if (rawPath == null || rawPath.isEmpty()) {
       return "/";
     }
-    if (rawPath.charAt(0) != '/') {
+    String slashed = rawPath.indexOf('\\') < 0 ? rawPath : rawPath.replace('\\', '/');
+    if (slashed.charAt(0) != '/') {
       return rawPath; // asterisk-form (OPTIONS *): nothing to normalize
     }
-    String decoded = decodeUnreserved(rawPath);
+    String decoded = decodeUnreserved(slashed);
     if (!hasDotSegment(decoded)) {
       return decoded;
     }

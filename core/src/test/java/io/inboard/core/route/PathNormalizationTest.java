@@ -30,6 +30,13 @@ class PathNormalizationTest {
       "/a/..;/b, /a/..;/b",
       "/%zz/%4, /%zz/%4",
       "*, *",
+      // Istio's own expectations for BASE (its listener tests):
+      "/app\\admin, /app/admin",
+      "/app/\\/\\/\\admin, /app//////admin",
+      "/%5Capp%2f%5c%2F%2e%2e%2fadmin%5c\\abc, /%5Capp%2f%5c%2F..%2fadmin%5c/abc",
+      "/xyz%30..//abc, /xyz0..//abc",
+      "/app//../../admin, /admin",
+      "/app/%2E./admin, /admin",
   })
   void normalizesAsEnvoysDefault(String raw, String normalized) {
     assertThat(PathNormalization.normalize(raw)).isEqualTo(normalized);

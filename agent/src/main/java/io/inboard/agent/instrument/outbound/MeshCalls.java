@@ -180,7 +180,7 @@ final class MeshCalls {
             decision.instance().address(),
             decision.instance().port(),
             host,
-            actions.rewrittenPath(),
+            actions.rewrittenPath() != null ? actions.rewrittenPath() : request.changedPath(),
             actions.requestHeaders(),
             actions.timeout(),
             fault == null ? null : fault.delay());

@@ -1,18 +1,23 @@
 package io.inboard.agent.instrument.outbound;
 
 import io.inboard.core.mesh.Workload;
+import io.inboard.core.route.PathNormalization;
 import io.inboard.core.route.RequestView;
 import java.util.function.UnaryOperator;
 
 /**
  * The router's view of one outbound call, over whatever the client's own request type is: the
- * header look-up goes straight to it, nothing is copied.
+ * header look-up goes straight to it, nothing is copied. The path is normalized as an Envoy sidecar
+ * normalizes a call's path before it picks a route (Istio's default, {@link PathNormalization}),
+ * so that {@code /public/../admin} meets the rules for {@code /admin}, and is sent normalized.
  */
 final class OutgoingRequest implements RequestView {
   private final String method;
   private final String scheme;
   private final String authority;
   private final String path;
+  /** The normalized path where it differs from the one the application gave, else {@code null}. */
+  private final String changedPath;
   private final String query;
   private final UnaryOperator<String> headers;
   private final Workload source;
@@ -28,7 +33,8 @@ final class OutgoingRequest implements RequestView {
     this.method = method;
     this.scheme = scheme;
     this.authority = authority;
-    this.path = path == null || path.isEmpty() ? "/" : path;
+    this.path = PathNormalization.normalize(path);
+    this.changedPath = path == null || this.path == path || this.path.equals(path) ? null : this.path;
     this.query = query;
     this.headers = headers;
     this.source = source;
@@ -57,6 +63,14 @@ final class OutgoingRequest implements RequestView {
   @Override
   public String path() {
     return path;
+  }
+
+  /**
+   * The path to send in place of the application's when normalizing changed it ({@code null} when
+   * it did not): Envoy forwards the path it routed by.
+   */
+  String changedPath() {
+    return changedPath;
   }
 
   @Override

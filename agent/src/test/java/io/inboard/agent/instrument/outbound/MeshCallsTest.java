@@ -89,6 +89,23 @@ class MeshCallsTest {
     });
   }
 
+  /** As an Envoy sidecar by Istio's default: the route is picked by the normalized path, which is then sent. */
+  @Test
+  void theRouterSeesTheNormalizedPathAndACallWhosePathChangedSendsIt() {
+    Decision.Actions none = new Decision.Actions(null, null, null, null, null, null, null, null, null, null, null);
+    FixedRouting routing = new FixedRouting(decision(Decision.Outcome.ROUTE, 200, null, none));
+    MeshCalls calls = new MeshCalls(routing);
+
+    CallPlan dotted = calls.plan(new OutgoingRequest("GET", "http", "user", "/public/..%2F/../%61dmin", null,
+        name -> null, null));
+    assertThat(routing.asked.get(0).path()).isEqualTo("/public/admin");
+    assertThat(((CallPlan.Routed) dotted).path()).isEqualTo("/public/admin");
+
+    CallPlan plain = calls.plan(request("user"));
+    assertThat(routing.asked.get(1).path()).isEqualTo("/user/list");
+    assertThat(((CallPlan.Routed) plain).path()).as("nothing to normalize: the application's URL is kept").isNull();
+  }
+
   @Test
   void rewrittenAuthorityBecomesTheHostHeader() {
     Decision.Actions actions =
