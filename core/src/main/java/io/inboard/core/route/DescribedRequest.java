@@ -40,7 +40,8 @@ public final class DescribedRequest implements RequestView {
 
   /**
    * A request for an absolute URL such as {@code http://user:8080/list?x=1}, made from no
-   * workload at no gateway.
+   * workload at no gateway, its path normalized as a mesh hop normalizes it before routing
+   * ({@link PathNormalization}: {@code /a/../b} is {@code /b}).
    *
    * @throws IllegalArgumentException when the URL is not absolute http(s) with a host
    */
@@ -58,7 +59,8 @@ public final class DescribedRequest implements RequestView {
       throw new IllegalArgumentException(
           "URL '" + url + "' must be absolute with an http or https scheme and a host, e.g. http://user/list");
     }
-    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    // Normalized as agents and gateways normalize a call's path before routing it.
+    String path = PathNormalization.normalize(uri.getRawPath());
     return new DescribedRequest(method.toUpperCase(Locale.ROOT), scheme.toLowerCase(Locale.ROOT),
         uri.getRawAuthority(), path, uri.getRawQuery(), Map.of(), null, null, null);
   }
@@ -77,13 +79,9 @@ public final class DescribedRequest implements RequestView {
     return new DescribedRequest(method, scheme, authority, path, query, headers, workload, null, sourceIp);
   }
 
-  /**
-   * A copy arriving at gateway {@code ns/name} (and from no workload), its path normalized as the
-   * gateway normalizes a request's before routing it ({@link PathNormalization}).
-   */
+  /** A copy arriving at gateway {@code ns/name} (and from no workload). */
   public DescribedRequest atGateway(String gatewayKey) {
-    return new DescribedRequest(
-        method, scheme, authority, PathNormalization.normalize(path), query, headers, null, gatewayKey, sourceIp);
+    return new DescribedRequest(method, scheme, authority, path, query, headers, null, gatewayKey, sourceIp);
   }
 
   public DescribedRequest withSourceIp(String ip) {
