@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * one to every namespace that sends it to v2. A caller in {@code user}'s namespace goes by the first; a caller in
  * another namespace does not see it and goes by the root namespace's, as Istio's proxies would.
  */
-class ExportToIT {
+class ExportToIT extends TwoUserInstances {
   static final String RULES =
       """
       apiVersion: networking.istio.io/v1
@@ -46,21 +44,6 @@ class ExportToIT {
       """;
 
   @TempDir static Path dir;
-  private static EchoServer v1;
-  private static EchoServer v2;
-
-  @BeforeAll
-  static void startUser() throws Exception {
-    v1 = new EchoServer("v1", "user-v1");
-    v2 = new EchoServer("v2", "user-v2");
-  }
-
-  @AfterAll
-  static void stopUser() throws Exception {
-    v1.close();
-    v2.close();
-  }
-
   @Test
   void aDestinationRuleExportedToItsOwnNamespaceDoesNotApplyToACallerElsewhere() throws Exception {
     assertThat(versionsSeenFrom("shop")).as("the root namespace's rule").containsOnly("v2");

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code /public/../v2/echo} would miss the {@code /v2} rule that the instance's own server, which
  * resolves the dots, then serves.
  */
-class PathNormalizationIT {
+class PathNormalizationIT extends TwoUserInstances {
   static final String RULES =
       """
       apiVersion: networking.istio.io/v1
@@ -41,21 +39,6 @@ class PathNormalizationIT {
       """;
 
   @TempDir static Path dir;
-  private static EchoServer v1;
-  private static EchoServer v2;
-
-  @BeforeAll
-  static void startUser() throws Exception {
-    v1 = new EchoServer("v1", "user-v1");
-    v2 = new EchoServer("v2", "user-v2");
-  }
-
-  @AfterAll
-  static void stopUser() throws Exception {
-    v1.close();
-    v2.close();
-  }
-
   @Test
   void everyClientsCallIsRoutedAndSentByItsNormalizedPath() throws Exception {
     Path rules = MeshFile.empty().with(RULES).instances("user", "traffic-management", v1, v2)

@@ -12,8 +12,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * need, and the request id, must reach the last hop on every request, whichever client and thread
  * each hop uses; a request that did not carry them must not get another request's.
  */
-class PropagationChainIT {
+class PropagationChainIT extends TwoUserInstances {
   static final String RULES =
       """
       apiVersion: networking.istio.io/v1
@@ -75,21 +73,6 @@ class PropagationChainIT {
           new String[] {"jdk-async", "forkjoin", "okhttp", "executor"});
 
   @TempDir static Path dir;
-  private static EchoServer v1;
-  private static EchoServer v2;
-
-  @BeforeAll
-  static void startUser() throws Exception {
-    v1 = new EchoServer("v1", "user-v1");
-    v2 = new EchoServer("v2", "user-v2");
-  }
-
-  @AfterAll
-  static void stopUser() throws Exception {
-    v1.close();
-    v2.close();
-  }
-
   static List<Jdks.Jdk> runtimes() {
     return Jdks.available();
   }
