@@ -19,10 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * registered instances, the service (agent attached, no Inboard code) registers itself with the
  * port its container opened, and each scenario file is applied in turn while the service runs.
  */
-class ConfigServerScenarioIT {
+class ConfigServerScenarioIT extends TwoUserInstances {
   @TempDir static Path dir;
-  private static EchoServer v1;
-  private static EchoServer v2;
   private static ConfigServerProcess server;
 
   @BeforeAll
@@ -31,8 +29,6 @@ class ConfigServerScenarioIT {
       throw new IllegalStateException(
           ConfigServerProcess.JAR + " is missing; build it with mvn -pl config-server -am package -DskipTests");
     }
-    v1 = new EchoServer("v1", "user-v1");
-    v2 = new EchoServer("v2", "user-v2");
     server = ConfigServerProcess.start(dir.resolve("data"));
     server.register("traffic-management", "user", v1);
     server.register("traffic-management", "user", v2);
@@ -43,10 +39,6 @@ class ConfigServerScenarioIT {
   static void stopMesh() throws Exception {
     if (server != null) {
       server.close();
-    }
-    if (v1 != null) {
-      v1.close();
-      v2.close();
     }
   }
 

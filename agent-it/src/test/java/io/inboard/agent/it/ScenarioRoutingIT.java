@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -18,26 +17,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * or Tomcat, with the agent attached and no header-forwarding code, calls {@code user} (v1 and v2
  * echo servers) through every client, on the request thread and from executors.
  */
-class ScenarioRoutingIT {
+class ScenarioRoutingIT extends TwoUserInstances {
   @TempDir static Path dir;
-  private static EchoServer v1;
-  private static EchoServer v2;
   /** One service per runtime and container, reused by every scenario: only the rules file changes. */
   private static final Map<String, ForkedService> SERVICES = new HashMap<>();
 
-  @BeforeAll
-  static void startUser() throws Exception {
-    v1 = new EchoServer("v1", "user-v1");
-    v2 = new EchoServer("v2", "user-v2");
-  }
-
+  /** Before {@link TwoUserInstances} stops the instances. */
   @AfterAll
-  static void stopAll() throws Exception {
+  static void stopServices() throws Exception {
     for (ForkedService service : SERVICES.values()) {
       service.close();
     }
-    v1.close();
-    v2.close();
   }
 
   static Stream<Arguments> runtimes() {

@@ -20,7 +20,11 @@ abstract class TwoUserInstances {
 
   @AfterAll
   static void stopUser() throws Exception {
-    v1.close();
-    v2.close();
+    if (v1 != null) {
+      v1.close();
+    }
+    if (v2 != null) {
+      v2.close();
+    }
   }
 }
