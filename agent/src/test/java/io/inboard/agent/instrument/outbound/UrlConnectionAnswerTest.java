@@ -19,6 +19,10 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -32,6 +36,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The answers the mesh gives {@code HttpURLConnection} calls itself (an injected abort, no instance,
@@ -117,7 +122,12 @@ class UrlConnectionAnswerTest {
 
   /** The agent's routing over {@code rules}, recording each call it records. */
   private UrlConnectionRouting routing(String rules) {
-    Instance instance = new Instance("user-1", "user", "default", "127.0.0.1", port, Map.of("version", "v1"));
+    return routing(rules, port);
+  }
+
+  /** As {@link #routing(String)}, with the one instance of {@code user} on {@code instancePort}. */
+  private UrlConnectionRouting routing(String rules, int instancePort) {
+    Instance instance = new Instance("user-1", "user", "default", "127.0.0.1", instancePort, Map.of("version", "v1"));
     Snapshot snapshot = Snapshot.compile(1, ResourceParser.parse(rules).resources(), List.of(instance));
     CircuitBreakers breakers = new CircuitBreakers(overflow -> {});
     breakers.apply(snapshot.routeTable().limitedDestinations());
@@ -282,10 +292,12 @@ class UrlConnectionAnswerTest {
     assertThat(hits).hasValue(0);
   }
 
+  private static final String CONNECT_TIMEOUT_RULES = RULES.replace(
+      "  host: user\n  subsets:", "  host: user\n  trafficPolicy: {connectionPool: {tcp: {connectTimeout: 250ms}}}\n  subsets:");
+
   @Test
   void aConnectionPoolsConnectTimeoutBoundsTheConnectUnlessTheApplicationsIsShorter() throws Exception {
-    UrlConnectionRouting routing = routing(RULES.replace(
-        "  host: user\n  subsets:", "  host: user\n  trafficPolicy: {connectionPool: {tcp: {connectTimeout: 250ms}}}\n  subsets:"));
+    UrlConnectionRouting routing = routing(CONNECT_TIMEOUT_RULES);
     for (int own : new int[] {0, 10_000, 100}) {
       HttpURLConnection connection = open("http://user/ok");
       connection.setConnectTimeout(own);
@@ -297,9 +309,7 @@ class UrlConnectionAnswerTest {
       routing.ended(connection);
     }
 
-    UrlConnectionRouting withTimeout = routing(RULES
-        .replace("  host: user\n  subsets:", "  host: user\n  trafficPolicy: {connectionPool: {tcp: {connectTimeout: 250ms}}}\n  subsets:")
-        .replace("- match: [{uri: {prefix: /ok}}]\n    route: [{destination: {host: user}}]",
+    UrlConnectionRouting withTimeout = routing(CONNECT_TIMEOUT_RULES.replace("- match: [{uri: {prefix: /ok}}]\n    route: [{destination: {host: user}}]",
             "- match: [{uri: {prefix: /ok}}]\n    route: [{destination: {host: user}}]\n    timeout: 80ms"));
     HttpURLConnection connection = open("http://user/ok");
     withTimeout.connecting(connection, connection.getURL());
@@ -311,5 +321,31 @@ class UrlConnectionAnswerTest {
     untouched.setConnectTimeout(1_234);
     without.connecting(untouched, untouched.getURL());
     assertThat(untouched.getConnectTimeout()).as("no connectionPool: the application's own").isEqualTo(1_234);
+  }
+
+  /**
+   * A real connect that never completes: the instance's listen backlog is full (two connections
+   * made and never accepted), so the kernel drops the next SYN. The application set no connect
+   * timeout (0: wait as long as the kernel does, minutes); the rule's 250 ms ends it with the JDK's
+   * own {@code SocketTimeoutException}.
+   */
+  @Test
+  @Timeout(60)
+  void aConnectThatNeverCompletesTimesOutAfterTheConnectionPoolsConnectTimeout() throws Exception {
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        Socket first = new Socket();
+        Socket second = new Socket()) {
+      first.connect(full.getLocalSocketAddress(), 5_000);
+      second.connect(full.getLocalSocketAddress(), 5_000);
+      UrlConnectionRouting routing = routing(CONNECT_TIMEOUT_RULES, full.getLocalPort());
+      HttpURLConnection connection = open("http://127.0.0.1:" + full.getLocalPort() + "/ok");
+      connection.setRequestProperty("Host", "user");
+      assertThat(connection.getConnectTimeout()).isZero();
+      assertThat(routing.connecting(connection, connection.getURL())).as("to the instance it names")
+          .isEqualTo(connection.getURL());
+      assertThat(catchThrowable(connection::getInputStream))
+          .isInstanceOf(SocketTimeoutException.class).hasMessageContaining("timed out");
+      assertThat(connection.getConnectTimeout()).isEqualTo(250);
+    }
   }
 }
