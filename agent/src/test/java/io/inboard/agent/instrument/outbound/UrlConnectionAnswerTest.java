@@ -29,6 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
@@ -127,12 +130,16 @@ class UrlConnectionAnswerTest {
 
   /** As {@link #routing(String)}, with the one instance of {@code user} on {@code instancePort}. */
   private UrlConnectionRouting routing(String rules, int instancePort) {
+    return new UrlConnectionRouting(calls(rules, instancePort));
+  }
+
+  private MeshCalls calls(String rules, int instancePort) {
     Instance instance = new Instance("user-1", "user", "default", "127.0.0.1", instancePort, Map.of("version", "v1"));
     Snapshot snapshot = Snapshot.compile(1, ResourceParser.parse(rules).resources(), List.of(instance));
     CircuitBreakers breakers = new CircuitBreakers(overflow -> {});
     breakers.apply(snapshot.routeTable().limitedDestinations());
     Router router = new Router(snapshot, InFlight.NONE, null, null);
-    return new UrlConnectionRouting(new MeshCalls(new OutboundRouting() {
+    return new MeshCalls(new OutboundRouting() {
       @Override
       public Decision decide(RequestView request) {
         return router.route(request);
@@ -160,7 +167,7 @@ class UrlConnectionAnswerTest {
       public void recordFailure(String where, Throwable error) {
         throw new AssertionError("failure in " + where, error);
       }
-    }));
+    });
   }
 
   private static HttpURLConnection open(String url) throws IOException {
@@ -289,6 +296,31 @@ class UrlConnectionAnswerTest {
     hello.setDoOutput(true);
     assertThat(connect(routing, hello)).isInstanceOf(RefusedCall.class)
         .hasMessageContaining("inboard answered 200 for");
+    assertThat(hits).hasValue(0);
+  }
+
+  @Test
+  void okHttpGetsTheSameStatusReasonAndBodyAndItsDelayedAbortWaitsToo() throws Exception {
+    MeshCalls calls = calls(RULES, port);
+    UrlConnectionRouting routing = new UrlConnectionRouting(calls);
+    OkHttpClient okhttp = new OkHttpClient.Builder().addInterceptor(new InboardInterceptor(calls)).build();
+    for (String path : List.of("/abort", "/maintenance", "/v3/x", "/nowhere")) {
+      HttpURLConnection connection = open("http://user" + path);
+      connect(routing, connection);
+      InputStream error = connection.getErrorStream();
+      try (Response response = okhttp.newCall(new Request.Builder().url("http://user" + path).build()).execute()) {
+        assertThat(connection.getResponseCode()).as(path).isEqualTo(response.code());
+        assertThat(connection.getHeaderField(InboardInterceptor.REASON_HEADER)).as(path)
+            .isEqualTo(response.header(InboardInterceptor.REASON_HEADER));
+        assertThat(connection.getContentType()).as(path).isEqualTo(String.valueOf(response.body().contentType()));
+        assertThat(read(error)).as(path).isEqualTo(response.body().string());
+      }
+    }
+    long start = System.nanoTime();
+    try (Response response = okhttp.newCall(new Request.Builder().url("http://user/late-abort").build()).execute()) {
+      assertThat(response.code()).isEqualTo(503);
+    }
+    assertThat((System.nanoTime() - start) / 1_000_000).as("the fault's delay, then the abort").isGreaterThanOrEqualTo(300);
     assertThat(hits).hasValue(0);
   }
 
