@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The answers the mesh gives {@code HttpURLConnection} calls itself, in a forked service on each
- * JDK: an injected abort, no instance, no route and a direct response reach the application as a
+ * JDK: an injected abort, no instance, no route and direct responses reach the application as a
  * server's answers would (status and message, headers, the JDK's own exception from
  * {@code getInputStream}, the body from {@code getErrorStream}), recorded with Envoy's response
  * flags; an injected delay comes before the abort; a destination's {@code tcp.connectTimeout} ends a
@@ -50,6 +50,8 @@ class UrlConnectionAnswerIT {
           route: [{destination: {host: user, subset: v1}}]
         - match: [{uri: {prefix: /maintenance}}]
           directResponse: {status: 503, body: {string: "down for maintenance"}}
+        - match: [{uri: {prefix: /hello}}]
+          directResponse: {status: 200, body: {string: "hello from the mesh"}}
         - match: [{uri: {prefix: /v3}}]
           route: [{destination: {host: user, subset: v3}}]
         - match: [{uri: {prefix: /echo}}]
@@ -143,6 +145,13 @@ class UrlConnectionAnswerIT {
           .containsEntry("status", "503")
           .containsEntry("message", "Service_Unavailable")
           .containsEntry("body", "down_for_maintenance");
+
+      CallResult hello = call(service, "http://user/hello");
+      assertThat(hello.fields()).as("connected, read as a cached answer: " + hello.line())
+          .containsEntry("status", "200")
+          .containsEntry("message", "OK")
+          .containsEntry("input", "read:hello_from_the_mesh")
+          .containsEntry("body", "null");
 
       CallResult noInstance = call(service, "http://user/v3/list");
       assertThat(noInstance.fields()).as(noInstance.line())
