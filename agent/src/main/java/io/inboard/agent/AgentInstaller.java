@@ -73,11 +73,13 @@ final class AgentInstaller {
   /**
    * The bridge, and only it (not the application's unnamed module), may write an answer the mesh
    * gives an {@code HttpURLConnection} into the JDK's connection ({@code UrlAnswer}): its response
-   * fields and their type.
+   * fields and their type, and the {@code connected} and {@code responseCode} fields its
+   * {@code java.net} superclasses keep.
    */
   private static Map<String, Set<Module>> opensToBridge(String module, Module bridge) {
     return module.equals("java.base")
-        ? Map.of("sun.net.www.protocol.http", Set.of(bridge), "sun.net.www", Set.of(bridge))
+        ? Map.of("sun.net.www.protocol.http", Set.of(bridge), "sun.net.www", Set.of(bridge),
+            "java.net", Set.of(bridge))
         : Map.of();
   }
 

@@ -147,9 +147,10 @@ public final class AdviceCalls {
   }
 
   /**
-   * {@code HttpURLConnection.plainConnect()}, on entry: the URL to connect to. Throws the mesh's
-   * refusal (404/503 decided without a network call) as the connect's {@link IOException}; an
-   * answer the connection can read ({@link UrlAnswer}) is written into it first.
+   * {@code HttpURLConnection.plainConnect()}, on entry: the URL to connect to. An answer the mesh
+   * gives without a network call ({@link UrlAnswer}) is written into the connection, and the connect
+   * throws what the JDK throws for it (an error status), or returns with the connection connected;
+   * a refusal the connection cannot read is thrown as the connect's {@link IOException}.
    */
   public static URL urlConnecting(Object connection, URL url, boolean connected) throws IOException {
     if (connected) {
@@ -165,7 +166,11 @@ public final class AdviceCalls {
       throw refused;
     }
     if (routed instanceof UrlAnswer answer) {
-      throw answer.give(connection, url);
+      IOException failure = answer.give(connection, url);
+      if (failure != null) {
+        throw failure;
+      }
+      return url; // answered and connected: plainConnect returns without opening a socket
     }
     return routed instanceof URL target ? target : url;
   }

@@ -42,6 +42,7 @@ final class Clients {
         case "huc-stream" -> urlConnectionStream(target);
         case "huc-unread" -> urlConnectionUnread(target);
         case "huc-timeout" -> urlConnectionTimingOut(target);
+        case "huc-answer" -> urlConnectionAnswer(target);
         default -> throw new IllegalArgumentException("unknown client " + client);
       };
     } catch (ExecutionException e) {
@@ -171,5 +172,37 @@ final class Clients {
     HttpURLConnection connection = open(target);
     connection.setReadTimeout(300);
     return line(connection.getResponseCode(), "");
+  }
+
+  /**
+   * Reads everything of the answer the way an application inspects an error: the status and its
+   * message, the headers, what {@code getInputStream} throws, and the error stream's body; with how
+   * long it took ({@code took}, milliseconds). Spaces in values are written {@code _}.
+   */
+  private static String urlConnectionAnswer(String target) throws IOException {
+    long start = System.nanoTime();
+    HttpURLConnection connection = open(target);
+    int status = connection.getResponseCode();
+    long took = (System.nanoTime() - start) / 1_000_000;
+    String input;
+    try (InputStream in = connection.getInputStream()) {
+      input = "read:" + new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      input = e.getClass().getSimpleName() + ":" + e.getMessage();
+    }
+    InputStream error = connection.getErrorStream();
+    String body = error == null ? "null" : new String(error.readAllBytes(), StandardCharsets.UTF_8);
+    return ("status=" + status
+        + " message=" + field(connection.getResponseMessage())
+        + " reason=" + field(connection.getHeaderField("x-inboard-reason"))
+        + " type=" + field(connection.getContentType())
+        + " length=" + connection.getContentLengthLong()
+        + " input=" + field(input)
+        + " body=" + field(body)
+        + " took=" + took);
+  }
+
+  private static String field(String value) {
+    return value == null ? "null" : value.replaceAll("\\s", "_");
   }
 }

@@ -27,8 +27,11 @@ sealed interface CallPlan {
 
   /**
    * Answer without a network call: {@code status} with {@code reason}; {@code location} and
-   * {@code body} for redirects and direct responses, else {@code null}.
+   * {@code body} for redirects and direct responses, else {@code null}; {@code delay} (or
+   * {@code null}) an injected fault's delay, waited before an injected abort is given, as Envoy's
+   * fault filter delays first and aborts after.
    */
-  record Answered(Decision decision, int status, String reason, String message, String location, String body)
+  record Answered(
+      Decision decision, int status, String reason, String message, String location, String body, Duration delay)
       implements CallPlan {}
 }

@@ -77,6 +77,7 @@ public final class InboardInterceptor implements Interceptor {
     }
 
     if (plan instanceof CallPlan.Answered answered) {
+      MeshCalls.delay(answered.delay());
       calls.routing().recordOutbound(answered.decision(), answered.status(), 0);
       return answer(request, answered);
     }

@@ -54,6 +54,7 @@ final class JdkHttpRouting {
               calls.routing().caller());
       CallPlan plan = calls.plan(view);
       if (plan instanceof CallPlan.Answered answered) {
+        MeshCalls.delay(answered.delay());
         return new RefusedCall(answered);
       }
       if (!(plan instanceof CallPlan.Routed routed)) {

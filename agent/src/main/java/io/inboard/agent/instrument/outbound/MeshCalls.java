@@ -148,7 +148,7 @@ final class MeshCalls {
   CallPlan.Answered overloaded(Decision decision, OutgoingRequest request, DestinationLimits limits) {
     routing.recordOverflow(decision);
     return answered(decision, request, 503, "upstream overflow: " + limits.settings().maxRequests()
-        + " requests in flight already (connectionPool)");
+        + " requests in flight already (connectionPool)", null);
   }
 
   /** Header Envoy sets on the 503 of a call its circuit breaker turned away. */
@@ -167,12 +167,12 @@ final class MeshCalls {
     Decision.Actions actions = decision.actions();
     Decision.Fault fault = actions.fault();
     if (fault != null && fault.abortStatus() > 0) {
-      return answered(decision, request, fault.abortStatus(), "fault injected");
+      return answered(decision, request, fault.abortStatus(), "fault injected", fault.delay());
     }
     switch (decision.outcome()) {
       case ROUTE -> {
         if (decision.instance() == null) {
-          return answered(decision, request, 503, "no instance");
+          return answered(decision, request, 503, "no instance", null);
         }
         String host = actions.rewrittenAuthority() != null ? actions.rewrittenAuthority() : request.authority();
         return new CallPlan.Routed(
@@ -186,7 +186,7 @@ final class MeshCalls {
             fault == null ? null : fault.delay());
       }
       case NO_ROUTE, NO_INSTANCE, REDIRECT, DIRECT_RESPONSE -> {
-        return answered(decision, request, decision.status(), decision.reason());
+        return answered(decision, request, decision.status(), decision.reason(), null);
       }
       default -> {
         return CallPlan.UNTOUCHED;
@@ -237,7 +237,8 @@ final class MeshCalls {
         null);
   }
 
-  private static CallPlan.Answered answered(Decision decision, OutgoingRequest request, int status, String reason) {
+  private static CallPlan.Answered answered(
+      Decision decision, OutgoingRequest request, int status, String reason, Duration delay) {
     Decision.Target target = decision.destination();
     String host = target != null && target.host() != null ? target.host() : request.authority();
     String why = reason == null || reason.isBlank() ? decision.outcome().name().toLowerCase() : reason;
@@ -255,7 +256,8 @@ final class MeshCalls {
         why,
         message,
         decision.actions().redirectLocation(),
-        decision.actions().directResponseBody());
+        decision.actions().directResponseBody(),
+        delay);
   }
 
   /**

@@ -36,10 +36,17 @@ final class UrlConnectionCall {
   /** Its place in the destination's circuit breaker, or {@code null}: the rule sets no {@code connectionPool}. */
   private final UrlConnectionSlot slot;
 
-  /** Before the first connect, with the timeouts the application set (0: none). */
+  /** The destination's {@code connectionPool.tcp.connectTimeout} in milliseconds, or 0: none. */
+  private final int tcpConnectTimeout;
+
+  /**
+   * Before the first connect, with the timeouts the application set (0: none) and its destination's
+   * {@code tcp.connectTimeout} (or {@code null}).
+   */
   UrlConnectionCall(CallPlan.Routed first, OutgoingRequest view, String file, int ownConnectTimeout, int ownReadTimeout,
-      UrlConnectionSlot slot) {
+      UrlConnectionSlot slot, Duration tcpConnectTimeout) {
     this.slot = slot;
+    this.tcpConnectTimeout = tcpConnectTimeout == null ? 0 : millis(tcpConnectTimeout);
     this.first = first;
     this.view = view;
     this.file = file;
@@ -75,16 +82,25 @@ final class UrlConnectionCall {
   /**
    * Sets {@code connection}'s connect and read timeouts for a try starting {@code elapsedNanos}
    * into the call: the rule's (see {@link MeshCalls#tryTimeout}), unless the application's own are
-   * shorter; the application's when the rule sets none.
+   * shorter; the application's when the rule sets none. The connect is also bounded by the
+   * destination's {@code tcp.connectTimeout}, as OkHttp's tries are.
    */
   void limitTry(HttpURLConnection connection, long elapsedNanos) {
     Duration limit = MeshCalls.tryTimeout(first, elapsedNanos);
-    if (limit == null) {
-      return;
+    int connect = tcpConnectTimeout == 0 ? ownConnectTimeout : MeshCalls.shorter(tcpConnectTimeout, ownConnectTimeout);
+    if (limit != null) {
+      int millis = millis(limit);
+      connect = MeshCalls.shorter(millis, connect);
+      connection.setReadTimeout(MeshCalls.shorter(millis, ownReadTimeout));
     }
-    int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, limit.toMillis()));
-    connection.setConnectTimeout(MeshCalls.shorter(millis, ownConnectTimeout));
-    connection.setReadTimeout(MeshCalls.shorter(millis, ownReadTimeout));
+    if (connect != connection.getConnectTimeout()) {
+      connection.setConnectTimeout(connect);
+    }
+  }
+
+  /** A timeout in whole milliseconds, at least 1 (0 would mean none to the JDK). */
+  private static int millis(Duration timeout) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.inboard.agent.instrument.outbound;
 
-import io.inboard.bridge.UrlAnswer;
 import io.inboard.core.breaker.DestinationLimits;
 import io.inboard.core.propagation.PropagationContext;
 import io.inboard.core.route.Decision;
@@ -8,7 +7,6 @@ import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -94,8 +92,10 @@ final class UrlConnectionRouting {
         connection.setRequestProperty("Host", OutgoingRequest.authority(url.getHost(), url.getPort()));
       }
       if (plan instanceof CallPlan.Answered answered) {
+        // The mesh's own answer (abort, no route, no instance, ...), read as a server's would be.
+        MeshCalls.delay(answered.delay());
         calls.routing().recordOutbound(answered.decision(), answered.status(), 0);
-        return new RefusedCall(answered);
+        return UrlConnectionAnswer.of(answered, false);
       }
       if (!(plan instanceof CallPlan.Routed routed)) {
         return null;
@@ -125,7 +125,7 @@ final class UrlConnectionRouting {
       UrlConnectionSlot slot = null;
       if (limits != null) {
         if (!limits.tryStartRequest()) {
-          return overloaded(calls.overloaded(routed.decision(), view, limits));
+          return UrlConnectionAnswer.of(calls.overloaded(routed.decision(), view, limits), true);
         }
         slot = new UrlConnectionSlot(connection, limits, slotsHeld);
       }
@@ -133,8 +133,8 @@ final class UrlConnectionRouting {
       if (!routed.decision().actions().mirrors().isEmpty()) {
         UrlConnectionMirror.send(calls.mirrors(), connection, routed, file);
       }
-      UrlConnectionCall call = new UrlConnectionCall(
-          routed, view, file, connection.getConnectTimeout(), connection.getReadTimeout(), slot);
+      UrlConnectionCall call = new UrlConnectionCall(routed, view, file, connection.getConnectTimeout(),
+          connection.getReadTimeout(), slot, limits == null ? null : limits.connectTimeout());
       try {
         URL instance = call.instanceUrl(routed);
         // The first try: the rule's perTryTimeout within its timeout, unless the application's are shorter.
@@ -150,23 +150,6 @@ final class UrlConnectionRouting {
       calls.routing().recordFailure("httpurlconnection", t);
       return null;
     }
-  }
-
-  /**
-   * Envoy's 503 with {@code x-envoy-overloaded: true} for a call its destination's
-   * {@code connectionPool} turned away (recorded with flag {@code UO}, nothing sent), written into
-   * the connection as a server's answer would be: {@code getResponseCode()} gives 503 and
-   * {@code getHeaderField} its headers, {@code getInputStream()} throws as for any error status.
-   * Where the JDK's connection cannot take it, the call fails as every answer the mesh makes
-   * itself fails for this client: with a {@link RefusedCall}.
-   */
-  private static UrlAnswer overloaded(CallPlan.Answered answered) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Content-Type", "text/plain; charset=utf-8");
-    headers.put("Content-Length", "0");
-    headers.put(MeshCalls.OVERLOADED_HEADER, "true");
-    headers.put(InboardInterceptor.REASON_HEADER, answered.reason());
-    return new UrlAnswer(answered.status(), "Service Unavailable", headers, new RefusedCall(answered));
   }
 
   private static boolean removes(Decision.HeaderOps ops, String name) {

@@ -373,7 +373,7 @@ class ConnectionPoolCallsTest {
     assertThat(third.getContentLength()).isZero();
     assertThatThrownBy(third::getInputStream).isInstanceOf(IOException.class)
         .hasMessage("Server returned HTTP response code: 503 for URL: http://user/list?page=2");
-    assertThat(third.getErrorStream()).as("no body, as a server's empty 503").isNull();
+    assertThat(third.getErrorStream()).as("no body, as a server's empty 503").isEmpty();
     assertThat(((UrlAnswer) overloaded).give("not the JDK's connection", third.getURL()))
         .as("where the answer cannot be written: the mesh's refusal").isInstanceOf(RefusedCall.class)
         .hasMessageContaining("inboard answered 503 for " + HOST + ": upstream overflow");

@@ -153,7 +153,23 @@ class MeshCallsTest {
     CallPlan plan = new MeshCalls(new FixedRouting(decision(Decision.Outcome.ROUTE, 200, null, actions)))
         .plan(request("user"));
 
-    assertThat(plan).isInstanceOfSatisfying(CallPlan.Answered.class, a -> assertThat(a.status()).isEqualTo(418));
+    assertThat(plan).isInstanceOfSatisfying(CallPlan.Answered.class, a -> {
+      assertThat(a.status()).isEqualTo(418);
+      assertThat(a.delay()).as("no delay injected").isNull();
+    });
+  }
+
+  @Test
+  void anAbortWithADelayCarriesTheDelayToWaitBeforeTheAnswerAsEnvoysFaultFilterDoes() {
+    Decision.Actions actions = new Decision.Actions(
+        null, null, null, null, null, null, new Decision.Fault(Duration.ofMillis(300), 503), null, null, null, null);
+    CallPlan plan = new MeshCalls(new FixedRouting(decision(Decision.Outcome.ROUTE, 200, null, actions)))
+        .plan(request("user"));
+
+    assertThat(plan).isInstanceOfSatisfying(CallPlan.Answered.class, a -> {
+      assertThat(a.status()).isEqualTo(503);
+      assertThat(a.delay()).isEqualTo(Duration.ofMillis(300));
+    });
   }
 
   @Test
