@@ -206,7 +206,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
         overflow(request, response, done, exchange);
         return;
       }
-      Mirroring.send(getHttpClient(), request, exchange);
+      Mirroring.send(getHttpClient(), request, exchange, tls);
       request.setAttribute(EXCHANGE, exchange);
       exchange.counted = exchange.instance.id();
       inFlight.begin(exchange.counted);

@@ -35,6 +35,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 final class TlsUpstream implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
+  /** What the last request received saw, as answered. */
+  volatile String lastSeen;
 
   /** @param clientCas the CAs client certificates must chain to, or {@code null} to ask for none */
   TlsUpstream(TestCertificates.Issued certificate, X509Certificate clientCas) throws Exception {
@@ -76,8 +78,10 @@ final class TlsUpstream implements AutoCloseable {
             client = peer[0].getSubjectX500Principal().getName();
           }
         }
-        Content.Sink.write(response, true, "sni: " + sni + "\nclient: " + client + "\nhost: "
-            + request.getHeaders().get(HttpHeader.HOST) + "\npath: " + request.getHttpURI().getPath() + "\n", callback);
+        String seen = "sni: " + sni + "\nclient: " + client + "\nhost: " + request.getHeaders().get(HttpHeader.HOST)
+            + "\npath: " + request.getHttpURI().getPath() + "\n";
+        lastSeen = seen;
+        Content.Sink.write(response, true, seen, callback);
         return true;
       }
     });

@@ -71,7 +71,7 @@ class UpstreamTlsTest {
           selector: {istio: ingressgateway}
           servers:
           - port: {number: 80, name: http, protocol: HTTP}
-            hosts: [shop.example.com, www.example.com, mixed.example.com]
+            hosts: [shop.example.com, www.example.com, mixed.example.com, mirrored.example.com]
         ---
         apiVersion: networking.istio.io/v1
         kind: VirtualService
@@ -99,6 +99,16 @@ class UpstreamTlsTest {
           - match: [{headers: {x-version: {exact: v2}}}]
             route: [{destination: {host: mixed, subset: v2}}]
           - route: [{destination: {host: mixed, subset: v1}}]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: mirrored, namespace: edge}
+        spec:
+          hosts: [mirrored.example.com]
+          gateways: [web]
+          http:
+          - route: [{destination: {host: mixed, subset: v1}}]
+            mirror: {host: shop}
         ---
         apiVersion: networking.istio.io/v1
         kind: DestinationRule
@@ -182,6 +192,19 @@ class UpstreamTlsTest {
       assertThat(answer.getStatus()).as(answer.getContentAsString()).isEqualTo(200);
       assertThat(TestClient.echo(answer)).containsEntry("sni", "named.example.com")
           .containsEntry("host", "shop.example.com");
+    }
+  }
+
+  @Test
+  void aMirrorWhoseRuleHasTlsGetsItsCopyOverTls() throws Exception {
+    try (InboardGateway gw = start(tls("{mode: SIMPLE, caCertificates: " + certs.caPem + ", sni: named.example.com}"),
+        simple.port(), null)) {
+      simple.lastSeen = null;
+      ContentResponse answer = get(gw, "mirrored.example.com");
+      assertThat(answer.getHeaders().get("x-upstream-instance")).isEqualTo("plain-1");
+      await().atMost(Duration.ofSeconds(10)).until(() -> simple.lastSeen != null);
+      assertThat(TestClient.echo(simple.lastSeen)).containsEntry("sni", "named.example.com")
+          .containsEntry("host", "mirrored.example.com-shadow");
     }
   }
 
