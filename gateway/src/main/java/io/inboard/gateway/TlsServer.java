@@ -210,7 +210,8 @@ final class TlsServer {
     }
   }
 
-  private static Path existing(Path dir, String... names) {
+  /** The first of {@code names} that is a file in {@code dir}, or {@code null}. */
+  static Path existing(Path dir, String... names) {
     for (String name : names) {
       if (Files.isRegularFile(dir.resolve(name))) {
         return dir.resolve(name);

@@ -2,7 +2,6 @@ package io.inboard.gateway;
 
 import io.inboard.core.model.ClientTLSSettings;
 import io.inboard.core.route.TlsDestination;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -127,16 +126,17 @@ final class UpstreamTls {
       }
       Path dir = credentialsDir.resolve(name);
       if (mutual) {
-        certificate = existing(dir, CredentialFiles.CERTIFICATE);
-        key = existing(dir, CredentialFiles.KEY);
+        certificate = TlsServer.existing(dir, CredentialFiles.CERTIFICATE);
+        key = TlsServer.existing(dir, CredentialFiles.KEY);
         if (certificate == null || key == null) {
           throw new BadFile(where + credential + ": " + dir + " holds no " + (certificate == null
               ? "tls.crt (or cert)" : "tls.key (or key)") + "; MUTUAL needs the client certificate and key there");
         }
       }
-      ca = existing(dir, CredentialFiles.CA);
+      ca = TlsServer.existing(dir, CredentialFiles.CA);
       if (ca == null) {
-        ca = existing(dir.resolveSibling(name + CredentialFiles.CA_SECRET_SUFFIX), CredentialFiles.CA);
+        ca = TlsServer.existing(dir.resolveSibling(name + CredentialFiles.CA_SECRET_SUFFIX),
+            CredentialFiles.CA);
       }
       certificateField = keyField = caField = credential + " file";
     }
@@ -202,15 +202,6 @@ final class UpstreamTls {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JVM's default trust store cannot be read: " + e, e);
     }
-  }
-
-  private static Path existing(Path dir, String... names) {
-    for (String name : names) {
-      if (Files.isRegularFile(dir.resolve(name))) {
-        return dir.resolve(name);
-      }
-    }
-    return null;
   }
 
   /** {@code insecureSkipVerify}: every chain passes. */
