@@ -39,22 +39,33 @@ record CredentialFiles(List<Path> paths) {
    */
   static CredentialFiles of(ServerTLSSettings tls, Path credentialsDir) {
     boolean mutual = !tls.mode().equals(ServerTLSSettings.SIMPLE);
+    return of(tls.serverCertificate(), tls.privateKey(), mutual ? tls.caCertificates() : null, tls.credentialName(),
+        true, mutual, credentialsDir);
+  }
+
+  /**
+   * The files of a certificate, key and CAs: given as {@code certificate}, {@code key} and {@code ca} (each
+   * {@code null} when not given), or with {@code credentialName} every name the secret's files may have under
+   * {@code credentialsDir} (the certificate and key when {@code keyPair}, the CAs when {@code cas}); none when
+   * the credential cannot be found at all.
+   */
+  static CredentialFiles of(String certificate, String key, String ca, String credentialName, boolean keyPair,
+      boolean cas, Path credentialsDir) {
     List<Path> paths = new ArrayList<>();
-    if (tls.credentialName() == null) {
-      addPath(paths, tls.serverCertificate());
-      addPath(paths, tls.privateKey());
-      if (mutual) {
-        addPath(paths, tls.caCertificates());
-      }
+    if (credentialName == null) {
+      addPath(paths, certificate);
+      addPath(paths, key);
+      addPath(paths, ca);
     } else if (credentialsDir != null) {
-      String name = tls.credentialName();
-      Path dir = credentialsDir.resolve(name).normalize();
+      Path dir = credentialsDir.resolve(credentialName).normalize();
       if (dir.startsWith(credentialsDir.normalize())) {
-        addAll(paths, dir, CERTIFICATE);
-        addAll(paths, dir, KEY);
-        if (mutual) {
+        if (keyPair) {
+          addAll(paths, dir, CERTIFICATE);
+          addAll(paths, dir, KEY);
+        }
+        if (cas) {
           addAll(paths, dir, CA);
-          addAll(paths, dir.resolveSibling(name + CA_SECRET_SUFFIX), CA);
+          addAll(paths, dir.resolveSibling(credentialName + CA_SECRET_SUFFIX), CA);
         }
       }
     }

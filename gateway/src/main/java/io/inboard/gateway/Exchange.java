@@ -7,6 +7,7 @@ import io.inboard.core.mesh.Instance;
 import io.inboard.core.propagation.RequestId;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.RetryPolicy;
+import io.inboard.core.route.TlsDestination;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,8 @@ final class Exchange {
   private boolean retrySlot;
   private String requestId;
   private int retriesDone;
+  /** The TLS opened to the destination's instances, or {@code null} for plain HTTP (the usual case). */
+  UpstreamTls tls;
   /** The instances tried so far, once there is a retry (a retry avoids them; see RetryPolicy). */
   private List<Instance> tried;
 
@@ -100,9 +103,17 @@ final class Exchange {
     return true;
   }
 
-  /** What the destination's {@code connectionPool} sets for the gateway's connections, or {@code null}. */
-  UpstreamPolicy upstreamPolicy() {
-    return limits == null ? null : UpstreamPolicy.of(limits.settings());
+  /**
+   * What the destination's {@code connectionPool} and {@code tls} set for the gateway's connections, or
+   * {@code null}.
+   *
+   * @param upstreamHost the Host the request goes upstream with: the server name sent unless the rule gives
+   *     an {@code sni} (Istio's automatic SNI)
+   */
+  UpstreamPolicy upstreamPolicy(String upstreamHost) {
+    UpstreamPolicy shaped = limits == null ? null : UpstreamPolicy.of(limits.settings());
+    return tls == null ? shaped
+        : UpstreamPolicy.originating(shaped, tls, TlsDestination.serverName(tls.destination.tls(), upstreamHost));
   }
 
   /** The limit turned this request away with: the destination's most requests in flight. */

@@ -71,6 +71,8 @@ public final class InboardGateway implements AutoCloseable {
   private OutlierDetector outliers;
   /** Created with the first snapshot that sets a {@code connectionPool}; then kept, as its counts. */
   private CircuitBreakers breakers;
+  /** Created with the first snapshot whose rules open TLS to a destination; then kept, as its loaded contexts. */
+  private volatile UpstreamOrigination origination;
   /** Created with the first snapshot that sets a {@code warmup}; then kept, as when it first saw each instance. */
   private SlowStart slowStart;
   /** The clock slow start reads (nanoseconds); tests give their own. */
@@ -166,11 +168,21 @@ public final class InboardGateway implements AutoCloseable {
     return gateway;
   }
 
-  /** With an HTTPS port, starts looking at its servers' certificate files every interval (unless it is zero). */
+  /**
+   * Starts looking every interval (unless it is zero) at the certificate files of the HTTPS servers and of
+   * the TLS opened to destinations ({@code tls} in DestinationRules).
+   */
   private void pollCredentials() {
-    if (https != null && !credentialsPollInterval.isZero()) {
-      credentialPoller = new CredentialPoller(credentialsPollInterval, () -> https.update(
-          servers -> servers.reloaded(credentialsDir, renewed -> LOG.log(Level.INFO, renewed))));
+    if (!credentialsPollInterval.isZero()) {
+      credentialPoller = new CredentialPoller(credentialsPollInterval, () -> {
+        if (https != null) {
+          https.update(servers -> servers.reloaded(credentialsDir, renewed -> LOG.log(Level.INFO, renewed)));
+        }
+        UpstreamOrigination tls = origination;
+        if (tls != null) {
+          tls.reloaded();
+        }
+      });
     }
   }
 
@@ -193,6 +205,13 @@ public final class InboardGateway implements AutoCloseable {
     }
     if (breakers != null) {
       breakers.apply(table.limitedDestinations());
+    }
+    if (origination == null && table.usesTlsOrigination()) {
+      origination = new UpstreamOrigination(credentialsDir);
+      proxy.use(origination);
+    }
+    if (origination != null) {
+      origination.apply(table.tlsDestinations());
     }
     if (slowStart == null && table.usesSlowStart()) {
       slowStart = new SlowStart(clock);
@@ -277,6 +296,15 @@ public final class InboardGateway implements AutoCloseable {
    */
   List<String> certificateProblems() {
     return https == null ? List.of() : https.servers().problems();
+  }
+
+  /**
+   * The problems of the TLS opened to destinations, as the last snapshot or poll of their files found them
+   * (each names the DestinationRule, field and file).
+   */
+  List<String> upstreamTlsProblems() {
+    UpstreamOrigination tls = origination;
+    return tls == null ? List.of() : tls.problems();
   }
 
   /** The HTTPS port, or -1 when the gateway has none. */

@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
@@ -43,6 +44,8 @@ final class InboardProxy extends ProxyHandler.Reverse {
   private final Map<String, String> labels;
   private final AtomicBoolean routerFailureLogged = new AtomicBoolean();
   private volatile GatewayRoutes routes = GatewayRoutes.EMPTY;
+  /** The TLS opened to destinations whose rules say so; {@code null} until a rule does. */
+  private volatile UpstreamOrigination origination;
 
   InboardProxy(GatewayMetrics metrics, InFlightCounts inFlight, Map<String, String> labels) {
     // rewriteHttpURI is overridden: the target comes from the decision, not a URI pattern.
@@ -88,6 +91,11 @@ final class InboardProxy extends ProxyHandler.Reverse {
 
   GatewayRoutes routes() {
     return routes;
+  }
+
+  /** Puts in force the TLS opened to destinations (before the routes of the snapshot it was applied from). */
+  void use(UpstreamOrigination origination) {
+    this.origination = origination;
   }
 
   @Override
@@ -184,11 +192,21 @@ final class InboardProxy extends ProxyHandler.Reverse {
             + fault.abortStatus() + " by " + describe(exchange.decision.matched()));
         return;
       }
+      UpstreamOrigination tls = origination;
+      if (tls != null && exchange.decision.destination() != null) {
+        exchange.tls = tls.get(exchange.decision.destination());
+        if (exchange.tls != null && exchange.tls.problem() != null) {
+          exchange.flags = "UF";
+          cors(exchange, request, response);
+          LocalAnswer.reason(response, done, 503, "upstream TLS not possible: " + exchange.tls.problem());
+          return;
+        }
+      }
       if (!exchange.startRequest()) {
         overflow(request, response, done, exchange);
         return;
       }
-      Mirroring.send(getHttpClient(), request, exchange);
+      Mirroring.send(getHttpClient(), request, exchange, tls);
       request.setAttribute(EXCHANGE, exchange);
       exchange.counted = exchange.instance.id();
       inFlight.begin(exchange.counted);
@@ -220,7 +238,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
     Instance instance = exchange.instance;
     String rewritten = exchange.decision.actions().rewrittenPath();
     return HttpURI.build()
-        .scheme("http")
+        .scheme(exchange.tls == null ? "http" : "https")
         .host(instance.address())
         .port(instance.port())
         .path(rewritten != null ? rewritten : exchange.view.path())
@@ -256,7 +274,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
   protected void sendProxyToServerRequest(Request request, org.eclipse.jetty.client.Request upstream,
       Response response, Callback callback) {
     Exchange exchange = exchange(request);
-    UpstreamPolicy policy = exchange.upstreamPolicy();
+    UpstreamPolicy policy = exchange.upstreamPolicy(upstream.getHeaders().get(HttpHeader.HOST));
     if (policy != null) {
       upstream.tag(policy);
     }
@@ -320,7 +338,9 @@ final class InboardProxy extends ProxyHandler.Reverse {
     // Jetty's client fails a connect that timed out with a SocketTimeoutException (its reads time
     // out with TimeoutException): a connect failure to Envoy too, retried under connect-failure.
     boolean connectTimedOut = causedBy(failure, SocketTimeoutException.class);
-    boolean connect = connectTimedOut || causedBy(failure, ConnectException.class)
+    // A failed TLS handshake is a connect failure to Envoy too (flag UF, retried under connect-failure).
+    SSLException tlsFailure = exchange.tls == null ? null : cause(failure, SSLException.class);
+    boolean connect = connectTimedOut || tlsFailure != null || causedBy(failure, ConnectException.class)
         || causedBy(failure, NoRouteToHostException.class);
     exchange.tried(0); // no answer: a 5xx and a gateway error for outlier detection, as in Envoy
     RetryPolicy.Failure kind = timedOut ? RetryPolicy.Failure.PER_TRY_TIMEOUT
@@ -338,6 +358,13 @@ final class InboardProxy extends ProxyHandler.Reverse {
       exchange.flags = "UT";
       LocalAnswer.reason(response, callback, 504, "upstream request timeout: " + to
           + " did not answer within " + timeoutText(exchange) + tries);
+    } else if (tlsFailure != null) {
+      exchange.flags = "UF";
+      String why = UpstreamTlsFailure.describe(tlsFailure, exchange.tls);
+      if (exchange.tls.firstHandshakeFailure()) {
+        LOG.log(Level.WARNING, "TLS to " + to + " failed: " + why + "; later failures are answered 503, not logged");
+      }
+      LocalAnswer.reason(response, callback, 503, "upstream connect error: TLS to " + to + " failed: " + why + tries);
     } else if (connect) {
       exchange.flags = "UF";
       LocalAnswer.reason(response, callback, 503, "upstream connect error: " + to
@@ -554,14 +581,19 @@ final class InboardProxy extends ProxyHandler.Reverse {
   }
 
   private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+    return cause(failure, type) != null;
+  }
+
+  /** The first of {@code failure}'s causes (itself included) that is a {@code type}, or {@code null}. */
+  static <T extends Throwable> T cause(Throwable failure, Class<T> type) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (type.isInstance(t)) {
-        return true;
+        return type.cast(t);
       }
       if (t.getCause() == t) {
         break;
       }
     }
-    return false;
+    return null;
   }
 }

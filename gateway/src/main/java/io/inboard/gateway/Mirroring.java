@@ -1,6 +1,7 @@
 package io.inboard.gateway;
 
 import io.inboard.core.route.Decision;
+import io.inboard.core.route.TlsDestination;
 import java.util.List;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpField;
@@ -12,27 +13,33 @@ import org.eclipse.jetty.server.Request;
  * Sends a rule's mirrors: one fire-and-forget copy of the request per mirror rolled (a single
  * {@code mirror}, or each entry of {@code mirrors}, as Envoy sends one shadow per mirror policy),
  * whose answers are ignored. As in Envoy each copy's {@code Host} gets a {@code -shadow} suffix.
- * Only requests without a body are mirrored: the body is streamed once, to the real destination.
+ * Only requests without a body are mirrored: the body is streamed once, to the real destination. A mirror
+ * whose DestinationRule has {@code tls} gets its copy over TLS, as the real destination would.
  */
 final class Mirroring {
   private Mirroring() {}
 
-  static void send(HttpClient client, Request request, Exchange exchange) {
+  /** @param origination the TLS opened to destinations, or {@code null} when no rule opens any */
+  static void send(HttpClient client, Request request, Exchange exchange, UpstreamOrigination origination) {
     List<Decision.Mirror> mirrors = exchange.decision.actions().mirrors();
     if (mirrors.isEmpty() || Exchange.hasBody(request)) {
       return;
     }
     for (Decision.Mirror mirror : mirrors) {
       if (mirror.instance() != null) {
-        send(client, request, exchange, mirror);
+        UpstreamTls tls = origination == null ? null : origination.get(mirror.destination());
+        if (tls == null || tls.problem() == null) { // a copy that cannot be sent is dropped, as its answer would be
+          send(client, request, exchange, mirror, tls);
+        }
       }
     }
   }
 
-  private static void send(HttpClient client, Request request, Exchange exchange, Decision.Mirror mirror) {
+  private static void send(HttpClient client, Request request, Exchange exchange, Decision.Mirror mirror,
+      UpstreamTls tls) {
     String rewritten = exchange.decision.actions().rewrittenPath();
     HttpURI target = HttpURI.build()
-        .scheme("http")
+        .scheme(tls == null ? "http" : "https")
         .host(mirror.instance().address())
         .port(mirror.instance().port())
         .path(rewritten != null ? rewritten : exchange.view.path())
@@ -42,8 +49,12 @@ final class Mirroring {
     Decision.Actions actions = exchange.decision.actions();
     String host = actions.rewrittenAuthority() != null ? actions.rewrittenAuthority() : exchange.view.authority();
     String shadowHost = host == null ? mirror.instance().address() : Decision.Mirror.shadowAuthority(host);
-    client.newRequest(target.toURI())
-        .method(request.getMethod())
+    org.eclipse.jetty.client.Request copy = client.newRequest(target.toURI());
+    if (tls != null) {
+      // The mirror's own DestinationRule tls; its server name is the host the copy is for, without -shadow.
+      copy.tag(UpstreamPolicy.originating(null, tls, TlsDestination.serverName(tls.destination.tls(), host)));
+    }
+    copy.method(request.getMethod())
         .headers(headers -> {
           for (HttpField field : request.getHeaders()) {
             if (field.getHeader() != HttpHeader.HOST && field.getHeader() != HttpHeader.CONNECTION) {

@@ -6,13 +6,16 @@ import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
 import java.util.Map;
 import org.eclipse.jetty.client.Destination;
+import org.eclipse.jetty.io.ClientConnectionFactory;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.SelectorManager;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The upstream client's connector, opening connections as the destination's DestinationRule says where
  * it says anything: with its connect timeout ({@code connectionPool.tcp.connectTimeout}, else the
- * client's own) and its TCP keepalive ({@code connectionPool.tcp.tcpKeepalive}). Requests to such a
+ * client's own), its TCP keepalive ({@code connectionPool.tcp.tcpKeepalive}) and its TLS ({@code tls}: the
+ * destination's own TLS engines, in place of the client's one). Requests to such a
  * destination carry its policy in their tag ({@link UpstreamPolicy}).
  */
 final class PolicyConnector extends ClientConnector {
@@ -26,6 +29,10 @@ final class PolicyConnector extends ClientConnector {
     if (policy == null) {
       super.connect(address, context);
       return;
+    }
+    if (policy.tls() != null && policy.serverName() != null) {
+      // Read by the destination's TLS engines once the socket connects (UpstreamTls).
+      context.put(UpstreamTls.SERVER_NAME_CONTEXT_KEY, policy.serverName());
     }
     connecting.set(policy);
     try {
@@ -55,6 +62,23 @@ final class PolicyConnector extends ClientConnector {
         return policy != null && policy.connectTimeout() != null
             ? policy.connectTimeout().toMillis() : super.getConnectTimeout();
       }
+    };
+  }
+
+  /**
+   * Jetty asks for the TLS layer before the connect, without saying for which destination; the layer
+   * returned picks when the socket has connected: the destination's own TLS engines when its policy has a
+   * {@code tls}, else the client's.
+   */
+  @Override
+  public ClientConnectionFactory newSslClientConnectionFactory(SslContextFactory.Client ssl,
+      ClientConnectionFactory next) {
+    ClientConnectionFactory client = super.newSslClientConnectionFactory(ssl, next);
+    return (endPoint, context) -> {
+      UpstreamPolicy policy = policyOf(context);
+      ClientConnectionFactory chosen = policy == null || policy.tls() == null ? client
+          : super.newSslClientConnectionFactory(policy.tls().contexts(), next);
+      return chosen.newConnection(endPoint, context);
     };
   }
 

@@ -3,13 +3,11 @@ package io.inboard.gateway;
 import io.inboard.core.model.CipherSuites;
 import io.inboard.core.model.ServerTLSSettings;
 import io.inboard.core.route.GatewayPortRoutes.GatewayServer;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
@@ -21,7 +19,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -109,53 +106,6 @@ final class TlsServer {
       return factory;
     } catch (Exception e) {
       throw new IllegalStateException("the JVM cannot make a TLS context: " + e, e);
-    }
-  }
-
-  /** Presents one certificate, to every client whose handshake can use its key. */
-  private static final class OwnCertificate extends X509ExtendedKeyManager {
-    private static final String ALIAS = "server";
-    private final PrivateKey key;
-    private final X509Certificate[] chain;
-
-    OwnCertificate(PrivateKey key, X509Certificate[] chain) {
-      this.key = key;
-      this.chain = chain;
-    }
-
-    @Override
-    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-      return key.getAlgorithm().equals(keyType) ? ALIAS : null;
-    }
-
-    @Override
-    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-      return key.getAlgorithm().equals(keyType) ? ALIAS : null;
-    }
-
-    @Override
-    public String[] getServerAliases(String keyType, Principal[] issuers) {
-      return key.getAlgorithm().equals(keyType) ? new String[] {ALIAS} : null;
-    }
-
-    @Override
-    public X509Certificate[] getCertificateChain(String alias) {
-      return ALIAS.equals(alias) ? chain.clone() : null;
-    }
-
-    @Override
-    public PrivateKey getPrivateKey(String alias) {
-      return ALIAS.equals(alias) ? key : null;
-    }
-
-    @Override
-    public String[] getClientAliases(String keyType, Principal[] issuers) {
-      return null;
-    }
-
-    @Override
-    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-      return null;
     }
   }
 
@@ -260,7 +210,8 @@ final class TlsServer {
     }
   }
 
-  private static Path existing(Path dir, String... names) {
+  /** The first of {@code names} that is a file in {@code dir}, or {@code null}. */
+  static Path existing(Path dir, String... names) {
     for (String name : names) {
       if (Files.isRegularFile(dir.resolve(name))) {
         return dir.resolve(name);
@@ -279,7 +230,8 @@ final class TlsServer {
     return found;
   }
 
-  private static boolean belongTogether(PrivateKey key, X509Certificate certificate) {
+  /** Whether {@code key} is the private key of {@code certificate}: it signs what the certificate's key verifies. */
+  static boolean belongTogether(PrivateKey key, X509Certificate certificate) {
     byte[] probe = "inboard-gateway".getBytes(StandardCharsets.US_ASCII);
     String algorithm = switch (key.getAlgorithm()) {
       case "RSA" -> "SHA256withRSA";
@@ -303,7 +255,8 @@ final class TlsServer {
     }
   }
 
-  private static X509TrustManager trustManager(List<X509Certificate> cas) throws BadCertificate {
+  /** A trust manager that accepts the chains leading to one of {@code cas}. */
+  static X509TrustManager trustManager(List<X509Certificate> cas) throws BadCertificate {
     try {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);

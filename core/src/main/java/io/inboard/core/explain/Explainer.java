@@ -6,6 +6,7 @@ import io.inboard.core.breaker.CircuitBreakers;
 import io.inboard.core.breaker.DestinationLimits;
 import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.lb.SlowStart;
+import io.inboard.core.model.ClientTLSSettings;
 import io.inboard.core.model.ConnectionPoolSettings;
 import io.inboard.core.model.TcpKeepalive;
 import io.inboard.core.route.Decision;
@@ -14,6 +15,7 @@ import io.inboard.core.route.GatewayPortRoutes;
 import io.inboard.core.route.InFlight;
 import io.inboard.core.route.Router;
 import io.inboard.core.route.ServerNames;
+import io.inboard.core.route.TlsDestination;
 import io.inboard.core.snapshot.Snapshot;
 import java.net.URI;
 import java.util.HashMap;
@@ -131,6 +133,7 @@ public final class Explainer {
       }
       if (decision.outcome() == Decision.Outcome.ROUTE && decision.destination() != null) {
         connectionPool(json, snapshot, decision.destination(), breakers, port != null);
+        tlsOrigination(json, snapshot, decision, base.authority(), port != null);
       }
       if (at != null) {
         json.set("atGateway", at.toJson(MAPPER));
@@ -211,6 +214,48 @@ public final class Explainer {
       if (!connections.isEmpty()) {
         o.set("gatewayConnections", connections);
       }
+    }
+  }
+
+  /**
+   * Adds {@code tlsOrigination: {mode, sni, subjectAltNames, verify, from}} when the destination's rule has
+   * TLS opened to its instances (never key material); an agent does not originate TLS, so away from a
+   * gateway it only says so.
+   */
+  private static void tlsOrigination(ObjectNode json, Snapshot snapshot, Decision decision, String authority,
+      boolean atGateway) {
+    Decision.Target target = decision.destination();
+    TlsDestination tls = snapshot.routeTable().tls(target.host(), target.subset(), target.policyPort());
+    if (tls == null) {
+      return;
+    }
+    ObjectNode o = json.putObject("tlsOrigination");
+    ClientTLSSettings settings = tls.tls();
+    o.put("mode", settings.mode());
+    o.put("from", tls.where());
+    if (!atGateway) {
+      o.put("appliedBy", "the gateway only: an agent leaves the application's client to open its own connections");
+      return;
+    }
+    String rewritten = decision.actions().rewrittenAuthority();
+    String sni = TlsDestination.serverName(settings, rewritten != null ? rewritten : authority);
+    o.put("sni", sni == null ? "(none: the Host is an IP address)" : sni);
+    if (settings.insecureSkipVerify()) {
+      o.put("verify", "skipped (insecureSkipVerify)");
+      return;
+    }
+    o.put("verify", settings.caCertificates() != null ? "against caCertificates " + settings.caCertificates()
+        : settings.credentialName() != null ? "against the CAs of credential " + settings.credentialName()
+            + " (else the JVM's default trust store)"
+        : "against the JVM's default trust store");
+    if (!settings.subjectAltNames().isEmpty()) {
+      settings.subjectAltNames().forEach(o.putArray("subjectAltNames")::add);
+    } else if (settings.sni() == null && sni != null) {
+      o.putArray("subjectAltNames").add(sni); // Istio's automatic SAN check of the automatic SNI
+    }
+    if (settings.mode().equals(ClientTLSSettings.MUTUAL)) {
+      o.put("clientCertificate", settings.credentialName() != null
+          ? "from credential " + settings.credentialName() : settings.clientCertificate());
     }
   }
 

@@ -9,18 +9,26 @@ import java.util.List;
  * {@code retryBudget}.
  *
  * @param portLevelSettings never null; at most one entry per port
+ * @param tls how the caller opens TLS to the instances ({@code tls}), or {@code null}
  */
 public record TrafficPolicy(
     LoadBalancerSettings loadBalancer,
     ConnectionPoolSettings connectionPool,
     OutlierDetection outlierDetection,
     List<PortTrafficPolicy> portLevelSettings,
-    RetryBudget retryBudget) {
+    RetryBudget retryBudget,
+    ClientTLSSettings tls) {
 
   public static final TrafficPolicy NONE = new TrafficPolicy(null, null, null);
 
   public TrafficPolicy {
     portLevelSettings = portLevelSettings == null ? List.of() : List.copyOf(portLevelSettings);
+  }
+
+  /** A policy without TLS settings. */
+  public TrafficPolicy(LoadBalancerSettings loadBalancer, ConnectionPoolSettings connectionPool,
+      OutlierDetection outlierDetection, List<PortTrafficPolicy> portLevelSettings, RetryBudget retryBudget) {
+    this(loadBalancer, connectionPool, outlierDetection, portLevelSettings, retryBudget, null);
   }
 
   /** A policy without a retry budget. */
@@ -32,7 +40,7 @@ public record TrafficPolicy(
   /** A policy without port-level settings or a retry budget. */
   public TrafficPolicy(
       LoadBalancerSettings loadBalancer, ConnectionPoolSettings connectionPool, OutlierDetection outlierDetection) {
-    this(loadBalancer, connectionPool, outlierDetection, List.of(), null);
+    this(loadBalancer, connectionPool, outlierDetection, List.of(), null, null);
   }
 
   /**
@@ -63,7 +71,8 @@ public record TrafficPolicy(
    */
   public TrafficPolicy forPort(int port) {
     PortTrafficPolicy p = portLevel(port);
-    TrafficPolicy base = new TrafficPolicy(loadBalancer, connectionPool, outlierDetection, List.of(), retryBudget);
+    TrafficPolicy base =
+        new TrafficPolicy(loadBalancer, connectionPool, outlierDetection, List.of(), retryBudget, tls);
     return p == null ? base : base.overriddenBy(p.asPolicy());
   }
 
@@ -80,7 +89,8 @@ public record TrafficPolicy(
         subset.connectionPool != null ? subset.connectionPool : connectionPool,
         subset.outlierDetection != null ? subset.outlierDetection : outlierDetection,
         List.of(),
-        subset.retryBudget != null ? subset.retryBudget : retryBudget);
+        subset.retryBudget != null ? subset.retryBudget : retryBudget,
+        subset.tls != null ? subset.tls : tls);
   }
 
   /**

@@ -73,6 +73,8 @@ public final class RouteTable {
   final SubsetPool[] limitedPools;
   /** The pools whose balancer has a {@code warmup}, by their {@code warmSlot}. */
   final SubsetPool[] warmingPools;
+  /** The pools whose DestinationRule has the caller open TLS ({@code tls} SIMPLE or MUTUAL). */
+  final SubsetPool[] originatingPools;
 
   private RouteTable(
       Map<String, KnownHost> exact,
@@ -84,7 +86,8 @@ public final class RouteTable {
       Set<String> propagatedHeaders,
       SubsetPool[] trackedPools,
       SubsetPool[] limitedPools,
-      SubsetPool[] warmingPools) {
+      SubsetPool[] warmingPools,
+      SubsetPool[] originatingPools) {
     this.exact = exact;
     this.shortNames = shortNames;
     this.wildcards = wildcards;
@@ -95,6 +98,27 @@ public final class RouteTable {
     this.trackedPools = trackedPools;
     this.limitedPools = limitedPools;
     this.warmingPools = warmingPools;
+    this.originatingPools = originatingPools;
+  }
+
+  /** Whether any destination's DestinationRule has the caller open TLS to its instances. */
+  public boolean usesTlsOrigination() {
+    return originatingPools.length > 0;
+  }
+
+  /** The destinations whose DestinationRule has the caller open TLS, for the gateway's TLS contexts. */
+  public List<TlsDestination> tlsDestinations() {
+    return each(originatingPools, pool -> pool.tls);
+  }
+
+  /** The TLS the caller opens to a destination at {@code port} (its {@code policyPort}), or {@code null}. */
+  public TlsDestination tls(String host, String subset, int port) {
+    for (SubsetPool pool : originatingPools) {
+      if (pool.host.equals(host) && java.util.Objects.equals(pool.subset, subset) && pool.port == port) {
+        return pool.tls;
+      }
+    }
+    return null;
   }
 
   /** Whether any destination's balancer has a {@code warmup} (slow start). */
@@ -353,8 +377,10 @@ public final class RouteTable {
       TrafficPolicy top = dr == null || dr.spec().trafficPolicy() == null ? TrafficPolicy.NONE : dr.spec().trafficPolicy();
       if (subset == null) {
         TrafficPolicy policy = top.forPort(0);
-        return withPortPools(new SubsetPool(host, null, all, policy.effectiveLoadBalancer(), null,
-            policy.outlierDetection(), policy.circuitBreaking()), top, null);
+        SubsetPool pool = new SubsetPool(host, null, all, policy.effectiveLoadBalancer(), null,
+            policy.outlierDetection(), policy.circuitBreaking());
+        pool.originate(policy, dr == null ? null : dr.key());
+        return withPortPools(pool, top, null, dr);
       }
       Subset def = dr == null ? null
           : dr.spec().subsets().stream().filter(s -> s.name().equals(subset)).findFirst().orElse(null);
@@ -371,8 +397,10 @@ public final class RouteTable {
         }
       }
       TrafficPolicy policy = TrafficPolicy.merged(top, def.trafficPolicy(), 0);
-      return withPortPools(new SubsetPool(host, subset, selected, policy.effectiveLoadBalancer(), null,
-          policy.outlierDetection(), policy.circuitBreaking()), top, def.trafficPolicy());
+      SubsetPool pool = new SubsetPool(host, subset, selected, policy.effectiveLoadBalancer(), null,
+          policy.outlierDetection(), policy.circuitBreaking());
+      pool.originate(policy, dr.key());
+      return withPortPools(pool, top, def.trafficPolicy(), dr);
     }
 
     /**
@@ -380,7 +408,8 @@ public final class RouteTable {
      * name, each with the policy Istio merges for that port ({@link TrafficPolicy#merged}); a
      * destination whose rule names no port keeps none.
      */
-    private static SubsetPool withPortPools(SubsetPool pool, TrafficPolicy top, TrafficPolicy subset) {
+    private static SubsetPool withPortPools(SubsetPool pool, TrafficPolicy top, TrafficPolicy subset,
+        DestinationRule dr) {
       Set<Integer> ports = new TreeSet<>();
       top.portLevelSettings().forEach(p -> ports.add(p.port()));
       if (subset != null) {
@@ -396,6 +425,7 @@ public final class RouteTable {
         TrafficPolicy policy = TrafficPolicy.merged(top, subset, port);
         pool.portPools[i] = new SubsetPool(pool.host, pool.subset, port, pool.endpoints,
             policy.effectiveLoadBalancer(), null, policy.outlierDetection(), policy.circuitBreaking());
+        pool.portPools[i].originate(policy, dr.key());
       }
       return pool;
     }
@@ -482,10 +512,17 @@ public final class RouteTable {
           warming.add(pool);
         }
       }
+      List<SubsetPool> originating = new ArrayList<>();
+      for (SubsetPool pool : everyPool) {
+        if (pool.tls != null) {
+          originating.add(pool);
+        }
+      }
       return new RouteTable(
           Map.copyOf(exact), Map.copyOf(shortNames), Map.copyOf(wildcards), any, Map.copyOf(gws), inOrder,
           Collections.unmodifiableSet(propagated), tracked.toArray(new SubsetPool[0]),
-          limited.toArray(new SubsetPool[0]), warming.toArray(new SubsetPool[0]));
+          limited.toArray(new SubsetPool[0]), warming.toArray(new SubsetPool[0]),
+          originating.toArray(new SubsetPool[0]));
     }
 
     private VirtualServiceRoutes compile(VirtualService vs) {

@@ -9,12 +9,14 @@ import io.inboard.core.lb.WarmingDestination;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.mesh.Workload;
 import io.inboard.core.breaker.LimitedDestination;
+import io.inboard.core.model.ClientTLSSettings;
 import io.inboard.core.model.ConnectionPoolSettings;
 import io.inboard.core.model.HashAlgorithm;
 import io.inboard.core.model.HashKey;
 import io.inboard.core.model.LoadBalancerSettings;
 import io.inboard.core.model.LocalityLbSetting;
 import io.inboard.core.model.OutlierDetection;
+import io.inboard.core.model.TrafficPolicy;
 import io.inboard.core.model.Warmup;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,6 +74,11 @@ final class SubsetPool {
    * {@code null}; the router does not read it, the caller keeps the limits ({@code CircuitBreakers}).
    */
   final ConnectionPoolSettings connectionPool;
+  /**
+   * The TLS the caller opens to these instances ({@code tls} with {@code SIMPLE} or {@code MUTUAL}), else
+   * {@code null}; set once when the table is compiled. The router does not read it: the gateway does.
+   */
+  TlsDestination tls;
   /** The balancer's {@code localityLbSetting} as given, or {@code null} (Istio's default applies). */
   final LocalityLbSetting localitySetting;
   /**
@@ -175,6 +182,14 @@ final class SubsetPool {
   /** The destination as slow start keeps it; only for a pool with a {@code warmup}. */
   WarmingDestination warming() {
     return new WarmingDestination(host, subset, port, warmup, endpoints);
+  }
+
+  /** Sets the TLS the policy in force gives these instances, when it originates any and there are instances. */
+  void originate(TrafficPolicy policy, String rule) {
+    ClientTLSSettings given = policy.tls();
+    if (given != null && given.originates() && emptyReason == null) {
+      tls = new TlsDestination(host, subset, port, rule, given);
+    }
   }
 
   String label() {

@@ -1,6 +1,7 @@
 package io.inboard.core.validate;
 
 import io.inboard.core.lb.Maglev;
+import io.inboard.core.model.ClientTLSSettings;
 import io.inboard.core.model.ConnectionPoolSettings;
 import io.inboard.core.model.DestinationRuleSpec;
 import io.inboard.core.model.HashAlgorithm;
@@ -29,12 +30,12 @@ final class DestinationRuleReader {
       Schema.of("host", "trafficPolicy", "subsets", "exportTo", "workloadSelector");
   private static final Schema WORKLOAD_SELECTOR = Schema.of("matchLabels");
   private static final Schema TRAFFIC_POLICY =
-      Schema.of("loadBalancer", "connectionPool", "outlierDetection", "portLevelSettings", "retryBudget")
-          .unsupported("tls", "tunnel", "proxyProtocol");
+      Schema.of("loadBalancer", "connectionPool", "outlierDetection", "portLevelSettings", "retryBudget", "tls")
+          .unsupported("tunnel", "proxyProtocol");
   private static final Schema RETRY_BUDGET =
       Schema.of("percent", "minRetryConcurrency").unsupported("budgetInterval");
   private static final Schema PORT_TRAFFIC_POLICY =
-      Schema.of("port", "loadBalancer", "connectionPool", "outlierDetection").unsupported("tls");
+      Schema.of("port", "loadBalancer", "connectionPool", "outlierDetection", "tls");
   private static final Schema PORT_SELECTOR = Schema.of("number");
   private static final Schema LOAD_BALANCER =
       Schema.of("simple", "consistentHash", "warmupDurationSecs", "warmup", "localityLbSetting");
@@ -175,7 +176,8 @@ final class DestinationRuleReader {
     LocalityLbSettingReader.checkFailoverHasOutlierDetection(f.get("loadBalancer").get("localityLbSetting"),
         lb == null ? null : lb.locality(), outlierDetection);
     List<PortTrafficPolicy> ports = portLevelSettings(f.get("portLevelSettings"), outlierDetection);
-    return new TrafficPolicy(lb, pool, outlier, ports, retryBudget(f.get("retryBudget")));
+    return new TrafficPolicy(lb, pool, outlier, ports, retryBudget(f.get("retryBudget")),
+        ClientTlsReader.read(f.get("tls")));
   }
 
   /**
@@ -220,6 +222,7 @@ final class DestinationRuleReader {
       LoadBalancerSettings lb = loadBalancer(item.get("loadBalancer"));
       ConnectionPoolSettings pool = connectionPool(item.get("connectionPool"));
       OutlierDetection outlier = outlierDetection(item.get("outlierDetection"));
+      ClientTLSSettings tls = ClientTlsReader.read(item.get("tls"));
       LocalityLbSettingReader.checkFailoverHasOutlierDetection(item.get("loadBalancer").get("localityLbSetting"),
           lb == null ? null : lb.locality(), outlierDetection || outlier != null);
       if (port == null) {
@@ -232,10 +235,10 @@ final class DestinationRuleReader {
       }
       if (!item.has("loadBalancer") && !item.has("connectionPool") && !item.has("outlierDetection")
           && !item.has("tls")) {
-        item.warning("sets nothing for port " + port + "; give loadBalancer, connectionPool or "
-            + "outlierDetection, or remove the entry");
+        item.warning("sets nothing for port " + port + "; give loadBalancer, connectionPool, "
+            + "outlierDetection or tls, or remove the entry");
       }
-      settings.add(new PortTrafficPolicy(port, lb, pool, outlier));
+      settings.add(new PortTrafficPolicy(port, lb, pool, outlier, tls));
     }
     return settings;
   }

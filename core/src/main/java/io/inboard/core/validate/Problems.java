@@ -30,6 +30,11 @@ final class Problems {
     diagnostics.add(Diagnostic.warning(resource, path, message));
   }
 
+  /** How many errors so far: a reader compares two counts to learn whether a part of its own had any. */
+  int errorCount() {
+    return (int) diagnostics.stream().filter(Diagnostic::isError).count();
+  }
+
   boolean hasErrors() {
     return diagnostics.stream().anyMatch(Diagnostic::isError);
   }

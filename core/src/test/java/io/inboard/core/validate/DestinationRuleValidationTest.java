@@ -277,17 +277,17 @@ class DestinationRuleValidationTest {
   }
 
   @Test
-  void tlsIsWarnedAsNotSupported() {
+  void unsupportedPartsAreWarnedAndTheRestIsRead() {
     String yaml = dr("""
         host: r
         trafficPolicy:
           connectionPool: {http: {http2MaxRequests: 100, h2UpgradePolicy: UPGRADE}}
-          tls: {mode: ISTIO_MUTUAL}
+          tunnel: {protocol: CONNECT}
           loadBalancer: {simple: RANDOM, localityLbSetting: {enabled: true}}
         """);
     assertThat(errors(yaml)).isEmpty();
     assertThat(warnings(yaml)).containsExactlyInAnyOrder(
-        "spec.trafficPolicy.tls: tls is not supported by Inboard yet; ignored",
+        "spec.trafficPolicy.tunnel: tunnel is not supported by Inboard yet; ignored",
         "spec.trafficPolicy.connectionPool.http.h2UpgradePolicy: h2UpgradePolicy is not supported by Inboard "
             + "yet; ignored");
     assertThat(((DestinationRule) valid(yaml)).spec().trafficPolicy().connectionPool()).isNotNull();

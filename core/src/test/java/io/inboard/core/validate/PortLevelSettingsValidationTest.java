@@ -109,17 +109,16 @@ class PortLevelSettingsValidationTest {
   }
 
   @Test
-  void unknownFieldsAreErrorsAndTlsIsWarned() {
+  void unknownFieldsAreErrorsAndTlsIsRead() {
     assertThat(errors(ports("- port: {number: 9080, name: http}\n  loadBalancer: {simple: RANDOM}")))
         .singleElement().asString()
         .isEqualTo("spec.trafficPolicy.portLevelSettings[0].port.name: unknown field; known fields here are number");
     assertThat(errors(ports("- port: {number: 9080}\n  portLevelSettings: []")))
         .singleElement().asString()
         .startsWith("spec.trafficPolicy.portLevelSettings[0].portLevelSettings: unknown field; ");
-    String tls = ports("- port: {number: 9080}\n  tls: {mode: ISTIO_MUTUAL}");
+    String tls = ports("- port: {number: 9080}\n  tls: {mode: SIMPLE}");
     assertThat(errors(tls)).isEmpty();
-    assertThat(warnings(tls)).containsExactly(
-        "spec.trafficPolicy.portLevelSettings[0].tls: tls is not supported by Inboard yet; ignored");
+    assertThat(((DestinationRule) valid(tls)).spec().trafficPolicy().portLevel(9080).tls().mode()).isEqualTo("SIMPLE");
   }
 
   @Test
@@ -127,7 +126,7 @@ class PortLevelSettingsValidationTest {
     String yaml = ports("- port: {number: 9080}");
     assertThat(errors(yaml)).isEmpty();
     assertThat(warnings(yaml)).containsExactly("spec.trafficPolicy.portLevelSettings[0]: sets nothing for port "
-        + "9080; give loadBalancer, connectionPool or outlierDetection, or remove the entry");
+        + "9080; give loadBalancer, connectionPool, outlierDetection or tls, or remove the entry");
   }
 
   @Test
