@@ -97,12 +97,9 @@ final class HttpsListener {
         TlsServers.Served served = now.forSni(sni);
         GatewayRoutes routes = served == null ? GatewayRoutes.EMPTY : served.routes();
         if (request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_2) {
-          String host = VirtualHosts.hostOf(GatewayRequestView.authorityOf(request));
-          if (now.forSni(host) != served) {
-            return proxy.misdirected(request, response, callback, routes, "misdirected request: this connection "
-                + "reached " + (served == null ? "no server" : "the server for " + served.server().hosts())
-                + " by its TLS SNI " + (sni == null ? "(none)" : "'" + sni + "'") + ", and host '" + host
-                + "' is served by another; open a connection for '" + host + "'");
+          String why = now.misdirected(sni, served, VirtualHosts.hostOf(GatewayRequestView.authorityOf(request)));
+          if (why != null) {
+            return proxy.misdirected(request, response, callback, routes, why);
           }
         }
         return proxy.handle(request, response, callback, routes);

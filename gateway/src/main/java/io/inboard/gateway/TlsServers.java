@@ -137,6 +137,21 @@ final class TlsServers {
     return bySni.find(sni);
   }
 
+  /**
+   * Why an HTTP/2 request for {@code host} (lower-case, no port) may not be served on a connection
+   * whose SNI {@code sni} reached {@code served}: another server (or none) takes that host, so a
+   * connection of its own would have met another certificate, client-certificate demand and route
+   * table. {@code null} when the host selects the same server.
+   */
+  String misdirected(String sni, Served served, String host) {
+    if (forSni(host) == served) {
+      return null;
+    }
+    return "misdirected request: this connection reached " + (served == null ? "no server"
+        : "the server for " + served.server().hosts()) + " by its TLS SNI " + (sni == null ? "(none)" : "'" + sni + "'")
+        + ", and host '" + host + "' is not served by it; open a connection for '" + host + "'";
+  }
+
   /** The SNI host name a client sent in {@code session}, lower-case without a final dot, or {@code null}. */
   static String sniOf(SSLSession session) {
     if (session instanceof ExtendedSSLSession extended) {
