@@ -45,7 +45,7 @@ final class HttpsListener {
       protocols.addAll(List.of(Http2Protocols.overTls(https)));
     }
     protocols.add(new HttpConnectionFactory(https));
-    connector = new ServerConnector(server, protocols.toArray(new ConnectionFactory[0]));
+    connector = new DrainingConnector(server, protocols.toArray(new ConnectionFactory[0]));
     connector.setName("https");
     connector.setHost(bind);
     connector.setPort(port);

@@ -104,8 +104,8 @@ public final class InboardGateway implements AutoCloseable {
     http.setUriCompliance(URI_COMPLIANCE);
     // The proxy port takes HTTP/1.1 and, with HTTP/2 on, h2c with prior knowledge on the same port.
     proxyConnector = settings.http2()
-        ? new ServerConnector(server, new HttpConnectionFactory(http), Http2Protocols.priorKnowledge(http))
-        : new ServerConnector(server, new HttpConnectionFactory(http));
+        ? new DrainingConnector(server, new HttpConnectionFactory(http), Http2Protocols.priorKnowledge(http))
+        : new DrainingConnector(server, new HttpConnectionFactory(http));
     proxyConnector.setName("proxy");
     proxyConnector.setHost(settings.bind());
     proxyConnector.setPort(settings.port());

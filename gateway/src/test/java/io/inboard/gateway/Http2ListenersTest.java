@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +20,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import okhttp3.CipherSuite;
 import okhttp3.ConnectionSpec;
 import okhttp3.OkHttpClient;
@@ -108,7 +111,7 @@ class Http2ListenersTest {
             retries: {attempts: 2, retryOn: 5xx}
             route: [{destination: {host: shop, subset: v1}}]
           - name: slow
-            match: [{uri: {prefix: /slow}}]
+            match: [{uri: {prefix: /slow}, headers: {x-timeout: {exact: short}}}]
             timeout: 0.3s
             route: [{destination: {host: shop, subset: v1}}]
           - name: mirrored
@@ -249,7 +252,7 @@ class Http2ListenersTest {
         assertThat(retried.code()).as("one 503, then retried").isEqualTo(200);
         assertThat(retried.echo()).containsEntry("instance", "shop-v1");
 
-        Answer slow = call(client, base + "/slow?ms=5000");
+        Answer slow = call(client, base + "/slow?ms=5000", "x-timeout", "short");
         assertThat(slow.code()).isEqualTo(504);
         assertThat(slow.headers().get("x-inboard-reason")).contains("300 ms (route timeout)");
 
@@ -294,6 +297,33 @@ class Http2ListenersTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> ("shop.example.com-shadow:" + gw.httpsPort() + "/mirrored")
           .equals(v2.lastHostAndPath));
     } finally {
+      close(h2);
+    }
+  }
+
+  /** As over HTTP/1.1 (GracefulStopTest), a stopping gateway lets a request in flight on an h2 connection finish. */
+  @Test
+  void anH2RequestInFlightWhenTheGatewayStopsStillGetsItsAnswer() throws Exception {
+    OkHttpClient h2 = okhttp(Protocol.HTTP_2, Protocol.HTTP_1_1);
+    InboardGateway gw = start();
+    try {
+      int before = v1.requests.get() + v2.requests.get();
+      String url = "https://shop.example.com:" + gw.httpsPort() + "/slow?ms=1500";
+      CompletableFuture<Answer> inFlight = CompletableFuture.supplyAsync(() -> {
+        try {
+          return call(h2, url);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      await().atMost(Duration.ofSeconds(20)).until(() -> v1.requests.get() + v2.requests.get() > before);
+      gw.close();
+      Answer answer = inFlight.get(30, TimeUnit.SECONDS);
+      assertThat(answer.protocol()).isEqualTo(Protocol.HTTP_2);
+      assertThat(answer.code()).isEqualTo(200);
+      assertThat(answer.echo()).containsEntry("path", "/slow");
+    } finally {
+      gw.close();
       close(h2);
     }
   }
