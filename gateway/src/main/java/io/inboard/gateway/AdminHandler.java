@@ -97,7 +97,7 @@ final class AdminHandler extends Handler.Abstract.NonBlocking {
       TlsServers servers = https.get();
       ArrayNode served = root.putArray("httpsServers");
       servers.served().forEach(s -> served.add(s.server().where() + " " + s.server().hosts() + " "
-          + s.tls().tls().mode()));
+          + s.tls().tls().mode() + " alpn " + (s.tls().offersH2() ? "h2,http/1.1" : "http/1.1")));
       ArrayNode problems = root.putArray("certificateProblems");
       servers.problems().forEach(problems::add);
     }

@@ -23,7 +23,9 @@ import org.eclipse.jetty.util.Fields;
  * this gateway, taken the way the proxy takes it. An {@code http://} URL meets the HTTP port's one
  * route table, after a server's {@code httpsRedirect}; an {@code https://} URL meets the HTTPS
  * server its SNI ({@code sni=}, else the URL's host) selects and that server's own route table, as
- * a connection's ClientHello selects it. The path is normalized first, as the proxy normalizes it.
+ * a connection's ClientHello selects it; when the host would select another server, {@code http2}
+ * says that an HTTP/2 request there is answered 421. The path is normalized first, as the proxy
+ * normalizes it.
  */
 final class GatewayExplain {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -135,6 +137,11 @@ final class GatewayExplain {
     }
     arrival.put("sni", sni);
     arrival.put("httpsServer", server.server().where());
+    String misdirected = servers.misdirected(sni, server, VirtualHosts.hostOf(authority));
+    if (misdirected != null) {
+      // What the proxy answers an HTTP/2 request on such a connection (HTTP/1.1 gets the decision below).
+      arrival.put("http2", "421 " + misdirected);
+    }
     return server;
   }
 

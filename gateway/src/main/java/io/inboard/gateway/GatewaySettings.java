@@ -27,6 +27,8 @@ import java.util.Properties;
  *     change; {@link Duration#ZERO}: never, they are read with each snapshot only
  * @param server the config server's URL, or {@code null} in standalone mode
  * @param config the standalone rules-and-instances file, or {@code null} with a server
+ * @param http2 whether clients may speak HTTP/2: {@code h2} by ALPN on the HTTPS port, {@code h2c}
+ *     with prior knowledge on the proxy port
  */
 public record GatewaySettings(
     String bind,
@@ -42,7 +44,8 @@ public record GatewaySettings(
     Path config,
     Map<String, String> labels,
     String name,
-    String namespace) {
+    String namespace,
+    boolean http2) {
 
   /** The Service port an ingress gateway has in front of it, as Istio's Gateway servers name it. */
   static final int DEFAULT_SERVICE_PORT = 80;
@@ -53,19 +56,25 @@ public record GatewaySettings(
   public GatewaySettings(String bind, int port, int servicePort, int adminPort, URI server, String token, Path config,
       Map<String, String> labels, String name, String namespace) {
     this(bind, port, servicePort, -1, DEFAULT_HTTPS_SERVICE_PORT, null, DEFAULT_CREDENTIALS_POLL_INTERVAL, adminPort,
-        server, token, config, labels, name, namespace);
+        server, token, config, labels, name, namespace, true);
   }
 
   /** The same settings with an HTTPS port ({@code 0}: a free one) and a credentials directory. */
   GatewaySettings withHttps(int httpsPort, int httpsServicePort, Path credentialsDir) {
     return new GatewaySettings(bind, port, servicePort, httpsPort, httpsServicePort, credentialsDir,
-        credentialsPollInterval, adminPort, server, token, config, labels, name, namespace);
+        credentialsPollInterval, adminPort, server, token, config, labels, name, namespace, http2);
   }
 
   /** The same settings with the certificate files looked at every {@code interval} ({@code ZERO}: never). */
   GatewaySettings withCredentialsPollInterval(Duration interval) {
     return new GatewaySettings(bind, port, servicePort, httpsPort, httpsServicePort, credentialsDir, interval,
-        adminPort, server, token, config, labels, name, namespace);
+        adminPort, server, token, config, labels, name, namespace, http2);
+  }
+
+  /** The same settings with HTTP/2 to clients on or off. */
+  GatewaySettings withHttp2(boolean on) {
+    return new GatewaySettings(bind, port, servicePort, httpsPort, httpsServicePort, credentialsDir,
+        credentialsPollInterval, adminPort, server, token, config, labels, name, namespace, on);
   }
 
   /** One setting: its option name, environment variable, default and help. */
@@ -90,6 +99,9 @@ public record GatewaySettings(
       new Option("credentials-poll-interval", "DURATION", "5s",
           "how often the HTTPS servers' certificate, key and CA files are checked for a change (a renewed"
               + " secret), e.g. 5s or 500ms; a changed file is served to new connections; 0 turns it off"),
+      new Option("http2", "BOOL", "true",
+          "whether clients may speak HTTP/2: h2 by ALPN on the HTTPS port (beside http/1.1), h2c with prior"
+              + " knowledge on --port; false: HTTP/1.1 only. Upstream the gateway speaks HTTP/1.1 either way"),
       new Option("admin-port", "N", "15020",
           "port of /metrics, /healthz, /readyz, /config (0 picks a free one, -1 turns it off)"),
       new Option("bind", "ADDR", "127.0.0.1", "address every port listens on (0.0.0.0 for all)"),
@@ -223,7 +235,15 @@ public record GatewaySettings(
     }
     return new GatewaySettings(values.get("bind"), port, servicePort, httpsPort, httpsServicePort, credentialsDir,
         pollInterval, adminPort, server, values.get("token"), config,
-        labels(values.get("labels")), values.get("name"), values.get("namespace"));
+        labels(values.get("labels")), values.get("name"), values.get("namespace"), bool(values, "http2"));
+  }
+
+  private static boolean bool(Map<String, String> values, String name) throws UsageException {
+    String text = values.get(name).toLowerCase(Locale.ROOT);
+    if (text.equals("true") || text.equals("false")) {
+      return Boolean.parseBoolean(text);
+    }
+    throw new UsageException("--" + name + " '" + values.get(name) + "' is not a boolean; give true or false");
   }
 
   static Map<String, String> labels(String text) throws UsageException {

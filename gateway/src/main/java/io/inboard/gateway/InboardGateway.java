@@ -28,7 +28,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * A running gateway: one Jetty server with the proxy on one connector, optionally the same proxy
  * behind TLS on an HTTPS connector ({@link HttpsListener}), and the admin endpoints on another, fed
- * with snapshots by a {@link SnapshotSource}.
+ * with snapshots by a {@link SnapshotSource}. Clients may speak HTTP/1.1 or HTTP/2 to the proxy
+ * ({@link Http2Protocols}); upstream it speaks HTTP/1.1.
  */
 public final class InboardGateway implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(InboardGateway.class.getName());
@@ -103,7 +104,10 @@ public final class InboardGateway implements AutoCloseable {
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
     http.setUriCompliance(URI_COMPLIANCE);
-    proxyConnector = new ServerConnector(server, new HttpConnectionFactory(http));
+    // The proxy port takes HTTP/1.1 and, with HTTP/2 on, h2c with prior knowledge on the same port.
+    proxyConnector = settings.http2()
+        ? new DrainingConnector(server, new HttpConnectionFactory(http), Http2Protocols.priorKnowledge(http))
+        : new DrainingConnector(server, new HttpConnectionFactory(http));
     proxyConnector.setName("proxy");
     proxyConnector.setHost(settings.bind());
     proxyConnector.setPort(settings.port());
@@ -113,7 +117,7 @@ public final class InboardGateway implements AutoCloseable {
     proxyContext.setVirtualHosts(List.of("@proxy"));
     ContextHandlerCollection contexts = new ContextHandlerCollection(proxyContext);
     if (settings.httpsPort() >= 0) {
-      https = new HttpsListener(server, http, settings.bind(), settings.httpsPort());
+      https = new HttpsListener(server, http, settings.bind(), settings.httpsPort(), settings.http2());
       server.addConnector(https.connector);
       ContextHandler httpsContext = new ContextHandler(https.routing(proxy), "/");
       httpsContext.setVirtualHosts(List.of("@https"));

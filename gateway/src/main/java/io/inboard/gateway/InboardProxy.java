@@ -163,6 +163,17 @@ final class InboardProxy extends ProxyHandler.Reverse {
     return true;
   }
 
+  /**
+   * Answers 421 Misdirected Request without routing, counted in the metrics as every answer is:
+   * the request came on a connection another server's TLS was negotiated for.
+   */
+  boolean misdirected(Request request, Response response, Callback callback, GatewayRoutes state, String reason) {
+    Exchange exchange = new Exchange(System.nanoTime(), state);
+    exchange.flags = "NR";
+    LocalAnswer.reason(response, new Recording(callback, response, exchange), 421, reason);
+    return true;
+  }
+
   private void forward(Request request, Response response, Callback done, Exchange exchange,
       Decision decision) {
     if (decision.instance() == null) {
@@ -290,6 +301,10 @@ final class InboardProxy extends ProxyHandler.Reverse {
     upstream.headers(headers -> {
       if (actions.rewrittenAuthority() != null) {
         headers.put(HttpHeader.HOST, actions.rewrittenAuthority());
+      } else if (!request.getHeaders().contains(HttpHeader.HOST) && exchange.view.authority() != null) {
+        // An HTTP/2 request carries its host as :authority, no Host header: the upstream, spoken
+        // to in HTTP/1.1, gets it as Host, as Envoy sends it (else Jetty would name the instance).
+        headers.put(HttpHeader.HOST, exchange.view.authority());
       }
       HeaderOperations.apply(actions.requestHeaders(), headers);
       if (!headers.contains(X_REQUEST_ID)) {

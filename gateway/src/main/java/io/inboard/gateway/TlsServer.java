@@ -20,7 +20,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http2.HTTP2Cipher;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
@@ -53,6 +53,8 @@ final class TlsServer {
   private final Set<String> protocols;
   /** The JDK names of the cipher suites it accepts, or {@code null} for the JVM's defaults. */
   private final Set<String> cipherSuites;
+  /** Whether it offers {@code h2} by ALPN: HTTP/2 is on and its versions and suites allow it ({@link Http2Protocols#possible}). */
+  private final boolean offersH2;
 
   /** This server's TLS engine: its certificate, versions, cipher suites and client-certificate demand. */
   private final SslConnectionFactory connectionFactory;
@@ -62,7 +64,7 @@ final class TlsServer {
 
   private TlsServer(GatewayServer server, CredentialFiles files, List<CredentialFiles.Stamp> stamp, PrivateKey key,
       X509Certificate[] chain, X509TrustManager clientTrust, boolean clientCertificateRequired, Set<String> protocols,
-      Set<String> cipherSuites) {
+      Set<String> cipherSuites, boolean http2) {
     this.server = server;
     this.files = files;
     this.stamp = stamp;
@@ -72,8 +74,15 @@ final class TlsServer {
     this.clientCertificateRequired = clientCertificateRequired;
     this.protocols = protocols;
     this.cipherSuites = cipherSuites;
+    this.offersH2 = http2 && Http2Protocols.possible(protocols, cipherSuites);
     this.connectionFactory = connectionFactory(new OwnCertificate(key, chain), clientTrust, protocols, cipherSuites,
-        clientCertificateRequired, clientTrust != null && !clientCertificateRequired);
+        clientCertificateRequired, clientTrust != null && !clientCertificateRequired,
+        offersH2 ? Http2Protocols.ALPN : Http2Protocols.HTTP_1_1);
+  }
+
+  /** Whether clients may negotiate {@code h2} with this server (else they get {@code http/1.1}). */
+  boolean offersH2() {
+    return offersH2;
   }
 
   SslConnectionFactory connectionFactory() {
@@ -82,11 +91,13 @@ final class TlsServer {
 
   /** A TLS engine with no certificate at all: its handshakes fail, for a client no server accepts. */
   static SslConnectionFactory connectionFactoryWithoutCertificate() {
-    return connectionFactory(null, null, Set.copyOf(JDK_VERSIONS.subList(2, 4)), null, false, false);
+    return connectionFactory(null, null, Set.copyOf(JDK_VERSIONS.subList(2, 4)), null, false, false,
+        Http2Protocols.HTTP_1_1);
   }
 
   private static SslConnectionFactory connectionFactory(KeyManager keys, X509TrustManager clientTrust,
-      Set<String> protocols, Set<String> cipherSuites, boolean needClientCertificate, boolean wantClientCertificate) {
+      Set<String> protocols, Set<String> cipherSuites, boolean needClientCertificate, boolean wantClientCertificate,
+      String nextProtocol) {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(keys == null ? new KeyManager[0] : new KeyManager[] {keys},
@@ -98,10 +109,16 @@ final class TlsServer {
         // Taken as written: Jetty's own exclusions (TLS_RSA_*, *_SHA) would drop suites Envoy offers.
         ssl.setIncludeCipherSuites(cipherSuites.toArray(new String[0]));
         ssl.setExcludeCipherSuites();
+        if (nextProtocol.equals(Http2Protocols.ALPN)) {
+          // The server's order decides the suite: those h2 accepts first (else in the order given),
+          // so that a client able to use one gets h2 rather than HTTP/1.1.
+          ssl.setCipherComparator(HTTP2Cipher.COMPARATOR);
+        }
       }
       ssl.setNeedClientAuth(needClientCertificate);
       ssl.setWantClientAuth(wantClientCertificate);
-      SslConnectionFactory factory = new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString());
+      // The connector's factory of that name takes the decrypted connection: ALPN, or HTTP/1.1 directly.
+      SslConnectionFactory factory = new SslConnectionFactory(ssl, nextProtocol);
       factory.start();
       return factory;
     } catch (Exception e) {
@@ -120,7 +137,7 @@ final class TlsServer {
    * {@code tls.key}, {@code ca.crt}, or a generic secret's {@code cert}, {@code key}, {@code cacert});
    * the CAs may also come from {@code <credentialName>-cacert/}, as Istio allows.
    */
-  static TlsServer load(GatewayServer server, Path credentialsDir) throws BadCertificate {
+  static TlsServer load(GatewayServer server, Path credentialsDir, boolean http2) throws BadCertificate {
     ServerTLSSettings tls = server.server().tls();
     // Stamped before reading: a file that changes while it is read is seen as changed at the next poll.
     CredentialFiles files = CredentialFiles.of(tls, credentialsDir);
@@ -172,13 +189,13 @@ final class TlsServer {
       clientTrust = trustManager(cas);
     }
     return new TlsServer(server, files, stamp, key, chain.toArray(new X509Certificate[0]), clientTrust,
-        tls.mode().equals(ServerTLSSettings.MUTUAL), protocols(tls), cipherSuites(tls));
+        tls.mode().equals(ServerTLSSettings.MUTUAL), protocols(tls), cipherSuites(tls), http2);
   }
 
   /** The same server in a new snapshot, with the certificate and TLS settings loaded before, for a bad new one. */
   TlsServer keptFor(GatewayServer next) {
     return new TlsServer(next, files, stamp, key, chain, clientTrust, clientCertificateRequired, protocols,
-        cipherSuites);
+        cipherSuites, offersH2); // same versions and suites: offersH2 comes out the same
   }
 
   /** Whether any file the certificate was read from has changed since (a few {@code stat}s). */

@@ -26,7 +26,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
  * ({@link #reloaded}) can still put them in force.
  */
 final class TlsServers {
-  static final TlsServers NONE = new TlsServers(List.of());
+  static final TlsServers NONE = none(false);
 
   /**
    * A server of the snapshot: its route table, the certificate it serves with ({@code null}: left
@@ -35,16 +35,24 @@ final class TlsServers {
   record Served(GatewayServer server, GatewayRoutes routes, TlsServer tls, String problem) {}
 
   private final List<Served> all;
+  /** Whether the gateway speaks HTTP/2 on TLS: its servers offer {@code h2} where their TLS settings allow. */
+  private final boolean http2;
   private final HostPatterns<Served> bySni = new HostPatterns<>();
   private final SslConnectionFactory noServer = TlsServer.connectionFactoryWithoutCertificate();
 
-  private TlsServers(List<Served> all) {
+  private TlsServers(List<Served> all, boolean http2) {
     this.all = List.copyOf(all);
+    this.http2 = http2;
     for (Served s : this.all) {
       if (s.tls() != null) {
         bySni.add(s.server().hosts(), s);
       }
     }
+  }
+
+  /** No server yet; those loaded later offer {@code h2} if {@code http2} (and their TLS settings allow it). */
+  static TlsServers none(boolean http2) {
+    return new TlsServers(List.of(), http2);
   }
 
   /**
@@ -56,9 +64,9 @@ final class TlsServers {
       Function<GatewayServer, GatewayRoutes> routes) {
     List<Served> out = new ArrayList<>();
     for (GatewayServer server : servers) {
-      out.add(loaded(server, routes.apply(server), previous.find(server), credentialsDir));
+      out.add(loaded(server, routes.apply(server), previous.find(server), credentialsDir, previous.http2));
     }
-    return new TlsServers(out);
+    return new TlsServers(out, previous.http2);
   }
 
   /**
@@ -74,7 +82,7 @@ final class TlsServers {
       if (s.problem() == null && !s.tls().filesChanged()) {
         continue;
       }
-      Served again = loaded(s.server(), s.routes(), s.tls(), credentialsDir);
+      Served again = loaded(s.server(), s.routes(), s.tls(), credentialsDir, http2);
       if (again.tls() == s.tls() && Objects.equals(again.problem(), s.problem())) {
         continue; // the same trouble as before
       }
@@ -87,13 +95,14 @@ final class TlsServers {
       }
       next.set(i, again);
     }
-    return next == null ? this : new TlsServers(next);
+    return next == null ? this : new TlsServers(next, http2);
   }
 
   /** {@code server} with its certificate loaded, else with {@code before} kept (when given) and the problem. */
-  private static Served loaded(GatewayServer server, GatewayRoutes routes, TlsServer before, Path credentialsDir) {
+  private static Served loaded(GatewayServer server, GatewayRoutes routes, TlsServer before, Path credentialsDir,
+      boolean http2) {
     try {
-      return new Served(server, routes, TlsServer.load(server, credentialsDir), null);
+      return new Served(server, routes, TlsServer.load(server, credentialsDir, http2), null);
     } catch (TlsServer.BadCertificate e) {
       if (before == null) {
         return new Served(server, routes, null, e.getMessage());
@@ -126,6 +135,21 @@ final class TlsServers {
   /** The server a client naming {@code sni} (or no name: {@code null}) reaches, or {@code null}. */
   Served forSni(String sni) {
     return bySni.find(sni);
+  }
+
+  /**
+   * Why an HTTP/2 request for {@code host} (lower-case, no port) may not be served on a connection
+   * whose SNI {@code sni} reached {@code served}: another server (or none) takes that host, so a
+   * connection of its own would have met another certificate, client-certificate demand and route
+   * table. {@code null} when the host selects the same server.
+   */
+  String misdirected(String sni, Served served, String host) {
+    if (forSni(host) == served) {
+      return null;
+    }
+    return "misdirected request: this connection reached " + (served == null ? "no server"
+        : "the server for " + served.server().hosts()) + " by its TLS SNI " + (sni == null ? "(none)" : "'" + sni + "'")
+        + ", and host '" + host + "' is not served by it; open a connection for '" + host + "'";
   }
 
   /** The SNI host name a client sent in {@code session}, lower-case without a final dot, or {@code null}. */

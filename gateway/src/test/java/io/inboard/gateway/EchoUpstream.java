@@ -26,7 +26,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * A real upstream service on 127.0.0.1: answers with what it received (instance, method, path,
  * query, headers), one {@code name: value} line each, so tests see exactly what the gateway sent.
  * Special paths: {@code /status/N}, {@code /slow?ms=N[&status=N]}, {@code /download?mb=N},
- * {@code /upload} (counts the body), {@code /gated} (first bytes, then waits for {@link #gate}).
+ * {@code /upload} (counts the body), {@code /gated} (first bytes, then waits for {@link #gate}),
+ * {@code /hop-by-hop} (a chunked answer with {@code Connection} and {@code Keep-Alive} headers).
  */
 final class EchoUpstream implements AutoCloseable {
   final String id;
@@ -140,6 +141,17 @@ final class EchoUpstream implements AutoCloseable {
           }
         }
         Content.Sink.write(response, true, "received " + total + " bytes at " + id + "\n", callback);
+        return true;
+      }
+      if (path.equals("/hop-by-hop")) {
+        // What an HTTP/1.1 server may send that only means something on its own connection.
+        response.getHeaders().put(HttpHeader.CONNECTION, "keep-alive");
+        response.getHeaders().put(HttpHeader.KEEP_ALIVE, "timeout=30");
+        response.getHeaders().put("x-end-to-end", "kept");
+        // Two writes, the first not the last: no Content-Length, so the answer is chunked.
+        response.write(false, ByteBuffer.wrap("first\n".getBytes(StandardCharsets.UTF_8)), Callback.from(
+            () -> response.write(true, ByteBuffer.wrap("second\n".getBytes(StandardCharsets.UTF_8)), callback),
+            callback::failed));
         return true;
       }
       if (path.equals("/gated")) {

@@ -5,18 +5,24 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.Response;
 import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
@@ -35,6 +41,8 @@ class GatewayJarIT {
   private static final Path JAR = Path.of("target", "inboard-gateway.jar");
   private static final Pattern LISTENING =
       Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+) \\(admin 127\\.0\\.0\\.1:(\\d+)\\)");
+  private static final Pattern LISTENING_WITH_HTTPS =
+      Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+) \\(https 127\\.0\\.0\\.1:(\\d+)\\)");
   private static final long BODY_BYTES = 128L * 1024 * 1024;
 
   @TempDir Path dir;
@@ -51,7 +59,7 @@ class GatewayJarIT {
           "--port", "0", "--admin-port", "0", "--config", rules.toString())
           .redirectErrorStream(true).start();
       try {
-        int[] ports = ports(gateway);
+        int[] ports = ports(gateway, LISTENING);
         try (TestClient client = new TestClient(ports[0]); TestClient admin = new TestClient(ports[1])) {
           int v1Count = 0;
           for (int i = 0; i < 500; i++) {
@@ -113,14 +121,79 @@ class GatewayJarIT {
     }
   }
 
-  private static int[] ports(Process gateway) throws Exception {
+  /**
+   * The jar speaks HTTP/2 to clients: h2 by ALPN on its HTTPS port (the JDK's ALPN, found by the
+   * service files the shaded jar must keep) and prior-knowledge h2c on its plain port.
+   */
+  @Test
+  void theJarSpeaksH2OverTlsAndH2cOnItsPlainPort() throws Exception {
+    assertThat(JAR).as("the shaded jar, built by the package phase").isRegularFile();
+    TestCertificates certs = TestCertificates.create(Files.createDirectories(dir.resolve("certs")));
+    TestCertificates.Issued shop = certs.issue("shop", "EC", "shop.example.com");
+    try (EchoUpstream upstream = new EchoUpstream("shop-1", Map.of("app", "shop"))) {
+      Path rules = Files.writeString(dir.resolve("rules.yaml"), """
+          apiVersion: networking.istio.io/v1
+          kind: Gateway
+          metadata: {name: web, namespace: edge}
+          spec:
+            selector: {istio: ingressgateway}
+            servers:
+            - port: {number: 80, name: http, protocol: HTTP}
+              hosts: [shop.example.com]
+            - port: {number: 443, name: https, protocol: HTTPS}
+              hosts: [shop.example.com]
+              tls: {mode: SIMPLE, serverCertificate: %s, privateKey: %s}
+          ---
+          apiVersion: networking.istio.io/v1
+          kind: VirtualService
+          metadata: {name: shop, namespace: edge}
+          spec:
+            hosts: [shop.example.com]
+            gateways: [web]
+            http:
+            - route: [{destination: {host: shop}}]
+          ---
+          instances:
+          - {id: shop-1, service: shop, namespace: edge, address: 127.0.0.1, port: %d, labels: {app: shop}}
+          """.formatted(shop.certificate(), shop.key(), upstream.port()));
+      Process gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx64m", "-jar", JAR.toString(), "--port", "0", "--https-port", "0", "--admin-port", "-1",
+          "--config", rules.toString())
+          .redirectErrorStream(true).start();
+      OkHttpClient h2 = new OkHttpClient.Builder()
+          .dns(host -> List.of(InetAddress.getByName("127.0.0.1")))
+          .sslSocketFactory(certs.client(null).getSocketFactory(), certs.trust())
+          .protocols(List.of(Protocol.HTTP_2, Protocol.HTTP_1_1)).build();
+      OkHttpClient h2c = h2.newBuilder().protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE)).build();
+      try {
+        int[] ports = ports(gateway, LISTENING_WITH_HTTPS);
+        try (Response overTls = h2.newCall(new Request.Builder()
+                .url("https://shop.example.com:" + ports[1] + "/list").build()).execute();
+            Response overH2c = h2c.newCall(new Request.Builder()
+                .url("http://shop.example.com:" + ports[0] + "/list").build()).execute()) {
+          assertThat(overTls.protocol()).isEqualTo(Protocol.HTTP_2);
+          assertThat(TestClient.echo(overTls.body().string())).containsEntry("instance", "shop-1");
+          assertThat(overH2c.protocol()).isEqualTo(Protocol.H2_PRIOR_KNOWLEDGE);
+          assertThat(TestClient.echo(overH2c.body().string())).containsEntry("instance", "shop-1");
+        }
+      } finally {
+        h2.dispatcher().executorService().shutdown();
+        h2.connectionPool().evictAll();
+        h2c.connectionPool().evictAll();
+        gateway.destroyForcibly();
+        gateway.waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static int[] ports(Process gateway, Pattern listening) throws Exception {
     CompletableFuture<int[]> ports = new CompletableFuture<>();
     Thread reader = new Thread(() -> {
       StringBuilder seen = new StringBuilder();
       try (BufferedReader lines = new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = lines.readLine()) != null; ) {
           seen.append(line).append('\n');
-          Matcher m = LISTENING.matcher(line);
+          Matcher m = listening.matcher(line);
           if (m.find()) {
             ports.complete(new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))});
           }

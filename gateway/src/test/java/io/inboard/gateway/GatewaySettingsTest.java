@@ -109,6 +109,17 @@ class GatewaySettingsTest {
   }
 
   @Test
+  void http2IsOnUnlessTurnedOff() throws Exception {
+    assertThat(GatewaySettings.parse(new String[] {"--server", "http://s"}, Map.of()).http2()).isTrue();
+    assertThat(GatewaySettings.parse(new String[] {"--server", "http://s", "--http2=false"}, Map.of()).http2())
+        .isFalse();
+    assertThat(GatewaySettings.parse(new String[] {"--server", "http://s"},
+        Map.of("INBOARD_GATEWAY_HTTP2", "FALSE")).http2()).isFalse();
+    assertThatThrownBy(() -> GatewaySettings.parse(new String[] {"--server", "http://s", "--http2", "off"}, Map.of()))
+        .hasMessage("--http2 'off' is not a boolean; give true or false");
+  }
+
+  @Test
   void helpListsEverySettingWithItsEnvironmentVariable() {
     String help = GatewaySettings.help();
     for (GatewaySettings.Option option : GatewaySettings.OPTIONS) {

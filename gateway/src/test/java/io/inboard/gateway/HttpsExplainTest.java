@@ -129,6 +129,11 @@ class HttpsExplainTest {
       assertThat(crossed.path("httpsServer").asText()).isEqualTo("Gateway edge/web spec.servers[1]");
       HttpsCall proxied = HttpsCall.get(certs.client(null), gw.httpsPort(), "shop.example.com", "cart.example.com", "/");
       assertThat(proxied.status()).isEqualTo(404);
+      // An HTTP/2 request on that connection (one reused for cart) is answered 421 instead.
+      assertThat(crossed.path("http2").asText()).startsWith("421 misdirected request: this connection reached the "
+          + "server for [shop.example.com] by its TLS SNI 'shop.example.com', and host 'cart.example.com'");
+      assertThat(JSON.readTree(explain(gw, url("https://cart.example.com/")).getContentAsString()).has("http2"))
+          .as("no misdirection when the SNI is the host's").isFalse();
     }
   }
 

@@ -305,7 +305,7 @@ class HttpsServersTest {
     GatewayServer server = new GatewayServer("edge/web", "edge", List.of("shop.example.com"),
         new Server(new GatewayPort(443, "https", "HTTPS"), List.of("shop.example.com"), null, tls),
         "Gateway edge/web spec.servers[0]");
-    assertThatThrownBy(() -> TlsServer.load(server, null)).hasMessage("Gateway edge/web spec.servers[0] "
+    assertThatThrownBy(() -> TlsServer.load(server, null, true)).hasMessage("Gateway edge/web spec.servers[0] "
         + "tls.credentialName 'shop-cert': the gateway has no --credentials-dir to find it in; start it with "
         + "--credentials-dir DIR where DIR/shop-cert/ holds tls.crt and tls.key (a mounted Kubernetes TLS secret); "
         + "the server is left out");

@@ -22,6 +22,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * A test CA and certificates it signs, made at test time with the JDK's {@code keytool} and
@@ -50,7 +51,10 @@ final class TestCertificates {
     return new TestCertificates(dir);
   }
 
-  /** A certificate signed by the CA for {@code hosts} (DNS names), with an {@code EC} or {@code RSA} key. */
+  /**
+   * A certificate signed by the CA for {@code hosts} (DNS names, or IP addresses written
+   * {@code ip:127.0.0.1}), with an {@code EC} or {@code RSA} key.
+   */
   Issued issue(String name, String keyAlgorithm, String... hosts) throws Exception {
     keytool("-genkeypair", "-alias", name, "-keyalg", keyAlgorithm, "-dname", "CN=" + name, "-validity", "3650",
         "-keystore", name + ".p12", "-storetype", "PKCS12", "-storepass", PASSWORD);
@@ -58,7 +62,11 @@ final class TestCertificates {
     List<String> gencert = new ArrayList<>(List.of("-gencert", "-rfc", "-alias", "ca", "-keystore", "ca.p12",
         "-storepass", PASSWORD, "-infile", name + ".csr", "-outfile", name + ".signed", "-validity", "3650"));
     if (hosts.length > 0) {
-      gencert.addAll(List.of("-ext", "SAN=dns:" + String.join(",dns:", hosts)));
+      List<String> names = new ArrayList<>();
+      for (String host : hosts) {
+        names.add(host.startsWith("ip:") ? host : "dns:" + host);
+      }
+      gencert.addAll(List.of("-ext", "SAN=" + String.join(",", names)));
     }
     keytool(gencert.toArray(new String[0]));
     Path crt = Files.writeString(dir.resolve(name + ".crt"),
@@ -84,13 +92,23 @@ final class TestCertificates {
         (PrivateKey) store.getKey(name, PASSWORD.toCharArray()));
   }
 
-  /** A client context trusting the test CA, presenting {@code client} when asked (or nothing: {@code null}). */
-  SSLContext client(Issued client) throws Exception {
+  /** Trusts the test CA only: for clients (OkHttp's) that take the trust manager apart from the context. */
+  X509TrustManager trust() throws Exception {
+    return (X509TrustManager) trustManagers().getTrustManagers()[0];
+  }
+
+  private TrustManagerFactory trustManagers() throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("ca", ca);
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
+    return tmf;
+  }
+
+  /** A client context trusting the test CA, presenting {@code client} when asked (or nothing: {@code null}). */
+  SSLContext client(Issued client) throws Exception {
+    TrustManagerFactory tmf = trustManagers();
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
