@@ -73,7 +73,7 @@ class EtcdAuthIT {
   }
 
   @Test
-  void theRightUserStoresAndServesAndASecondReplicasWatchSeesTheChange() throws Exception {
+  void theRightUserStoresAndServesAndASecondReplicasWatchSeesTheChangeAndLeasesWork() throws Exception {
     Path passwordFile = dir.resolve("etcd-password");
     Files.writeString(passwordFile, PASSWORD + "\n"); // as an editor or a mounted secret leaves it
     String prefix = PREFIX + "right-user/";
@@ -87,6 +87,15 @@ class EtcdAuthIT {
       Http.Response stored = httpA.put(VS, virtualService("2s"));
       assertThat(stored.status()).as(stored.toString()).isEqualTo(200);
       Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(timeout(httpB)).isEqualTo("2s"));
+
+      // Leases: granted, renewed and revoked by a user that has only its prefix.
+      String instance = "/v1/namespaces/traffic-management/instances/user-1";
+      String registration = "{\"service\":\"user\",\"address\":\"127.0.0.1\",\"port\":8081,\"ttlSeconds\":30}";
+      Http.Response registered = httpA.send("PUT", instance, registration, "application/json");
+      assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
+      assertThat(httpB.send("PUT", instance, registration, "application/json").status()).as("a heartbeat").isEqualTo(200);
+      Http.Response deregistered = httpB.delete(instance);
+      assertThat(deregistered.status()).as(deregistered.toString()).isEqualTo(200);
     }
   }
 
