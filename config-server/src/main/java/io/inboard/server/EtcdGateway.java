@@ -251,7 +251,16 @@ final class EtcdGateway {
       answer = exchange(path, body, token.renew(sent));
     }
     if (answer.status() != 200) {
-      throw new OutcomeUnknown("etcd answered " + path + " with " + answer.status() + ": " + answer.error(), null);
+      String what = "etcd answered " + path + " with " + answer.status() + ": " + answer.error();
+      // Refused for its credentials, the call certainly did nothing.
+      if (EtcdToken.rejects(answer.error())) {
+        throw new EtcdToken.Refused(what);
+      }
+      if (answer.error().contains("etcdserver: permission denied")) {
+        throw new EtcdToken.Refused(what + "; grant the etcd user read-write permission on the prefix (etcdctl role"
+            + " grant-permission ROLE readwrite PREFIX --prefix=true)");
+      }
+      throw new OutcomeUnknown(what, null);
     }
     return answer.json();
   }

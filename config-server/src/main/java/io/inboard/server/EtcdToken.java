@@ -22,7 +22,10 @@ final class EtcdToken {
     Answer authenticate(String user, String password) throws IOException;
   }
 
-  /** The password was refused: no retry will help until the configuration is corrected. */
+  /**
+   * etcd refused the credentials (the password, a token it just issued, or the user's permissions):
+   * nothing was done, and no retry helps until the configuration is corrected.
+   */
   static final class Refused extends IOException {
     Refused(String message) {
       super(message);

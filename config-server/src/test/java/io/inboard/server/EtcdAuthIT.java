@@ -100,7 +100,7 @@ class EtcdAuthIT {
   }
 
   @Test
-  void aWrongPasswordOrNoUserIsRefusedAtStartSayingWhatToCheck() throws Exception {
+  void aWrongPasswordNoUserOrAPrefixNotGrantedIsRefusedAtStartSayingWhatToCheck() throws Exception {
     ServerProcess.Exit wrong = ServerProcess.refusedStart(Map.of("INBOARD_ETCD_PASSWORD", "not-" + PASSWORD),
         "--store", "etcd", "--etcd-endpoints", etcd.endpoint(), "--etcd-prefix", PREFIX, "--etcd-user", USER);
     assertThat(wrong.code()).as(wrong.output()).isEqualTo(1);
@@ -111,6 +111,12 @@ class EtcdAuthIT {
         etcd.endpoint(), "--etcd-prefix", PREFIX);
     assertThat(anonymous.code()).as(anonymous.output()).isEqualTo(1);
     assertThat(anonymous.output()).contains("etcd has authentication enabled; give the etcd user with --etcd-user");
+
+    ServerProcess.Exit elsewhere = ServerProcess.refusedStart(Map.of("INBOARD_ETCD_PASSWORD", PASSWORD),
+        "--store", "etcd", "--etcd-endpoints", etcd.endpoint(), "--etcd-prefix", "/not-granted/", "--etcd-user", USER);
+    assertThat(elsewhere.code()).as(elsewhere.output()).isEqualTo(1);
+    assertThat(elsewhere.output()).contains("etcdserver: permission denied; grant the etcd user read-write permission"
+        + " on the prefix");
   }
 
   @Test
