@@ -55,11 +55,16 @@ final class EtcdControlPlane implements ControlPlane {
    * @throws IOException when etcd cannot be reached or holds a state that does not load
    */
   static EtcdControlPlane connect(EtcdOptions options) throws IOException {
-    EtcdGateway gateway = new EtcdGateway(options.endpoints());
+    EtcdGateway gateway = new EtcdGateway(options);
     EtcdGateway.Range range;
     try {
+      gateway.authenticate();
       range = gateway.range(options.prefix());
     } catch (IOException e) {
+      // A refused password or a failed handshake already says what to correct.
+      if (e instanceof EtcdToken.Refused || e instanceof EtcdGateway.Unreachable u && u.tls) {
+        throw e;
+      }
       throw new IOException(e.getMessage() + "; start etcd or correct --etcd-endpoints", e);
     }
     EtcdControlPlane plane = new EtcdControlPlane(gateway, new EtcdMirror(new EtcdKeys(options.prefix()), range));

@@ -20,13 +20,15 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * etcd's v3 API through the JSON gateway every etcd server has ({@code POST /v3/kv/range},
  * {@code /v3/kv/txn}, {@code /v3/lease/...}, {@code /v3/watch}), over the JDK's HTTP client: the
  * few calls the etcd store makes, without a gRPC stack in the server jar. Keys and values are
  * base64 on the wire, 64-bit numbers are strings. The endpoints are tried in turn: a member that
- * refuses the connection is skipped, and the next call starts with the member that answered last.
+ * refuses the connection (or the TLS handshake) is skipped, and the next call starts with the
+ * member that answered last. With etcd authentication every call carries the {@link EtcdToken}.
  */
 final class EtcdGateway {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,8 +67,12 @@ final class EtcdGateway {
 
   /** etcd was not reached, so the call certainly did nothing. */
   static final class Unreachable extends IOException {
-    Unreachable(String message, Throwable cause) {
-      super(message, cause);
+    /** Every member was reached but the TLS handshake failed: the message says why, and what to fix. */
+    final boolean tls;
+
+    Unreachable(String message, boolean tls) {
+      super(message);
+      this.tls = tls;
     }
   }
 
@@ -78,14 +84,27 @@ final class EtcdGateway {
   }
 
   private final List<URI> endpoints;
+  private final EtcdTls tls;
   private final HttpClient http;
+  private final EtcdToken token;
   private volatile int preferred;
 
-  EtcdGateway(List<URI> endpoints) {
-    this.endpoints = List.copyOf(endpoints);
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT)
-        .executor(java.util.concurrent.Executors.newCachedThreadPool(WatchHub.daemon("inboard-etcd-client")))
-        .build();
+  EtcdGateway(EtcdOptions options) {
+    this.endpoints = options.endpoints();
+    this.tls = options.tls();
+    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT)
+        .executor(java.util.concurrent.Executors.newCachedThreadPool(WatchHub.daemon("inboard-etcd-client")));
+    if (tls != null) {
+      b.sslContext(tls.context()); // the JDK verifies the host name against etcd's certificate
+    }
+    this.http = b.build();
+    this.token = new EtcdToken(options.login(), (user, password) -> exchange("/v3/auth/authenticate",
+        JSON.createObjectNode().put("name", user).put("password", password), null));
+  }
+
+  /** Authenticates now, if etcd authentication is configured, so that a refused password stops the start. */
+  void authenticate() throws IOException {
+    token.current();
   }
 
   List<URI> endpoints() {
@@ -176,7 +195,9 @@ final class EtcdGateway {
     create.put("key", b64(prefix));
     create.put("range_end", b64(prefixEnd(prefix)));
     create.put("start_revision", Long.toString(fromRevision));
-    HttpResponse<InputStream> response = send("/v3/watch", req, null, HttpResponse.BodyHandlers.ofInputStream());
+    // Each watch (and each reopening) presents the current token; etcd checks it when the watch is created.
+    String sent = token.current();
+    HttpResponse<InputStream> response = send("/v3/watch", req, sent, null, HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream body = response.body()) {
       opened.accept(body);
       if (response.statusCode() != 200) {
@@ -200,7 +221,12 @@ final class EtcdGateway {
             listener.compacted(compact);
             return;
           }
-          throw new IOException("etcd canceled the watch: " + result.path("cancel_reason").asText());
+          String reason = result.path("cancel_reason").asText();
+          if (EtcdToken.rejects(reason)) {
+            token.renew(sent); // the next reopening presents the new token
+            throw new IOException("etcd refused the watch's auth token (" + reason + "); authenticated again");
+          }
+          throw new IOException("etcd canceled the watch: " + reason);
         }
         List<Event> events = new ArrayList<>();
         for (JsonNode e : result.path("events")) {
@@ -214,8 +240,33 @@ final class EtcdGateway {
     throw new IOException("etcd closed the watch stream");
   }
 
+  /**
+   * One call, with the current token; when etcd rejects the token (expired, or etcd restarted), the
+   * call did nothing and is sent once more with a new one.
+   */
   private JsonNode call(String path, ObjectNode body) throws IOException {
-    HttpResponse<byte[]> response = send(path, body, CALL, HttpResponse.BodyHandlers.ofByteArray());
+    String sent = token.current();
+    EtcdToken.Answer answer = exchange(path, body, sent);
+    if (answer.status() != 200 && EtcdToken.rejects(answer.error())) {
+      answer = exchange(path, body, token.renew(sent));
+    }
+    if (answer.status() != 200) {
+      String what = "etcd answered " + path + " with " + answer.status() + ": " + answer.error();
+      // Refused for its credentials, the call certainly did nothing.
+      if (EtcdToken.rejects(answer.error())) {
+        throw new EtcdToken.Refused(what);
+      }
+      if (answer.error().contains("etcdserver: permission denied")) {
+        throw new EtcdToken.Refused(what + "; grant the etcd user read-write permission on the prefix (etcdctl role"
+            + " grant-permission ROLE readwrite PREFIX --prefix=true)");
+      }
+      throw new OutcomeUnknown(what, null);
+    }
+    return answer.json();
+  }
+
+  private EtcdToken.Answer exchange(String path, ObjectNode body, String authToken) throws IOException {
+    HttpResponse<byte[]> response = send(path, body, authToken, CALL, HttpResponse.BodyHandlers.ofByteArray());
     JsonNode json;
     try {
       json = JSON.readTree(response.body());
@@ -223,21 +274,20 @@ final class EtcdGateway {
       throw new OutcomeUnknown("etcd answered " + path + " with something that is not JSON (status "
           + response.statusCode() + ")", e);
     }
-    if (response.statusCode() != 200) {
-      String message = json.path("error").asText(json.path("message").asText(json.toString()));
-      throw new OutcomeUnknown("etcd answered " + path + " with " + response.statusCode() + ": " + message, null);
-    }
-    return json;
+    String error = response.statusCode() == 200 ? null
+        : json.path("error").asText(json.path("message").asText(json.toString()));
+    return new EtcdToken.Answer(response.statusCode(), json, error);
   }
 
   /**
    * Sends to the preferred endpoint, and to the next ones while a connection cannot be made: a
    * request that was never sent did nothing, so trying another member is safe even for a write.
    */
-  private <T> HttpResponse<T> send(String path, ObjectNode body, Duration timeout, HttpResponse.BodyHandler<T> handler)
-      throws IOException {
+  private <T> HttpResponse<T> send(String path, ObjectNode body, String authToken, Duration timeout,
+      HttpResponse.BodyHandler<T> handler) throws IOException {
     byte[] bytes = JSON.writeValueAsBytes(body);
     List<String> refused = new ArrayList<>();
+    boolean allTls = true;
     int first = preferred;
     for (int i = 0; i < endpoints.size(); i++) {
       int index = (first + i) % endpoints.size();
@@ -248,12 +298,19 @@ final class EtcdGateway {
       if (timeout != null) {
         b.timeout(timeout);
       }
+      if (authToken != null) {
+        b.header("Authorization", authToken); // etcd's gateway takes the bare token, no "Bearer"
+      }
       try {
         HttpResponse<T> response = http.send(b.build(), handler);
         preferred = index;
         return response;
       } catch (ConnectException | HttpConnectTimeoutException e) {
         refused.add(endpoint + " (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+        allTls = false;
+      } catch (SSLHandshakeException e) {
+        // No request is sent before the handshake completes: as safe to skip as a refused connection.
+        refused.add(endpoint + " refused TLS: " + tls.explain(e));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new OutcomeUnknown("interrupted while waiting for etcd at " + endpoint, e);
@@ -261,7 +318,7 @@ final class EtcdGateway {
         throw new OutcomeUnknown("etcd at " + endpoint + " did not answer " + path + ": " + e, e);
       }
     }
-    throw new Unreachable("etcd is unreachable: " + String.join(", ", refused), null);
+    throw new Unreachable("etcd is unreachable: " + String.join(", ", refused), allTls);
   }
 
   private static KeyValue keyValue(JsonNode kv) {

@@ -38,6 +38,13 @@ public record ServerOptions(int port, String bind, Path dataDir, String adminTok
       "                           (default " + EtcdOptions.DEFAULT_ENDPOINT + ")",
       "  --etcd-prefix PREFIX     with --store etcd: the key prefix of this control plane (default "
           + EtcdOptions.DEFAULT_PREFIX + ")",
+      "  --etcd-ca-file FILE      with https:// endpoints: the PEM CA bundle trusted for etcd's",
+      "                           certificate (default: the JVM's trust store)",
+      "  --etcd-cert-file FILE    with https:// endpoints: a PEM client certificate for etcd's",
+      "                           --client-cert-auth (with --etcd-key-file)",
+      "  --etcd-key-file FILE     the PEM private key of --etcd-cert-file (PKCS#8, or PKCS#1 RSA)",
+      "  --etcd-user NAME         the etcd user to authenticate as when etcd has auth enabled",
+      "  --etcd-password-file FILE  read that user's password from FILE",
       "  --admin-token-file FILE  read the admin token (all writes) from FILE",
       "  --agent-token-file FILE  read the agent token (register instances, read, watch) from FILE",
       "  -h, --help               print this help and exit",
@@ -48,6 +55,9 @@ public record ServerOptions(int port, String bind, Path dataDir, String adminTok
       "  INBOARD_STORE            file or etcd, as --store (the option takes precedence)",
       "  INBOARD_ETCD_ENDPOINTS   as --etcd-endpoints (the option takes precedence)",
       "  INBOARD_ETCD_PREFIX      as --etcd-prefix (the option takes precedence)",
+      "  INBOARD_ETCD_CA_FILE, INBOARD_ETCD_CERT_FILE, INBOARD_ETCD_KEY_FILE, INBOARD_ETCD_USER",
+      "                           as the options of the same name (the options take precedence)",
+      "  INBOARD_ETCD_PASSWORD    the etcd user's password (--etcd-password-file takes precedence)",
       "",
       "Without tokens every local caller may do everything, and only a loopback address may be",
       "bound. Requests then need no Authorization header; with tokens they send",
@@ -67,8 +77,8 @@ public record ServerOptions(int port, String bind, Path dataDir, String adminTok
     String bind = DEFAULT_BIND;
     String dataDir = null;
     String store = null;
-    String endpoints = null;
-    String prefix = null;
+    // --etcd-* option -> value, checked against the store chosen.
+    Map<String, String> etcdArgs = new java.util.LinkedHashMap<>();
     String adminFile = null;
     String agentFile = null;
     for (int i = 0; i < args.length; i++) {
@@ -83,8 +93,12 @@ public record ServerOptions(int port, String bind, Path dataDir, String adminTok
         case "-h", "--help" -> {
           return null;
         }
+        case "--etcd-password" -> throw new UsageException("--etcd-password is not accepted: a password on the"
+            + " command line is visible to every user of the machine; use --etcd-password-file FILE or the"
+            + " variable INBOARD_ETCD_PASSWORD");
         case "--port", "--bind", "--data-dir", "--admin-token-file", "--agent-token-file", "--store",
-            "--etcd-endpoints", "--etcd-prefix" -> {
+            "--etcd-endpoints", "--etcd-prefix", "--etcd-ca-file", "--etcd-cert-file", "--etcd-key-file",
+            "--etcd-user", "--etcd-password-file" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new UsageException(a + " needs a value");
@@ -97,9 +111,8 @@ public record ServerOptions(int port, String bind, Path dataDir, String adminTok
             case "--data-dir" -> dataDir = value;
             case "--admin-token-file" -> adminFile = value;
             case "--store" -> store = value;
-            case "--etcd-endpoints" -> endpoints = value;
-            case "--etcd-prefix" -> prefix = value;
-            default -> agentFile = value;
+            case "--agent-token-file" -> agentFile = value;
+            default -> etcdArgs.put(a, value);
           }
         }
         default -> throw new UsageException("unknown option '" + args[i] + "'; see --help");
@@ -114,7 +127,7 @@ public record ServerOptions(int port, String bind, Path dataDir, String adminTok
     if (admin != null && admin.equals(agent)) {
       throw new UsageException("the admin and agent tokens are the same; give agents their own token");
     }
-    EtcdOptions etcd = etcdOptions(store, endpoints, prefix, dataDir, env);
+    EtcdOptions etcd = etcdOptions(store, etcdArgs, dataDir, env);
     return new ServerOptions(port, bind, Path.of(dataDir == null ? DEFAULT_DATA_DIR : dataDir), admin, agent, etcd);
   }
 
@@ -123,16 +136,14 @@ public record ServerOptions(int port, String bind, Path dataDir, String adminTok
    * or a data directory given with etcd, is refused rather than ignored: the user meant the other
    * store.
    */
-  private static EtcdOptions etcdOptions(String storeOption, String endpointsOption, String prefixOption,
-      String dataDir, Map<String, String> env) throws UsageException {
+  private static EtcdOptions etcdOptions(String storeOption, Map<String, String> etcdArgs, String dataDir,
+      Map<String, String> env) throws UsageException {
     String store = storeOption != null ? storeOption : env.getOrDefault("INBOARD_STORE", "file");
     String from = storeOption != null ? "--store" : "INBOARD_STORE";
-    String endpoints = endpointsOption != null ? endpointsOption : env.get("INBOARD_ETCD_ENDPOINTS");
-    String prefix = prefixOption != null ? prefixOption : env.get("INBOARD_ETCD_PREFIX");
     switch (store.trim()) {
       case "file" -> {
-        if (endpointsOption != null || prefixOption != null) {
-          throw new UsageException((endpointsOption != null ? "--etcd-endpoints" : "--etcd-prefix")
+        if (!etcdArgs.isEmpty()) {
+          throw new UsageException(etcdArgs.keySet().iterator().next()
               + " is for the etcd store; add --store etcd, or leave it out to keep the state in --data-dir");
         }
         return null;
@@ -143,13 +154,28 @@ public record ServerOptions(int port, String bind, Path dataDir, String adminTok
               + " (--etcd-endpoints), so leave --data-dir out");
         }
         try {
-          return EtcdOptions.parse(endpoints, prefix);
+          EtcdTls.Files tls = new EtcdTls.Files(etcdSetting(etcdArgs, env, "ca-file"),
+              etcdSetting(etcdArgs, env, "cert-file"), etcdSetting(etcdArgs, env, "key-file"));
+          EtcdLogin login = EtcdLogin.load(etcdSetting(etcdArgs, env, "user"), etcdArgs.get("--etcd-password-file"), env);
+          return EtcdOptions.parse(value(etcdSetting(etcdArgs, env, "endpoints")),
+              value(etcdSetting(etcdArgs, env, "prefix")), tls, login);
         } catch (IllegalArgumentException e) {
           throw new UsageException(e.getMessage());
         }
       }
       default -> throw new UsageException(from + " '" + store + "' is not a store; use file (the default) or etcd");
     }
+  }
+
+  /** {@code --etcd-NAME}, else the variable {@code INBOARD_ETCD_NAME}. */
+  private static Setting etcdSetting(Map<String, String> etcdArgs, Map<String, String> env, String name) {
+    String option = "--etcd-" + name;
+    return Setting.of(option, etcdArgs.get(option), env,
+        "INBOARD_ETCD_" + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+  }
+
+  private static String value(Setting setting) {
+    return setting == null ? null : setting.value();
   }
 
   public boolean hasTokens() {
@@ -160,7 +186,7 @@ public record ServerOptions(int port, String bind, Path dataDir, String adminTok
   public String toString() {
     // Never print the tokens themselves.
     return "ServerOptions[port=" + port + ", bind=" + bind + ", "
-        + (etcd == null ? "dataDir=" + dataDir : "etcd=" + etcd.endpoints() + " prefix " + etcd.prefix())
+        + (etcd == null ? "dataDir=" + dataDir : "etcd=" + etcd)
         + ", adminToken=" + (adminToken == null ? "none" : "set") + ", agentToken="
         + (agentToken == null ? "none" : "set") + "]";
   }

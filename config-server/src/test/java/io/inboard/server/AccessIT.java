@@ -77,12 +77,12 @@ class AccessIT {
     String token = "pässwort-4f1c";
     Path adminFile = dataDir.resolve("admin.token");
     Files.writeString(adminFile, token + "\n", StandardCharsets.UTF_8);
-    Exited fromFile = run(Map.of(), "--admin-token-file", adminFile.toString());
+    ServerProcess.Exit fromFile = run(Map.of(), "--admin-token-file", adminFile.toString());
     assertThat(fromFile.code()).as(fromFile.output()).isEqualTo(2);
     assertThat(fromFile.output()).contains("admin token", adminFile.toString(), "visible ASCII")
         .doesNotContain("sswort");
 
-    Exited fromVariable = run(Map.of("INBOARD_ADMIN_TOKEN", ADMIN, "INBOARD_AGENT_TOKEN", "agent secret"));
+    ServerProcess.Exit fromVariable = run(Map.of("INBOARD_ADMIN_TOKEN", ADMIN, "INBOARD_AGENT_TOKEN", "agent secret"));
     assertThat(fromVariable.code()).as(fromVariable.output()).isEqualTo(2);
     assertThat(fromVariable.output()).contains("INBOARD_AGENT_TOKEN", "visible ASCII").doesNotContain("agent secret");
   }
@@ -90,40 +90,26 @@ class AccessIT {
   @Test
   void aBlankTokenVariableIsRefusedLikeAnEmptyTokenFile() throws Exception {
     // A secret that resolved to whitespace must not silently mean "no tokens" (an open server).
-    Exited blankAdmin = run(Map.of("INBOARD_ADMIN_TOKEN", "   "));
+    ServerProcess.Exit blankAdmin = run(Map.of("INBOARD_ADMIN_TOKEN", "   "));
     assertThat(blankAdmin.code()).as(blankAdmin.output()).isEqualTo(2);
     assertThat(blankAdmin.output()).contains("INBOARD_ADMIN_TOKEN is set but blank");
 
-    Exited blankAgent = run(Map.of("INBOARD_ADMIN_TOKEN", ADMIN, "INBOARD_AGENT_TOKEN", ""));
+    ServerProcess.Exit blankAgent = run(Map.of("INBOARD_ADMIN_TOKEN", ADMIN, "INBOARD_AGENT_TOKEN", ""));
     assertThat(blankAgent.code()).as(blankAgent.output()).isEqualTo(2);
     assertThat(blankAgent.output()).contains("INBOARD_AGENT_TOKEN is set but blank");
 
     Path emptyFile = dataDir.resolve("empty.token");
     Files.writeString(emptyFile, " \n");
-    Exited empty = run(Map.of(), "--admin-token-file", emptyFile.toString());
+    ServerProcess.Exit empty = run(Map.of(), "--admin-token-file", emptyFile.toString());
     assertThat(empty.code()).as(empty.output()).isEqualTo(2);
     assertThat(empty.output()).contains("is empty");
   }
 
-  private record Exited(int code, String output) {}
-
-  /** Runs the server expecting it to refuse to start; a server still running after 30 s fails the test. */
-  private Exited run(Map<String, String> env, String... extraArgs) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of(ServerProcess.javaBinary(), "-XX:TieredStopAtLevel=1", "-jar",
-        ServerProcess.jar().toString(), "--port", "0", "--data-dir", dataDir.resolve("data").toString()));
-    cmd.addAll(List.of(extraArgs));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().remove("INBOARD_ADMIN_TOKEN");
-    pb.environment().remove("INBOARD_AGENT_TOKEN");
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    try {
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("the server should refuse to start; it runs").isTrue();
-      return new Exited(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-    } finally {
-      p.destroyForcibly();
-      p.waitFor(15, TimeUnit.SECONDS);
-    }
+  /** Runs the server expecting it to refuse to start. */
+  private ServerProcess.Exit run(Map<String, String> env, String... extraArgs) throws Exception {
+    List<String> args = new java.util.ArrayList<>(List.of("--data-dir", dataDir.resolve("data").toString()));
+    args.addAll(List.of(extraArgs));
+    return ServerProcess.refusedStart(env, args.toArray(new String[0]));
   }
 
   @Test
@@ -145,6 +131,7 @@ class AccessIT {
     String output = new String(p.getInputStream().readAllBytes());
     assertThat(p.exitValue()).isZero();
     assertThat(output).contains("--port", "--bind", "--data-dir", "--admin-token-file", "--agent-token-file",
-        "INBOARD_ADMIN_TOKEN", "INBOARD_AGENT_TOKEN");
+        "INBOARD_ADMIN_TOKEN", "INBOARD_AGENT_TOKEN", "--etcd-ca-file", "--etcd-cert-file", "--etcd-key-file",
+        "--etcd-user", "--etcd-password-file", "INBOARD_ETCD_CA_FILE", "INBOARD_ETCD_PASSWORD");
   }
 }

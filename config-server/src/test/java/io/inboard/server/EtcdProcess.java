@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real etcd server (the {@code etcd} binary of the etcd-server package) on 127.0.0.1 with free
  * ports and its own data directory; it can be stopped and started again on the same ports and
- * data, as an etcd restart is. Without the binary the tests are skipped, or fail under
+ * data, as an etcd restart is; optionally with TLS (and client certificates required) and with
+ * further etcd flags. Without the binary the tests are skipped, or fail under
  * {@code INBOARD_REQUIRE_ETCD=1} (as {@code .ci/run} sets), saying how to install it.
  */
 final class EtcdProcess implements AutoCloseable {
@@ -24,19 +25,37 @@ final class EtcdProcess implements AutoCloseable {
   private final int clientPort;
   private final int peerPort;
   private final Path log;
+  private final TestCertificates tls;
+  private final List<String> flags;
+  private final HttpClient http;
   private Process process;
 
-  private EtcdProcess(Path binary, Path dataDir) throws IOException {
+  private EtcdProcess(Path binary, Path dataDir, TestCertificates tls, List<String> flags) throws IOException {
     this.binary = binary;
     this.dataDir = dataDir;
     this.clientPort = freePort();
     this.peerPort = freePort();
     this.log = Files.createTempFile("etcd-", ".log");
+    this.tls = tls;
+    this.flags = List.copyOf(flags);
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+    if (tls != null) {
+      b.sslContext(EtcdTls.load(tls.clientFiles()).context());
+    }
+    this.http = b.build();
   }
 
   /** Starts etcd with its data in {@code dataDir} and waits until it answers. */
   static EtcdProcess start(Path dataDir) throws IOException, InterruptedException {
-    EtcdProcess etcd = new EtcdProcess(binary(), dataDir);
+    return start(dataDir, null);
+  }
+
+  /**
+   * Starts etcd serving its clients over TLS with {@code tls}'s etcd certificate and requiring client
+   * certificates issued by its CA ({@code tls} null: plain http), with further etcd {@code flags}.
+   */
+  static EtcdProcess start(Path dataDir, TestCertificates tls, String... flags) throws IOException, InterruptedException {
+    EtcdProcess etcd = new EtcdProcess(binary(), dataDir, tls, List.of(flags));
     etcd.start();
     return etcd;
   }
@@ -90,21 +109,73 @@ final class EtcdProcess implements AutoCloseable {
   }
 
   String endpoint() {
-    return "http://127.0.0.1:" + clientPort;
+    return (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
+  }
+
+  /**
+   * Turns etcd's authentication on, through the JSON gateway as an operator would with etcdctl:
+   * the root user etcd requires, and {@code user} with read-write access to the keys under
+   * {@code prefix} only.
+   */
+  void enableAuth(String user, String password, String prefix) throws IOException, InterruptedException {
+    String key = b64(prefix);
+    String end = b64(EtcdGateway.prefixEnd(prefix));
+    post("/v3/auth/user/add", "{\"name\":\"root\",\"password\":\"root-" + password + "\"}");
+    post("/v3/auth/role/add", "{\"name\":\"root\"}");
+    post("/v3/auth/user/grant", "{\"user\":\"root\",\"role\":\"root\"}");
+    post("/v3/auth/user/add", "{\"name\":\"" + user + "\",\"password\":\"" + password + "\"}");
+    post("/v3/auth/role/add", "{\"name\":\"inboard\"}");
+    post("/v3/auth/role/grant", "{\"name\":\"inboard\",\"perm\":{\"permType\":\"READWRITE\",\"key\":\"" + key
+        + "\",\"range_end\":\"" + end + "\"}}");
+    post("/v3/auth/user/grant", "{\"user\":\"" + user + "\",\"role\":\"inboard\"}");
+    post("/v3/auth/enable", "{}");
+  }
+
+  /** A token for {@code user}, as the config server gets one. */
+  String authenticate(String user, String password) throws IOException, InterruptedException {
+    String body = post("/v3/auth/authenticate", "{\"name\":\"" + user + "\",\"password\":\"" + password + "\"}");
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("token").asText();
+  }
+
+  /** Whether etcd still accepts {@code token} (for a read of {@code prefix}). */
+  boolean accepts(String token, String prefix) throws IOException, InterruptedException {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/v3/kv/range"))
+        .header("Authorization", token).POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"" + b64(prefix) + "\"}"))
+        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() == 200;
+  }
+
+  private String post(String path, String json) throws IOException, InterruptedException {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoint() + path))
+        .POST(HttpRequest.BodyPublishers.ofString(json)).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("etcd answered " + path + " with " + r.statusCode() + ": " + r.body());
+    }
+    return r.body();
+  }
+
+  private static String b64(String text) {
+    return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   void start() throws IOException, InterruptedException {
     String peer = "http://127.0.0.1:" + peerPort;
-    ProcessBuilder pb = new ProcessBuilder(List.of(binary.toString(),
+    List<String> cmd = new java.util.ArrayList<>(List.of(binary.toString(),
         "--name", "inboard-test",
         "--data-dir", dataDir.toString(),
         "--listen-client-urls", endpoint(), "--advertise-client-urls", endpoint(),
         "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-        "--initial-cluster", "inboard-test=" + peer))
+        "--initial-cluster", "inboard-test=" + peer));
+    if (tls != null) {
+      cmd.addAll(List.of("--cert-file", tls.etcdCert().toString(), "--key-file", tls.etcdKey().toString(),
+          "--trusted-ca-file", tls.ca().toString(), "--client-cert-auth"));
+    }
+    cmd.addAll(flags);
+    ProcessBuilder pb = new ProcessBuilder(cmd)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     process = pb.start();
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {

@@ -61,9 +61,7 @@ class ServerOptionsTest {
         .hasMessageContaining("'127.0.0.1:2379' is not a URL")
         .hasMessageContaining("give etcd client URLs like http://127.0.0.1:2379");
     assertThatThrownBy(() -> parse(Map.of(), "--store", "etcd", "--etcd-endpoints", "localhost:2379"))
-        .hasMessageContaining("'localhost:2379' is not an http:// URL with a host");
-    assertThatThrownBy(() -> parse(Map.of(), "--store", "etcd", "--etcd-endpoints", "https://etcd:2379"))
-        .hasMessageContaining("TLS to etcd is not supported yet");
+        .hasMessageContaining("'localhost:2379' is not an http:// or https:// URL with a host");
     assertThatThrownBy(() -> parse(Map.of(), "--store", "etcd", "--etcd-endpoints", "http://a:2379,,http://b:2379"))
         .hasMessageContaining("has an empty entry");
     assertThatThrownBy(() -> parse(Map.of(), "--store", "etcd", "--etcd-endpoints", "http://a:2379/v3"))

@@ -130,6 +130,41 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /** How a server that refused to start ended: its exit code and everything it printed. */
+  record Exit(int code, String output) {}
+
+  /** Runs the server expecting it to refuse to start; a server still running after 60 s fails the test. */
+  static Exit refusedStart(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(javaBinary()));
+    cmd.addAll(TEST_JVM);
+    cmd.addAll(List.of("-jar", jar().toString(), "--port", "0"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().remove("INBOARD_ADMIN_TOKEN");
+    pb.environment().remove("INBOARD_AGENT_TOKEN");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return "(output lost: " + e + ")";
+      }
+    });
+    try {
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("the server should refuse to start; it ran:\n" + output.get(10, TimeUnit.SECONDS));
+      }
+      return new Exit(p.exitValue(), output.get(10, TimeUnit.SECONDS));
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IOException("cannot read the server's output", e);
+    } finally {
+      p.destroyForcibly();
+      p.waitFor(15, TimeUnit.SECONDS);
+    }
+  }
+
   static String javaBinary() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }

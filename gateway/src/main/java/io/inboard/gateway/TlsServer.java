@@ -3,6 +3,7 @@ package io.inboard.gateway;
 import io.inboard.core.model.CipherSuites;
 import io.inboard.core.model.ServerTLSSettings;
 import io.inboard.core.route.GatewayPortRoutes.GatewayServer;
+import io.inboard.core.tls.PemFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

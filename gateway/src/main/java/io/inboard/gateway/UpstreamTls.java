@@ -2,6 +2,7 @@ package io.inboard.gateway;
 
 import io.inboard.core.model.ClientTLSSettings;
 import io.inboard.core.route.TlsDestination;
+import io.inboard.core.tls.PemFiles;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;

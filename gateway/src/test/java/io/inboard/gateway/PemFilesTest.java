@@ -3,6 +3,7 @@ package io.inboard.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.inboard.core.tls.PemFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;

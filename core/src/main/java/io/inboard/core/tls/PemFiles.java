@@ -1,4 +1,4 @@
-package io.inboard.gateway;
+package io.inboard.core.tls;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * private keys ({@code PRIVATE KEY}, RSA or EC) and PKCS#1 RSA keys ({@code RSA PRIVATE KEY}, as
  * {@code openssl genrsa} wrote them for years). Each failure says what the file holds and how to fix it.
  */
-final class PemFiles {
+public final class PemFiles {
   private static final Pattern BLOCK =
       Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
   /** DER of PKCS#8's AlgorithmIdentifier for rsaEncryption, to wrap a PKCS#1 key. */
@@ -31,8 +31,8 @@ final class PemFiles {
       0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
 
   /** A file that cannot be used; the message says why (without the path, which the caller names). */
-  static final class BadPem extends Exception {
-    BadPem(String message) {
+  public static final class BadPem extends Exception {
+    public BadPem(String message) {
       super(message);
     }
   }
@@ -40,7 +40,7 @@ final class PemFiles {
   private PemFiles() {}
 
   /** Every certificate of {@code file}, in order (a server's chain: its own first). */
-  static List<X509Certificate> certificates(Path file) throws BadPem {
+  public static List<X509Certificate> certificates(Path file) throws BadPem {
     List<X509Certificate> out = new ArrayList<>();
     try {
       CertificateFactory factory = CertificateFactory.getInstance("X.509");
@@ -59,7 +59,7 @@ final class PemFiles {
   }
 
   /** The private key of {@code file}: the first {@code PRIVATE KEY} or {@code RSA PRIVATE KEY} block. */
-  static PrivateKey privateKey(Path file) throws BadPem {
+  public static PrivateKey privateKey(Path file) throws BadPem {
     for (Block block : blocks(file)) {
       switch (block.type) {
         case "PRIVATE KEY" -> {
@@ -68,7 +68,7 @@ final class PemFiles {
         case "RSA PRIVATE KEY" -> {
           return pkcs8(wrapPkcs1(block.der));
         }
-        case "ENCRYPTED PRIVATE KEY" -> throw new BadPem("holds an encrypted private key; the gateway needs it "
+        case "ENCRYPTED PRIVATE KEY" -> throw new BadPem("holds an encrypted private key; it is needed "
             + "unencrypted (openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pem), as a Kubernetes TLS secret holds it");
         case "EC PRIVATE KEY" -> throw new BadPem("holds an EC key in SEC1 form (EC PRIVATE KEY); convert it to "
             + "PKCS#8: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pem");
