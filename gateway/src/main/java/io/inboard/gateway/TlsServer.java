@@ -4,13 +4,10 @@ import io.inboard.core.model.CipherSuites;
 import io.inboard.core.model.ServerTLSSettings;
 import io.inboard.core.route.GatewayPortRoutes.GatewayServer;
 import io.inboard.core.tls.PemFiles;
-import java.nio.charset.StandardCharsets;
+import io.inboard.core.tls.TlsKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,7 +16,6 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.eclipse.jetty.http2.HTTP2Cipher;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -179,7 +175,7 @@ final class TlsServer {
     }
     List<X509Certificate> chain = read(where, field, "serverCertificate", certFile, PemFiles::certificates);
     PrivateKey key = read(where, field, "privateKey", keyFile, PemFiles::privateKey);
-    if (!belongTogether(key, chain.get(0))) {
+    if (!TlsKeys.belongTogether(key, chain.get(0))) {
       throw new BadCertificate(where + (field == null ? "privateKey " : field) + keyFile + ": this private key does "
           + "not belong to the certificate in " + certFile + " (" + chain.get(0).getSubjectX500Principal()
           + "); give the key the certificate was issued for; the server is left out");
@@ -248,42 +244,10 @@ final class TlsServer {
     return found;
   }
 
-  /** Whether {@code key} is the private key of {@code certificate}: it signs what the certificate's key verifies. */
-  static boolean belongTogether(PrivateKey key, X509Certificate certificate) {
-    byte[] probe = "inboard-gateway".getBytes(StandardCharsets.US_ASCII);
-    String algorithm = switch (key.getAlgorithm()) {
-      case "RSA" -> "SHA256withRSA";
-      case "EC" -> "SHA256withECDSA";
-      default -> null;
-    };
-    if (algorithm == null) {
-      return true; // other key types: the handshake will tell
-    }
-    try {
-      Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(key);
-      signer.update(probe);
-      byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(algorithm);
-      verifier.initVerify(certificate.getPublicKey());
-      verifier.update(probe);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
-  }
-
   /** A trust manager that accepts the chains leading to one of {@code cas}. */
   static X509TrustManager trustManager(List<X509Certificate> cas) throws BadCertificate {
     try {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      for (int i = 0; i < cas.size(); i++) {
-        store.setCertificateEntry("ca-" + i, cas.get(i));
-      }
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(store);
-      for (TrustManager manager : factory.getTrustManagers()) {
+      for (TrustManager manager : TlsKeys.trusting(cas)) {
         if (manager instanceof X509TrustManager x509) {
           return x509;
         }

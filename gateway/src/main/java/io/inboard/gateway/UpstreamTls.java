@@ -3,6 +3,7 @@ package io.inboard.gateway;
 import io.inboard.core.model.ClientTLSSettings;
 import io.inboard.core.route.TlsDestination;
 import io.inboard.core.tls.PemFiles;
+import io.inboard.core.tls.TlsKeys;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -145,7 +146,7 @@ final class UpstreamTls {
     if (mutual) {
       List<X509Certificate> chain = read(where, certificateField, certificate, PemFiles::certificates);
       PrivateKey privateKey = read(where, keyField, key, PemFiles::privateKey);
-      if (!TlsServer.belongTogether(privateKey, chain.get(0))) {
+      if (!TlsKeys.belongTogether(privateKey, chain.get(0))) {
         throw new BadFile(where + keyField + " " + key + ": this private key does not belong to the certificate in "
             + certificate + " (" + chain.get(0).getSubjectX500Principal() + ")");
       }
