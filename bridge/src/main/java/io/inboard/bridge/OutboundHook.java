@@ -26,8 +26,9 @@ public interface OutboundHook {
 
   /**
    * As {@link #jdkHttpRequest(Object)}, with the application's body handler: the hook may also
-   * return a {@code CompletableFuture} of a response the mesh made itself (a call a
-   * {@code connectionPool} turned away), to give the application instead of sending anything.
+   * return a {@code CompletableFuture} of a response the mesh made itself (an injected abort, no
+   * route, no instance, a redirect, a direct response, a call a {@code connectionPool} turned away),
+   * to give the application instead of sending anything.
    */
   default Object jdkHttpRequest(Object request, Object bodyHandler) {
     return jdkHttpRequest(request);

@@ -43,6 +43,8 @@ final class Clients {
         case "huc-unread" -> urlConnectionUnread(target);
         case "huc-timeout" -> urlConnectionTimingOut(target);
         case "huc-answer" -> urlConnectionAnswer(target);
+        case "jdk-answer" -> jdkAnswer(target, false);
+        case "jdk-async-answer" -> jdkAnswer(target, true);
         default -> throw new IllegalArgumentException("unknown client " + client);
       };
     } catch (ExecutionException e) {
@@ -114,14 +116,57 @@ final class Clients {
 
   private String jdk(String target, String name, String value) throws Exception {
     HttpResponse<String> response = jdk.send(jdkRequest(target, name, value), HttpResponse.BodyHandlers.ofString());
-    return line(response.statusCode(), response.body());
+    return describe(response);
   }
 
   private String jdkAsync(String target, String name, String value) throws Exception {
     HttpResponse<String> response =
         jdk.sendAsync(jdkRequest(target, name, value), HttpResponse.BodyHandlers.ofString())
             .get(30, TimeUnit.SECONDS);
-    return line(response.statusCode(), response.body());
+    return describe(response);
+  }
+
+  /** As {@link #describe(Response)}, for an {@code HttpClient} response. */
+  private static String describe(HttpResponse<String> response) {
+    String reason = response.headers().firstValue("x-inboard-reason").orElse(null);
+    return line(response.statusCode(), response.body()) + (reason == null ? "" : " reason=" + reason.replace(' ', '_'));
+  }
+
+  /**
+   * Reads everything of an answer the way an application inspects a response: {@code send} reads the
+   * body as a string, {@code sendAsync} ({@code async}) as an input stream; the status, the headers,
+   * the version, whether there was a previous response, and how long it took ({@code took},
+   * milliseconds). Spaces in values are written {@code _}.
+   */
+  private String jdkAnswer(String target, boolean async) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(target)).build();
+    long start = System.nanoTime();
+    String body;
+    HttpResponse<?> response;
+    if (async) {
+      CompletableFuture<HttpResponse<InputStream>> pending =
+          jdk.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> streamed = pending.get(30, TimeUnit.SECONDS);
+      try (InputStream in = streamed.body()) {
+        body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      response = streamed;
+    } else {
+      HttpResponse<String> read = jdk.send(request, HttpResponse.BodyHandlers.ofString());
+      body = read.body();
+      response = read;
+    }
+    long took = (System.nanoTime() - start) / 1_000_000;
+    return ("status=" + response.statusCode()
+        + " reason=" + field(response.headers().firstValue("x-inboard-reason").orElse(null))
+        + " type=" + field(response.headers().firstValue("content-type").orElse(null))
+        + " length=" + field(response.headers().firstValue("content-length").orElse(null))
+        + " location=" + field(response.headers().firstValue("location").orElse(null))
+        + " version=" + response.version()
+        + " previous=" + response.previousResponse().isPresent()
+        + " uri=" + response.uri()
+        + " body=" + field(body)
+        + " took=" + took);
   }
 
   private static String urlConnection(String target, String name, String value) throws IOException {

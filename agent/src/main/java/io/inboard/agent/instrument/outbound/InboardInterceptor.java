@@ -29,7 +29,7 @@ public final class InboardInterceptor implements Interceptor {
   /** Header naming why the mesh answered a call itself. */
   public static final String REASON_HEADER = "x-inboard-reason";
 
-  private static final MediaType TEXT = MediaType.get("text/plain; charset=utf-8");
+  private static final MediaType TEXT = MediaType.get(MeshAnswer.CONTENT_TYPE);
 
   private final MeshCalls calls;
   private final RewrittenUrls urls = new RewrittenUrls();
@@ -319,24 +319,27 @@ public final class InboardInterceptor implements Interceptor {
 
   /** The 503 of a call its destination's {@code connectionPool} turned away, as Envoy's. */
   private static Response overloaded(Request request, CallPlan.Answered answered) {
-    return answer(request, answered).newBuilder().header(MeshCalls.OVERLOADED_HEADER, "true").build();
+    return answer(request, answered, true);
   }
 
   private static Response answer(Request request, CallPlan.Answered answered) {
+    return answer(request, answered, false);
+  }
+
+  /** The mesh's {@link MeshAnswer}, as a response OkHttp's own network would have given. */
+  private static Response answer(Request request, CallPlan.Answered answered, boolean overloaded) {
+    MeshAnswer answer = MeshAnswer.of(answered, overloaded);
     long now = System.currentTimeMillis();
     Response.Builder response =
         new Response.Builder()
             .request(request)
             .protocol(Protocol.HTTP_1_1)
-            .code(answered.status())
+            .code(answer.status())
             .message(answered.reason())
-            .header(REASON_HEADER, answered.reason())
-            .body(ResponseBody.create(answered.body() == null ? "" : answered.body(), TEXT))
+            .body(ResponseBody.create(answer.body(), TEXT))
             .sentRequestAtMillis(now)
             .receivedResponseAtMillis(now);
-    if (answered.location() != null) {
-      response.header("Location", answered.location());
-    }
+    answer.headers().forEach(response::header);
     return response.build();
   }
 }

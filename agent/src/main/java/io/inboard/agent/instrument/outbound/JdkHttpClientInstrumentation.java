@@ -13,8 +13,8 @@ import org.objectweb.asm.Opcodes;
 /**
  * Routes {@code java.net.http.HttpClient} calls. {@code send} and both {@code sendAsync} methods of
  * the JDK's implementation funnel into one private four-argument {@code sendAsync}, called on the
- * application's thread: the advice swaps the request there, or returns a failed future when the
- * mesh refuses the call, and hands the returned future to the agent with the client and the body
+ * application's thread: the advice swaps the request there, or returns the future of the mesh's
+ * own answer (a response, or a failed future where none can be made), and hands the returned future to the agent with the client and the body
  * handler (metrics on completion, and retries, which send again through the same client).
  */
 public final class JdkHttpClientInstrumentation implements InboardInstrumentation {

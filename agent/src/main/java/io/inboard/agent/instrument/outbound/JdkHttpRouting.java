@@ -9,9 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -30,7 +28,8 @@ final class JdkHttpRouting {
 
   /**
    * See {@link io.inboard.bridge.OutboundHook#jdkHttpRequest(Object, Object)}: with the body
-   * handler, a call its destination's {@code connectionPool} turns away gets a 503 response.
+   * handler, a call the mesh answers itself gets its answer as a response ({@link JdkMeshAnswer}),
+   * and so does one its destination's {@code connectionPool} turns away (a 503).
    */
   Object request(Object appRequest, Object bodyHandler) {
     if (!(appRequest instanceof HttpRequest request) || appRequest instanceof MeshHttpRequest) {
@@ -54,8 +53,7 @@ final class JdkHttpRouting {
               calls.routing().caller());
       CallPlan plan = calls.plan(view);
       if (plan instanceof CallPlan.Answered answered) {
-        MeshCalls.delay(answered.delay());
-        return new RefusedCall(answered);
+        return JdkMeshAnswer.give(calls, request, bodyHandler, answered);
       }
       if (!(plan instanceof CallPlan.Routed routed)) {
         return appRequest;
@@ -145,10 +143,7 @@ final class JdkHttpRouting {
       return null;
     }
     try {
-      return MeshAnsweredResponse.of(request, handler, answered.status(), Map.of(
-          MeshCalls.OVERLOADED_HEADER, List.of("true"),
-          InboardInterceptor.REASON_HEADER, List.of(answered.reason()),
-          "content-type", List.of("text/plain; charset=utf-8")), "");
+      return MeshAnsweredResponse.of(request, handler, MeshAnswer.of(answered, true));
     } catch (Throwable t) {
       calls.routing().recordFailure("jdk-httpclient.overflow", t);
       return null;

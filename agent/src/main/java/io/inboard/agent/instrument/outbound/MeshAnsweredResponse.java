@@ -6,7 +6,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,9 +15,11 @@ import java.util.concurrent.Flow;
 import javax.net.ssl.SSLSession;
 
 /**
- * A {@code java.net.http} response the mesh made itself, without a network call, read through the
- * application's own body handler, so the application gets exactly what a server's answer with this
- * status, headers and body would have given it: a response, not an exception.
+ * A {@code java.net.http} response the mesh made itself ({@link MeshAnswer}), without a network
+ * call, read through the application's own body handler, so the application gets exactly what a
+ * server's answer with this status, headers and body would have given it: a response, not an
+ * exception. As a server's over HTTP/1.1 without TLS: no previous response (a redirect is given, not
+ * followed), no SSL session.
  */
 final class MeshAnsweredResponse<T> implements HttpResponse<T> {
   private final HttpRequest request;
@@ -33,13 +35,16 @@ final class MeshAnsweredResponse<T> implements HttpResponse<T> {
   }
 
   /**
-   * The response's future: {@code text} fed to the subscriber {@code handler} makes for this status
-   * and headers. Throws what the application's handler throws (the caller then sends the call).
+   * The response's future: {@code answer}'s body fed to the subscriber the application's
+   * {@code handler} makes for its status and headers. Throws what the handler throws (the caller
+   * then falls back).
    */
   static <T> CompletableFuture<HttpResponse<T>> of(
-      HttpRequest request, HttpResponse.BodyHandler<T> handler, int status, Map<String, List<String>> headerMap,
-      String text) {
+      HttpRequest request, HttpResponse.BodyHandler<T> handler, MeshAnswer answer) {
+    Map<String, List<String>> headerMap = new LinkedHashMap<>();
+    answer.headers().forEach((name, value) -> headerMap.put(name, List.of(value)));
     HttpHeaders headers = HttpHeaders.of(headerMap, (name, value) -> true);
+    int status = answer.status();
     HttpResponse.ResponseInfo info = new HttpResponse.ResponseInfo() {
       @Override
       public int statusCode() {
@@ -57,7 +62,7 @@ final class MeshAnsweredResponse<T> implements HttpResponse<T> {
       }
     };
     HttpResponse.BodySubscriber<T> subscriber = handler.apply(info);
-    subscriber.onSubscribe(new OneBuffer(subscriber, text.getBytes(StandardCharsets.UTF_8)));
+    subscriber.onSubscribe(new OneBuffer(subscriber, answer.body()));
     return subscriber.getBody().toCompletableFuture()
         .thenApply(body -> new MeshAnsweredResponse<>(request, status, headers, body));
   }

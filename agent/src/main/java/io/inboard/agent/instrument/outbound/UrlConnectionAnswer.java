@@ -1,15 +1,12 @@
 package io.inboard.agent.instrument.outbound;
 
 import io.inboard.bridge.UrlAnswer;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * An answer the mesh gives an {@code HttpURLConnection} call itself (an injected abort, no route,
  * no instance, a redirect, a direct response, a {@code connectionPool} overflow), in the form the
- * bridge writes into the JDK connection: the status, headers and body OkHttp's synthetic response
- * carries for the same answer, under the status line a server (Envoy) would send.
+ * bridge writes into the JDK connection: the {@link MeshAnswer} every client gets, under the status
+ * line a server (Envoy) would send.
  */
 final class UrlConnectionAnswer {
   private UrlConnectionAnswer() {}
@@ -20,23 +17,9 @@ final class UrlConnectionAnswer {
    * fails as it did before answers were written: with a {@link RefusedCall}.
    */
   static UrlAnswer of(CallPlan.Answered answered, boolean overloaded) {
-    byte[] body = answered.body() == null ? new byte[0] : answered.body().getBytes(StandardCharsets.UTF_8);
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Content-Type", "text/plain; charset=utf-8");
-    headers.put("Content-Length", Integer.toString(body.length));
-    if (overloaded) {
-      headers.put(MeshCalls.OVERLOADED_HEADER, "true");
-    }
-    headers.put(InboardInterceptor.REASON_HEADER, oneLine(answered.reason()));
-    if (answered.location() != null) {
-      headers.put("Location", answered.location());
-    }
-    return new UrlAnswer(answered.status(), reasonPhrase(answered.status()), headers, body, new RefusedCall(answered));
-  }
-
-  /** A header value cannot span lines: a reason that does is written on one. */
-  private static String oneLine(String reason) {
-    return reason == null ? "" : reason.replaceAll("[\\r\\n]+", " ");
+    MeshAnswer answer = MeshAnswer.of(answered, overloaded);
+    return new UrlAnswer(
+        answer.status(), reasonPhrase(answer.status()), answer.headers(), answer.body(), new RefusedCall(answered));
   }
 
   /**
