@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * own header values win; an internal failure leaves the call as the application made it; and a
  * rule's mirror (or each of its mirrors) copies calls without the application noticing.
  */
-class OutboundEdgesIT {
+class OutboundEdgesIT extends TwoUserInstances {
   static final List<String> CLIENTS = List.of("okhttp", "okhttp-async", "jdk", "jdk-async", "huc");
 
   static final String RULES =
@@ -123,21 +121,6 @@ class OutboundEdgesIT {
       """;
 
   @TempDir static Path dir;
-  private static EchoServer v1;
-  private static EchoServer v2;
-
-  @BeforeAll
-  static void startUser() throws Exception {
-    v1 = new EchoServer("v1", "user-v1");
-    v2 = new EchoServer("v2", "user-v2");
-  }
-
-  @AfterAll
-  static void stopUser() throws Exception {
-    v1.close();
-    v2.close();
-  }
-
   static List<Jdks.Jdk> runtimes() {
     return Jdks.available();
   }
