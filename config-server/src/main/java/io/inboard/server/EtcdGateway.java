@@ -315,7 +315,8 @@ final class EtcdGateway {
         Thread.currentThread().interrupt();
         throw new OutcomeUnknown("interrupted while waiting for etcd at " + endpoint, e);
       } catch (IOException e) {
-        throw new OutcomeUnknown("etcd at " + endpoint + " did not answer " + path + ": " + e, e);
+        throw new OutcomeUnknown("etcd at " + endpoint + " did not answer " + path + ": " + e
+            + (tls == null ? "" : tls.hintAfterClose()), e);
       }
     }
     throw new Unreachable("etcd is unreachable: " + String.join(", ", refused), allTls);

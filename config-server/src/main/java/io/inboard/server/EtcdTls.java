@@ -1,14 +1,14 @@
 package io.inboard.server;
 
-import io.inboard.core.tls.PemFiles;
-import io.inboard.core.tls.TlsKeys;
+import io.inboard.core.tls.FileStamp;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.TrustManager;
 
 /**
@@ -19,10 +19,14 @@ import javax.net.ssl.TrustManager;
  * certificate lists. Every file is read and checked at start, so a bad one stops the server with
  * its name instead of failing every handshake later.
  *
- * @param caFile {@code null}: the JVM's trust store
- * @param certFile {@code null}: no client certificate
+ * <p>Certificates are renewed while the server runs (cert-manager, a rotated Kubernetes secret), so
+ * each new connection to etcd first looks at the files (a {@code stat} each) and reads them again
+ * when one changed; connections already open keep the certificates they were made with. Files
+ * that cannot be used once changed (half written, a key that does not fit) are reported and the
+ * certificates read before stay in use until the files are good again.
  */
-record EtcdTls(Path caFile, Path certFile, Path keyFile, SSLContext context) {
+final class EtcdTls {
+  private static final System.Logger LOG = System.getLogger(EtcdTls.class.getName());
 
   /** The file settings as given; each may be {@code null}. */
   record Files(Setting ca, Setting cert, Setting key) {
@@ -33,6 +37,35 @@ record EtcdTls(Path caFile, Path certFile, Path keyFile, SSLContext context) {
     Setting first() {
       return ca != null ? ca : cert != null ? cert : key;
     }
+
+    List<Path> paths() {
+      List<Path> paths = new ArrayList<>(3);
+      for (Setting s : new Setting[] {ca, cert, key}) {
+        if (s != null) {
+          paths.add(Path.of(s.value()));
+        }
+      }
+      return paths;
+    }
+  }
+
+  private final Files files;
+  private final List<Path> paths;
+  private final SSLContext context;
+  private volatile EtcdTlsMaterial current;
+  /** The read before the current one: a handshake may have chosen its client certificate from it. */
+  private volatile EtcdTlsMaterial previous;
+  /** The stamps of files found unusable, so they are reported once, not at every connection. */
+  private volatile List<FileStamp> refused = List.of();
+
+  private EtcdTls(Files files, EtcdTlsMaterial first) throws GeneralSecurityException {
+    this.files = files;
+    this.paths = files.paths();
+    this.current = first;
+    this.previous = first;
+    this.context = SSLContext.getInstance("TLS");
+    KeyManager[] keys = first.keys() == null ? null : new KeyManager[] {new EtcdTlsKeys(this)};
+    context.init(keys, new TrustManager[] {new EtcdTlsTrust(this)}, null);
   }
 
   /**
@@ -48,31 +81,74 @@ record EtcdTls(Path caFile, Path certFile, Path keyFile, SSLContext context) {
       throw new IllegalArgumentException(given.source() + " " + given.value() + " is given without " + missing
           + "; a client certificate needs its private key and the other way round: give both, or neither");
     }
-    List<X509Certificate> cas = files.ca() == null ? null
-        : read(files.ca(), PemFiles::certificates, "give the PEM file of the CA(s) that issued etcd's certificate");
-    TrustManager[] trust = null; // the JVM's trust store
-    KeyManager[] keys = null;
+    EtcdTlsMaterial first = EtcdTlsMaterial.read(files, files.paths(), 1);
     try {
-      if (cas != null) {
-        trust = TlsKeys.trusting(cas);
-      }
-      if (files.cert() != null) {
-        List<X509Certificate> chain = read(files.cert(), PemFiles::certificates,
-            "give the PEM client certificate (its chain may follow it)");
-        PrivateKey key = read(files.key(), PemFiles::privateKey,
-            "give the PEM private key of the client certificate (PKCS#8, or PKCS#1 RSA)");
-        if (!TlsKeys.belongTogether(key, chain.get(0))) {
-          throw new IllegalArgumentException(files.key() + ": this private key does not belong to the certificate in "
-              + files.cert() + " (" + chain.get(0).getSubjectX500Principal() + "); give the key the certificate"
-              + " was issued for");
-        }
-        keys = TlsKeys.presenting(key, chain);
-      }
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys, trust, null);
-      return new EtcdTls(path(files.ca()), path(files.cert()), path(files.key()), context);
+      return new EtcdTls(files, first);
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("cannot set up TLS to etcd from " + files.first() + ": " + e.getMessage(), e);
+    }
+  }
+
+  SSLContext context() {
+    return context;
+  }
+
+  /**
+   * The material for a new handshake: the files read again first when one of them changed since
+   * the last read. Never throws: files that cannot be used leave the last good material in use.
+   */
+  EtcdTlsMaterial current() {
+    EtcdTlsMaterial m = current;
+    List<FileStamp> now = FileStamp.of(paths);
+    if (now.equals(m.stamps()) || now.equals(refused)) {
+      return m;
+    }
+    synchronized (this) {
+      m = current;
+      if (now.equals(m.stamps())) {
+        return m;
+      }
+      try {
+        EtcdTlsMaterial fresh = EtcdTlsMaterial.read(files, paths, m.generation() + 1);
+        previous = m;
+        current = fresh;
+        refused = List.of();
+        forgetSessions();
+        LOG.log(System.Logger.Level.INFO, "the TLS files to etcd changed and were read again: " + this);
+        return fresh;
+      } catch (RuntimeException e) {
+        refused = now;
+        LOG.log(System.Logger.Level.WARNING, "the TLS files to etcd changed but cannot be used: " + e.getMessage()
+            + "; new connections keep the certificates read before until the files are fixed");
+        return m;
+      }
+    }
+  }
+
+  /** The material of read {@code generation}, if it is still kept (the current or the one before). */
+  EtcdTlsMaterial generation(long generation) {
+    EtcdTlsMaterial m = current;
+    if (m.generation() == generation) {
+      return m;
+    }
+    EtcdTlsMaterial p = previous;
+    return p.generation() == generation ? p : null;
+  }
+
+  /**
+   * Forgets the TLS sessions made with the old certificates: a resumed session would keep the
+   * identity etcd saw before (TLS resumes without presenting the certificate again).
+   */
+  private void forgetSessions() {
+    SSLSessionContext sessions = context.getClientSessionContext();
+    if (sessions == null) {
+      return;
+    }
+    for (byte[] id : Collections.list(sessions.getIds())) {
+      var session = sessions.getSession(id);
+      if (session != null) {
+        session.invalidate();
+      }
     }
   }
 
@@ -80,31 +156,45 @@ record EtcdTls(Path caFile, Path certFile, Path keyFile, SSLContext context) {
   String explain(javax.net.ssl.SSLException e) {
     String m = String.valueOf(e.getMessage());
     if (m.contains("PKIX path") || m.contains("certification path")) {
-      return "etcd's certificate is not issued by a CA in " + (caFile == null ? "the JVM's trust store" : "--etcd-ca-file "
-          + caFile) + " (" + m + "); give --etcd-ca-file the CA that issued etcd's certificate (etcd's --cert-file)";
+      return "etcd's certificate is not issued by a CA in " + (files.ca() == null ? "the JVM's trust store"
+          : "--etcd-ca-file " + caFile()) + " (" + m + "); give --etcd-ca-file the CA that issued etcd's certificate"
+          + " (etcd's --cert-file)";
     }
     if (m.contains("subject alternative") || m.contains("No name matching")) {
       return "etcd's certificate does not name the endpoint's host (" + m + "); the host name is verified: give the"
           + " endpoint as a name or address the certificate lists";
     }
     if (m.contains("bad_certificate") || m.contains("certificate_required") || m.contains("unknown_ca")) {
-      return "etcd refused the client certificate (" + m + "); " + (certFile == null
+      return "etcd refused the client certificate (" + m + "); " + (files.cert() == null
           ? "etcd runs with --client-cert-auth: give --etcd-cert-file and --etcd-key-file"
-          : "is --etcd-cert-file " + certFile + " issued by a CA in etcd's --trusted-ca-file?");
+          : "is --etcd-cert-file " + certFile() + " issued by a CA in etcd's --trusted-ca-file?");
     }
     return m;
   }
 
-  private interface Reader<T> {
-    T read(Path file) throws PemFiles.BadPem;
+  /**
+   * What to check when etcd closed a connection after the handshake instead of answering: under TLS
+   * 1.3 an etcd with {@code --client-cert-auth} refuses a missing client certificate only once the
+   * handshake is over, and its alert may be lost with the closed connection. Empty with a client
+   * certificate configured.
+   */
+  String hintAfterClose() {
+    return files.cert() != null ? "" : "; if etcd runs with --client-cert-auth (it then closes connections that"
+        + " present no client certificate), give --etcd-cert-file and --etcd-key-file";
   }
 
-  private static <T> T read(Setting setting, Reader<T> reader, String fix) {
-    try {
-      return reader.read(Path.of(setting.value()));
-    } catch (PemFiles.BadPem e) {
-      throw new IllegalArgumentException(setting + " " + e.getMessage() + "; " + fix);
-    }
+  /** {@code null}: the JVM's trust store. */
+  Path caFile() {
+    return path(files.ca());
+  }
+
+  /** {@code null}: no client certificate. */
+  Path certFile() {
+    return path(files.cert());
+  }
+
+  Path keyFile() {
+    return path(files.key());
   }
 
   private static Path path(Setting setting) {
@@ -113,7 +203,7 @@ record EtcdTls(Path caFile, Path certFile, Path keyFile, SSLContext context) {
 
   @Override
   public String toString() {
-    return "TLS (" + (caFile == null ? "JVM trust store" : "CA " + caFile)
-        + (certFile == null ? "" : ", client certificate " + certFile) + ")";
+    return "TLS (" + (files.ca() == null ? "JVM trust store" : "CA " + caFile())
+        + (files.cert() == null ? "" : ", client certificate " + certFile()) + ")";
   }
 }

@@ -32,7 +32,8 @@ final class EtcdToken {
     }
   }
 
-  private final EtcdLogin login;
+  /** Read again before each authentication (a rotated password file). */
+  private EtcdLogin login;
   private final Authenticator authenticator;
   /** {@code null}: not authenticated yet; empty: etcd has authentication disabled. */
   private String token;
@@ -82,6 +83,7 @@ final class EtcdToken {
   }
 
   private String authenticate() throws IOException {
+    login = login.reread();
     Answer a = authenticator.authenticate(login.user(), login.password());
     if (a.status() == 200 && !a.json().path("token").asText("").isEmpty()) {
       return a.json().path("token").asText();

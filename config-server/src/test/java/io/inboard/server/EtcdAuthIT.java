@@ -159,4 +159,36 @@ class EtcdAuthIT {
       }
     }
   }
+
+  @Test
+  void aRotatedPasswordIsReadFromThePasswordFileWhenEtcdNoLongerAcceptsTheToken(@TempDir Path own) throws Exception {
+    String rotated = "rotated-" + PASSWORD;
+    Path passwordFile = own.resolve("etcd-password");
+    Files.writeString(passwordFile, PASSWORD + "\n");
+    try (EtcdProcess rotating = EtcdProcess.start(own.resolve("etcd"), null)) {
+      rotating.enableAuth(USER, PASSWORD, PREFIX);
+      try (ServerProcess server = ServerProcess.start(ServerProcess.TEST_JVM, null, Map.of(), "--store", "etcd",
+          "--etcd-endpoints", rotating.endpoint(), "--etcd-prefix", PREFIX + "rotation/", "--etcd-user", USER,
+          "--etcd-password-file", passwordFile.toString())) {
+        Http http = new Http(server.url());
+        assertThat(http.put(VS, virtualService("2s")).status()).isEqualTo(200);
+
+        // The operator changes the password in etcd (every token given before is refused from then
+        // on: "revision of auth store is old"), then renews the secret the file is mounted from.
+        rotating.changePassword(USER, PASSWORD, rotated);
+        Path next = own.resolve("etcd-password.next");
+        Files.writeString(next, rotated + "\n");
+        Files.move(next, passwordFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+          Http.Response after = http.put(VS, virtualService("3s"));
+          assertThat(after.status()).as("a write after the rotation: %s", after).isEqualTo(200);
+        });
+        assertThat(timeout(http)).isEqualTo("3s");
+        assertThat(server.output()).contains("holds a new password for user '" + USER + "'")
+            .doesNotContain(PASSWORD);
+      }
+    }
+  }
 }

@@ -25,9 +25,9 @@ final class EtcdProcess implements AutoCloseable {
   private final int clientPort;
   private final int peerPort;
   private final Path log;
-  private final TestCertificates tls;
+  private TestCertificates tls;
   private final List<String> flags;
-  private final HttpClient http;
+  private HttpClient http;
   private Process process;
 
   private EtcdProcess(Path binary, Path dataDir, TestCertificates tls, List<String> flags) throws IOException {
@@ -38,11 +38,24 @@ final class EtcdProcess implements AutoCloseable {
     this.log = Files.createTempFile("etcd-", ".log");
     this.tls = tls;
     this.flags = List.copyOf(flags);
+    this.http = client(tls);
+  }
+
+  private static HttpClient client(TestCertificates tls) {
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
     if (tls != null) {
       b.sslContext(EtcdTls.load(tls.clientFiles()).context());
     }
-    this.http = b.build();
+    return b.build();
+  }
+
+  /**
+   * From the next {@link #start()} on, serves with {@code renewed}'s etcd certificate and trusts only
+   * client certificates issued by its CA, as an operator's certificate renewal to a new CA does.
+   */
+  void useCertificates(TestCertificates renewed) {
+    this.tls = renewed;
+    this.http = client(renewed);
   }
 
   /** Starts etcd with its data in {@code dataDir} and waits until it answers. */
@@ -129,6 +142,21 @@ final class EtcdProcess implements AutoCloseable {
         + "\",\"range_end\":\"" + end + "\"}}");
     post("/v3/auth/user/grant", "{\"user\":\"" + user + "\",\"role\":\"inboard\"}");
     post("/v3/auth/enable", "{}");
+  }
+
+  /**
+   * Changes {@code user}'s password as root, as an operator rotating it with {@code etcdctl user
+   * passwd} does; {@code password} is the one {@link #enableAuth} was given (root's derives from it).
+   */
+  void changePassword(String user, String password, String newPassword) throws IOException, InterruptedException {
+    String root = authenticate("root", "root-" + password);
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/v3/auth/user/changepw"))
+        .header("Authorization", root)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + user + "\",\"password\":\"" + newPassword
+            + "\"}")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("etcd answered /v3/auth/user/changepw with " + r.statusCode() + ": " + r.body());
+    }
   }
 
   /** A token for {@code user}, as the config server gets one. */

@@ -99,7 +99,7 @@ class EtcdSecurityOptionsTest {
     Path file = Files.writeString(dir.resolve("password"), "pa ss\n");
     ServerOptions fromFile = parse(Map.of("INBOARD_ETCD_PASSWORD", "from-env"), "--etcd-user", "inboard",
         "--etcd-password-file", file.toString());
-    assertThat(fromFile.etcd().login()).isEqualTo(new EtcdLogin("inboard", "pa ss"));
+    assertThat(fromFile.etcd().login()).isEqualTo(new EtcdLogin("inboard", "pa ss", file));
     assertThat(fromFile.toString()).contains("user 'inboard'").doesNotContain("pa ss");
     EtcdOptions fromEnv = parse(Map.of("INBOARD_ETCD_USER", "inboard", "INBOARD_ETCD_PASSWORD", "from-env")).etcd();
     assertThat(fromEnv.login().password()).isEqualTo("from-env");
@@ -123,5 +123,25 @@ class EtcdSecurityOptionsTest {
     assertThatThrownBy(() -> parse(Map.of(), "--etcd-user", "inboard", "--etcd-password-file",
         dir.resolve("nothing-here").toString()))
         .hasMessageContaining("cannot be read (it does not exist)");
+  }
+
+  @Test
+  void aPasswordFileIsReadAgainAtEachAuthenticationAndAnUnusableOneKeepsThePasswordReadBefore() throws Exception {
+    Path file = Files.writeString(dir.resolve("rotated-password"), "first\n");
+    EtcdLogin login = parse(Map.of(), "--etcd-user", "inboard", "--etcd-password-file", file.toString()).etcd().login();
+    assertThat(login.reread()).isSameAs(login);
+
+    Files.writeString(file, "second\n"); // the secret was rotated
+    EtcdLogin rotated = login.reread();
+    assertThat(rotated.password()).isEqualTo("second");
+    assertThat(rotated.user()).isEqualTo("inboard");
+
+    Files.writeString(file, ""); // half written: the password that worked so far is tried
+    assertThat(rotated.reread()).isSameAs(rotated);
+    Files.delete(file);
+    assertThat(rotated.reread()).isSameAs(rotated);
+
+    EtcdLogin fromEnv = parse(Map.of("INBOARD_ETCD_USER", "inboard", "INBOARD_ETCD_PASSWORD", "env")).etcd().login();
+    assertThat(fromEnv.reread()).isSameAs(fromEnv);
   }
 }
