@@ -1,21 +1,15 @@
 package io.inboard.gateway;
 
 import io.inboard.core.model.ServerTLSSettings;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.inboard.core.tls.FileStamp;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The files one HTTPS server's certificate, key and client CAs are read from, and a stamp of them
- * that changes when any of them does: each file's real path (symbolic links resolved), size and
- * modification time. Resolving the links is what sees Kubernetes renew a mounted secret: it writes
- * the new files into a new directory and swaps the {@code ..data} link to it in one step, so the
- * real path moves even when size and time would not tell.
+ * The files one HTTPS server's certificate, key, client CAs and revocation lists are read from, and
+ * a stamp of them that changes when any of them does ({@link FileStamp}: each file's real path, size
+ * and modification time).
  *
  * @param paths every file the server's certificate depends on, as configured (existing or not: a
  *     secret's file appearing under its other name counts as a change too)
@@ -25,6 +19,8 @@ record CredentialFiles(List<Path> paths) {
   static final String[] CERTIFICATE = {"tls.crt", "cert"};
   static final String[] KEY = {"tls.key", "key"};
   static final String[] CA = {"ca.crt", "cacert"};
+  /** A secret's certificate revocation list, as Istio reads it beside the CAs. */
+  static final String[] CRL = {"ca.crl"};
   /** The sibling directory Istio also reads a credential's client CAs from: {@code <credentialName>-cacert}. */
   static final String CA_SECRET_SUFFIX = "-cacert";
 
@@ -39,8 +35,8 @@ record CredentialFiles(List<Path> paths) {
    */
   static CredentialFiles of(ServerTLSSettings tls, Path credentialsDir) {
     boolean mutual = !tls.mode().equals(ServerTLSSettings.SIMPLE);
-    return of(tls.serverCertificate(), tls.privateKey(), mutual ? tls.caCertificates() : null, tls.credentialName(),
-        true, mutual, credentialsDir);
+    return of(tls.serverCertificate(), tls.privateKey(), mutual ? tls.caCertificates() : null,
+        mutual ? tls.caCrl() : null, tls.credentialName(), true, mutual, credentialsDir);
   }
 
   /**
@@ -49,13 +45,14 @@ record CredentialFiles(List<Path> paths) {
    * {@code credentialsDir} (the certificate and key when {@code keyPair}, the CAs when {@code cas}); none when
    * the credential cannot be found at all.
    */
-  static CredentialFiles of(String certificate, String key, String ca, String credentialName, boolean keyPair,
-      boolean cas, Path credentialsDir) {
+  static CredentialFiles of(String certificate, String key, String ca, String crl, String credentialName,
+      boolean keyPair, boolean cas, Path credentialsDir) {
     List<Path> paths = new ArrayList<>();
     if (credentialName == null) {
       addPath(paths, certificate);
       addPath(paths, key);
       addPath(paths, ca);
+      addPath(paths, crl);
     } else if (credentialsDir != null) {
       Path dir = credentialsDir.resolve(credentialName).normalize();
       if (dir.startsWith(credentialsDir.normalize())) {
@@ -65,31 +62,19 @@ record CredentialFiles(List<Path> paths) {
         }
         if (cas) {
           addAll(paths, dir, CA);
-          addAll(paths, dir.resolveSibling(credentialName + CA_SECRET_SUFFIX), CA);
+          addAll(paths, dir, CRL);
+          Path caSecret = dir.resolveSibling(credentialName + CA_SECRET_SUFFIX);
+          addAll(paths, caSecret, CA);
+          addAll(paths, caSecret, CRL);
         }
       }
     }
     return new CredentialFiles(paths);
   }
 
-  /** One file as it is now: where its link leads, its size and time; or that it is missing or unreadable. */
-  record Stamp(Path path, Path real, long size, FileTime modified, String trouble) {}
-
   /** The stamp of every file now; equal stamps mean nothing changed. Only a few {@code stat}s. */
-  List<Stamp> stamp() {
-    List<Stamp> out = new ArrayList<>(paths.size());
-    for (Path path : paths) {
-      try {
-        Path real = path.toRealPath();
-        BasicFileAttributes attributes = Files.readAttributes(real, BasicFileAttributes.class);
-        out.add(new Stamp(path, real, attributes.size(), attributes.lastModifiedTime(), null));
-      } catch (NoSuchFileException e) {
-        out.add(new Stamp(path, null, -1, null, "missing"));
-      } catch (IOException | SecurityException e) {
-        out.add(new Stamp(path, null, -1, null, e.getClass().getSimpleName()));
-      }
-    }
-    return out;
+  List<FileStamp> stamp() {
+    return FileStamp.of(paths);
   }
 
   private static void addPath(List<Path> paths, String file) {

@@ -3,11 +3,14 @@ package io.inboard.gateway;
 import io.inboard.core.model.CipherSuites;
 import io.inboard.core.model.ServerTLSSettings;
 import io.inboard.core.route.GatewayPortRoutes.GatewayServer;
+import io.inboard.core.tls.FileStamp;
 import io.inboard.core.tls.PemFiles;
+import io.inboard.core.tls.PinnedTrust;
 import io.inboard.core.tls.TlsKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,6 +19,7 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.eclipse.jetty.http2.HTTP2Cipher;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -57,9 +61,9 @@ final class TlsServer {
   private final SslConnectionFactory connectionFactory;
   /** The files the certificate was read from, and their stamp taken just before they were read. */
   private final CredentialFiles files;
-  private final List<CredentialFiles.Stamp> stamp;
+  private final List<FileStamp> stamp;
 
-  private TlsServer(GatewayServer server, CredentialFiles files, List<CredentialFiles.Stamp> stamp, PrivateKey key,
+  private TlsServer(GatewayServer server, CredentialFiles files, List<FileStamp> stamp, PrivateKey key,
       X509Certificate[] chain, X509TrustManager clientTrust, boolean clientCertificateRequired, Set<String> protocols,
       Set<String> cipherSuites, boolean http2) {
     this.server = server;
@@ -138,7 +142,7 @@ final class TlsServer {
     ServerTLSSettings tls = server.server().tls();
     // Stamped before reading: a file that changes while it is read is seen as changed at the next poll.
     CredentialFiles files = CredentialFiles.of(tls, credentialsDir);
-    List<CredentialFiles.Stamp> stamp = files.stamp();
+    List<FileStamp> stamp = files.stamp();
     String where = server.where() + " tls.";
     Path certFile;
     Path keyFile;
@@ -183,7 +187,10 @@ final class TlsServer {
     X509TrustManager clientTrust = null;
     if (caFile != null) {
       List<X509Certificate> cas = read(where, field, "caCertificates", caFile, PemFiles::certificates);
-      clientTrust = trustManager(cas);
+      Path crlFile = tls.credentialName() == null ? (tls.caCrl() == null ? null : Path.of(tls.caCrl()))
+          : crlBeside(caFile);
+      List<X509CRL> crls = crlFile == null ? null : read(where, field, "caCrl", crlFile, PemFiles::crls);
+      clientTrust = PinnedTrust.of(trustManager(cas, crls), tls.clientPins());
     }
     return new TlsServer(server, files, stamp, key, chain.toArray(new X509Certificate[0]), clientTrust,
         tls.mode().equals(ServerTLSSettings.MUTUAL), protocols(tls), cipherSuites(tls), http2);
@@ -244,16 +251,26 @@ final class TlsServer {
     return found;
   }
 
-  /** A trust manager that accepts the chains leading to one of {@code cas}. */
-  static X509TrustManager trustManager(List<X509Certificate> cas) throws BadCertificate {
+  /** A secret's revocation list: {@code ca.crl} in the directory its CAs were found in, or {@code null}. */
+  static Path crlBeside(Path caFile) {
+    return existing(caFile.getParent(), CredentialFiles.CRL);
+  }
+
+  /**
+   * A trust manager that accepts the chains leading to one of {@code cas} ({@code null}: the JVM's
+   * trust store) and, with {@code crls}, none that they revoke.
+   */
+  static X509ExtendedTrustManager trustManager(List<X509Certificate> cas, List<X509CRL> crls)
+      throws BadCertificate {
     try {
-      for (TrustManager manager : TlsKeys.trusting(cas)) {
-        if (manager instanceof X509TrustManager x509) {
+      for (TrustManager manager : TlsKeys.trusting(cas, crls)) {
+        if (manager instanceof X509ExtendedTrustManager x509) {
           return x509;
         }
       }
     } catch (Exception e) {
-      throw new BadCertificate("cannot build a trust store of the client CAs: " + e);
+      throw new BadCertificate("cannot build a trust store of the CAs" + (crls == null ? "" : " and revocation lists")
+          + ": " + e);
     }
     throw new BadCertificate("the JVM has no X.509 trust manager");
   }

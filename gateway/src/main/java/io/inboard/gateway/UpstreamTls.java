@@ -2,6 +2,7 @@ package io.inboard.gateway;
 
 import io.inboard.core.model.ClientTLSSettings;
 import io.inboard.core.route.TlsDestination;
+import io.inboard.core.tls.FileStamp;
 import io.inboard.core.tls.PemFiles;
 import io.inboard.core.tls.TlsKeys;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
@@ -37,13 +39,13 @@ final class UpstreamTls {
 
   final TlsDestination destination;
   private final CredentialFiles files;
-  private final List<CredentialFiles.Stamp> stamp;
+  private final List<FileStamp> stamp;
   /** {@code null} when there is a problem. */
   private final SslContextFactory.Client contexts;
   private final String problem;
   private final AtomicBoolean handshakeFailureLogged = new AtomicBoolean();
 
-  private UpstreamTls(TlsDestination destination, CredentialFiles files, List<CredentialFiles.Stamp> stamp,
+  private UpstreamTls(TlsDestination destination, CredentialFiles files, List<FileStamp> stamp,
       SslContextFactory.Client contexts, String problem) {
     this.destination = destination;
     this.files = files;
@@ -95,8 +97,9 @@ final class UpstreamTls {
     boolean mutual = tls.mode().equals(ClientTLSSettings.MUTUAL);
     // Stamped before reading: a file that changes while it is read is seen as changed at the next poll.
     CredentialFiles files = CredentialFiles.of(tls.clientCertificate(), tls.privateKey(), tls.caCertificates(),
-        tls.credentialName(), mutual, !tls.insecureSkipVerify(), credentialsDir);
-    List<CredentialFiles.Stamp> stamp = files.stamp();
+        tls.insecureSkipVerify() ? null : tls.caCrl(), tls.credentialName(), mutual, !tls.insecureSkipVerify(),
+        credentialsDir);
+    List<FileStamp> stamp = files.stamp();
     try {
       return new UpstreamTls(destination, files, stamp, contexts(destination, credentialsDir), null);
     } catch (BadFile e) {
@@ -112,6 +115,7 @@ final class UpstreamTls {
     Path certificate = tls.clientCertificate() == null ? null : Path.of(tls.clientCertificate());
     Path key = tls.privateKey() == null ? null : Path.of(tls.privateKey());
     Path ca = tls.caCertificates() == null ? null : Path.of(tls.caCertificates());
+    Path crl = tls.caCrl() == null ? null : Path.of(tls.caCrl());
     String certificateField = "clientCertificate";
     String keyField = "privateKey";
     String caField = "caCertificates";
@@ -140,6 +144,7 @@ final class UpstreamTls {
         ca = TlsServer.existing(dir.resolveSibling(name + CredentialFiles.CA_SECRET_SUFFIX),
             CredentialFiles.CA);
       }
+      crl = TlsServer.crlBeside(ca == null ? dir.resolve(CredentialFiles.CA[0]) : ca);
       certificateField = keyField = caField = credential + " file";
     }
     KeyManager[] keys = new KeyManager[0];
@@ -152,8 +157,10 @@ final class UpstreamTls {
       }
       keys = new KeyManager[] {new OwnCertificate(privateKey, chain.toArray(new X509Certificate[0]))};
     }
+    List<X509CRL> crls = crl == null || tls.insecureSkipVerify() ? null
+        : read(where, tls.credentialName() == null ? "caCrl" : caField, crl, PemFiles::crls);
     TrustManager trust = tls.insecureSkipVerify() ? new InstanceTrust(TRUST_ANY, "anyone", List.of(), false)
-        : new InstanceTrust(ca == null ? defaultTrust() : caTrust(where, caField, ca),
+        : new InstanceTrust(ca == null && crls == null ? defaultTrust() : caTrust(where, caField, ca, crls),
             ca == null ? "the JVM's default trust store (give caCertificates to trust your own CAs)"
                 : caField + " " + ca, tls.subjectAltNames(), tls.sni() == null);
     try {
@@ -182,10 +189,12 @@ final class UpstreamTls {
     }
   }
 
-  private static X509TrustManager caTrust(String where, String field, Path file) throws BadFile {
-    List<X509Certificate> cas = read(where, field, file, PemFiles::certificates);
+  /** The CAs of {@code file} ({@code null}: the JVM's), refusing what {@code crls} revoke. */
+  private static X509TrustManager caTrust(String where, String field, Path file, List<X509CRL> crls)
+      throws BadFile {
+    List<X509Certificate> cas = file == null ? null : read(where, field, file, PemFiles::certificates);
     try {
-      return TlsServer.trustManager(cas);
+      return TlsServer.trustManager(cas, crls);
     } catch (TlsServer.BadCertificate e) {
       throw new BadFile(where + field + " " + file + ": " + e.getMessage());
     }

@@ -77,6 +77,11 @@ class HttpsServersTest {
 
   /** One Gateway {@code edge/web} with {@code servers}, and a VirtualService routing every host to shop. */
   static String mesh(String servers) {
+    return mesh(servers, shop.port());
+  }
+
+  /** The same with the shop instance listening on {@code shopPort}. */
+  static String mesh(String servers, int shopPort) {
     return """
         apiVersion: networking.istio.io/v1
         kind: Gateway
@@ -96,7 +101,7 @@ class HttpsServersTest {
         ---
         instances:
         - {id: shop-1, service: shop, namespace: edge, address: 127.0.0.1, port: %d, labels: {app: shop}}
-        """.formatted(servers, shop.port());
+        """.formatted(servers, shopPort);
   }
 
   static String standardServers() {

@@ -80,6 +80,60 @@ final class TestCertificates {
     return new Issued(crt, keyFile, certificates(crt).get(0), key);
   }
 
+  /**
+   * A certificate revocation list of the CA, revoking {@code revoked}, current from an hour ago for
+   * {@code validFor} (negative: it expired that long ago), as PEM in {@code NAME.crl}. Built with the
+   * JDK alone (its DER written here, signed with the CA's key): keytool makes no revocation lists.
+   */
+  Path crl(String name, java.time.Duration validFor, Issued... revoked) throws Exception {
+    java.time.Instant now = java.time.Instant.now();
+    java.time.Instant thisUpdate = validFor.isNegative() ? now.plus(validFor).minus(java.time.Duration.ofHours(1))
+        : now.minus(java.time.Duration.ofHours(1));
+    java.time.Instant nextUpdate = validFor.isNegative() ? now.plus(validFor) : now.plus(validFor);
+    byte[] ecdsaWithSha256 = der(0x30, new byte[] {0x06, 0x08, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x04, 0x03,
+        0x02});
+    java.io.ByteArrayOutputStream entries = new java.io.ByteArrayOutputStream();
+    for (Issued r : revoked) {
+      entries.writeBytes(der(0x30, concat(der(0x02, r.cert().getSerialNumber().toByteArray()), utcTime(now))));
+    }
+    byte[] tbs = der(0x30, concat(new byte[] {0x02, 0x01, 0x01}, ecdsaWithSha256,
+        ca.getSubjectX500Principal().getEncoded(), utcTime(thisUpdate), utcTime(nextUpdate),
+        revoked.length == 0 ? new byte[0] : der(0x30, entries.toByteArray())));
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(dir.resolve("ca.p12"))) {
+      store.load(in, PASSWORD.toCharArray());
+    }
+    java.security.Signature signer = java.security.Signature.getInstance("SHA256withECDSA");
+    signer.initSign((PrivateKey) store.getKey("ca", PASSWORD.toCharArray()));
+    signer.update(tbs);
+    byte[] signature = signer.sign();
+    byte[] bits = concat(new byte[] {0}, signature);
+    byte[] crl = der(0x30, concat(tbs, ecdsaWithSha256, der(0x03, bits)));
+    return Files.writeString(dir.resolve(name + ".crl"), pem("X509 CRL", crl));
+  }
+
+  private static byte[] utcTime(java.time.Instant at) {
+    String text = java.time.format.DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'")
+        .withZone(java.time.ZoneOffset.UTC).format(at);
+    return der(0x17, text.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static byte[] der(int tag, byte[] content) {
+    int n = content.length;
+    byte[] length = n < 0x80 ? new byte[] {(byte) n}
+        : n < 0x100 ? new byte[] {(byte) 0x81, (byte) n}
+        : new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n};
+    return concat(new byte[] {(byte) tag}, length, content);
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
+  }
+
   /** A self-signed certificate, which the test CA did not sign. */
   Issued selfSigned(String name) throws Exception {
     keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-dname", "CN=" + name, "-validity", "3650",

@@ -35,6 +35,7 @@ class UpstreamTlsTest {
   static TestCertificates certs;
   static TestCertificates other;
   static TestCertificates.Issued gatewayClient;
+  static TestCertificates.Issued shopCertificate;
   static TlsUpstream simple;
   static TlsUpstream mutual;
   static EchoUpstream plain;
@@ -44,6 +45,7 @@ class UpstreamTlsTest {
     certs = TestCertificates.create(certsDir);
     other = TestCertificates.create(otherDir);
     TestCertificates.Issued shop = certs.issue("shop-upstream", "EC", "shop.example.com", "named.example.com");
+    shopCertificate = shop;
     gatewayClient = certs.issue("gateway-client", "RSA");
     simple = new TlsUpstream(shop, null);
     mutual = new TlsUpstream(shop, PemFiles.certificates(certs.caPem).get(0));
@@ -307,6 +309,28 @@ class UpstreamTlsTest {
       assertThat(answer.getHeaders().get(REASON)).contains("failed: its certificate names shop.example.com, "
           + "named.example.com, none of the server name sent (the request's host; give subjectAltNames or sni to "
           + "expect others) www.example.com");
+    }
+  }
+
+  @Test
+  void aRevocationListRefusesARevokedInstanceCertificateAndOneThatDoesNotRevokeItLetsItThrough() throws Exception {
+    Path revoking = certs.crl("revoking-shop", Duration.ofDays(1), shopCertificate);
+    try (InboardGateway gw = start(tls("{mode: SIMPLE, caCertificates: " + certs.caPem + ", caCrl: " + revoking + "}"),
+        simple.port(), null)) {
+      ContentResponse answer = get(gw, "shop.example.com");
+      assertThat(answer.getStatus()).isEqualTo(503);
+      assertThat(answer.getHeaders().get(REASON)).contains("TLS to instance shop-1 failed")
+          .containsIgnoringCase("revoked");
+    }
+    Path notRevoking = certs.crl("revoking-none", Duration.ofDays(1));
+    try (InboardGateway gw = start(tls("{mode: SIMPLE, caCertificates: " + certs.caPem + ", caCrl: " + notRevoking
+        + "}"), simple.port(), null)) {
+      assertThat(get(gw, "shop.example.com").getStatus()).isEqualTo(200);
+    }
+    Path expired = certs.crl("expired-list", Duration.ofHours(-2));
+    try (InboardGateway gw = start(tls("{mode: SIMPLE, caCertificates: " + certs.caPem + ", caCrl: " + expired + "}"),
+        simple.port(), null)) {
+      assertThat(get(gw, "shop.example.com").getStatus()).as("a list past its nextUpdate").isEqualTo(503);
     }
   }
 }

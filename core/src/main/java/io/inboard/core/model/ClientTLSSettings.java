@@ -19,6 +19,8 @@ import java.util.List;
  * @param sni the server name sent in the handshake, or {@code null} for the request's host (Istio's
  *     automatic SNI)
  * @param insecureSkipVerify whether the instance's certificate is not checked at all
+ * @param caCrl a PEM file of revocation lists the instance's certificate is checked against, or
+ *     {@code null}
  * @param field where the block was written, e.g. {@code spec.subsets[0].trafficPolicy.tls}, for
  *     messages about it at run time
  */
@@ -31,6 +33,7 @@ public record ClientTLSSettings(
     List<String> subjectAltNames,
     String sni,
     boolean insecureSkipVerify,
+    String caCrl,
     String field) {
   public static final String DISABLE = "DISABLE";
   public static final String SIMPLE = "SIMPLE";
@@ -40,6 +43,13 @@ public record ClientTLSSettings(
   public ClientTLSSettings {
     mode = mode == null ? DISABLE : mode;
     subjectAltNames = subjectAltNames == null ? List.of() : List.copyOf(subjectAltNames);
+  }
+
+  /** The same settings without a revocation list. */
+  public ClientTLSSettings(String mode, String clientCertificate, String privateKey, String caCertificates,
+      String credentialName, List<String> subjectAltNames, String sni, boolean insecureSkipVerify, String field) {
+    this(mode, clientCertificate, privateKey, caCertificates, credentialName, subjectAltNames, sni,
+        insecureSkipVerify, null, field);
   }
 
   /**

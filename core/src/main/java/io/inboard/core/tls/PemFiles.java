@@ -9,7 +9,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
+import java.security.cert.CRLException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
@@ -21,7 +23,8 @@ import java.util.regex.Pattern;
 /**
  * Reads certificates and private keys from PEM files with the JDK alone: X.509 certificates, PKCS#8
  * private keys ({@code PRIVATE KEY}, RSA or EC) and PKCS#1 RSA keys ({@code RSA PRIVATE KEY}, as
- * {@code openssl genrsa} wrote them for years). Each failure says what the file holds and how to fix it.
+ * {@code openssl genrsa} wrote them for years), and certificate revocation lists ({@code X509 CRL}).
+ * Each failure says what the file holds and how to fix it.
  */
 public final class PemFiles {
   private static final Pattern BLOCK =
@@ -54,6 +57,26 @@ public final class PemFiles {
     }
     if (out.isEmpty()) {
       throw new BadPem("holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+    }
+    return out;
+  }
+
+  /** Every certificate revocation list of {@code file} ({@code -----BEGIN X509 CRL-----}), in order. */
+  public static List<X509CRL> crls(Path file) throws BadPem {
+    List<X509CRL> out = new ArrayList<>();
+    try {
+      CertificateFactory factory = CertificateFactory.getInstance("X.509");
+      for (Block block : blocks(file)) {
+        if (block.type.equals("X509 CRL")) {
+          out.add((X509CRL) factory.generateCRL(new ByteArrayInputStream(block.der)));
+        }
+      }
+    } catch (CertificateException | CRLException e) {
+      throw new BadPem("holds an X509 CRL that is not a valid revocation list (" + e.getMessage() + ")");
+    }
+    if (out.isEmpty()) {
+      throw new BadPem("holds no PEM revocation list (-----BEGIN X509 CRL-----; convert a DER one with "
+          + "openssl crl -inform DER -in CRL -out CRL.pem)");
     }
     return out;
   }

@@ -5,12 +5,25 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.security.cert.CertPathBuilder;
+import java.security.cert.CertStore;
+import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.PKIXRevocationChecker;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509CRL;
+import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import javax.net.ssl.CertPathTrustManagerParameters;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * JDK key and trust managers from certificates and keys read with {@link PemFiles}, and the check
@@ -57,6 +70,51 @@ public final class TlsKeys {
     }
     TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init(store);
+    return factory.getTrustManagers();
+  }
+
+  /**
+   * Trust managers that trust {@code cas} ({@code null}: the JVM's trust store) and refuse a
+   * certificate that {@code crls} revoke. As Envoy checks a chain when it is given revocation
+   * lists, every certificate of the chain below the trusted CA must be covered by a list of its
+   * issuer that is current (its {@code nextUpdate} not passed); nothing is fetched from the network
+   * (no OCSP, no distribution points).
+   */
+  public static TrustManager[] trusting(List<X509Certificate> cas, List<X509CRL> crls)
+      throws GeneralSecurityException {
+    if (crls == null || crls.isEmpty()) {
+      return cas == null ? jvmTrust() : trusting(cas);
+    }
+    Set<TrustAnchor> anchors = new HashSet<>();
+    if (cas == null) {
+      for (TrustManager m : jvmTrust()) {
+        if (m instanceof X509TrustManager x) {
+          for (X509Certificate ca : x.getAcceptedIssuers()) {
+            anchors.add(new TrustAnchor(ca, null));
+          }
+        }
+      }
+    } else {
+      for (X509Certificate ca : cas) {
+        anchors.add(new TrustAnchor(ca, null));
+      }
+    }
+    PKIXBuilderParameters parameters = new PKIXBuilderParameters(anchors, new X509CertSelector());
+    parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
+    PKIXRevocationChecker revocation =
+        (PKIXRevocationChecker) CertPathBuilder.getInstance("PKIX").getRevocationChecker();
+    revocation.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS,
+        PKIXRevocationChecker.Option.NO_FALLBACK));
+    parameters.addCertPathChecker(revocation);
+    parameters.setRevocationEnabled(true);
+    TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+    factory.init(new CertPathTrustManagerParameters(parameters));
+    return factory.getTrustManagers();
+  }
+
+  private static TrustManager[] jvmTrust() throws GeneralSecurityException {
+    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init((KeyStore) null);
     return factory.getTrustManagers();
   }
 

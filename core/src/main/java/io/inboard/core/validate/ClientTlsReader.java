@@ -55,14 +55,12 @@ final class ClientTlsReader {
       certificate = null;
       key = null;
     }
-    if (f.has("caCrl") && !mode.equals(ClientTLSSettings.DISABLE)) {
-      f.get("caCrl").warning("is not checked by Inboard yet: revoked certificates of the instances are accepted");
-    }
+    String crl = f.get("caCrl").nonEmptyString();
     if (!mode.equals(ClientTLSSettings.DISABLE)) {
       f.warning(AGENTS);
     }
     return new ClientTLSSettings(mode, certificate, key, ca, credential, sans, sni, Boolean.TRUE.equals(insecure),
-        f.path());
+        crl, f.path());
   }
 
   private static String mode(Field f) {

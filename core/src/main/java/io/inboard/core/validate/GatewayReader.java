@@ -5,6 +5,7 @@ import io.inboard.core.model.GatewayPort;
 import io.inboard.core.model.GatewaySpec;
 import io.inboard.core.model.Server;
 import io.inboard.core.model.ServerTLSSettings;
+import io.inboard.core.tls.CertificatePins;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,9 +19,9 @@ final class GatewayReader {
   private static final Schema SERVER =
       Schema.of("port", "hosts", "name", "tls").unsupported("bind", "defaultEndpoint");
   private static final Schema TLS = Schema.of("httpsRedirect", "mode", "serverCertificate", "privateKey",
-      "caCertificates", "credentialName", "minProtocolVersion", "maxProtocolVersion", "cipherSuites")
-      .unsupported("subjectAltNames", "verifyCertificateSpki", "verifyCertificateHash", "caCrl",
-          "credentialNames", "tlsCertificates");
+      "caCertificates", "credentialName", "minProtocolVersion", "maxProtocolVersion", "cipherSuites",
+      "subjectAltNames", "verifyCertificateSpki", "verifyCertificateHash", "caCrl")
+      .unsupported("credentialNames", "tlsCertificates");
   private static final List<String> MODES =
       List.of("PASSTHROUGH", "SIMPLE", "MUTUAL", "AUTO_PASSTHROUGH", "ISTIO_MUTUAL", "OPTIONAL_MUTUAL");
   /** Istio's {@code TLSProtocol} values, oldest first ({@code TLS_AUTO} aside). */
@@ -175,8 +176,67 @@ final class GatewayReader {
         ciphers.add(suite);
       }
     }
+    ClientChecks checks = clientChecks(f, effectiveMode, credential);
     return new ServerTLSSettings(Boolean.TRUE.equals(redirect), effectiveMode, certificate, key, ca, credential,
-        min, max, ciphers);
+        min, max, ciphers, checks.subjectAltNames, checks.spki, checks.hashes, checks.crl);
+  }
+
+  private record ClientChecks(List<String> subjectAltNames, List<String> spki, List<String> hashes, String crl) {}
+
+  /**
+   * The checks of a client's certificate: Istio's {@code subjectAltNames}, {@code verifyCertificateSpki},
+   * {@code verifyCertificateHash} and {@code caCrl}, which mean something only when the server asks
+   * clients for a certificate.
+   */
+  private static ClientChecks clientChecks(Field f, String mode, String credential) {
+    List<String> sans = strings(f.get("subjectAltNames"));
+    List<String> spki = new ArrayList<>();
+    for (Field item : f.get("verifyCertificateSpki").items()) {
+      String digest = item.nonEmptyString();
+      if (digest != null && CertificatePins.spki(digest) == null) {
+        item.error("'" + digest + "' is not a base64 SHA-256 digest of a public key (32 bytes); make it with "
+            + "openssl x509 -in CERT -noout -pubkey | openssl pkey -pubin -outform DER | openssl dgst -sha256 "
+            + "-binary | base64");
+      } else if (digest != null) {
+        spki.add(digest);
+      }
+    }
+    List<String> hashes = new ArrayList<>();
+    for (Field item : f.get("verifyCertificateHash").items()) {
+      String digest = item.nonEmptyString();
+      if (digest != null && CertificatePins.hash(digest) == null) {
+        item.error("'" + digest + "' is not a hex SHA-256 digest of a certificate (64 hex digits, colons "
+            + "allowed); make it with openssl x509 -in CERT -noout -fingerprint -sha256");
+      } else if (digest != null) {
+        hashes.add(digest);
+      }
+    }
+    String crl = f.get("caCrl").nonEmptyString();
+    if (crl != null && credential != null) {
+      f.get("caCrl").error("cannot be given with credentialName '" + credential + "': the secret holds the "
+          + "revocation list itself (as ca.crl); remove caCrl, or put the list in the secret");
+    }
+    boolean asksForCertificates = mode.equals(ServerTLSSettings.MUTUAL) || mode.equals(ServerTLSSettings.OPTIONAL_MUTUAL);
+    if (!asksForCertificates) {
+      for (String name : List.of("subjectAltNames", "verifyCertificateSpki", "verifyCertificateHash", "caCrl")) {
+        if (f.has(name)) {
+          f.get(name).warning("checks the certificate of a client, which only MUTUAL and OPTIONAL_MUTUAL ask for; "
+              + "ignored under " + mode);
+        }
+      }
+    }
+    return new ClientChecks(sans, spki, hashes, credential != null ? null : crl);
+  }
+
+  private static List<String> strings(Field f) {
+    List<String> out = new ArrayList<>();
+    for (Field item : f.items()) {
+      String text = item.nonEmptyString();
+      if (text != null) {
+        out.add(text);
+      }
+    }
+    return out;
   }
 
   /** The field's text, upper-case, when it is one of {@code values}; else an error and {@code null}. */

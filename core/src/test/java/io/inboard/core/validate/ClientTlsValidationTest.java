@@ -114,16 +114,15 @@ class ClientTlsValidationTest {
   }
 
   @Test
-  void aClientCertificateUnderSimpleAndACrlAreWarned() {
+  void aClientCertificateUnderSimpleIsWarnedAndACrlIsRead() {
     String yaml = top("{mode: SIMPLE, clientCertificate: /c.pem, privateKey: /k.pem, caCrl: /crl.pem}");
     assertThat(errors(yaml)).isEmpty();
     assertThat(warnings(yaml)).containsExactly(
         "spec.trafficPolicy.tls.clientCertificate: is ignored under SIMPLE, which presents no client certificate; "
             + "use mode: MUTUAL to present one, or remove it",
-        "spec.trafficPolicy.tls.caCrl: is not checked by Inboard yet: revoked certificates of the instances are "
-            + "accepted",
         "spec.trafficPolicy.tls" + AGENTS);
     assertThat(((DestinationRule) valid(yaml)).spec().trafficPolicy().tls().clientCertificate()).isNull();
+    assertThat(((DestinationRule) valid(yaml)).spec().trafficPolicy().tls().caCrl()).isEqualTo("/crl.pem");
   }
 
   @Test

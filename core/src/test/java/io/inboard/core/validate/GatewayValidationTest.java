@@ -107,6 +107,72 @@ class GatewayValidationTest {
   }
 
   @Test
+  void readsTheChecksOfClientCertificatesAndRefusesDigestsThatAreNone() {
+    String spki = "jIo3ZpgTYO6sI4ChRt+GnHXwpW0f7WYqYzHLJrPxXgI=";
+    String hash = "DF:6F:F7:2F:E9:11:65:21:26:8F:64:62:6A:77:93:21:94:A1:22:6C:1B:D4:95:8B:8E:4B:7F:2E:0E:1A:4F:09";
+    Gateway g = valid(gw("""
+        selector: {istio: ingressgateway}
+        servers:
+        - port: {number: 443, name: https, protocol: HTTPS}
+          hosts: [a.com]
+          tls:
+            mode: MUTUAL
+            serverCertificate: /certs/tls.crt
+            privateKey: /certs/tls.key
+            caCertificates: /certs/ca.crt
+            caCrl: /certs/ca.crl
+            subjectAltNames: [spiffe://cluster.local/ns/shop/sa/checkout, client.example.com]
+            verifyCertificateSpki: [%s]
+            verifyCertificateHash: ["%s"]
+        """.formatted(spki, hash)));
+    ServerTLSSettings tls = g.spec().servers().get(0).tls();
+    assertThat(tls.caCrl()).isEqualTo("/certs/ca.crl");
+    assertThat(tls.subjectAltNames()).containsExactly("spiffe://cluster.local/ns/shop/sa/checkout", "client.example.com");
+    assertThat(tls.clientPins().spkiSha256()).hasSize(1);
+    assertThat(tls.clientPins().certificateSha256()).hasSize(1);
+
+    assertThat(errors(gw("""
+        selector: {istio: ingressgateway}
+        servers:
+        - port: {number: 443, name: https, protocol: HTTPS}
+          hosts: [a.com]
+          tls:
+            mode: MUTUAL
+            credentialName: client-ca
+            caCrl: /certs/ca.crl
+            verifyCertificateSpki: [not-base64!, "AAAA"]
+            verifyCertificateHash: ["DF:6F", "zz6ff72fe9116521268f64626a77932194a1226c1bd4958b8e4b7f2e0e1a4f09"]
+        """))).containsExactly(
+        "spec.servers[0].tls.verifyCertificateSpki[0]: 'not-base64!' is not a base64 SHA-256 digest of a public key "
+            + "(32 bytes); make it with openssl x509 -in CERT -noout -pubkey | openssl pkey -pubin -outform DER | "
+            + "openssl dgst -sha256 -binary | base64",
+        "spec.servers[0].tls.verifyCertificateSpki[1]: 'AAAA' is not a base64 SHA-256 digest of a public key "
+            + "(32 bytes); make it with openssl x509 -in CERT -noout -pubkey | openssl pkey -pubin -outform DER | "
+            + "openssl dgst -sha256 -binary | base64",
+        "spec.servers[0].tls.verifyCertificateHash[0]: 'DF:6F' is not a hex SHA-256 digest of a certificate (64 hex "
+            + "digits, colons allowed); make it with openssl x509 -in CERT -noout -fingerprint -sha256",
+        "spec.servers[0].tls.verifyCertificateHash[1]: 'zz6ff72fe9116521268f64626a77932194a1226c1bd4958b8e4b7f2e0e1a4f09'"
+            + " is not a hex SHA-256 digest of a certificate (64 hex digits, colons allowed); make it with openssl x509"
+            + " -in CERT -noout -fingerprint -sha256",
+        "spec.servers[0].tls.caCrl: cannot be given with credentialName 'client-ca': the secret holds the "
+            + "revocation list itself (as ca.crl); remove caCrl, or put the list in the secret");
+
+    String simple = gw("""
+        selector: {istio: ingressgateway}
+        servers:
+        - port: {number: 443, name: https, protocol: HTTPS}
+          hosts: [a.com]
+          tls: {mode: SIMPLE, serverCertificate: /c.pem, privateKey: /k.pem, subjectAltNames: [x], caCrl: /c.crl}
+        """);
+    assertThat(errors(simple)).isEmpty();
+    assertThat(warnings(simple)).containsExactly(
+        "spec.servers[0].tls.subjectAltNames: checks the certificate of a client, which only MUTUAL and "
+            + "OPTIONAL_MUTUAL ask for; ignored under SIMPLE",
+        "spec.servers[0].tls.caCrl: checks the certificate of a client, which only MUTUAL and OPTIONAL_MUTUAL ask "
+            + "for; ignored under SIMPLE");
+  }
+
+  @Test
   void tlsMistakesAreErrorsAsInIstio() {
     assertThat(errors(gw("""
         selector: {istio: ingressgateway}
