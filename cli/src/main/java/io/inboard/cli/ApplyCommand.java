@@ -68,7 +68,7 @@ final class ApplyCommand implements Callable<Integer> {
     return array.toString();
   }
 
-  private static String where(Diagnostic d) {
+  static String where(Diagnostic d) {
     String w = ((d.resource() == null ? "" : d.resource()) + " " + (d.path() == null ? "" : d.path())).trim();
     return w.isEmpty() ? "" : w + ": ";
   }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       ApplyCommand.class,
       GetCommand.class,
       DeleteCommand.class,
+      DiffCommand.class,
       InstancesCommand.class
     })
 public final class Inboardctl implements Runnable {
