@@ -2,7 +2,6 @@ package io.inboard.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.inboard.core.diag.Diagnostic;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -34,13 +33,7 @@ final class ApplyCommand implements Callable<Integer> {
   public Integer call() {
     return Online.run(() -> {
       ResourceFiles.Loaded loaded = ResourceFiles.parse(ResourceFiles.readAll(files, true));
-      if (loaded.hasErrors()) {
-        // The config server would refuse these too (it parses with the same core); say so without
-        // asking it, naming the files.
-        List<Diagnostic> errors = loaded.diagnostics().stream().filter(Diagnostic::isError).toList();
-        System.err.println("error: " + errors.size() + (errors.size() == 1 ? " problem" : " problems")
-            + " in the files; nothing was applied");
-        errors.forEach(d -> System.err.println("  " + where(d) + d.message()));
+      if (loaded.printErrors("nothing was applied")) {
         return Online.EXIT_REFUSED;
       }
       loaded.replacements().forEach(System.err::println);
@@ -66,10 +59,5 @@ final class ApplyCommand implements Callable<Integer> {
     ArrayNode array = Online.JSON.createArrayNode();
     loaded.resources().forEach(r -> array.add(r.source()));
     return array.toString();
-  }
-
-  static String where(Diagnostic d) {
-    String w = ((d.resource() == null ? "" : d.resource()) + " " + (d.path() == null ? "" : d.path())).trim();
-    return w.isEmpty() ? "" : w + ": ";
   }
 }

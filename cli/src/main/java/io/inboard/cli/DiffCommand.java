@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboard.core.controlplane.ConfigServerException;
-import io.inboard.core.diag.Diagnostic;
 import io.inboard.core.parse.ParsedResource;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -42,11 +41,7 @@ final class DiffCommand implements Callable<Integer> {
   public Integer call() {
     try {
       ResourceFiles.Loaded loaded = ResourceFiles.parse(ResourceFiles.readAll(files, true));
-      if (loaded.hasErrors()) {
-        List<Diagnostic> errors = loaded.diagnostics().stream().filter(Diagnostic::isError).toList();
-        System.err.println("error: " + errors.size() + (errors.size() == 1 ? " problem" : " problems")
-            + " in the files; apply would store nothing");
-        errors.forEach(d -> System.err.println("  " + ApplyCommand.where(d) + d.message()));
+      if (loaded.printErrors("apply would store nothing")) {
         return Inboardctl.EXIT_USAGE;
       }
       loaded.replacements().forEach(System.err::println);

@@ -49,6 +49,27 @@ final class ResourceFiles {
     boolean hasErrors() {
       return diagnostics.stream().anyMatch(Diagnostic::isError);
     }
+
+    /**
+     * For the online commands, which send nothing when the files are invalid (the config server,
+     * parsing with the same core, would refuse them too): prints the errors, each with where it is,
+     * and then {@code consequence}; whether there were any.
+     */
+    boolean printErrors(String consequence) {
+      List<Diagnostic> errors = diagnostics.stream().filter(Diagnostic::isError).toList();
+      if (errors.isEmpty()) {
+        return false;
+      }
+      System.err.println("error: " + errors.size() + (errors.size() == 1 ? " problem" : " problems")
+          + " in the files; " + consequence);
+      errors.forEach(d -> System.err.println("  " + where(d) + d.message()));
+      return true;
+    }
+
+    private static String where(Diagnostic d) {
+      String w = ((d.resource() == null ? "" : d.resource()) + " " + (d.path() == null ? "" : d.path())).trim();
+      return w.isEmpty() ? "" : w + ": ";
+    }
   }
 
   /**
