@@ -2,15 +2,9 @@ package io.inboard.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -43,48 +37,26 @@ class MeshRedirectIT {
       """;
 
   @TempDir Path dir;
-  private final List<HttpServer> servers = new ArrayList<>();
+  private final ForkedApplication application = new ForkedApplication();
 
   @AfterEach
   void stop() {
-    servers.forEach(s -> s.stop(0));
+    application.close();
   }
 
   static List<Jdks.Jdk> runtimes() {
     return Jdks.available();
   }
 
-  /** A server answering every request with 200: {@code name}, the path and the Host header it received. */
-  private HttpServer server(String name) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      byte[] bytes = (name + " path=" + exchange.getRequestURI().getPath() + " host="
-          + exchange.getRequestHeaders().getFirst("Host")).getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
-    });
-    server.start();
-    servers.add(server);
-    return server;
-  }
-
   private Path rules() throws IOException {
     return MeshFile.empty().with(RULES)
-        .instance("user-v1", "user", "traffic-management", server("user").getAddress().getPort(), "v1")
-        .instance("other-v1", "other", "traffic-management", server("other").getAddress().getPort(), "v1")
+        .instance("user-v1", "user", "traffic-management", application.server("user").getAddress().getPort(), "v1")
+        .instance("other-v1", "other", "traffic-management", application.server("other").getAddress().getPort(), "v1")
         .write(dir, "mesh.yaml");
   }
 
   private static String run(Jdks.Jdk jdk, Path rules, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(jdk.java().toString(), "-javaagent:" + ForkedService.AGENT_JAR,
-        "-Dinboard.config=" + rules, "-Dinboard.service=front", "-Dinboard.namespace=traffic-management",
-        "-cp", ForkedService.CLASSPATH, "io.inboard.agent.it.app.RedirectApplication"));
-    command.addAll(List.of(args));
-    Path log = Files.createTempFile("redirect-application", ".log");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("the application exits").isTrue();
-    return Files.readString(log, StandardCharsets.UTF_8);
+    return ForkedApplication.run(jdk, rules, "io.inboard.agent.it.app.RedirectApplication", List.of(), args);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** Applies the mesh's plan to a {@code java.net.http} request. */
 final class JdkHttpRouting {
@@ -107,7 +108,7 @@ final class JdkHttpRouting {
         CompletableFuture<HttpResponse<?>> given = new CompletableFuture<>();
         CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS).execute(
             () -> sendDelayed(given, sender, handler, redirects,
-                admitted(request, handler, view, routed, rewritten, start, context, redirects)));
+                () -> admitted(request, handler, view, routed, rewritten, start, context, redirects)));
         return given;
       }
       MeshCalls.delay(delay);
@@ -142,25 +143,27 @@ final class JdkHttpRouting {
   }
 
   /**
-   * After a delay waited on a timer: unless the application cancelled {@code given} meanwhile, sends
-   * {@code next} through the application's client (the woven client follows it as any routed call:
+   * After a delay waited on a timer: unless the application cancelled {@code given} meanwhile, takes
+   * the call's place at its destination ({@code admit}) and sends what that gives through the application's client (the woven client follows it as any routed call:
    * metrics, retries, mirrors) and completes {@code given} with its outcome.
    */
   private void sendDelayed(CompletableFuture<HttpResponse<?>> given, Sender sender,
-      HttpResponse.BodyHandler<?> handler, JdkRedirects redirects, Object next) {
+      HttpResponse.BodyHandler<?> handler, JdkRedirects redirects, Supplier<Object> admit) {
     if (given.isDone()) {
-      if (next instanceof RoutedHttpRequest routed && routed.limits != null) {
-        routed.limits.endRequest(); // never sent: its place is given back
-      }
-      return;
+      return; // cancelled during the delay: never sent, no place taken
     }
+    Object next = null;
     try {
+      next = admit.get();
       @SuppressWarnings("unchecked")
       CompletableFuture<HttpResponse<?>> outcome = next instanceof CompletableFuture<?> answered
           ? (CompletableFuture<HttpResponse<?>>) answered
           : sender.send((HttpRequest) next, handler);
       JdkRedirects.relay(redirects == null || next instanceof CompletableFuture<?> ? outcome : redirects.after(outcome), given);
     } catch (Throwable t) {
+      if (next instanceof RoutedHttpRequest routed && routed.limits != null) {
+        routed.limits.endRequest(); // not sent: its place is given back
+      }
       // As the client fails a call it cannot send: the application gets the failure, never a hang.
       given.completeExceptionally(t);
     }

@@ -66,7 +66,7 @@ final class OkHttpRedirects {
     Response prior = null;
     int followUps = 0;
     while (true) {
-      Request followUp = response == meshRedirect || followUps == 0 ? followUp(response) : null;
+      Request followUp = response == meshRedirect || followUps == 0 ? followUpOrNone(this, response) : null;
       RequestBody body = followUp == null ? null : followUp.body();
       if (followUp == null || (body != null && body.isOneShot())) {
         return withPrior(response, prior);
@@ -81,6 +81,15 @@ final class OkHttpRedirects {
       prior = stripped(response, prior);
       meshRedirect = null;
       response = interceptor.send(chain, followUp, this);
+    }
+  }
+
+  /** As {@link #followUp}, or {@code null} when it cannot be made: the redirect is then the answer (fail open). */
+  private static Request followUpOrNone(OkHttpRedirects redirects, Response redirect) {
+    try {
+      return redirects.followUp(redirect);
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 
