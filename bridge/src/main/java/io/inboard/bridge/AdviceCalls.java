@@ -99,9 +99,19 @@ public final class AdviceCalls {
    * response the mesh made itself is returned as it is, to give the application.
    */
   public static Object jdkHttpSending(Object request, Object bodyHandler) {
+    return jdkHttpSending(request, bodyHandler, null, null, null);
+  }
+
+  /**
+   * As {@link #jdkHttpSending(Object, Object)}, with the client ({@code this}), the push promise
+   * handler and the executor ({@code null} when {@code send} made the call and waits for it), so the
+   * hook can send the request itself later (after an injected delay, or a redirect's follow-up).
+   */
+  public static Object jdkHttpSending(
+      Object request, Object bodyHandler, Object client, Object pushHandler, Object executor) {
     Object sent;
     try {
-      sent = Hooks.outbound().jdkHttpRequest(request, bodyHandler);
+      sent = Hooks.outbound().jdkHttpRequest(request, bodyHandler, client, pushHandler, executor);
     } catch (Throwable t) {
       return request;
     }

@@ -35,6 +35,17 @@ public interface OutboundHook {
   }
 
   /**
+   * As {@link #jdkHttpRequest(Object, Object)}, with the client the request is sent with, its push
+   * promise handler, and the executor of {@code sendAsync} ({@code null} for {@code send}, whose
+   * caller waits for the answer anyway): the hook may send the request later, or send its follow-up,
+   * through that client, and give the future of that.
+   */
+  default Object jdkHttpRequest(Object request, Object bodyHandler, Object client, Object pushHandler,
+      Object executor) {
+    return jdkHttpRequest(request, bodyHandler);
+  }
+
+  /**
    * {@code java.net.http}: called with what {@link #jdkHttpRequest} returned and the response
    * future the client produced (or {@code null} when the call was refused); returns the future to
    * give the application.

@@ -6,11 +6,9 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,26 +21,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RedirectAndQueueIT {
   @TempDir Path dir;
-  private final List<HttpServer> servers = new ArrayList<>();
+  private final ForkedApplication application = new ForkedApplication();
 
   @AfterEach
   void stop() {
-    servers.forEach(s -> s.stop(0));
+    application.close();
   }
 
-  /** A server answering every request with 200 and {@code body}, the path and the Host header it received. */
   private HttpServer server(String body) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      byte[] bytes = (body + " path=" + exchange.getRequestURI().getPath() + " host="
-          + exchange.getRequestHeaders().getFirst("Host")).getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
-    });
-    server.start();
-    servers.add(server);
-    return server;
+    return application.server(body);
   }
 
   private static String run(Path rules, String... args) throws Exception {
@@ -55,21 +42,9 @@ class RedirectAndQueueIT {
 
   /** Runs the application on {@code jdk} with the agent and the extra system {@code properties}. */
   private static String run(Jdks.Jdk jdk, Path rules, List<String> properties, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(jdk.java().toString(), "-javaagent:" + ForkedService.AGENT_JAR));
-    command.addAll(properties);
-    command.addAll(List.of(
-        "-Dinboard.config=" + rules,
-        "-Dinboard.service=front",
-        "-Dinboard.namespace=traffic-management",
-        "-Dinboard.propagate=my-header",
-        "-cp",
-        ForkedService.CLASSPATH,
-        "io.inboard.agent.it.app.EdgeApplication"));
-    command.addAll(List.of(args));
-    Path log = Files.createTempFile("edge-application", ".log");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("the application exits").isTrue();
-    return Files.readString(log, StandardCharsets.UTF_8);
+    List<String> options = new ArrayList<>(properties);
+    options.add("-Dinboard.propagate=my-header");
+    return ForkedApplication.run(jdk, rules, "io.inboard.agent.it.app.EdgeApplication", options, args);
   }
 
   /**
@@ -170,7 +145,7 @@ class RedirectAndQueueIT {
       return thread;
     }));
     slow.start();
-    servers.add(slow);
+    application.stopAtEnd(slow);
     Path rules = MeshFile.empty()
         .with("""
             apiVersion: networking.istio.io/v1

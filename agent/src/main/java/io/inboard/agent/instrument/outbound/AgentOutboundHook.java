@@ -25,7 +25,13 @@ public final class AgentOutboundHook implements OutboundHook {
 
   @Override
   public Object jdkHttpRequest(Object request, Object bodyHandler) {
-    return jdk().request(request, bodyHandler);
+    return jdk().request(request, bodyHandler, null);
+  }
+
+  @Override
+  public Object jdkHttpRequest(Object request, Object bodyHandler, Object client, Object pushHandler,
+      Object executor) {
+    return jdk().request(request, bodyHandler, JdkHttpRouting.Sender.of(client, pushHandler, executor));
   }
 
   @Override

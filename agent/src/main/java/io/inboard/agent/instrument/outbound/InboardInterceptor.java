@@ -42,7 +42,15 @@ public final class InboardInterceptor implements Interceptor {
 
   @Override
   public Response intercept(Chain chain) throws IOException {
-    Request request = chain.request();
+    return send(chain, chain.request(), null);
+  }
+
+  /**
+   * Routes one request of the call: the application's, or a follow-up of a mesh redirect
+   * ({@code redirects} not {@code null}: a redirect the mesh answers is then left to that
+   * {@link OkHttpRedirects} to follow, not followed here again).
+   */
+  Response send(Chain chain, Request request, OkHttpRedirects redirects) throws IOException {
     CallPlan plan;
     PropagationContext context;
     OutgoingRequest view;
@@ -79,7 +87,9 @@ public final class InboardInterceptor implements Interceptor {
     if (plan instanceof CallPlan.Answered answered) {
       MeshCalls.delay(answered.delay());
       calls.routing().recordOutbound(answered.decision(), answered.status(), 0);
-      return answer(request, answered);
+      Response response = answer(request, answered);
+      // Only a redirect carries a location: the ordinary answer pays this one check.
+      return answered.location() == null ? response : OkHttpRedirects.follow(this, chain, response, redirects);
     }
     if (!(plan instanceof CallPlan.Routed routed)) {
       return chain.proceed(request);

@@ -51,7 +51,7 @@ public final class JdkHttpClientInstrumentation implements InboardInstrumentatio
 
   /**
    * <pre>
-   *   Object sending = AdviceCalls.jdkHttpSending(request, bodyHandler);
+   *   Object sending = AdviceCalls.jdkHttpSending(request, bodyHandler, this, pushPromiseHandler, executor);
    *   if (sending instanceof CompletableFuture) return (CompletableFuture) sending;  // refused or answered
    *   request = (HttpRequest) sending;
    * </pre>
@@ -64,7 +64,11 @@ public final class JdkHttpClientInstrumentation implements InboardInstrumentatio
     Label send = new Label();
     code.visitVarInsn(Opcodes.ALOAD, 1);
     code.visitVarInsn(Opcodes.ALOAD, 2);
-    call(code, "jdkHttpSending", "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;");
+    code.visitVarInsn(Opcodes.ALOAD, 0);
+    code.visitVarInsn(Opcodes.ALOAD, 3);
+    code.visitVarInsn(Opcodes.ALOAD, 4);
+    call(code, "jdkHttpSending",
+        "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;");
     code.visitInsn(Opcodes.DUP);
     code.visitTypeInsn(Opcodes.INSTANCEOF, FUTURE);
     code.visitJumpInsn(Opcodes.IFEQ, send);

@@ -12,6 +12,8 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** Applies the mesh's plan to a {@code java.net.http} request. */
 final class JdkHttpRouting {
@@ -23,24 +25,60 @@ final class JdkHttpRouting {
 
   /** See {@link io.inboard.bridge.OutboundHook#jdkHttpRequest(Object)}. */
   Object request(Object appRequest) {
-    return request(appRequest, null);
+    return request(appRequest, null, null);
   }
 
   /**
-   * See {@link io.inboard.bridge.OutboundHook#jdkHttpRequest(Object, Object)}: with the body
-   * handler, a call the mesh answers itself gets its answer as a response ({@link JdkMeshAnswer}),
-   * and so does one its destination's {@code connectionPool} turns away (a 503).
+   * How a call's requests can be sent later by the agent itself: through the application's
+   * {@code client}, with its push promise handler. {@code blocking} for {@code send}, whose caller
+   * waits for the answer anyway, so an injected delay may be waited on its thread.
    */
-  Object request(Object appRequest, Object bodyHandler) {
+  record Sender(HttpClient client, HttpResponse.PushPromiseHandler<?> push, boolean blocking) {
+    /** The sender of a call of {@code client}, or {@code null} when it is not a client. */
+    static Sender of(Object client, Object push, Object executor) {
+      return client instanceof HttpClient http
+          ? new Sender(http, push instanceof HttpResponse.PushPromiseHandler<?> p ? p : null, executor == null)
+          : null;
+    }
+
+    /** This sender for a request the agent sends later, off the application's thread. */
+    Sender later() {
+      return blocking ? new Sender(client, push, false) : this;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    CompletableFuture<HttpResponse<?>> send(HttpRequest request, HttpResponse.BodyHandler<?> handler) {
+      return (CompletableFuture) client.sendAsync(request, (HttpResponse.BodyHandler) handler,
+          (HttpResponse.PushPromiseHandler) push);
+    }
+  }
+
+  /**
+   * See {@link io.inboard.bridge.OutboundHook#jdkHttpRequest(Object, Object, Object, Object, Object)}:
+   * with the body handler, a call the mesh answers itself gets its answer as a response
+   * ({@link JdkMeshAnswer}), and so does one its destination's {@code connectionPool} turns away (a
+   * 503); with the {@code sender} too, a redirect the client follows is followed
+   * ({@link JdkRedirects}), and {@code sendAsync} waits an injected delay on a timer.
+   */
+  Object request(Object appRequest, Object bodyHandler, Sender sender) {
     if (!(appRequest instanceof HttpRequest request) || appRequest instanceof MeshHttpRequest) {
       return appRequest;
     }
+    return route(request, bodyHandler, sender, null, null);
+  }
+
+  /**
+   * Routes {@code request}: the application's ({@code context} {@code null}: the caller's), or the
+   * follow-up of a redirect ({@code redirects}, with the call's {@code context}).
+   */
+  Object route(HttpRequest request, Object bodyHandler, Sender sender, PropagationContext callContext,
+      JdkRedirects redirects) {
     try {
       URI uri = request.uri();
       if (!MeshCalls.routable(uri.getScheme())) {
-        return appRequest;
+        return request;
       }
-      PropagationContext context = PropagationContext.current();
+      PropagationContext context = callContext != null ? callContext : PropagationContext.current();
       String host = request.headers().firstValue("host").orElse(null);
       OutgoingRequest view =
           new OutgoingRequest(
@@ -53,31 +91,81 @@ final class JdkHttpRouting {
               calls.routing().caller());
       CallPlan plan = calls.plan(view);
       if (plan instanceof CallPlan.Answered answered) {
-        return JdkMeshAnswer.give(calls, request, bodyHandler, answered);
+        JdkRedirects following = redirects == null && answered.location() != null
+            ? JdkRedirects.of(this, sender, context, bodyHandler)
+            : redirects;
+        return JdkMeshAnswer.give(calls, request, bodyHandler, answered, following);
       }
       if (!(plan instanceof CallPlan.Routed routed)) {
-        return appRequest;
+        return request;
       }
       long start = System.nanoTime();
       HttpRequest rewritten = rewrite(request, routed, MeshCalls.tryTimeout(routed, 0), context);
-      MeshCalls.delay(routed.delay());
-      // Without the application's body handler there is no answer to make, and the client's
-      // sendAsync throws before its future exists (nothing would give the slot back): not limited.
-      DestinationLimits limits = bodyHandler == null ? null : calls.limits(routed.decision());
-      if (limits != null && !limits.tryStartRequest()) {
-        Object answered = overloaded(request, bodyHandler, calls.overloaded(routed.decision(), view, limits));
-        if (answered != null) {
-          return answered;
-        }
-        limits = null; // no response could be made: the call goes out, unlimited (fail open)
+      Duration delay = routed.delay();
+      if (delay != null && !delay.isZero() && !delay.isNegative() && sender != null && !sender.blocking()
+          && bodyHandler instanceof HttpResponse.BodyHandler<?> handler) {
+        // sendAsync: the caller gets its future at once; the request goes out when the delay is over.
+        CompletableFuture<HttpResponse<?>> given = new CompletableFuture<>();
+        CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS).execute(
+            () -> sendDelayed(given, sender, handler, redirects,
+                () -> admitted(request, handler, view, routed, rewritten, start, context, redirects)));
+        return given;
       }
-      RoutedHttpRequest sent =
-          new RoutedHttpRequest(rewritten, routed.decision(), start, request, view, routed, context, false);
-      sent.limits = limits;
-      return sent;
+      MeshCalls.delay(delay);
+      return admitted(request, bodyHandler, view, routed, rewritten, start, context, redirects);
     } catch (Throwable t) {
       calls.routing().recordFailure("jdk-httpclient", t);
-      return appRequest;
+      return request;
+    }
+  }
+
+  /**
+   * The routed request to send once any delay is over, holding its place at its destination's
+   * {@code connectionPool}; or the future of the 503 a full one answers with.
+   */
+  private Object admitted(HttpRequest request, Object bodyHandler, OutgoingRequest view, CallPlan.Routed routed,
+      HttpRequest rewritten, long start, PropagationContext context, JdkRedirects redirects) {
+    // Without the application's body handler there is no answer to make, and the client's
+    // sendAsync throws before its future exists (nothing would give the slot back): not limited.
+    DestinationLimits limits = bodyHandler == null ? null : calls.limits(routed.decision());
+    if (limits != null && !limits.tryStartRequest()) {
+      Object answered = overloaded(request, bodyHandler, calls.overloaded(routed.decision(), view, limits),
+          redirects == null ? null : redirects.previous());
+      if (answered != null) {
+        return answered;
+      }
+      limits = null; // no response could be made: the call goes out, unlimited (fail open)
+    }
+    RoutedHttpRequest sent =
+        new RoutedHttpRequest(rewritten, routed.decision(), start, request, view, routed, context, false);
+    sent.limits = limits;
+    return sent;
+  }
+
+  /**
+   * After a delay waited on a timer: unless the application cancelled {@code given} meanwhile, takes
+   * the call's place at its destination ({@code admit}) and sends what that gives through the application's client (the woven client follows it as any routed call:
+   * metrics, retries, mirrors) and completes {@code given} with its outcome.
+   */
+  private void sendDelayed(CompletableFuture<HttpResponse<?>> given, Sender sender,
+      HttpResponse.BodyHandler<?> handler, JdkRedirects redirects, Supplier<Object> admit) {
+    if (given.isDone()) {
+      return; // cancelled during the delay: never sent, no place taken
+    }
+    Object next = null;
+    try {
+      next = admit.get();
+      @SuppressWarnings("unchecked")
+      CompletableFuture<HttpResponse<?>> outcome = next instanceof CompletableFuture<?> answered
+          ? (CompletableFuture<HttpResponse<?>>) answered
+          : sender.send((HttpRequest) next, handler);
+      JdkRedirects.relay(redirects == null || next instanceof CompletableFuture<?> ? outcome : redirects.after(outcome), given);
+    } catch (Throwable t) {
+      if (next instanceof RoutedHttpRequest routed && routed.limits != null) {
+        routed.limits.endRequest(); // not sent: its place is given back
+      }
+      // As the client fails a call it cannot send: the application gets the failure, never a hang.
+      given.completeExceptionally(t);
     }
   }
 
@@ -138,12 +226,13 @@ final class JdkHttpRouting {
    * The future of a 503 with {@code x-envoy-overloaded: true} read through the application's body
    * handler, or {@code null} when there is no handler or it fails on it.
    */
-  private Object overloaded(HttpRequest request, Object bodyHandler, CallPlan.Answered answered) {
+  private Object overloaded(HttpRequest request, Object bodyHandler, CallPlan.Answered answered,
+      HttpResponse<?> previous) {
     if (!(bodyHandler instanceof HttpResponse.BodyHandler<?> handler)) {
       return null;
     }
     try {
-      return MeshAnsweredResponse.of(request, handler, MeshAnswer.of(answered, true));
+      return MeshAnsweredResponse.of(request, handler, MeshAnswer.of(answered, true), previous);
     } catch (Throwable t) {
       calls.routing().recordFailure("jdk-httpclient.overflow", t);
       return null;

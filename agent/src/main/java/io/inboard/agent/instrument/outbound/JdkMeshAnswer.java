@@ -20,9 +20,12 @@ final class JdkMeshAnswer {
    * waited on a timer, not on the caller's thread: {@code sendAsync} returns at once and {@code send}
    * waits for the future as it waits for a server. The call is recorded once, with the answer's
    * status, when it is given. Without a body handler, after the delay, the {@link RefusedCall} to fail
-   * the call with (as before answers were given), which the caller records.
+   * the call with (as before answers were given), which the caller records. With {@code redirects}
+   * (or {@code null}), a redirect the client follows is followed, and the response given ends the
+   * redirects followed so far.
    */
-  static Object give(MeshCalls calls, HttpRequest request, Object bodyHandler, CallPlan.Answered answered) {
+  static Object give(MeshCalls calls, HttpRequest request, Object bodyHandler, CallPlan.Answered answered,
+      JdkRedirects redirects) {
     if (!(bodyHandler instanceof HttpResponse.BodyHandler<?> handler)) {
       MeshCalls.delay(answered.delay());
       return new RefusedCall(answered);
@@ -30,10 +33,10 @@ final class JdkMeshAnswer {
     CompletableFuture<HttpResponse<?>> given = new CompletableFuture<>();
     Duration delay = answered.delay();
     if (delay == null || delay.isZero() || delay.isNegative()) {
-      answer(calls, request, handler, answered, given);
+      answer(calls, request, handler, answered, redirects, given);
     } else {
       CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS)
-          .execute(() -> answer(calls, request, handler, answered, given));
+          .execute(() -> answer(calls, request, handler, answered, redirects, given));
     }
     return given;
   }
@@ -44,26 +47,24 @@ final class JdkMeshAnswer {
    * fails with the {@link RefusedCall} it failed with before answers were given.
    */
   private static void answer(MeshCalls calls, HttpRequest request, HttpResponse.BodyHandler<?> handler,
-      CallPlan.Answered answered, CompletableFuture<HttpResponse<?>> given) {
+      CallPlan.Answered answered, JdkRedirects redirects, CompletableFuture<HttpResponse<?>> given) {
     if (given.isDone()) {
       return;
     }
     calls.routing().recordOutbound(answered.decision(), answered.status(), 0);
+    MeshAnswer answer = MeshAnswer.of(answered, false);
     CompletableFuture<? extends HttpResponse<?>> response;
     try {
-      response = MeshAnsweredResponse.of(request, handler, MeshAnswer.of(answered, false));
+      CompletableFuture<HttpResponse<?>> followed = redirects == null ? null : redirects.follow(request, answer);
+      response = followed != null
+          ? followed
+          : MeshAnsweredResponse.of(request, handler, answer, redirects == null ? null : redirects.previous());
     } catch (Throwable t) {
       RefusedCall refused = new RefusedCall(answered);
       refused.addSuppressed(t);
       given.completeExceptionally(refused);
       return;
     }
-    response.whenComplete((made, failure) -> {
-      if (failure != null) {
-        given.completeExceptionally(failure);
-      } else {
-        given.complete(made);
-      }
-    });
+    JdkRedirects.relay(response, given);
   }
 }

@@ -18,20 +18,38 @@ import javax.net.ssl.SSLSession;
  * A {@code java.net.http} response the mesh made itself ({@link MeshAnswer}), without a network
  * call, read through the application's own body handler, so the application gets exactly what a
  * server's answer with this status, headers and body would have given it: a response, not an
- * exception. As a server's over HTTP/1.1 without TLS: no previous response (a redirect is given, not
- * followed), no SSL session.
+ * exception. As a server's over HTTP/1.1 without TLS, with no SSL session; its previous response is
+ * the last redirect the client followed to get it ({@link JdkRedirects}), if any. Such a redirect is
+ * a response of this kind too, without a body, as the client keeps the redirects it followed.
  */
 final class MeshAnsweredResponse<T> implements HttpResponse<T> {
   private final HttpRequest request;
   private final int status;
   private final HttpHeaders headers;
   private final T body;
+  private final HttpResponse<T> previous;
 
-  private MeshAnsweredResponse(HttpRequest request, int status, HttpHeaders headers, T body) {
+  private MeshAnsweredResponse(HttpRequest request, int status, HttpHeaders headers, T body,
+      HttpResponse<T> previous) {
     this.request = request;
     this.status = status;
     this.headers = headers;
     this.body = body;
+    this.previous = previous;
+  }
+
+  /**
+   * A redirect the client followed, as it keeps one among the previous responses: no body, and
+   * {@code previous} (or {@code null}) before it.
+   */
+  static <T> HttpResponse<T> followed(HttpRequest request, MeshAnswer answer, HttpResponse<T> previous) {
+    return new MeshAnsweredResponse<>(request, answer.status(), headers(answer), null, previous);
+  }
+
+  private static HttpHeaders headers(MeshAnswer answer) {
+    Map<String, List<String>> headerMap = new LinkedHashMap<>();
+    answer.headers().forEach((name, value) -> headerMap.put(name, List.of(value)));
+    return HttpHeaders.of(headerMap, (name, value) -> true);
   }
 
   /**
@@ -41,9 +59,14 @@ final class MeshAnsweredResponse<T> implements HttpResponse<T> {
    */
   static <T> CompletableFuture<HttpResponse<T>> of(
       HttpRequest request, HttpResponse.BodyHandler<T> handler, MeshAnswer answer) {
-    Map<String, List<String>> headerMap = new LinkedHashMap<>();
-    answer.headers().forEach((name, value) -> headerMap.put(name, List.of(value)));
-    HttpHeaders headers = HttpHeaders.of(headerMap, (name, value) -> true);
+    return of(request, handler, answer, null);
+  }
+
+  /** As {@link #of(HttpRequest, HttpResponse.BodyHandler, MeshAnswer)}, after the redirects {@code previous}. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static <T> CompletableFuture<HttpResponse<T>> of(
+      HttpRequest request, HttpResponse.BodyHandler<T> handler, MeshAnswer answer, HttpResponse<?> previous) {
+    HttpHeaders headers = headers(answer);
     int status = answer.status();
     HttpResponse.ResponseInfo info = new HttpResponse.ResponseInfo() {
       @Override
@@ -64,7 +87,7 @@ final class MeshAnsweredResponse<T> implements HttpResponse<T> {
     HttpResponse.BodySubscriber<T> subscriber = handler.apply(info);
     subscriber.onSubscribe(new OneBuffer(subscriber, answer.body()));
     return subscriber.getBody().toCompletableFuture()
-        .thenApply(body -> new MeshAnsweredResponse<>(request, status, headers, body));
+        .thenApply(body -> new MeshAnsweredResponse<>(request, status, headers, body, (HttpResponse) previous));
   }
 
   /** Hands the whole body to the subscriber on its first request, then completes it. */
@@ -108,7 +131,7 @@ final class MeshAnsweredResponse<T> implements HttpResponse<T> {
 
   @Override
   public Optional<HttpResponse<T>> previousResponse() {
-    return Optional.empty();
+    return Optional.ofNullable(previous);
   }
 
   @Override

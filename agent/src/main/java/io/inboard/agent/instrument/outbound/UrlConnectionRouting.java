@@ -67,88 +67,105 @@ final class UrlConnectionRouting {
           return retry;
         }
       }
-      if (!MeshCalls.routable(url.getProtocol())) {
-        return null;
-      }
-      PropagationContext context = PropagationContext.current();
-      String host = connection.getRequestProperty("Host");
-      String ours = hostsSet.remove(connection);
-      boolean hostIsOurs = ours != null && ours.equals(host);
-      if (hostIsOurs) {
-        host = null;
-      }
-      OutgoingRequest view =
-          new OutgoingRequest(
-              connection.getRequestMethod(),
-              url.getProtocol(),
-              host != null ? host : OutgoingRequest.authority(url.getHost(), url.getPort()),
-              url.getPath(),
-              url.getQuery(),
-              new UrlConnectionHeaders(connection, context),
-              calls.routing().caller());
-      CallPlan plan = calls.plan(view);
-      if (hostIsOurs && !(plan instanceof CallPlan.Routed)) {
-        // A redirect out of the mesh: the Host the URL names, as the JDK would have sent it.
-        connection.setRequestProperty("Host", OutgoingRequest.authority(url.getHost(), url.getPort()));
-      }
-      if (plan instanceof CallPlan.Answered answered) {
-        // The mesh's own answer (abort, no route, no instance, ...), read as a server's would be.
-        MeshCalls.delay(answered.delay());
-        calls.routing().recordOutbound(answered.decision(), answered.status(), 0);
-        return UrlConnectionAnswer.of(answered, false);
-      }
-      if (!(plan instanceof CallPlan.Routed routed)) {
-        return null;
-      }
-      connection.setRequestProperty("Host", routed.hostHeader());
-      hostsSet.put(connection, routed.hostHeader());
-      // HttpURLConnection cannot remove a header once set; a removal keeps a propagated one out.
-      MeshCalls.addContextHeaders(
-          name -> connection.getRequestProperty(name) != null || removes(routed.headers(), name),
-          connection::addRequestProperty);
-      if (MeshCalls.hasHeaderOps(routed.headers())) {
-        MeshCalls.applyHeaderOps(
-            routed.headers(), name -> {}, connection::setRequestProperty, connection::addRequestProperty);
-      }
-      MeshCalls.delay(routed.delay());
-      if (slotsHeld.get() > 0) {
-        // Connecting again (the JDK follows a redirect, or authenticates) without an answer seen.
-        UrlConnectionCall previous = pending.remove(connection);
-        if (previous != null) {
-          previous.end();
-        }
-      }
-      String path = routed.path() != null ? routed.path() : url.getPath();
-      String file = url.getQuery() == null ? path : path + "?" + url.getQuery();
-      // From here the call counts against its destination's connectionPool, once its delay is over.
-      DestinationLimits limits = calls.limits(routed.decision());
-      UrlConnectionSlot slot = null;
-      if (limits != null) {
-        if (!limits.tryStartRequest()) {
-          return UrlConnectionAnswer.of(calls.overloaded(routed.decision(), view, limits), true);
-        }
-        slot = new UrlConnectionSlot(connection, limits, slotsHeld);
-      }
-      // Copied only when sent: a call its connectionPool turned away is not mirrored (as with OkHttp).
-      if (!routed.decision().actions().mirrors().isEmpty()) {
-        UrlConnectionMirror.send(calls.mirrors(), connection, routed, file);
-      }
-      UrlConnectionCall call = new UrlConnectionCall(routed, view, file, connection.getConnectTimeout(),
-          connection.getReadTimeout(), slot, limits == null ? null : limits.connectTimeout());
-      try {
-        URL instance = call.instanceUrl(routed);
-        // The first try: the rule's perTryTimeout within its timeout, unless the application's are shorter.
-        call.limitTry(connection, 0);
-        // Recorded when the status is known (responded), or when its connect fails for good.
-        pending.put(connection, call);
-        return instance;
-      } catch (Throwable t) {
-        call.end(); // the call goes out as the application made it: it holds no slot
-        throw t;
-      }
+      return route(connection, url, 0);
     } catch (Throwable t) {
       calls.routing().recordFailure("httpurlconnection", t);
       return null;
+    }
+  }
+
+  /**
+   * Routes {@code connection} to {@code url}: the application's, or after {@code redirects} mesh
+   * redirects followed, the last one's location. Returns what {@link #connecting} returns.
+   */
+  private Object route(HttpURLConnection connection, URL url, int redirects) throws Exception {
+    if (!MeshCalls.routable(url.getProtocol())) {
+      return null;
+    }
+    PropagationContext context = PropagationContext.current();
+    String host = connection.getRequestProperty("Host");
+    String ours = hostsSet.remove(connection);
+    // A follow-up goes to the host its location names, as the JDK's sets Host from it.
+    boolean hostIsOurs = redirects > 0 || (ours != null && ours.equals(host));
+    if (hostIsOurs) {
+      host = null;
+    }
+    OutgoingRequest view =
+        new OutgoingRequest(
+            connection.getRequestMethod(),
+            url.getProtocol(),
+            host != null ? host : OutgoingRequest.authority(url.getHost(), url.getPort()),
+            url.getPath(),
+            url.getQuery(),
+            new UrlConnectionHeaders(connection, context),
+            calls.routing().caller());
+    CallPlan plan = calls.plan(view);
+    if (hostIsOurs && !(plan instanceof CallPlan.Routed)) {
+      // A redirect out of the mesh: the Host the URL names, as the JDK would have sent it.
+      connection.setRequestProperty("Host", OutgoingRequest.authority(url.getHost(), url.getPort()));
+    }
+    if (plan instanceof CallPlan.Answered answered) {
+      // The mesh's own answer (abort, no route, no instance, ...), read as a server's would be.
+      MeshCalls.delay(answered.delay());
+      calls.routing().recordOutbound(answered.decision(), answered.status(), 0);
+      URL followUp = answered.location() == null ? null : UrlConnectionRedirects.followUp(connection, url, answered);
+      if (followUp != null) {
+        if (redirects + 1 >= UrlConnectionRedirects.MAX_REDIRECTS) {
+          return UrlConnectionRedirects.tooMany(redirects + 1);
+        }
+        Object next = route(connection, followUp, redirects + 1);
+        return next != null ? next : followUp; // out of the mesh: the JDK connects to the location itself
+      }
+      return UrlConnectionAnswer.of(answered, false);
+    }
+    if (!(plan instanceof CallPlan.Routed routed)) {
+      return null;
+    }
+    connection.setRequestProperty("Host", routed.hostHeader());
+    hostsSet.put(connection, routed.hostHeader());
+    // HttpURLConnection cannot remove a header once set; a removal keeps a propagated one out.
+    MeshCalls.addContextHeaders(
+        name -> connection.getRequestProperty(name) != null || removes(routed.headers(), name),
+        connection::addRequestProperty);
+    if (MeshCalls.hasHeaderOps(routed.headers())) {
+      MeshCalls.applyHeaderOps(
+          routed.headers(), name -> {}, connection::setRequestProperty, connection::addRequestProperty);
+    }
+    MeshCalls.delay(routed.delay());
+    if (slotsHeld.get() > 0) {
+      // Connecting again (the JDK follows a redirect, or authenticates) without an answer seen.
+      UrlConnectionCall previous = pending.remove(connection);
+      if (previous != null) {
+        previous.end();
+      }
+    }
+    String path = routed.path() != null ? routed.path() : url.getPath();
+    String file = url.getQuery() == null ? path : path + "?" + url.getQuery();
+    // From here the call counts against its destination's connectionPool, once its delay is over.
+    DestinationLimits limits = calls.limits(routed.decision());
+    UrlConnectionSlot slot = null;
+    if (limits != null) {
+      if (!limits.tryStartRequest()) {
+        return UrlConnectionAnswer.of(calls.overloaded(routed.decision(), view, limits), true);
+      }
+      slot = new UrlConnectionSlot(connection, limits, slotsHeld);
+    }
+    // Copied only when sent: a call its connectionPool turned away is not mirrored (as with OkHttp).
+    if (!routed.decision().actions().mirrors().isEmpty()) {
+      UrlConnectionMirror.send(calls.mirrors(), connection, routed, file);
+    }
+    UrlConnectionCall call = new UrlConnectionCall(routed, view, file, connection.getConnectTimeout(),
+        connection.getReadTimeout(), slot, limits == null ? null : limits.connectTimeout());
+    try {
+      URL instance = call.instanceUrl(routed);
+      // The first try: the rule's perTryTimeout within its timeout, unless the application's are shorter.
+      call.limitTry(connection, 0);
+      // Recorded when the status is known (responded), or when its connect fails for good.
+      pending.put(connection, call);
+      return instance;
+    } catch (Throwable t) {
+      call.end(); // the call goes out as the application made it: it holds no slot
+      throw t;
     }
   }
 

