@@ -53,10 +53,7 @@ public final class ClassInjector {
           "the agent cannot define its classes in the class loader of " + library.library() + " (see its start)");
     }
     Set<String> done = defined.computeIfAbsent(loader, k -> new HashSet<>());
-    Map<String, byte[]> classes = new LinkedHashMap<>();
-    for (String name : library.classes()) {
-      readWithNested(name, classes);
-    }
+    Map<String, byte[]> classes = read(library);
     for (String name : classes.keySet()) {
       defineWithSupertypes(name, classes, loader, done);
     }
@@ -98,6 +95,15 @@ public final class ClassInjector {
     } catch (ClassNotFoundException | LinkageError e) {
       return false;
     }
+  }
+
+  /** The bytes of every class of {@code library}'s, nested ones included, by binary name. */
+  Map<String, byte[]> read(LibraryClasses library) throws IOException {
+    Map<String, byte[]> classes = new LinkedHashMap<>();
+    for (String name : library.classes()) {
+      readWithNested(name, classes);
+    }
+    return classes;
   }
 
   /** Reads {@code name}'s bytes, then its nested classes' (named in its {@code InnerClasses}). */
