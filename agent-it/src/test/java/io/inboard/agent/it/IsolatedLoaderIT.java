@@ -8,116 +8,42 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A service whose Jetty or Tomcat and OkHttp are loaded by a class loader of its own, child of the
- * system class loader ({@link IsolatedLauncher}: only the launcher is on the system class path),
- * as in a Spring Boot jar: the agent defines its library classes in that loader, so the filter is
- * installed (the inbound request's headers captured, its metrics recorded) and OkHttp calls, sync
- * and {@code enqueue}d from a pool, are routed by a header match and carry the request's headers.
+ * system class loader ({@link IsolatedLauncher}: only the launcher is on the system class path):
+ * the agent defines its library classes in that loader, so the service is routed and propagates
+ * as one on the class path is ({@link AppLoaderChecks}).
  */
 class IsolatedLoaderIT extends TwoUserInstances {
-  static final String RULES =
-      """
-      apiVersion: networking.istio.io/v1
-      kind: DestinationRule
-      metadata: {name: user, namespace: traffic-management}
-      spec:
-        host: user
-        subsets:
-        - {name: v1, labels: {version: v1}}
-        - {name: v2, labels: {version: v2}}
-      ---
-      apiVersion: networking.istio.io/v1
-      kind: VirtualService
-      metadata: {name: user, namespace: traffic-management}
-      spec:
-        hosts: [user]
-        http:
-        - match:
-          - headers: {my-header: {exact: alice}}
-          route:
-          - destination: {host: user, subset: v2}
-        - route:
-          - destination: {host: user, subset: v1}
-      """;
-
   @TempDir static Path dir;
 
   /** A directory holding the launcher alone: the forked JVM's system class path. */
   static Path launcherOnly() throws Exception {
     String resource = IsolatedLauncher.class.getName().replace('.', '/') + ".class";
-    Path target = Path.of("target", "isolated-launcher").resolve(resource);
+    Path root = Path.of("target", "isolated-launcher");
+    Path target = root.resolve(resource);
     Files.createDirectories(target.getParent());
     try (InputStream in = IsolatedLauncher.class.getClassLoader().getResourceAsStream(resource)) {
       Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
     }
-    return Path.of("target", "isolated-launcher");
-  }
-
-  static ForkedService isolated(String container, int adminPort) throws Exception {
-    Jdks.Jdk jdk = Jdks.available().get(0);
-    Path rules = MeshFile.empty().with(RULES).instances("user", "traffic-management", v1, v2)
-        .write(dir, "isolated-" + container + ".yaml");
-    Map<String, String> options =
-        Map.of(
-            "inboard.service", "front",
-            "inboard.namespace", "traffic-management",
-            "inboard.config", rules.toString(),
-            "inboard.admin-port", Integer.toString(adminPort));
-    return ForkedService.start("isolated-" + jdk + "-" + container, jdk, options,
-        List.of("-cp", launcherOnly().toString(), IsolatedLauncher.class.getName(), ForkedService.CLASSPATH,
-            "io.inboard.agent.it.app.MeshService", container));
+    return root;
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"jetty", "tomcat"})
   void aServiceWhoseLibrariesHaveALoaderOfTheirOwnIsRoutedAndPropagates(String container) throws Exception {
+    Jdks.Jdk jdk = Jdks.available().get(0);
+    String name = "isolated-" + jdk + "-" + container;
     int adminPort = ServiceCalls.freePort();
-    try (ForkedService service = isolated(container, adminPort)) {
+    try (ForkedService service = ForkedService.start(name, jdk, AppLoaderChecks.options(dir, name, adminPort, v1, v2),
+        List.of("-cp", launcherOnly().toString(), IsolatedLauncher.class.getName(), ForkedService.CLASSPATH,
+            "io.inboard.agent.it.app.MeshService", container))) {
       assertThat(service.output()).contains("ISOLATED application");
-      Map<String, String> alice = Map.of("my-header", "alice");
-
-      List<CallResult> sync = ServiceCalls.call(service, "okhttp", "request", 2, "http://user/echo", alice);
-      List<CallResult> async = ServiceCalls.call(service, "okhttp-async", "executor", 2, "http://user/echo", alice);
-      for (CallResult call : List.of(sync.get(0), sync.get(1), async.get(0), async.get(1))) {
-        assertThat(call.version()).as(call.line() + "\n" + service.output()).isEqualTo("v2");
-        assertThat(call.header("my-header")).as(call.line()).isEqualTo("alice");
-        assertThat(call.fields().get("host")).as(call.line()).isEqualTo("user");
-      }
-      // The id the filter gave the inbound request travels on to each of its calls.
-      assertThat(sync.get(0).header("x-request-id")).isNotBlank().isEqualTo(sync.get(1).header("x-request-id"));
-      assertThat(async.get(0).header("x-request-id")).isNotBlank()
-          .isEqualTo(async.get(1).header("x-request-id"))
-          .isNotEqualTo(sync.get(0).header("x-request-id"));
-
-      List<CallResult> plain = ServiceCalls.call(service, "okhttp", "request", 2, "http://user/echo", Map.of());
-      assertThat(plain).allSatisfy(call -> {
-        assertThat(call.version()).as(call.line()).isEqualTo("v1");
-        assertThat(call.header("my-header")).as(call.line()).isNull();
-      });
-
-      String metrics = ServiceCalls.metrics(adminPort);
-      assertThat(count(metrics, "source", "destination_version=\"v2\"")).as(metrics).isEqualTo(4);
-      assertThat(count(metrics, "source", "destination_version=\"v1\"")).as(metrics).isEqualTo(2);
-      // The three inbound requests, measured by the filter in the application's own loader.
-      assertThat(count(metrics, "destination", "destination_workload=\"front\"")).as(metrics).isEqualTo(3);
-      assertThat(metrics).as("no failure inside the agent").doesNotContain("inboard_agent_errors_total{");
+      AppLoaderChecks.routedAndPropagated(service, adminPort);
     }
-  }
-
-  /** The {@code istio_requests_total} of {@code reporter} with a 200 and {@code label}, or -1. */
-  private static long count(String metrics, String reporter, String label) {
-    Matcher sample = Pattern.compile(
-            "(?m)^istio_requests_total\\{reporter=\"" + reporter + "\",[^}]*" + Pattern.quote(label)
-                + "[^}]*response_code=\"200\"[^}]*\\} ([0-9]+)$")
-        .matcher(metrics);
-    return sample.find() ? Long.parseLong(sample.group(1)) : -1;
   }
 }
