@@ -11,41 +11,17 @@ import java.util.regex.Pattern;
 /**
  * What a service whose libraries another class loader than the system's loads gets from the agent,
  * checked from the outside: the filter installed (the inbound request's headers captured, its
- * metrics recorded) and OkHttp calls, sync and {@code enqueue}d from a pool, routed by a header
- * match to {@code user} v2 (else v1) with the request's headers.
+ * metrics recorded) and OkHttp calls, sync and {@code enqueue}d from a pool, routed by the
+ * walk-through's dark release ({@code mode: dev} to {@code user} v2, else v1) with the request's
+ * headers.
  */
 final class AppLoaderChecks {
-  static final String RULES =
-      """
-      apiVersion: networking.istio.io/v1
-      kind: DestinationRule
-      metadata: {name: user, namespace: traffic-management}
-      spec:
-        host: user
-        subsets:
-        - {name: v1, labels: {version: v1}}
-        - {name: v2, labels: {version: v2}}
-      ---
-      apiVersion: networking.istio.io/v1
-      kind: VirtualService
-      metadata: {name: user, namespace: traffic-management}
-      spec:
-        hosts: [user]
-        http:
-        - match:
-          - headers: {my-header: {exact: alice}}
-          route:
-          - destination: {host: user, subset: v2}
-        - route:
-          - destination: {host: user, subset: v1}
-      """;
-
   private AppLoaderChecks() {}
 
-  /** The agent's options for service {@code front} with these rules and the two user instances. */
+  /** The agent's options for service {@code front}: the dark release with the two user instances. */
   static Map<String, String> options(Path dir, String name, int adminPort, EchoServer v1, EchoServer v2)
       throws Exception {
-    Path rules = MeshFile.empty().with(RULES).instances("user", "traffic-management", v1, v2)
+    Path rules = MeshFile.scenario("40-dark-release.yaml").instances("user", "traffic-management", v1, v2)
         .write(dir, name + ".yaml");
     return Map.of(
         "inboard.service", "front",
@@ -55,12 +31,12 @@ final class AppLoaderChecks {
   }
 
   static void routedAndPropagated(ForkedService service, int adminPort) throws Exception {
-    Map<String, String> alice = Map.of("my-header", "alice");
-    List<CallResult> sync = ServiceCalls.call(service, "okhttp", "request", 2, "http://user/echo", alice);
-    List<CallResult> async = ServiceCalls.call(service, "okhttp-async", "executor", 2, "http://user/echo", alice);
+    Map<String, String> dev = Map.of("mode", "dev");
+    List<CallResult> sync = ServiceCalls.call(service, "okhttp", "request", 2, "http://user/echo", dev);
+    List<CallResult> async = ServiceCalls.call(service, "okhttp-async", "executor", 2, "http://user/echo", dev);
     for (CallResult call : List.of(sync.get(0), sync.get(1), async.get(0), async.get(1))) {
       assertThat(call.version()).as(call.line() + "\n" + service.output()).isEqualTo("v2");
-      assertThat(call.header("my-header")).as(call.line()).isEqualTo("alice");
+      assertThat(call.header("mode")).as(call.line()).isEqualTo("dev");
       assertThat(call.fields().get("host")).as(call.line()).isEqualTo("user");
     }
     // The id the filter gave the inbound request travels on to each of its calls.
@@ -72,7 +48,7 @@ final class AppLoaderChecks {
     List<CallResult> plain = ServiceCalls.call(service, "okhttp", "request", 2, "http://user/echo", Map.of());
     assertThat(plain).allSatisfy(call -> {
       assertThat(call.version()).as(call.line()).isEqualTo("v1");
-      assertThat(call.header("my-header")).as(call.line()).isNull();
+      assertThat(call.header("mode")).as(call.line()).isNull();
     });
 
     String metrics = ServiceCalls.metrics(adminPort);
