@@ -4,12 +4,15 @@ import io.inboard.agent.instrument.InboardInstrumentation;
 import io.inboard.agent.instrument.Instrumentations;
 import io.inboard.agent.instrument.inbound.AgentInboundHook;
 import io.inboard.agent.instrument.outbound.AgentOutboundHook;
+import io.inboard.agent.loader.ClassInjector;
 import io.inboard.agent.weave.MethodAdvice;
 import io.inboard.agent.weave.Weaver;
+import io.inboard.bridge.ClassDefinition;
 import io.inboard.bridge.ContextSlot;
 import io.inboard.bridge.Hooks;
 import io.inboard.core.propagation.PropagationContext;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +32,8 @@ final class AgentInstaller {
     letJdkModulesReadBridge(instrumentation);
     PropagationContext.useStorage(new SlotContextStorage());
     RuntimeBinding runtime = RuntimeBinding.start(agentArgs, instrumentation);
-    Hooks.install(new AgentOutboundHook(runtime), new AgentInboundHook(runtime));
+    ClassInjector injector = new ClassInjector(AgentInstaller.class.getClassLoader(), defineClass(runtime));
+    Hooks.install(new AgentOutboundHook(runtime, injector), new AgentInboundHook(runtime, injector));
 
     Map<String, List<MethodAdvice>> types = new HashMap<>();
     List<String> enabled = new ArrayList<>();
@@ -50,6 +54,21 @@ final class AgentInstaller {
             + " ms ("
             + changed
             + " classes loaded before the agent retransformed)");
+  }
+
+  /**
+   * The JDK's {@code ClassLoader.defineClass}, claimed now, before the application runs, for the
+   * copies of the agent's library classes in the application's class loaders ({@link ClassInjector});
+   * {@code null} (those libraries left alone, the application's class path still routed) when it
+   * cannot be had.
+   */
+  private static Method defineClass(RuntimeBinding runtime) {
+    try {
+      return ClassDefinition.claim();
+    } catch (Throwable t) {
+      runtime.recordFailure("class-loaders", t);
+      return null;
+    }
   }
 
   /** Types the agent changes that were loaded before it (the JDK's executors, typically). */
@@ -74,12 +93,13 @@ final class AgentInstaller {
    * The bridge, and only it (not the application's unnamed module), may write an answer the mesh
    * gives an {@code HttpURLConnection} into the JDK's connection ({@code UrlAnswer}): its response
    * fields and their type, and the {@code connected} and {@code responseCode} fields its
-   * {@code java.net} superclasses keep.
+   * {@code java.net} superclasses keep; and reach {@code ClassLoader.defineClass} in
+   * {@code java.lang} ({@code ClassDefinition}).
    */
   private static Map<String, Set<Module>> opensToBridge(String module, Module bridge) {
     return module.equals("java.base")
         ? Map.of("sun.net.www.protocol.http", Set.of(bridge), "sun.net.www", Set.of(bridge),
-            "java.net", Set.of(bridge))
+            "java.net", Set.of(bridge), "java.lang", Set.of(bridge))
         : Map.of();
   }
 

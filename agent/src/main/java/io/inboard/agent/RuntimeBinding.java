@@ -8,8 +8,7 @@ import io.inboard.core.breaker.DestinationLimits;
 import io.inboard.core.mesh.Workload;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.RequestView;
-import io.inboard.filter.HeaderNames;
-import io.inboard.filter.InboardFilter;
+import io.inboard.filter.FilterSettings;
 import java.lang.instrument.Instrumentation;
 
 /**
@@ -96,8 +95,8 @@ final class RuntimeBinding implements OutboundRouting, InboundSetup {
   }
 
   @Override
-  public InboardFilter newFilter(HeaderNames headerNames) {
-    return runtime.newFilter(headerNames);
+  public FilterSettings filterSettings() {
+    return runtime.filterSettings();
   }
 
   @Override

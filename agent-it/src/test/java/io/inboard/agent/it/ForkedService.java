@@ -59,6 +59,17 @@ final class ForkedService implements AutoCloseable {
   static ForkedService start(
       String name, Jdks.Jdk jdk, String container, Map<String, String> properties, String classpath)
       throws IOException, InterruptedException {
+    return start(name + "-" + jdk.name() + "-" + container, jdk, properties, List.of("-cp", classpath,
+        "io.inboard.agent.it.app.MeshService", container));
+  }
+
+  /**
+   * Starts {@code java -javaagent:... -Dproperties... launch...} on {@code jdk} (the class path and
+   * main class, or {@code -jar} and a jar, and their arguments) and waits, as above, until it prints
+   * {@code LISTENING <port>}; its output goes to {@code target/it-logs/NAME.log}.
+   */
+  static ForkedService start(String name, Jdks.Jdk jdk, Map<String, String> properties, List<String> launch)
+      throws IOException, InterruptedException {
     if (!Files.isRegularFile(AGENT_JAR)) {
       throw new IllegalStateException(AGENT_JAR + " is missing; run mvn package for module agent first");
     }
@@ -68,13 +79,10 @@ final class ForkedService implements AutoCloseable {
     command.add("-Xmx256m");
     command.add("-XX:TieredStopAtLevel=1");
     properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-    command.add("-cp");
-    command.add(classpath);
-    command.add("io.inboard.agent.it.app.MeshService");
-    command.add(container);
+    command.addAll(launch);
     Path logs = Path.of("target", "it-logs");
     Files.createDirectories(logs);
-    Path log = logs.resolve(name + "-" + jdk.name() + "-" + container + ".log");
+    Path output = logs.resolve(name + ".log");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     CompletableFuture<Integer> listening = new CompletableFuture<>();
     Thread pump =
@@ -82,7 +90,7 @@ final class ForkedService implements AutoCloseable {
             () -> {
               try (BufferedReader in =
                       new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                  PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
+                  PrintWriter out = new PrintWriter(Files.newBufferedWriter(output, StandardCharsets.UTF_8), true)) {
                 out.println("# " + String.join(" ", command));
                 for (String line; (line = in.readLine()) != null; ) {
                   out.println(line);
@@ -100,11 +108,11 @@ final class ForkedService implements AutoCloseable {
     pump.start();
     try {
       int port = listening.get(60, TimeUnit.SECONDS);
-      return new ForkedService(name, process, port, log);
+      return new ForkedService(name, process, port, output);
     } catch (Exception e) {
       process.destroyForcibly();
       throw new IllegalStateException(
-          "service " + name + " on " + jdk + " did not start (" + e + "); its output:\n" + Files.readString(log), e);
+          "service " + name + " on " + jdk + " did not start (" + e + "); its output:\n" + Files.readString(output), e);
     }
   }
 

@@ -1,15 +1,15 @@
 package io.inboard.agent.instrument;
 
-import io.inboard.filter.HeaderNames;
-import io.inboard.filter.InboardFilter;
+import io.inboard.filter.FilterSettings;
 
-/** What the container instrumentations need from the agent's runtime. */
+/**
+ * What the container instrumentations need from the agent's runtime. Shared by the installers'
+ * copies in every class loader, so it names no Servlet API type: each copy makes its own loader's
+ * filter from these settings.
+ */
 public interface InboundSetup {
-  /**
-   * A filter for one servlet context, bound to the runtime (headers to capture, metrics, identity),
-   * reading header names through {@code headerNames} where it can (null: the servlet API).
-   */
-  InboardFilter newFilter(HeaderNames headerNames);
+  /** How a filter bound to the runtime behaves: headers to capture, metrics, identity. */
+  FilterSettings filterSettings();
 
   /** The servlet container listens on {@code port}: what to register when none was configured. */
   void containerPort(int port);

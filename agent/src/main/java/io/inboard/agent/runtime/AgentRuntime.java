@@ -13,8 +13,6 @@ import io.inboard.core.route.Decision;
 import io.inboard.core.route.Router;
 import io.inboard.core.snapshot.Snapshot;
 import io.inboard.filter.FilterSettings;
-import io.inboard.filter.HeaderNames;
-import io.inboard.filter.InboardFilter;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.net.InetAddress;
@@ -153,20 +151,15 @@ public final class AgentRuntime {
   }
 
   /**
-   * A servlet filter bound to this runtime: propagated headers follow the snapshot in force, metrics
-   * go to the admin endpoint. A request that arrives before the first snapshot waits for it (bounded,
-   * like an outbound call), so that it captures the headers the rules need. {@code headerNames}: the
-   * container's own way to list a request's header names, or null for the servlet API's.
+   * The settings of a servlet filter bound to this runtime: propagated headers follow the snapshot
+   * in force, metrics go to the admin endpoint. A request that arrives before the first snapshot
+   * waits for it (bounded, like an outbound call), so that it captures the headers the rules need.
+   * Settings, not a filter: each container's class
+   * loader makes the filter of its own Servlet API from them.
    */
-  public InboardFilter newFilter(HeaderNames headerNames) {
-    return new InboardFilter(
-        new FilterSettings(
-            () -> state.read().propagatedHeaders(),
-            metrics,
-            self,
-            options.generateRequestId(),
-            this::recordFailure),
-        headerNames);
+  public FilterSettings filterSettings() {
+    return new FilterSettings(
+        () -> state.read().propagatedHeaders(), metrics, self, options.generateRequestId(), this::recordFailure);
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.inboard.agent.testing.LoopbackJetty;
 import io.inboard.core.propagation.PropagationContext;
+import io.inboard.filter.InboardFilter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -33,7 +34,7 @@ class RuntimeFilterTest {
         resp.getWriter().write("mode=" + c.get("mode") + " x-tenant=" + c.get("x-tenant") + " x-other=" + c.get("x-other"));
       }
     };
-    try (LoopbackJetty jetty = LoopbackJetty.start(runtime.newFilter(null), servlet)) {
+    try (LoopbackJetty jetty = LoopbackJetty.start(new InboardFilter(runtime.filterSettings(), null), servlet)) {
       String body = jetty.get("mode", "dev", "x-tenant", "acme", "x-other", "no");
       // mode: tested by the dark release's match; x-tenant: configured; x-other: neither.
       assertThat(body).isEqualTo("mode=dev x-tenant=acme x-other=null");

@@ -10,12 +10,18 @@ import org.eclipse.jetty.ee10.servlet.ServletHandler;
 /**
  * Puts the filter first in a Jetty ee10 context's filter chain: installed as the context starts, and
  * moved ahead of the mappings the context's initializers added (a "match before" mapping added
- * through the servlet API goes to the front) once they have run, when the filters start.
+ * through the servlet API goes to the front) once they have run, when the filters start. One per
+ * class loader that defines Jetty (a copy defined there when it is not the agent's), so public.
  */
-final class JettyFilterInstaller {
-  private JettyFilterInstaller() {}
+public final class JettyFilterInstaller implements ContainerHooks {
+  private final InboundSetup setup;
 
-  static void install(Object candidate, InboundSetup setup) {
+  public JettyFilterInstaller(InboundSetup setup) {
+    this.setup = setup;
+  }
+
+  @Override
+  public void contextStarting(Object candidate) {
     if (!(candidate instanceof ServletContextHandler context)) {
       return;
     }
@@ -23,7 +29,7 @@ final class JettyFilterInstaller {
     if (handler.getFilter(AgentInboundHook.FILTER_NAME) != null) {
       return; // restarted context: installed already
     }
-    FilterHolder holder = new FilterHolder(setup.newFilter(JettyHeaderNames.INSTANCE));
+    FilterHolder holder = new FilterHolder(new InboardFilter(setup.filterSettings(), JettyHeaderNames.INSTANCE));
     holder.setName(AgentInboundHook.FILTER_NAME);
     holder.setAsyncSupported(true);
     FilterMapping mapping = new FilterMapping();
@@ -35,7 +41,8 @@ final class JettyFilterInstaller {
   }
 
   /** Moves the filter's mapping to the front of {@code candidate}'s, if it is not there already. */
-  static void putFirst(Object candidate) {
+  @Override
+  public void filtersStarting(Object candidate) {
     if (!(candidate instanceof ServletHandler handler)) {
       return;
     }

@@ -10,18 +10,27 @@ import org.apache.tomcat.util.descriptor.web.FilterMap;
 /**
  * Puts the filter's definition and mapping ahead of the application's in a Tomcat context, once its
  * initializers have run (they run before {@code filterStart()}), so it comes first in the chain.
+ * One per class loader that defines Tomcat (a copy defined there when it is not the agent's), so
+ * public.
  */
-final class TomcatFilterInstaller {
-  private TomcatFilterInstaller() {}
+public final class TomcatFilterInstaller implements ContainerHooks {
+  private final InboundSetup setup;
 
-  static void install(Object candidate, InboundSetup setup) {
+  public TomcatFilterInstaller(InboundSetup setup) {
+    this.setup = setup;
+  }
+
+  /** Tomcat calls this as the context is about to start its filters. */
+  @Override
+  public void contextStarting(Object candidate) {
     if (!(candidate instanceof StandardContext context)) {
       return;
     }
     if (context.findFilterDef(AgentInboundHook.FILTER_NAME) == null) {
       FilterDef def = new FilterDef();
       def.setFilterName(AgentInboundHook.FILTER_NAME);
-      def.setFilter(setup.newFilter(null)); // Tomcat lists header names without building a collection
+      // Tomcat lists header names without building a collection: no HeaderNames of its own.
+      def.setFilter(new InboardFilter(setup.filterSettings(), null));
       def.setFilterClass(InboardFilter.class.getName());
       def.setAsyncSupported("true");
       context.addFilterDef(def);

@@ -1,21 +1,50 @@
 package io.inboard.agent.instrument.outbound;
 
+import static io.inboard.agent.loader.LibraryClasses.named;
+
 import io.inboard.agent.instrument.OutboundRouting;
+import io.inboard.agent.loader.ClassInjector;
+import io.inboard.agent.loader.LibraryClasses;
+import io.inboard.agent.loader.LoaderHooks;
 import io.inboard.bridge.OutboundHook;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The agent's implementation of the bridge's outbound hook: dispatches each client's advice to its
  * routing. Each client's classes are touched only when that client calls, so an application
- * without OkHttp never loads the OkHttp routing.
+ * without OkHttp never loads the OkHttp routing. OkHttp's advice goes to the routing of the class
+ * loader that defined the OkHttp calling (see {@link LoaderHooks}).
  */
 public final class AgentOutboundHook implements OutboundHook {
+  /**
+   * The classes that link against OkHttp, defined in each class loader with an OkHttp of its own;
+   * the hooks are given its builders, requests and the application's callbacks.
+   */
+  public static final LibraryClasses OKHTTP =
+      new LibraryClasses(
+          "okhttp",
+          Set.of("okhttp3.OkHttpClient$Builder", "okhttp3.Request", "okhttp3.Callback"),
+          List.of(
+              named(OkHttpHooks.class, "OkHttpRouting"),
+              named(OkHttpHooks.class, "InboardInterceptor"),
+              named(OkHttpHooks.class, "ContextCallback"),
+              named(OkHttpHooks.class, "OkHttpMirror"),
+              named(OkHttpHooks.class, "RewrittenUrls")),
+          named(OkHttpHooks.class, "OkHttpRouting"));
+
   private final MeshCalls calls;
   private volatile JdkHttpRouting jdk;
   private volatile OkHttpRouting okhttp;
   private volatile UrlConnectionRouting urlConnection;
+  private final LoaderHooks<OkHttpHooks> okhttpByLoader;
 
-  public AgentOutboundHook(OutboundRouting routing) {
+  public AgentOutboundHook(OutboundRouting routing, ClassInjector injector) {
     this.calls = new MeshCalls(routing);
+    this.okhttpByLoader =
+        new LoaderHooks<>(
+            OKHTTP, OkHttpHooks.class, injector, this::okhttp, OkHttpHooks.NONE, MeshCalls.class, calls,
+            routing::recordFailure);
   }
 
   @Override
@@ -47,9 +76,8 @@ public final class AgentOutboundHook implements OutboundHook {
   @Override
   public void okHttpClientBuilding(Object builder) {
     try {
-      okhttp().building(builder);
+      okhttpByLoader.of(builder).building(builder);
     } catch (Throwable t) {
-      // e.g. the application's OkHttp is not visible from the agent's class loader
       calls.routing().recordFailure("okhttp", t);
     }
   }
@@ -57,7 +85,7 @@ public final class AgentOutboundHook implements OutboundHook {
   @Override
   public Object okHttpNewCall(Object request) {
     try {
-      return okhttp().newCall(request);
+      return okhttpByLoader.of(request).newCall(request);
     } catch (Throwable t) {
       calls.routing().recordFailure("okhttp", t);
       return request;
@@ -67,7 +95,7 @@ public final class AgentOutboundHook implements OutboundHook {
   @Override
   public Object okHttpEnqueue(Object callback) {
     try {
-      return okhttp().enqueue(callback);
+      return okhttpByLoader.of(callback).enqueue(callback);
     } catch (Throwable t) {
       calls.routing().recordFailure("okhttp", t);
       return callback;
@@ -102,6 +130,7 @@ public final class AgentOutboundHook implements OutboundHook {
     return routing;
   }
 
+  /** The routing of the OkHttp on the agent's own class path. */
   private OkHttpRouting okhttp() {
     OkHttpRouting routing = okhttp;
     if (routing == null) {

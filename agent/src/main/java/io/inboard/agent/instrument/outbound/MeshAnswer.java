@@ -14,15 +14,18 @@ import java.util.Map;
  *
  * @param headers in the order a server would send them
  * @param body empty for none (an abort, no route, no instance, a redirect)
+ *
+ * <p>Public, with the members OkHttp's classes use: those classes are also defined in the class
+ * loader of an application's own OkHttp, a package of another loader, while this one stays shared.
  */
-record MeshAnswer(int status, Map<String, String> headers, byte[] body) {
+public record MeshAnswer(int status, Map<String, String> headers, byte[] body) {
   static final String CONTENT_TYPE = "text/plain; charset=utf-8";
 
   /**
    * The answer for {@code answered}; with {@code overloaded}, Envoy's {@code x-envoy-overloaded:
    * true} of a call a circuit breaker turned away.
    */
-  static MeshAnswer of(CallPlan.Answered answered, boolean overloaded) {
+  public static MeshAnswer of(CallPlan.Answered answered, boolean overloaded) {
     byte[] body = answered.body() == null ? new byte[0] : answered.body().getBytes(StandardCharsets.UTF_8);
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", CONTENT_TYPE);

@@ -20,12 +20,15 @@ import java.util.function.Predicate;
 /**
  * Turns the router's decision for an outbound call into a {@link CallPlan} the client
  * instrumentations apply, the same way for every client.
+ *
+ * <p>Public, with the members OkHttp's classes use: those classes are also defined in the class
+ * loader of an application's own OkHttp, a package of another loader, while this one stays shared.
  */
-final class MeshCalls {
+public final class MeshCalls {
   private final OutboundRouting routing;
   private final Mirrors mirrors;
 
-  MeshCalls(OutboundRouting routing) {
+  public MeshCalls(OutboundRouting routing) {
     this(routing, Mirrors.MAX_IN_FLIGHT);
   }
 
@@ -35,12 +38,12 @@ final class MeshCalls {
     this.mirrors = new Mirrors(routing, mirrorsInFlight);
   }
 
-  OutboundRouting routing() {
+  public OutboundRouting routing() {
     return routing;
   }
 
   /** The rules' mirrors in flight, across every client. */
-  Mirrors mirrors() {
+  public Mirrors mirrors() {
     return mirrors;
   }
 
@@ -72,7 +75,7 @@ final class MeshCalls {
    * {@code perTryTimeout}, bounded by what is left of its {@code timeout} (at least 1 ms);
    * {@code null} when the rule sets neither.
    */
-  static Duration tryTimeout(CallPlan.Routed plan, long elapsedNanos) {
+  public static Duration tryTimeout(CallPlan.Routed plan, long elapsedNanos) {
     Decision.Retries retries = plan.decision().actions().retries();
     Duration perTry = retries != null && retries.perTryTimeout() != null && !retries.perTryTimeout().isZero()
         ? retries.perTryTimeout()
@@ -89,7 +92,7 @@ final class MeshCalls {
    * The rule's timeout in milliseconds, unless the application's own is shorter: a client's 0 means
    * none (OkHttp, {@code HttpURLConnection}), so the rule's applies then.
    */
-  static int shorter(int mesh, int application) {
+  public static int shorter(int mesh, int application) {
     return application == 0 ? mesh : Math.min(mesh, application);
   }
 
@@ -97,7 +100,7 @@ final class MeshCalls {
    * How a try of a blocking client (OkHttp, {@code HttpURLConnection}) failed without an answer, as
    * {@code retryOn} names it: a connect refused, unreachable or timed out is {@code CONNECT}.
    */
-  static RetryPolicy.Failure failureOf(IOException failure) {
+  public static RetryPolicy.Failure failureOf(IOException failure) {
     if (failure instanceof ConnectException || failure instanceof NoRouteToHostException) {
       return RetryPolicy.Failure.CONNECT;
     }
@@ -111,7 +114,7 @@ final class MeshCalls {
   }
 
   /** Whether the rule's {@code timeout} has passed, {@code elapsedNanos} into the call: no more tries then. */
-  static boolean routeTimeoutPassed(CallPlan.Routed plan, long elapsedNanos) {
+  public static boolean routeTimeoutPassed(CallPlan.Routed plan, long elapsedNanos) {
     return plan.timeout() != null && elapsedNanos >= plan.timeout().toNanos();
   }
 
@@ -120,7 +123,7 @@ final class MeshCalls {
    * instance's status, or 0 when it gave none (refused, reset, timed out). The runtime does one
    * null check while no rule sets {@code outlierDetection}; never throws.
    */
-  void tried(Decision decision, int status) {
+  public void tried(Decision decision, int status) {
     try {
       routing.tried(decision, status);
     } catch (RuntimeException e) {
@@ -132,7 +135,7 @@ final class MeshCalls {
    * The circuit breaker of the destination a routed call goes to, or {@code null}: one null check
    * while no rule sets a {@code connectionPool}. Never throws (a failure means no limit).
    */
-  DestinationLimits limits(Decision decision) {
+  public DestinationLimits limits(Decision decision) {
     try {
       return routing.limits(decision);
     } catch (RuntimeException e) {
@@ -145,7 +148,7 @@ final class MeshCalls {
    * A call its destination's {@code connectionPool} turned away, answered as Envoy answers it: 503
    * with {@code x-envoy-overloaded: true}, at once, nothing sent. Recorded with flag {@code UO}.
    */
-  CallPlan.Answered overloaded(Decision decision, OutgoingRequest request, DestinationLimits limits) {
+  public CallPlan.Answered overloaded(Decision decision, OutgoingRequest request, DestinationLimits limits) {
     routing.recordOverflow(decision);
     return answered(decision, request, 503, "upstream overflow: " + limits.settings().maxRequests()
         + " requests in flight already (connectionPool)", null);
@@ -155,11 +158,11 @@ final class MeshCalls {
   static final String OVERLOADED_HEADER = "x-envoy-overloaded";
 
   /** Only plain HTTP is routed: an instance's address would not match a TLS server's name. */
-  static boolean routable(String scheme) {
+  public static boolean routable(String scheme) {
     return "http".equalsIgnoreCase(scheme);
   }
 
-  CallPlan plan(OutgoingRequest request) {
+  public CallPlan plan(OutgoingRequest request) {
     Decision decision = routing.decide(request);
     if (decision == null || decision.isPassthrough()) {
       return CallPlan.UNTOUCHED;
@@ -199,7 +202,7 @@ final class MeshCalls {
    * first retry ({@code null}), a new list holding the first try's instance. Calls without retries
    * keep no list.
    */
-  static List<Instance> triedSoFar(List<Instance> tried, CallPlan.Routed first) {
+  public static List<Instance> triedSoFar(List<Instance> tried, CallPlan.Routed first) {
     if (tried != null) {
       return tried;
     }
@@ -215,7 +218,7 @@ final class MeshCalls {
    * else (host, path, headers, timeout) as the first try had it and no injected delay (a fault
    * applies once per request). The instance it goes to is added to {@code tried}.
    */
-  CallPlan.Routed retryPlan(CallPlan.Routed first, OutgoingRequest request, List<Instance> tried) {
+  public CallPlan.Routed retryPlan(CallPlan.Routed first, OutgoingRequest request, List<Instance> tried) {
     Instance next = RetryPolicy.retryInstance(first.decision(), request, pick -> {
       try {
         return routing.decide(pick);
@@ -264,12 +267,12 @@ final class MeshCalls {
    * Whether a route has header operations. Callers check it before {@link #applyHeaderOps}, so that
    * the usual route without any does not create the client's callbacks on every call.
    */
-  static boolean hasHeaderOps(Decision.HeaderOps ops) {
+  public static boolean hasHeaderOps(Decision.HeaderOps ops) {
     return ops != null && !ops.isEmpty();
   }
 
   /** Applies remove, set, add, in that order, through the client's own header operations. */
-  static void applyHeaderOps(
+  public static void applyHeaderOps(
       Decision.HeaderOps ops,
       java.util.function.Consumer<String> remove,
       BiConsumer<String, String> set,
@@ -285,7 +288,7 @@ final class MeshCalls {
   }
 
   /** Sleeps an injected delay; an interrupt ends it early and is kept for the caller to see. */
-  static void delay(Duration delay) {
+  public static void delay(Duration delay) {
     if (delay == null || delay.isZero() || delay.isNegative()) {
       return;
     }

@@ -15,8 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * must never pile work up inside the application, so beyond {@code limit} copies in flight a new one
  * is dropped and counted, never queued. OkHttp's copies are sent from a few threads of the agent's
  * own (its calls block a thread), at most one per place, started on demand and gone when idle.
+ *
+ * <p>Public, with the members OkHttp's classes use: those classes are also defined in the class
+ * loader of an application's own OkHttp, a package of another loader, while this one stays shared.
  */
-final class Mirrors {
+public final class Mirrors {
   /** How many copies may be in flight at once, across all clients. */
   static final int MAX_IN_FLIGHT = 64;
 
@@ -37,12 +40,12 @@ final class Mirrors {
   }
 
   /** A copy's time limit: the rule's {@code timeout}, as Envoy bounds its shadow requests, else the default. */
-  static Duration timeout(CallPlan.Routed plan) {
+  public static Duration timeout(CallPlan.Routed plan) {
     return plan.timeout() != null ? plan.timeout() : DEFAULT_TIMEOUT;
   }
 
   /** Whether {@code mirror} has an instance to send its copy to; counted when its destination has none. */
-  boolean reachable(Decision.Mirror mirror) {
+  public boolean reachable(Decision.Mirror mirror) {
     if (mirror.instance() == null) {
       routing.recordMirror(MirrorResult.NO_INSTANCE);
       return false;
@@ -65,18 +68,18 @@ final class Mirrors {
   }
 
   /** Gives back the place {@link #tryStart} took, counting how the copy ended. */
-  void finished(MirrorResult result) {
+  public void finished(MirrorResult result) {
     inFlight.decrementAndGet();
     routing.recordMirror(result);
   }
 
   /** Counts a copy that was not sent at all. */
-  void skipped(MirrorResult result) {
+  public void skipped(MirrorResult result) {
     routing.recordMirror(result);
   }
 
   /** Records a failure of the mirroring itself; the application's call is not affected. */
-  void failed(String where, Throwable error) {
+  public void failed(String where, Throwable error) {
     routing.recordFailure(where, error);
   }
 
@@ -84,7 +87,7 @@ final class Mirrors {
    * Runs a blocking {@code send} on a mirror thread when a place is free; {@code send} must call
    * {@link #finished} once. Returns at once either way.
    */
-  void run(Runnable send) {
+  public void run(Runnable send) {
     if (!tryStart()) {
       return;
     }

@@ -6,16 +6,21 @@ import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 
-/** The OkHttp side of the outbound hook: adds the interceptor, tags calls with the context. */
-final class OkHttpRouting {
+/**
+ * The OkHttp side of the outbound hook: adds the interceptor, tags calls with the context. One per
+ * class loader that defines OkHttp: the agent's own for an OkHttp on the application's class path,
+ * else a copy defined in OkHttp's loader (see {@code loader.LibraryClasses}), so public.
+ */
+public final class OkHttpRouting implements OkHttpHooks {
   private final MeshCalls calls;
 
-  OkHttpRouting(MeshCalls calls) {
+  public OkHttpRouting(MeshCalls calls) {
     this.calls = calls;
   }
 
   /** Adds Inboard's interceptor once; a builder copied from a client ({@code newBuilder}) has it. */
-  void building(Object candidate) {
+  @Override
+  public void building(Object candidate) {
     try {
       if (!(candidate instanceof OkHttpClient.Builder builder)) {
         return;
@@ -39,7 +44,8 @@ final class OkHttpRouting {
    * dispatcher thread finishes a call, and that thread may be carrying another request's context.
    * The tag never reaches the wire.
    */
-  Object newCall(Object candidate) {
+  @Override
+  public Object newCall(Object candidate) {
     try {
       if (!(candidate instanceof Request request)) {
         return candidate;
@@ -61,7 +67,8 @@ final class OkHttpRouting {
    * whichever thread finished a call before it, carrying that call's request's context. Calls the
    * callback makes then propagate its own request's headers, never another request's.
    */
-  Object enqueue(Object candidate) {
+  @Override
+  public Object enqueue(Object candidate) {
     try {
       if (!(candidate instanceof Callback callback) || candidate instanceof ContextCallback) {
         return candidate;

@@ -10,8 +10,11 @@ import java.util.function.UnaryOperator;
  * header look-up goes straight to it, nothing is copied. The path is normalized as an Envoy sidecar
  * normalizes a call's path before it picks a route (Istio's default, {@link PathNormalization}),
  * so that {@code /public/../admin} meets the rules for {@code /admin}, and is sent normalized.
+ *
+ * <p>Public, with the members OkHttp's classes use: those classes are also defined in the class
+ * loader of an application's own OkHttp, a package of another loader, while this one stays shared.
  */
-final class OutgoingRequest implements RequestView {
+public final class OutgoingRequest implements RequestView {
   private final String method;
   private final String scheme;
   private final String authority;
@@ -22,7 +25,7 @@ final class OutgoingRequest implements RequestView {
   private final UnaryOperator<String> headers;
   private final Workload source;
 
-  OutgoingRequest(
+  public OutgoingRequest(
       String method,
       String scheme,
       String authority,
@@ -41,7 +44,7 @@ final class OutgoingRequest implements RequestView {
   }
 
   /** {@code host} or {@code host:port} as a URL gives them ({@code port} -1 when absent). */
-  static String authority(String host, int port) {
+  public static String authority(String host, int port) {
     return port < 0 ? host : host + ":" + port;
   }
 

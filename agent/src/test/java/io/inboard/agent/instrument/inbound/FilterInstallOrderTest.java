@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.inboard.agent.instrument.InboundSetup;
 import io.inboard.core.propagation.PropagationContext;
 import io.inboard.filter.FilterSettings;
-import io.inboard.filter.HeaderNames;
-import io.inboard.filter.InboardFilter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.ServletContainerInitializer;
@@ -42,8 +40,8 @@ import org.junit.jupiter.api.Test;
 class FilterInstallOrderTest {
   static final InboundSetup SETUP = new InboundSetup() {
     @Override
-    public InboardFilter newFilter(HeaderNames headerNames) {
-      return new InboardFilter(new FilterSettings(() -> Set.of("my-header", "x-request-id"), null, null, true, null), headerNames);
+    public FilterSettings filterSettings() {
+      return new FilterSettings(() -> Set.of("my-header", "x-request-id"), null, null, true, null);
     }
 
     @Override
@@ -81,7 +79,7 @@ class FilterInstallOrderTest {
     ServletContextHandler context = new ServletContextHandler() {
       @Override
       protected void startContext() throws Exception {
-        JettyFilterInstaller.install(this, SETUP); // what the advice on entry does
+        new JettyFilterInstaller(SETUP).contextStarting(this); // what the advice on entry does
         super.startContext();
       }
     };
@@ -89,7 +87,7 @@ class FilterInstallOrderTest {
         new ServletHandler() {
           @Override
           public void initialize() throws Exception {
-            JettyFilterInstaller.putFirst(this); // what the advice on entry does
+            new JettyFilterInstaller(SETUP).filtersStarting(this); // what the advice on entry does
             super.initialize();
           }
         });
@@ -118,7 +116,7 @@ class FilterInstallOrderTest {
     StandardContext context = new StandardContext() {
       @Override
       public boolean filterStart() {
-        TomcatFilterInstaller.install(this, SETUP); // what the advice on entry does
+        new TomcatFilterInstaller(SETUP).contextStarting(this); // what the advice on entry does
         return super.filterStart();
       }
     };
