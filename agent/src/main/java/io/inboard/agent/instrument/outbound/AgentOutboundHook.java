@@ -30,6 +30,7 @@ public final class AgentOutboundHook implements OutboundHook {
               named(OkHttpHooks.class, "InboardInterceptor"),
               named(OkHttpHooks.class, "ContextCallback"),
               named(OkHttpHooks.class, "OkHttpMirror"),
+              named(OkHttpHooks.class, "OkHttpRedirects"),
               named(OkHttpHooks.class, "RewrittenUrls")),
           named(OkHttpHooks.class, "OkHttpRouting"));
 
