@@ -82,6 +82,27 @@ final class InboardProxy extends ProxyHandler.Reverse {
     return new HttpClient(transport);
   }
 
+  /**
+   * Takes the upstream client out of the server's graceful stop: Jetty would send each HTTP/2 connection
+   * to an instance a GOAWAY and wait, up to the whole stop timeout, for the instance to close it. The
+   * requests in flight are drained downstream ({@link DrainingHandler}); the client is stopped after.
+   */
+  @Override
+  protected void doStart() throws Exception {
+    super.doStart();
+    unmanage(getHttpClient()); // else removing it would stop it
+    removeBean(getHttpClient());
+  }
+
+  @Override
+  protected void doStop() throws Exception {
+    try {
+      super.doStop();
+    } finally {
+      getHttpClient().stop();
+    }
+  }
+
   @Override
   protected void configureHttpClient(HttpClient client) {
     super.configureHttpClient(client);

@@ -155,7 +155,8 @@ class GrpcThroughGatewayTest {
     for (int i = 0; i < 10; i++) {
       assertThat(GrpcUpstream.call(withCanary, GrpcUpstream.HELLO, "bob", CallOptions.DEFAULT)).isEqualTo("v2:bob");
     }
-    assertThat(v2.lastAuthority).as("the instance sees the client's authority").isEqualTo("greeter.example.com");
+    assertThat(v2.lastForwardedHost).as("the client's authority reaches the instance as x-forwarded-host")
+        .isEqualTo("greeter.example.com");
   }
 
   @Test
