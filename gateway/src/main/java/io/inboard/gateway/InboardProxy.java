@@ -303,12 +303,27 @@ final class InboardProxy extends ProxyHandler.Reverse {
     Exchange exchange = exchange(request);
     Instance instance = exchange.instance;
     String rewritten = exchange.decision.actions().rewrittenPath();
-    return HttpURI.build()
+    HttpURI.Mutable uri = HttpURI.build()
         .scheme(exchange.tls == null ? "http" : "https")
         .host(instance.address())
-        .port(instance.port())
-        .path(rewritten != null ? rewritten : exchange.view.path())
+        .port(instance.port());
+    String authority = upstreamAuthority(exchange);
+    if (exchange.protocol.http2() && authority != null) {
+      // HTTP/2 names the host in the request (:authority), from this URI; the connection still goes to
+      // the instance (InstanceAddress, in newProxyToServerRequest).
+      HttpURI named = HttpURI.build("//" + authority);
+      if (named.getHost() != null && !named.getHost().isEmpty()) {
+        uri.host(named.getHost()).port(named.getPort());
+      }
+    }
+    return uri.path(rewritten != null ? rewritten : exchange.view.path())
         .query(request.getHttpURI().getQuery());
+  }
+
+  /** The authority the instance is sent: the rule's {@code rewrite.authority}, else the client's. */
+  private static String upstreamAuthority(Exchange exchange) {
+    String rewritten = exchange.decision.actions().rewrittenAuthority();
+    return rewritten != null ? rewritten : exchange.view.authority();
   }
 
   /**
@@ -322,7 +337,8 @@ final class InboardProxy extends ProxyHandler.Reverse {
     if (!exchange.protocol.http2()) {
       return upstream.version(HttpVersion.HTTP_1_1);
     }
-    return upstream.version(HttpVersion.HTTP_2).trailersSupplier(() -> exchange.requestTrailers);
+    return upstream.version(HttpVersion.HTTP_2).transport(new InstanceAddress(exchange.instance))
+        .trailersSupplier(() -> exchange.requestTrailers);
   }
 
   /**

@@ -47,4 +47,13 @@ record UpstreamProtocol(boolean http2, String reason) {
     }
     return http2Server ? new UpstreamProtocol(true, "HTTP/2: the Gateway server is HTTP2 or GRPC") : HTTP_1_1;
   }
+
+  /** What a destination's {@code connectionPool} makes of its requests that are not gRPC, for {@code /config}. */
+  static String describe(ConnectionPoolSettings pool) {
+    if (pool.useClientProtocol()) {
+      return "the client's protocol (useClientProtocol: true)";
+    }
+    return pool.h2UpgradePolicy() == H2UpgradePolicy.UPGRADE ? "HTTP/2 (h2UpgradePolicy: UPGRADE)"
+        : "HTTP/1.1 (h2UpgradePolicy: " + pool.h2UpgradePolicy() + ")";
+  }
 }

@@ -146,6 +146,17 @@ final class VirtualHosts {
     return server.server() != null && server.server().port().http2();
   }
 
+  /** The host patterns of the {@code HTTP2} and {@code GRPC} servers, for {@code /config}. */
+  List<String> http2ServerHosts() {
+    List<String> out = new ArrayList<>();
+    for (GatewayPortRoutes.GatewayServer server : servers) {
+      if (http2(server)) {
+        out.addAll(server.hosts());
+      }
+    }
+    return out;
+  }
+
   /**
    * Whether the server whose host pattern serves {@code authority} best is {@code HTTP2} or {@code GRPC};
    * one null check when no server is.

@@ -155,7 +155,7 @@ class GrpcThroughGatewayTest {
     for (int i = 0; i < 10; i++) {
       assertThat(GrpcUpstream.call(withCanary, GrpcUpstream.HELLO, "bob", CallOptions.DEFAULT)).isEqualTo("v2:bob");
     }
-    assertThat(v2.lastForwardedHost).as("the client's authority reaches the instance as x-forwarded-host")
+    assertThat(v2.lastAuthority).as("the instance sees the client's authority, as Envoy sends it")
         .isEqualTo("greeter.example.com");
   }
 

@@ -61,8 +61,8 @@ final class GrpcUpstream implements AutoCloseable {
   final String id;
   final AtomicInteger calls = new AtomicInteger();
   final AtomicInteger flakyFailures = new AtomicInteger();
-  /** The {@code x-forwarded-host} of the last call. */
-  volatile String lastForwardedHost;
+  /** The {@code :authority} of the last call. */
+  volatile String lastAuthority;
   private final Server server;
 
   GrpcUpstream(String id) throws IOException {
@@ -97,7 +97,7 @@ final class GrpcUpstream implements AutoCloseable {
       public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
           ServerCallHandler<Q, A> next) {
         calls.incrementAndGet();
-        lastForwardedHost = headers.get(Metadata.Key.of("x-forwarded-host", Metadata.ASCII_STRING_MARSHALLER));
+        lastAuthority = call.getAuthority();
         return next.startCall(new io.grpc.ForwardingServerCall.SimpleForwardingServerCall<>(call) {
           @Override
           public void close(Status status, Metadata trailers) {
