@@ -155,8 +155,8 @@ class GrpcThroughGatewayTest {
     for (int i = 0; i < 10; i++) {
       assertThat(GrpcUpstream.call(withCanary, GrpcUpstream.HELLO, "bob", CallOptions.DEFAULT)).isEqualTo("v2:bob");
     }
-    assertThat(v2.lastAuthority).as("the instance sees the client's authority, as Envoy sends it")
-        .isEqualTo("greeter.example.com");
+    assertThat(v2.lastAuthority).as("the instance sees the client's host, with the scheme's port named")
+        .isEqualTo("greeter.example.com:80");
   }
 
   @Test

@@ -53,31 +53,22 @@ class Http2UpstreamTest {
           hosts: [plain.example.com, upgraded.example.com, client.example.com]
         - port: {number: 80, name: http2, protocol: HTTP2}
           hosts: [h2.example.com, kept.example.com]
-      """ + route("plain") + route("upgraded") + route("client") + route("h2") + route("kept") + """
-      ---
-      apiVersion: networking.istio.io/v1
-      kind: DestinationRule
-      metadata: {name: upgraded, namespace: shop}
-      spec:
-        host: upgraded
-        trafficPolicy: {connectionPool: {http: {h2UpgradePolicy: UPGRADE}}}
-      ---
-      apiVersion: networking.istio.io/v1
-      kind: DestinationRule
-      metadata: {name: client, namespace: shop}
-      spec:
-        host: client
-        trafficPolicy: {connectionPool: {http: {useClientProtocol: true}}}
-      ---
-      apiVersion: networking.istio.io/v1
-      kind: DestinationRule
-      metadata: {name: kept, namespace: shop}
-      spec:
-        host: kept
-        trafficPolicy: {connectionPool: {http: {h2UpgradePolicy: DO_NOT_UPGRADE}}}
-      ---
-      instances:
-      """;
+      """ + route("plain") + route("upgraded") + route("client") + route("h2") + route("kept")
+      + destinationRule("upgraded", "h2UpgradePolicy: UPGRADE") + destinationRule("client", "useClientProtocol: true")
+      + destinationRule("kept", "h2UpgradePolicy: DO_NOT_UPGRADE") + "---\ninstances:\n";
+
+  /** A DestinationRule for {@code service} whose {@code connectionPool.http} is {@code http} (YAML flow). */
+  private static String destinationRule(String service, String http) {
+    return """
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: %1$s, namespace: shop}
+        spec:
+          host: %1$s
+          trafficPolicy: {connectionPool: {http: {%2$s}}}
+        """.formatted(service, http);
+  }
 
   private static String route(String service) {
     return """
@@ -143,7 +134,7 @@ class Http2UpstreamTest {
   void h2UpgradePolicyUpgradeSendsAnHttp11ClientsRequestOverH2c() throws Exception {
     Map<String, String> echo = viaHttp11("upgraded.example.com", "/list");
     assertThat(echo).containsEntry("protocol", "HTTP/2.0")
-        .as("the client's host as :authority, not the instance's address").containsEntry("host", "upgraded.example.com");
+        .as("the client's host as :authority, not the instance's address").containsEntry("host", "upgraded.example.com:80");
   }
 
   @Test
