@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboard.core.breaker.LimitedDestination;
 import io.inboard.core.mesh.Instance;
 import io.inboard.core.parse.ParsedResource;
 import io.inboard.core.snapshot.Snapshot;
@@ -76,6 +77,25 @@ final class AdminHandler extends Handler.Abstract.NonBlocking {
     return true;
   }
 
+  /**
+   * {@code {default, http2Servers, destinations}}: what the gateway speaks to instances, the hosts of the
+   * {@code HTTP2} and {@code GRPC} servers (sent over HTTP/2), and each destination whose rule chooses.
+   */
+  private static ObjectNode upstreamProtocols(GatewayRoutes current) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("default", "HTTP/1.1; HTTP/2 for gRPC requests (content-type application/grpc)");
+    ArrayNode servers = o.putArray("http2Servers");
+    current.hosts().http2ServerHosts().forEach(servers::add);
+    ObjectNode destinations = o.putObject("destinations");
+    for (LimitedDestination d : current.snapshot().routeTable().limitedDestinations()) {
+      if (d.settings().choosesProtocol()) {
+        destinations.put(d.host() + (d.subset() == null ? "" : " subset " + d.subset())
+            + (d.port() == 0 ? "" : " port " + d.port()), UpstreamProtocol.describe(d.settings()));
+      }
+    }
+    return o;
+  }
+
   private String config() {
     GatewayRoutes current = routes.get();
     Snapshot snapshot = current.snapshot();
@@ -91,6 +111,7 @@ final class AdminHandler extends Handler.Abstract.NonBlocking {
       ArrayNode list = hosts.putArray(host);
       keys.forEach(list::add);
     });
+    root.set("upstreamProtocols", upstreamProtocols(current));
     ArrayNode ignored = root.putArray("ignoredServers");
     current.hosts().ignored().forEach(ignored::add);
     if (https != null) {

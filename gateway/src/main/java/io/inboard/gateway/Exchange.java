@@ -4,6 +4,7 @@ import io.inboard.core.breaker.CircuitBreakers;
 import io.inboard.core.breaker.DestinationLimits;
 import io.inboard.core.health.OutlierDetector;
 import io.inboard.core.mesh.Instance;
+import io.inboard.core.model.ConnectionPoolSettings;
 import io.inboard.core.propagation.RequestId;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.RetryPolicy;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.thread.Scheduler;
@@ -42,6 +44,18 @@ final class Exchange {
   UpstreamTls tls;
   /** The instances tried so far, once there is a retry (a retry avoids them; see RetryPolicy). */
   private List<Instance> tried;
+  /** The HTTP version spoken to the instances for this request, and why. */
+  UpstreamProtocol protocol = UpstreamProtocol.HTTP_1_1;
+  /** Whether the client's request is gRPC ({@code content-type: application/grpc...}). */
+  boolean grpc;
+  /** The client's {@code grpc-timeout}, or {@code null}: caps the route timeout, as Istio's gateway does. */
+  Duration grpcTimeout;
+  /** The {@code grpc-status} the client got from an instance (header or trailer), or {@code null}. */
+  String grpcStatus;
+  /** A gRPC request's messages kept for a retry, or {@code null} when it cannot be retried. */
+  ReplayableBody body;
+  /** The client's request trailers, once read; sent on to an instance spoken to over HTTP/2. */
+  volatile HttpFields requestTrailers;
 
   // The clocks: armed and fired on Jetty's scheduler and on the threads moving the request body,
   // so they are guarded by their own lock.
@@ -114,6 +128,11 @@ final class Exchange {
     UpstreamPolicy shaped = limits == null ? null : UpstreamPolicy.of(limits.settings());
     return tls == null ? shaped
         : UpstreamPolicy.originating(shaped, tls, TlsDestination.serverName(tls.destination.tls(), upstreamHost));
+  }
+
+  /** The destination's {@code connectionPool} in force, or {@code null} (after {@link #startRequest()}). */
+  ConnectionPoolSettings connectionPool() {
+    return limits == null ? null : limits.settings();
   }
 
   /** The limit turned this request away with: the destination's most requests in flight. */
@@ -230,8 +249,21 @@ final class Exchange {
     }
   }
 
-  private void startRouteTimeout() {
+  /**
+   * The route timeout in force: the rule's {@code timeout}, or for a gRPC request with {@code grpc-timeout}
+   * the shorter of the two (Istio's {@code grpc_timeout_header_max}: the header, capped by the rule's
+   * timeout).
+   */
+  Duration routeTimeoutInForce() {
     Duration timeout = decision.actions().timeout();
+    if (grpcTimeout == null) {
+      return timeout;
+    }
+    return timeout == null || timeout.isZero() || grpcTimeout.compareTo(timeout) < 0 ? grpcTimeout : timeout;
+  }
+
+  private void startRouteTimeout() {
+    Duration timeout = routeTimeoutInForce();
     if (routeStarted || finished || timeout == null || timeout.isZero() || timeout.isNegative()) {
       routeStarted = true;
       return;
@@ -295,6 +327,16 @@ final class Exchange {
     return mayRetry(request) && RetryPolicy.retriesStatus(retries, status) && startRetry();
   }
 
+  /**
+   * Whether a gRPC answer whose headers carry {@code grpc-status} {@code code} (a "trailers-only" answer,
+   * before anything reached the client) should be dropped and the call tried again. As in Envoy, a status
+   * in trailers is never retried: the answer is on its way by then.
+   */
+  boolean retriesGrpcStatus(Request request, int code) {
+    Decision.Retries retries = decision.actions().retries();
+    return mayRetry(request) && RetryPolicy.retriesGrpcStatus(retries, code) && startRetry();
+  }
+
   /** Whether an attempt that failed without a response should be tried again. */
   boolean retriesFailure(Request request, RetryPolicy.Failure failure) {
     Decision.Retries retries = decision.actions().retries();
@@ -322,21 +364,33 @@ final class Exchange {
   }
 
   private boolean mayRetry(Request request) {
-    return !routeTimeoutExpired()
-        && RetryPolicy.mayRetry(decision.actions().retries(), retriesDone, request.getMethod(), hasBody(request));
+    if (routeTimeoutExpired()) {
+      return false;
+    }
+    if (body != null) {
+      // A gRPC call is retried as Envoy retries it, POST and all, when its messages were kept whole.
+      return body.replayable() && RetryPolicy.mayRetry(decision.actions().retries(), retriesDone, "GET", false);
+    }
+    return RetryPolicy.mayRetry(decision.actions().retries(), retriesDone, request.getMethod(), hasBody(request));
   }
 
   /**
-   * Whether Jetty's proxy streams a request body, decided as it decides: a positive
-   * {@code Content-Length}, or without one a {@code Transfer-Encoding}. A {@code Content-Type}
-   * alone, or {@code Content-Length: 0}, sends none, so such a request neither waits for a body to
-   * start its clocks nor counts as having one for retries.
+   * Whether the gateway streams a request body: a positive {@code Content-Length}, or without one a
+   * {@code Transfer-Encoding}, as Jetty's proxy decides; and an HTTP/2 request with a
+   * {@code Content-Type} and no {@code Content-Length} (HTTP/2 has no {@code Transfer-Encoding}: a gRPC
+   * call's messages come so). Over HTTP/1.1 a {@code Content-Type} alone, or {@code Content-Length: 0},
+   * sends none, so such a request neither waits for a body to start its clocks nor counts as having one
+   * for retries.
    */
   static boolean hasBody(Request request) {
     long length = request.getLength();
     if (length >= 0 && request.getHeaders().get(HttpHeader.CONTENT_LENGTH) != null) {
       return length > 0;
     }
-    return request.getHeaders().get(HttpHeader.TRANSFER_ENCODING) != null;
+    if (request.getHeaders().get(HttpHeader.TRANSFER_ENCODING) != null) {
+      return true;
+    }
+    return request.getConnectionMetaData().getHttpVersion().getVersion() >= 20
+        && request.getHeaders().get(HttpHeader.CONTENT_TYPE) != null;
   }
 }

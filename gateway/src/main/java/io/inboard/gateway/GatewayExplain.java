@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboard.core.explain.ExplainRequest;
 import io.inboard.core.explain.Explainer;
+import io.inboard.core.model.ConnectionPoolSettings;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.PathNormalization;
 import java.net.URI;
@@ -25,7 +26,8 @@ import org.eclipse.jetty.util.Fields;
  * server its SNI ({@code sni=}, else the URL's host) selects and that server's own route table, as
  * a connection's ClientHello selects it; when the host would select another server, {@code http2}
  * says that an HTTP/2 request there is answered 421. The path is normalized first, as the proxy
- * normalizes it.
+ * normalizes it. {@code upstreamProtocol} says which HTTP version the instance would be spoken to in
+ * ({@code http2=true}: the client speaks HTTP/2).
  */
 final class GatewayExplain {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -192,7 +194,27 @@ final class GatewayExplain {
         matched.path("virtualService").asText(), matched.path("rule").asInt(),
         matched.path("ruleName").isNull() ? null : matched.path("ruleName").asText())) : null);
     out.put("virtualHost", table.port().domainFor(authority));
+    JsonNode destination = out.path("destination");
+    if (destination.isObject()) {
+      out.put("upstreamProtocol", upstreamProtocol(table, destination, headers, "true".equals(query.getValue("http2")),
+          authority).reason());
+    }
     out.setAll(arrival);
     return out;
+  }
+
+  /** What the proxy would speak to the destination's instance for this request ({@link UpstreamProtocol}). */
+  private static UpstreamProtocol upstreamProtocol(GatewayRoutes table, JsonNode destination,
+      Map<String, List<String>> headers, boolean clientHttp2, String authority) {
+    String contentType = null;
+    for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+      if (header.getKey().equalsIgnoreCase("content-type") && !header.getValue().isEmpty()) {
+        contentType = header.getValue().get(0);
+      }
+    }
+    ConnectionPoolSettings pool = table.snapshot().routeTable().connectionPool(destination.path("host").asText(),
+        destination.path("subset").isTextual() ? destination.path("subset").asText() : null,
+        destination.path("portLevelSettings").asInt(0));
+    return UpstreamProtocol.choose(contentType, clientHttp2, pool, table.hosts().http2Server(authority));
   }
 }

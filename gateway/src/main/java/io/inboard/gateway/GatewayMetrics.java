@@ -28,7 +28,7 @@ final class GatewayMetrics {
 
   /** One label set; meters are looked up by it so the request path allocates no builders. */
   private record Key(String service, String serviceName, String serviceNamespace, String version,
-      String workload, int code, String flags) {}
+      String workload, int code, String flags, String grpc) {}
 
   private record Meters(Counter requests, DistributionSummary duration) {}
 
@@ -59,6 +59,11 @@ final class GatewayMetrics {
    *     injected, {@code UO} upstream overflow (a {@code connectionPool} limit), {@code DC} downstream disconnected, {@code -} none
    */
   void record(Decision decision, Instance instance, int code, long nanos, String flags) {
+    record(decision, instance, code, nanos, flags, "");
+  }
+
+  /** @param grpcStatus the {@code grpc-status} a gRPC client got ({@code grpc_response_status}), else empty */
+  void record(Decision decision, Instance instance, int code, long nanos, String flags, String grpcStatus) {
     String service = "unknown";
     String serviceName = "unknown";
     String serviceNamespace = "unknown";
@@ -80,7 +85,7 @@ final class GatewayMetrics {
           + (instance.labels().containsKey("version") ? "-" + instance.labels().get("version") : "");
       serviceNamespace = instance.namespace();
     }
-    Key key = new Key(service, serviceName, serviceNamespace, version, workload, code, flags);
+    Key key = new Key(service, serviceName, serviceNamespace, version, workload, code, flags, grpcStatus);
     Meters m = meters.computeIfAbsent(key, this::register);
     m.requests.increment();
     m.duration.record(nanos / 1_000_000.0);
@@ -99,7 +104,8 @@ final class GatewayMetrics {
         "destination_version", key.version,
         "request_protocol", "http",
         "response_code", Integer.toString(key.code),
-        "response_flags", key.flags);
+        "response_flags", key.flags,
+        "grpc_response_status", key.grpc);
     Counter requests = Counter.builder("istio_requests")
         .description("Requests handled by the gateway, Istio's standard metric")
         .tags(tags)

@@ -1,6 +1,7 @@
 package io.inboard.gateway;
 
 import io.inboard.core.mesh.Instance;
+import io.inboard.core.model.GrpcStatus;
 import io.inboard.core.route.Cors;
 import io.inboard.core.route.Decision;
 import io.inboard.core.route.RetryPolicy;
@@ -18,7 +19,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.client.transport.HttpClientConnectionFactory;
 import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.Trailers;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
@@ -66,9 +72,35 @@ final class InboardProxy extends ProxyHandler.Reverse {
   protected HttpClient newHttpClient() {
     // As Jetty's proxy builds it, with a connector and pools that take a DestinationRule's
     // connectionPool settings for the requests that carry them (UpstreamPolicy).
-    HttpClientTransportDynamic transport = new HttpClientTransportDynamic(new PolicyConnector());
+    // HTTP/1.1 first (the default), and HTTP/2 for the requests that ask for it (UpstreamProtocol): h2c
+    // with prior knowledge in plain text, h2 by ALPN over TLS. Each request names its version, so the
+    // two never share a Jetty destination or a connection.
+    PolicyConnector connector = new PolicyConnector();
+    HttpClientTransportDynamic transport = new HttpClientTransportDynamic(connector,
+        HttpClientConnectionFactory.HTTP11, new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(connector)));
     transport.setConnectionPoolFactory(UpstreamPolicy.pools(transport.getConnectionPoolFactory()));
     return new HttpClient(transport);
+  }
+
+  /**
+   * Takes the upstream client out of the server's graceful stop: Jetty would send each HTTP/2 connection
+   * to an instance a GOAWAY and wait, up to the whole stop timeout, for the instance to close it. The
+   * requests in flight are drained downstream ({@link DrainingHandler}); the client is stopped after.
+   */
+  @Override
+  protected void doStart() throws Exception {
+    super.doStart();
+    unmanage(getHttpClient()); // else removing it would stop it
+    removeBean(getHttpClient());
+  }
+
+  @Override
+  protected void doStop() throws Exception {
+    try {
+      super.doStop();
+    } finally {
+      getHttpClient().stop();
+    }
   }
 
   @Override
@@ -103,12 +135,24 @@ final class InboardProxy extends ProxyHandler.Reverse {
     return handle(request, response, callback, routes);
   }
 
+  /** Marks a gRPC request: its errors are answered as gRPC's, its deadline read, its messages kept for a retry. */
+  private static void grpc(Request request, Exchange exchange) {
+    if (!exchange.grpc) {
+      return;
+    }
+    exchange.grpcTimeout = GrpcTimeout.parse(request.getHeaders().get(GrpcTimeout.HEADER));
+    if (exchange.decision != null && exchange.decision.actions().retries() != null) {
+      exchange.body = new ReplayableBody();
+    }
+  }
+
   /**
    * Serves a request with {@code state}: the plain-HTTP port's, or that of the HTTPS server the
    * request's connection reached.
    */
   boolean handle(Request request, Response response, Callback callback, GatewayRoutes state) {
     Exchange exchange = new Exchange(System.nanoTime(), state);
+    exchange.grpc = GrpcStatus.isGrpcContentType(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
     Callback done = new Recording(callback, response, exchange);
     String authority = GatewayRequestView.authorityOf(request);
     List<String> gateways = exchange.routes.hosts().gatewaysFor(authority);
@@ -183,6 +227,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
       return;
     }
     exchange.routeTo(decision);
+    grpc(request, exchange);
     Decision.Fault fault = decision.actions().fault();
     Duration delay = fault == null ? null : fault.delay();
     if (delay != null && !delay.isZero() && !delay.isNegative()) {
@@ -196,11 +241,18 @@ final class InboardProxy extends ProxyHandler.Reverse {
   private void send(Request request, Response response, Callback done, Exchange exchange) {
     try {
       Decision.Fault fault = exchange.decision.actions().fault();
-      if (fault != null && fault.abortStatus() > 0) {
+      if (fault != null && fault.abortStatus() > 0 && !(exchange.grpc && fault.abortGrpcStatus() >= 0)) {
         exchange.flags = "FI";
         cors(exchange, request, response);
         LocalAnswer.reason(response, done, fault.abortStatus(), "fault injected: abort with "
             + fault.abortStatus() + " by " + describe(exchange.decision.matched()));
+        return;
+      }
+      if (exchange.grpc && fault != null && fault.abortGrpcStatus() >= 0) {
+        exchange.flags = "FI";
+        cors(exchange, request, response);
+        LocalAnswer.grpc(response, done, fault.abortGrpcStatus(), "fault injected: abort with gRPC status "
+            + GrpcStatus.name(fault.abortGrpcStatus()) + " by " + describe(exchange.decision.matched()));
         return;
       }
       UpstreamOrigination tls = origination;
@@ -217,6 +269,9 @@ final class InboardProxy extends ProxyHandler.Reverse {
         overflow(request, response, done, exchange);
         return;
       }
+      exchange.protocol = UpstreamProtocol.choose(request.getHeaders().get(HttpHeader.CONTENT_TYPE),
+          request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_2, exchange.connectionPool(),
+          exchange.routes.hosts().http2Server(GatewayRequestView.authorityOf(request)));
       Mirroring.send(getHttpClient(), request, exchange, tls);
       request.setAttribute(EXCHANGE, exchange);
       exchange.counted = exchange.instance.id();
@@ -248,17 +303,48 @@ final class InboardProxy extends ProxyHandler.Reverse {
     Exchange exchange = exchange(request);
     Instance instance = exchange.instance;
     String rewritten = exchange.decision.actions().rewrittenPath();
-    return HttpURI.build()
+    HttpURI.Mutable uri = HttpURI.build()
         .scheme(exchange.tls == null ? "http" : "https")
         .host(instance.address())
-        .port(instance.port())
-        .path(rewritten != null ? rewritten : exchange.view.path())
+        .port(instance.port());
+    String authority = upstreamAuthority(exchange);
+    if (exchange.protocol.http2() && authority != null) {
+      // HTTP/2 names the host in the request (:authority), from this URI; the connection still goes to
+      // the instance (InstanceAddress, in newProxyToServerRequest).
+      HttpURI named = HttpURI.build("//" + authority);
+      if (named.getHost() != null && !named.getHost().isEmpty()) {
+        uri.host(named.getHost()).port(named.getPort());
+      }
+    }
+    return uri.path(rewritten != null ? rewritten : exchange.view.path())
         .query(request.getHttpURI().getQuery());
+  }
+
+  /** The authority the instance is sent: the rule's {@code rewrite.authority}, else the client's. */
+  private static String upstreamAuthority(Exchange exchange) {
+    String rewritten = exchange.decision.actions().rewrittenAuthority();
+    return rewritten != null ? rewritten : exchange.view.authority();
+  }
+
+  /**
+   * The request to the instance, in the HTTP version {@link UpstreamProtocol} chose; over HTTP/2 it
+   * carries the client's request trailers too.
+   */
+  @Override
+  protected org.eclipse.jetty.client.Request newProxyToServerRequest(Request request, HttpURI target) {
+    Exchange exchange = exchange(request);
+    org.eclipse.jetty.client.Request upstream = super.newProxyToServerRequest(request, target);
+    if (!exchange.protocol.http2()) {
+      return upstream.version(HttpVersion.HTTP_1_1);
+    }
+    return upstream.version(HttpVersion.HTTP_2).transport(new InstanceAddress(exchange.instance))
+        .trailersSupplier(() -> exchange.requestTrailers);
   }
 
   /**
    * The client's body as Jetty's proxy streams it, telling the exchange when its last byte was
-   * read: the route timeout starts then, as Envoy's does.
+   * read: the route timeout starts then, as Envoy's does. A gRPC call's messages are kept for a retry
+   * as they pass, and the client's trailers for the instance.
    */
   @Override
   protected org.eclipse.jetty.client.Request.Content newProxyToServerRequestContent(Request request,
@@ -268,6 +354,12 @@ final class InboardProxy extends ProxyHandler.Reverse {
       @Override
       public Content.Chunk read() {
         Content.Chunk chunk = super.read();
+        if (exchange.body != null && chunk != null) {
+          exchange.body.kept(chunk);
+        }
+        if (chunk instanceof Trailers trailers) {
+          exchange.requestTrailers = trailers.getTrailers();
+        }
         if (chunk != null && chunk.isLast() && !Content.Chunk.isFailure(chunk)) {
           exchange.requestComplete();
         }
@@ -289,6 +381,11 @@ final class InboardProxy extends ProxyHandler.Reverse {
     if (policy != null) {
       upstream.tag(policy);
     }
+    if (upstream.getBody() == null && exchange.retriesDone() == 0 && Exchange.hasBody(request)) {
+      // Jetty's proxy sees a body only with a Content-Length or Transfer-Encoding; an HTTP/2 client's
+      // body (a gRPC call's messages) has neither.
+      upstream.body(newProxyToServerRequestContent(request, response, upstream));
+    }
     exchange.attemptSent(upstream);
     super.sendProxyToServerRequest(request, upstream, response, callback);
   }
@@ -305,6 +402,10 @@ final class InboardProxy extends ProxyHandler.Reverse {
         // An HTTP/2 request carries its host as :authority, no Host header: the upstream, spoken
         // to in HTTP/1.1, gets it as Host, as Envoy sends it (else Jetty would name the instance).
         headers.put(HttpHeader.HOST, exchange.view.authority());
+      }
+      if (exchange.protocol.http2() && request.getHeaders().contains(HttpHeader.TE, "trailers")) {
+        // The one TE HTTP/2 allows, and gRPC servers look for it (Jetty's proxy drops TE as hop-by-hop).
+        headers.put(HttpHeader.TE, "trailers");
       }
       HeaderOperations.apply(actions.requestHeaders(), headers);
       if (!headers.contains(X_REQUEST_ID)) {
@@ -414,6 +515,9 @@ final class InboardProxy extends ProxyHandler.Reverse {
         }
         HttpURI target = rewriteHttpURI(request);
         org.eclipse.jetty.client.Request upstream = newProxyToServerRequest(request, target);
+        if (exchange.body != null) {
+          upstream.body(exchange.body.replay(request.getHeaders().get(HttpHeader.CONTENT_TYPE)));
+        }
         // As ProxyHandler.handle does for the first attempt: its interim-response handlers
         // (102, 103) find the client's request and response under these names.
         upstream.attribute(ProxyHandler.class.getName() + ".clientToProxyRequest", request)
@@ -452,10 +556,8 @@ final class InboardProxy extends ProxyHandler.Reverse {
       exchange.tried(upstreamResponse.getStatus());
       if (exchange.retriesStatus(request, upstreamResponse.getStatus())) {
         discarding = true;
-        return;
       }
-      exchange.answering(); // this answer goes to the client: the per-try timeout is over
-      super.onBegin(upstreamResponse);
+      // Else the status is passed on with the headers: a gRPC answer may still be retried by them.
     }
 
     @Override
@@ -463,7 +565,28 @@ final class InboardProxy extends ProxyHandler.Reverse {
       if (discarding) {
         return;
       }
+      if (exchange.grpc) {
+        String status = upstreamResponse.getHeaders().get(LocalAnswer.GRPC_STATUS);
+        if (status != null) {
+          exchange.grpcStatus = status;
+          int code = GrpcStatus.parse(status);
+          if (code > 0 && exchange.retriesGrpcStatus(request, code)) {
+            discarding = true;
+            return;
+          }
+        }
+      }
+      exchange.answering(); // this answer goes to the client: the per-try timeout is over
+      super.onBegin(upstreamResponse);
       super.onHeaders(upstreamResponse);
+      if (exchange.protocol.http2() || upstreamResponse.getHeaders().contains(HttpHeader.TRAILER)) {
+        // Jetty's proxy drops the instance's trailers (gRPC's grpc-status comes there). The supplier must
+        // be in place before the answer is committed; it is read after the last byte.
+        response.setTrailersSupplier(() -> {
+          HttpFields trailers = upstreamResponse.getTrailers();
+          return trailers == null || trailers.size() == 0 ? null : trailers;
+        });
+      }
       HttpFields.Mutable headers = response.getHeaders();
       HeaderOperations.apply(exchange.decision.actions().responseHeaders(), headers);
       Decision.SetCookie cookie = exchange.decision.actions().setCookie();
@@ -485,9 +608,14 @@ final class InboardProxy extends ProxyHandler.Reverse {
 
     @Override
     public void onSuccess(org.eclipse.jetty.client.Response upstreamResponse) {
-      if (!discarding) {
-        super.onSuccess(upstreamResponse);
+      if (discarding) {
+        return;
       }
+      HttpFields trailers = upstreamResponse.getTrailers();
+      if (exchange.grpc && trailers != null && trailers.get(LocalAnswer.GRPC_STATUS) != null) {
+        exchange.grpcStatus = trailers.get(LocalAnswer.GRPC_STATUS);
+      }
+      super.onSuccess(upstreamResponse);
     }
 
     @Override
@@ -527,6 +655,16 @@ final class InboardProxy extends ProxyHandler.Reverse {
       delegate.failed(failure);
     }
 
+    /** Istio's {@code grpc_response_status}: the status a gRPC client got, empty for other requests. */
+    private String grpcResponseStatus() {
+      if (!exchange.grpc) {
+        return "";
+      }
+      String local = response.getHeaders().get(LocalAnswer.GRPC_STATUS);
+      return exchange.grpcStatus != null && !exchange.grpcStatus.isEmpty() ? exchange.grpcStatus
+          : local != null ? local : "";
+    }
+
     private void record(int status) {
       exchange.finished();
       exchange.releaseLimits();
@@ -536,7 +674,7 @@ final class InboardProxy extends ProxyHandler.Reverse {
       }
       try {
         metrics.record(exchange.decision, exchange.instance, status,
-            System.nanoTime() - exchange.startNanos, exchange.flags);
+            System.nanoTime() - exchange.startNanos, exchange.flags, grpcResponseStatus());
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "could not record metrics", e);
       }
@@ -585,9 +723,9 @@ final class InboardProxy extends ProxyHandler.Reverse {
 
   private static String timeoutText(Exchange exchange) {
     Decision.Retries retries = exchange.decision.actions().retries();
-    Duration timeout = exchange.decision.actions().timeout();
+    Duration timeout = exchange.routeTimeoutInForce();
     if (timeout != null && exchange.routeTimeoutExpired()) {
-      return timeout.toMillis() + " ms (route timeout)";
+      return timeout.toMillis() + (timeout.equals(exchange.grpcTimeout) ? " ms (grpc-timeout)" : " ms (route timeout)");
     }
     if (retries != null && retries.perTryTimeout() != null) {
       return retries.perTryTimeout().toMillis() + " ms (perTryTimeout)";

@@ -7,6 +7,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Request;
 
 /**
@@ -49,7 +50,8 @@ final class Mirroring {
     Decision.Actions actions = exchange.decision.actions();
     String host = actions.rewrittenAuthority() != null ? actions.rewrittenAuthority() : exchange.view.authority();
     String shadowHost = host == null ? mirror.instance().address() : Decision.Mirror.shadowAuthority(host);
-    org.eclipse.jetty.client.Request copy = client.newRequest(target.toURI());
+    // HTTP/1.1 by name: the client also speaks HTTP/2, and would offer h2 by ALPN to a TLS mirror.
+    org.eclipse.jetty.client.Request copy = client.newRequest(target.toURI()).version(HttpVersion.HTTP_1_1);
     if (tls != null) {
       // The mirror's own DestinationRule tls; its server name is the host the copy is for, without -shadow.
       copy.tag(UpstreamPolicy.originating(null, tls, TlsDestination.serverName(tls.destination.tls(), host)));

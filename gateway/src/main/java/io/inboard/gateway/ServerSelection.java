@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Which servers of the Gateways selecting this gateway it serves, and on which of its ports: HTTP
- * servers on the plain port's number, HTTPS servers that terminate TLS ({@code SIMPLE},
+ * Which servers of the Gateways selecting this gateway it serves, and on which of its ports: HTTP,
+ * HTTP2 and GRPC servers on the plain port's number, HTTPS servers that terminate TLS ({@code SIMPLE},
  * {@code MUTUAL}, {@code OPTIONAL_MUTUAL}) on the HTTPS port's; every other server is left out, with why.
  *
  * @param http the HTTP servers, with every Gateway selecting this gateway and every server left out
@@ -35,7 +35,8 @@ record ServerSelection(GatewayServers http, List<GatewayServer> https) {
     int number = server.port().number();
     String protocol = server.port().protocol().toUpperCase(Locale.ROOT);
     switch (protocol) {
-      case "HTTP" -> {
+      // As Istio merges the plain-text HTTP servers of a port (HTTP, HTTP2, GRPC) into one route table.
+      case "HTTP", "HTTP2", "GRPC" -> {
         return httpPorts.serves(number) ? null : "is on port " + number + ", not this gateway's port " + httpPorts
             + "; it is left out (set --service-port to the port its Gateways name)";
       }
@@ -51,7 +52,7 @@ record ServerSelection(GatewayServers http, List<GatewayServer> https) {
             + httpsPorts + "; it is left out (set --https-service-port to the port its Gateways name)";
       }
       default -> {
-        return "has protocol " + server.port().protocol() + "; it is left out (the gateway serves HTTP and HTTPS only)";
+        return "has protocol " + server.port().protocol() + "; it is left out (the gateway serves HTTP, HTTP2, GRPC and HTTPS only)";
       }
     }
   }

@@ -24,7 +24,7 @@ import java.util.TreeMap;
  */
 final class VirtualHosts {
   static final VirtualHosts NONE = new VirtualHosts(
-      Map.of(), Map.of(), List.of(), List.of(), List.of(), List.of(), ServedPorts.DEFAULT, "HTTP", null);
+      Map.of(), Map.of(), List.of(), List.of(), List.of(), List.of(), ServedPorts.DEFAULT, "HTTP", null, null);
 
   /** The port numbers a gateway serving {@code --service-port} and listening on a port answers for. */
   record ServedPorts(int servicePort, int listenerPort) {
@@ -62,6 +62,11 @@ final class VirtualHosts {
    * {@code null} when no server does, so that the request path pays one null check.
    */
   private final HostPatterns<Boolean> redirects;
+  /**
+   * Whether the server that serves a host is {@code HTTP2} or {@code GRPC} (its requests go to the
+   * instances over HTTP/2); {@code null} when no server is.
+   */
+  private final HostPatterns<Boolean> http2Servers;
 
   private VirtualHosts(
       Map<String, List<String>> exact,
@@ -72,7 +77,8 @@ final class VirtualHosts {
       List<String> ignored,
       ServedPorts ports,
       String protocol,
-      HostPatterns<Boolean> redirects) {
+      HostPatterns<Boolean> redirects,
+      HostPatterns<Boolean> http2Servers) {
     this.exact = exact;
     this.suffixes = suffixes;
     this.anyHost = anyHost;
@@ -82,6 +88,7 @@ final class VirtualHosts {
     this.ports = ports;
     this.protocol = protocol;
     this.redirects = redirects;
+    this.http2Servers = http2Servers;
   }
 
   /** {@link #compile(List, Map, ServedPorts)} for a gateway on the default Service port (80). */
@@ -102,11 +109,13 @@ final class VirtualHosts {
   /** The hosts of the servers {@code selection} picked on {@code ports}, served with {@code protocol}. */
   static VirtualHosts compile(GatewayServers selection, ServedPorts ports, String protocol) {
     HostPatterns<Boolean> redirects = new HostPatterns<>();
+    HostPatterns<Boolean> http2Servers = new HostPatterns<>();
     Map<String, Set<String>> exact = new HashMap<>();
     Map<String, Set<String>> suffixes = new HashMap<>();
     Set<String> anyHost = new LinkedHashSet<>();
     for (GatewayPortRoutes.GatewayServer server : selection.servers()) {
       redirects.add(server.hosts(), redirects(server));
+      http2Servers.add(server.hosts(), http2(server));
       for (String host : server.hosts()) {
         String dns = dnsPart(host);
         if (dns.equals("*")) {
@@ -129,7 +138,31 @@ final class VirtualHosts {
         ports,
         protocol,
         // Over TLS the redirect's condition is met already (Envoy's require_tls on an HTTPS server).
-        !protocol.equals("HTTP") || selection.servers().stream().noneMatch(VirtualHosts::redirects) ? null : redirects);
+        !protocol.equals("HTTP") || selection.servers().stream().noneMatch(VirtualHosts::redirects) ? null : redirects,
+        selection.servers().stream().noneMatch(VirtualHosts::http2) ? null : http2Servers);
+  }
+
+  private static boolean http2(GatewayPortRoutes.GatewayServer server) {
+    return server.server() != null && server.server().port().http2();
+  }
+
+  /** The host patterns of the {@code HTTP2} and {@code GRPC} servers, for {@code /config}. */
+  List<String> http2ServerHosts() {
+    List<String> out = new ArrayList<>();
+    for (GatewayPortRoutes.GatewayServer server : servers) {
+      if (http2(server)) {
+        out.addAll(server.hosts());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether the server whose host pattern serves {@code authority} best is {@code HTTP2} or {@code GRPC};
+   * one null check when no server is.
+   */
+  boolean http2Server(String authority) {
+    return http2Servers != null && http2Servers.find(hostOf(authority)) == Boolean.TRUE;
   }
 
   private static boolean redirects(GatewayPortRoutes.GatewayServer server) {

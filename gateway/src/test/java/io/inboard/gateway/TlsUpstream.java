@@ -10,7 +10,9 @@ import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
@@ -40,6 +42,11 @@ final class TlsUpstream implements AutoCloseable {
 
   /** @param clientCas the CAs client certificates must chain to, or {@code null} to ask for none */
   TlsUpstream(TestCertificates.Issued certificate, X509Certificate clientCas) throws Exception {
+    this(certificate, clientCas, false);
+  }
+
+  /** @param h2 whether {@code h2} is offered by ALPN beside {@code http/1.1} */
+  TlsUpstream(TestCertificates.Issued certificate, X509Certificate clientCas, boolean h2) throws Exception {
     SSLContext context = SSLContext.getInstance("TLS");
     TrustManagerFactory trust = null;
     if (clientCas != null) {
@@ -61,7 +68,14 @@ final class TlsUpstream implements AutoCloseable {
     SecureRequestCustomizer secure = new SecureRequestCustomizer();
     secure.setSniHostCheck(false); // the test sees what arrived, not Jetty's own judgement of it
     http.addCustomizer(secure);
-    connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+    if (h2) {
+      ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+      alpn.setDefaultProtocol("http/1.1");
+      connector = new ServerConnector(server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn,
+          new HTTP2ServerConnectionFactory(http), new HttpConnectionFactory(http));
+    } else {
+      connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+    }
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);
@@ -79,7 +93,8 @@ final class TlsUpstream implements AutoCloseable {
           }
         }
         String seen = "sni: " + sni + "\nclient: " + client + "\nhost: " + request.getHeaders().get(HttpHeader.HOST)
-            + "\npath: " + request.getHttpURI().getPath() + "\n";
+            + "\npath: " + request.getHttpURI().getPath() + "\nprotocol: " + request.getConnectionMetaData().getProtocol()
+            + "\nauthority: " + request.getHttpURI().getAuthority() + "\n";
         lastSeen = seen;
         Content.Sink.write(response, true, seen, callback);
         return true;

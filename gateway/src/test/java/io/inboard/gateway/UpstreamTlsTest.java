@@ -149,6 +149,26 @@ class UpstreamTlsTest {
   }
 
   @Test
+  void h2UpgradePolicyNegotiatesH2ByAlpnOverTheOriginatedTlsAndPlainRulesKeepHttp11() throws Exception {
+    try (TlsUpstream both = new TlsUpstream(certs.issue("shop-h2", "EC", "shop.example.com"), null, true)) {
+      String simpleTls = "mode: SIMPLE, caCertificates: " + certs.caPem;
+      try (InboardGateway gw = start("{tls: {" + simpleTls + "}, connectionPool: {http: {h2UpgradePolicy: UPGRADE}}}",
+          both.port(), null)) {
+        ContentResponse answer = get(gw, "shop.example.com");
+        assertThat(answer.getStatus()).as(answer.getContentAsString()).isEqualTo(200);
+        assertThat(TestClient.echo(answer)).containsEntry("protocol", "HTTP/2.0").containsEntry("sni", "shop.example.com")
+            .containsEntry("authority", "shop.example.com:443").containsEntry("path", "/list");
+      }
+      try (InboardGateway gw = start(tls("{" + simpleTls + "}"), both.port(), null)) {
+        ContentResponse answer = get(gw, "shop.example.com");
+        assertThat(answer.getStatus()).as(answer.getContentAsString()).isEqualTo(200);
+        assertThat(TestClient.echo(answer)).as("h2 is not offered to an instance the rules keep on HTTP/1.1")
+            .containsEntry("protocol", "HTTP/1.1").containsEntry("sni", "shop.example.com");
+      }
+    }
+  }
+
+  @Test
   void simpleWithTheRightCaReachesTheInstanceOverTlsSendingTheHostAsSni() throws Exception {
     try (InboardGateway gw = start(tls("{mode: SIMPLE, caCertificates: " + certs.caPem + "}"), simple.port(), null)) {
       ContentResponse answer = get(gw, "shop.example.com");

@@ -122,7 +122,9 @@ class VirtualHostsTest {
             new Server(new GatewayPort(80, "http", "HTTP"), List.of("a.example.com"), null),
             new Server(new GatewayPort(8080, "alt", "HTTP"), List.of("b.example.com"), null),
             new Server(new GatewayPort(443, "https", "HTTPS"), List.of("c.example.com"), null),
-            new Server(new GatewayPort(80, "grpc", "GRPC"), List.of("d.example.com"), null))));
+            new Server(new GatewayPort(80, "grpc", "GRPC"), List.of("d.example.com"), null),
+            new Server(new GatewayPort(80, "h2", "HTTP2"), List.of("*.h2.example.com"), null),
+            new Server(new GatewayPort(80, "web", "GRPC-WEB"), List.of("e.example.com"), null))));
 
     VirtualHosts hosts = VirtualHosts.compile(List.of(new ParsedResource(gateway, null, 0)), INGRESS,
         new VirtualHosts.ServedPorts(80, 8080));
@@ -130,13 +132,26 @@ class VirtualHostsTest {
     assertThat(hosts.gatewaysFor("a.example.com")).containsExactly("ns/gw");
     assertThat(hosts.gatewaysFor("b.example.com")).containsExactly("ns/gw");
     assertThat(hosts.gatewaysFor("c.example.com")).isEmpty();
-    assertThat(hosts.gatewaysFor("d.example.com")).isEmpty();
-    assertThat(hosts.servers()).extracting(GatewayPortRoutes.GatewayServer::hosts)
-        .containsExactly(List.of("a.example.com"), List.of("b.example.com"));
+    assertThat(hosts.gatewaysFor("d.example.com")).as("GRPC joins the port's HTTP servers").containsExactly("ns/gw");
+    assertThat(hosts.gatewaysFor("x.h2.example.com")).containsExactly("ns/gw");
+    assertThat(hosts.gatewaysFor("e.example.com")).isEmpty();
+    assertThat(hosts.servers()).extracting(GatewayPortRoutes.GatewayServer::hosts).containsExactly(
+        List.of("a.example.com"), List.of("b.example.com"), List.of("d.example.com"), List.of("*.h2.example.com"));
+    assertThat(hosts.http2Server("d.example.com:80")).isTrue();
+    assertThat(hosts.http2Server("x.h2.example.com")).isTrue();
+    assertThat(hosts.http2Server("a.example.com")).isFalse();
     assertThat(hosts.ignored()).containsExactly(
         "Gateway ns/gw spec.servers[2] has protocol HTTPS and the gateway has no HTTPS port; it is left out"
             + " (start it with --https-port)",
-        "Gateway ns/gw spec.servers[3] has protocol GRPC; it is left out (the gateway serves HTTP and HTTPS only)");
+        "Gateway ns/gw spec.servers[5] has protocol GRPC-WEB; it is left out (the gateway serves HTTP, HTTP2, GRPC "
+            + "and HTTPS only)");
+  }
+
+  @Test
+  void noHttp2ServerMeansNoHostIsSentOverHttp2ByItsServer() {
+    VirtualHosts hosts = VirtualHosts.compile(List.of(gateway("shop", "gw", INGRESS, "a.example.com", "*")), INGRESS);
+    assertThat(hosts.http2Server("a.example.com")).isFalse();
+    assertThat(hosts.http2Server("other.example.com")).isFalse();
   }
 
   @Test

@@ -111,6 +111,9 @@ public final class DecisionJson {
       }
       if (a.fault().abortStatus() != 0) {
         f.put("abortStatus", a.fault().abortStatus());
+        if (a.fault().abortGrpcStatus() >= 0) {
+          f.put("abortGrpcStatus", io.inboard.core.model.GrpcStatus.name(a.fault().abortGrpcStatus()));
+        }
       }
     }
     if (!a.mirrors().isEmpty()) {

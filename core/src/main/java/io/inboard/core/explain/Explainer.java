@@ -271,6 +271,12 @@ public final class Explainer {
     if (pool.idleTimeout() != null) {
       o.put("idleTimeout", pool.idleTimeout().toMillis() + "ms");
     }
+    if (pool.h2UpgradePolicy() != ConnectionPoolSettings.H2UpgradePolicy.DEFAULT) {
+      o.put("h2UpgradePolicy", pool.h2UpgradePolicy().name());
+    }
+    if (pool.useClientProtocol()) {
+      o.put("useClientProtocol", true);
+    }
     TcpKeepalive keepalive = pool.tcpKeepalive();
     if (keepalive != null) {
       // What the socket gets: whole seconds (as Istio passes them to Envoy), or the system's value.

@@ -129,7 +129,7 @@ record GatewayWorkload(String gateway, Map<String, String> labels, int port, Gat
       }
     }
     for (Server server : servers) {
-      if (protocol.equalsIgnoreCase(server.port().protocol())) {
+      if (protocol.equals("HTTP") ? server.port().plainHttp() : protocol.equalsIgnoreCase(server.port().protocol())) {
         return server.port().number();
       }
     }

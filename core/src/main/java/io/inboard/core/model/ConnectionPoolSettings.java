@@ -26,6 +26,9 @@ import java.time.Duration;
  *     {@code null} for the caller's own; applied by the gateway to its own connections
  * @param tcpKeepalive {@code tcp.tcpKeepalive}, or {@code null} for none; applied by the gateway to its
  *     own connections
+ * @param h2UpgradePolicy {@code http.h2UpgradePolicy}; applied by the gateway (HTTP/2 to the instances)
+ * @param useClientProtocol {@code http.useClientProtocol}; applied by the gateway (the client's HTTP
+ *     version to the instances)
  */
 public record ConnectionPoolSettings(
     long maxConnections,
@@ -37,7 +40,31 @@ public record ConnectionPoolSettings(
     Duration maxConnectionDuration,
     RetryBudget retryBudget,
     Duration idleTimeout,
-    TcpKeepalive tcpKeepalive) {
+    TcpKeepalive tcpKeepalive,
+    H2UpgradePolicy h2UpgradePolicy,
+    boolean useClientProtocol) {
+
+  /** Istio's {@code ConnectionPoolSettings.HTTPSettings.H2UpgradePolicy}. */
+  public enum H2UpgradePolicy {
+    /** The mesh's default, which is Istio's {@code DO_NOT_UPGRADE} unless the mesh config says otherwise. */
+    DEFAULT,
+    DO_NOT_UPGRADE,
+    /** HTTP/1.1 requests go to the instances over HTTP/2. */
+    UPGRADE
+  }
+
+  public ConnectionPoolSettings {
+    h2UpgradePolicy = h2UpgradePolicy == null ? H2UpgradePolicy.DEFAULT : h2UpgradePolicy;
+  }
+
+  /** The limits and connection settings, with the upstream protocol left to the defaults. */
+  public ConnectionPoolSettings(long maxConnections, Duration connectTimeout, long http1MaxPendingRequests,
+      long http2MaxRequests, long maxRetries, long maxRequestsPerConnection, Duration maxConnectionDuration,
+      RetryBudget retryBudget, Duration idleTimeout, TcpKeepalive tcpKeepalive) {
+    this(maxConnections, connectTimeout, http1MaxPendingRequests, http2MaxRequests, maxRetries,
+        maxRequestsPerConnection, maxConnectionDuration, retryBudget, idleTimeout, tcpKeepalive,
+        H2UpgradePolicy.DEFAULT, false);
+  }
 
   /** The limits without a retry budget. */
   public ConnectionPoolSettings(long maxConnections, Duration connectTimeout, long http1MaxPendingRequests,
@@ -64,7 +91,15 @@ public record ConnectionPoolSettings(
   /** These limits with {@code budget} limiting the retries in flight. */
   public ConnectionPoolSettings withRetryBudget(RetryBudget budget) {
     return new ConnectionPoolSettings(maxConnections, connectTimeout, http1MaxPendingRequests, http2MaxRequests,
-        maxRetries, maxRequestsPerConnection, maxConnectionDuration, budget, idleTimeout, tcpKeepalive);
+        maxRetries, maxRequestsPerConnection, maxConnectionDuration, budget, idleTimeout, tcpKeepalive,
+        h2UpgradePolicy, useClientProtocol);
+  }
+
+  /** These settings with the protocol the gateway speaks to the instances ({@code h2UpgradePolicy}, {@code useClientProtocol}). */
+  public ConnectionPoolSettings withUpstreamProtocol(H2UpgradePolicy policy, boolean clientProtocol) {
+    return new ConnectionPoolSettings(maxConnections, connectTimeout, http1MaxPendingRequests, http2MaxRequests,
+        maxRetries, maxRequestsPerConnection, maxConnectionDuration, retryBudget, idleTimeout, tcpKeepalive,
+        policy, clientProtocol);
   }
 
   /** The retries allowed in flight while {@code requestsInFlight} requests are: the budget's, else {@code maxRetries}. */
@@ -101,7 +136,12 @@ public record ConnectionPoolSettings(
 
   /** Whether anything here changes how a request is sent: a caller tracks the destination only then. */
   public boolean appliesAnything() {
-    return limitsRequests() || limitsRetries() || shapesConnections();
+    return limitsRequests() || limitsRetries() || shapesConnections() || choosesProtocol();
+  }
+
+  /** Whether {@code h2UpgradePolicy} or {@code useClientProtocol} is set: what the gateway speaks to the instances. */
+  public boolean choosesProtocol() {
+    return h2UpgradePolicy != H2UpgradePolicy.DEFAULT || useClientProtocol;
   }
 
   /**

@@ -103,9 +103,14 @@ public record Decision(
   /**
    * A fault to inject, already decided for this request (the percentage was rolled): a delay to
    * wait before sending, and/or a status to answer with instead of sending. Fields are
-   * {@code null}/0 when not injected.
+   * {@code null}/0 when not injected. {@code abortGrpcStatus} is the abort's gRPC status code (Istio's
+   * {@code grpcStatus}; then {@code abortStatus} is the HTTP status Envoy maps it to), or -1.
    */
-  public record Fault(Duration delay, int abortStatus) {}
+  public record Fault(Duration delay, int abortStatus, int abortGrpcStatus) {
+    public Fault(Duration delay, int abortStatus) {
+      this(delay, abortStatus, -1);
+    }
+  }
 
   /**
    * A copy of the request to send, fire-and-forget, to another destination (already rolled: a rule

@@ -47,8 +47,9 @@ public record GatewayServers(
         return "is on port " + server.port().number() + ", not " + portText + "; it is left out"
             + (portHint.isEmpty() ? "" : " (" + portHint + ")");
       }
-      if (!"HTTP".equalsIgnoreCase(server.port().protocol())) {
-        return "has protocol " + server.port().protocol() + "; it is left out (the gateway serves HTTP only)";
+      if (!server.port().plainHttp()) {
+        return "has protocol " + server.port().protocol() + "; it is left out (the gateway serves HTTP, HTTP2 and GRPC "
+            + "here)";
       }
       return null;
     });

@@ -95,6 +95,34 @@ public final class RetryPolicy {
     return false;
   }
 
+  /**
+   * Whether {@code retries}' gRPC conditions ({@code cancelled}, {@code deadline-exceeded}, {@code internal},
+   * {@code resource-exhausted}, {@code unavailable}, as Envoy's {@code retry_grpc_on}) retry an answer whose
+   * headers carry {@code grpc-status} {@code code}.
+   */
+  public static boolean retriesGrpcStatus(Decision.Retries retries, int code) {
+    if (retries == null) {
+      return false;
+    }
+    String wanted = switch (code) {
+      case 1 -> "cancelled";
+      case 4 -> "deadline-exceeded";
+      case 8 -> "resource-exhausted";
+      case 13 -> "internal";
+      case 14 -> "unavailable";
+      default -> null;
+    };
+    if (wanted == null) {
+      return false;
+    }
+    for (String condition : retryOn(retries)) {
+      if (condition.equalsIgnoreCase(wanted)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether {@code retries}' conditions retry an attempt that failed without an answer. */
   public static boolean retriesFailure(Decision.Retries retries, Failure failure) {
     if (retries == null) {

@@ -7,6 +7,7 @@ import io.inboard.core.lb.SlowStart;
 import io.inboard.core.lb.WeightedChoice;
 import io.inboard.core.lb.XxHash64;
 import io.inboard.core.mesh.Instance;
+import io.inboard.core.model.GrpcStatus;
 import io.inboard.core.model.HTTPFaultInjection;
 import io.inboard.core.model.HTTPRedirect;
 import io.inboard.core.model.HashKey;
@@ -670,16 +671,20 @@ public final class Router {
     }
     Duration delay = null;
     int abort = 0;
+    int grpc = -1;
     if (fault.delay() != null && roll(fault.delay().percentage() == null ? 0 : fault.delay().percentage().value())) {
       delay = fault.delay().fixedDelay();
     }
     if (fault.abort() != null && roll(fault.abort().percentage() == null ? 0 : fault.abort().percentage().value())) {
       abort = fault.abort().httpStatus();
+      grpc = fault.abort().grpcStatus();
     }
     if (trace != null) {
-      trace.add("fault: " + (delay == null ? "no delay" : "delay " + delay) + ", " + (abort == 0 ? "no abort" : "abort " + abort));
+      trace.add("fault: " + (delay == null ? "no delay" : "delay " + delay) + ", " + (abort == 0 ? "no abort"
+          : grpc >= 0 ? "abort with gRPC status " + GrpcStatus.name(grpc) + " (HTTP " + abort + " to a client not speaking gRPC)"
+          : "abort " + abort));
     }
-    return delay == null && abort == 0 ? null : new Decision.Fault(delay, abort);
+    return delay == null && abort == 0 ? null : new Decision.Fault(delay, abort, grpc);
   }
 
   /**

@@ -54,8 +54,8 @@ final class DestinationRuleReader {
   private static final Schema TCP_KEEPALIVE = Schema.of("probes", "time", "interval");
   private static final Schema HTTP =
       Schema.of("http1MaxPendingRequests", "http2MaxRequests", "maxRetries", "maxRequestsPerConnection",
-              "idleTimeout")
-          .unsupported("h2UpgradePolicy", "useClientProtocol", "maxConcurrentStreams");
+              "idleTimeout", "h2UpgradePolicy", "useClientProtocol")
+          .unsupported("maxConcurrentStreams");
   /** Why the agent leaves alone what only the gateway applies to its own connections. */
   private static final String GATEWAY_ONLY = "applied by the gateway to its own connections; an agent "
       + "ignores it (its calls go through the application's own client, whose connections that client "
@@ -653,6 +653,16 @@ final class DestinationRuleReader {
     if (keepalive != null) {
       keepaliveField.warning(GATEWAY_ONLY);
     }
+    ConnectionPoolSettings.H2UpgradePolicy upgrade = h2UpgradePolicy(http.get("h2UpgradePolicy"));
+    Field clientProtocolField = http.get("useClientProtocol");
+    Boolean clientProtocol = clientProtocolField.bool();
+    if (Boolean.TRUE.equals(clientProtocol)) {
+      clientProtocolField.warning(GATEWAY_ONLY);
+      if (upgrade == ConnectionPoolSettings.H2UpgradePolicy.UPGRADE) {
+        http.get("h2UpgradePolicy").warning("has no effect with useClientProtocol: true (the client's protocol "
+            + "is kept, as in Istio); remove one of them");
+      }
+    }
     if ((maxConnections == null) != (pending == null)) {
       // Envoy queues what maxConnections does not take without bound (and opens connections for
       // what waits, without bound): only the two together bound the requests in flight.
@@ -662,7 +672,8 @@ final class DestinationRuleReader {
           + "a limit, and Inboard never holds a request back); give both, or http.http2MaxRequests");
     }
     if (!tcpRead || !httpRead || idleField.present() && idleTimeout == null
-        || keepaliveField.present() && keepalive == null) {
+        || keepaliveField.present() && keepalive == null || upgrade == null
+        || clientProtocolField.present() && clientProtocol == null) {
       return null;
     }
     long u = ConnectionPoolSettings.UNLIMITED;
@@ -675,7 +686,31 @@ final class DestinationRuleReader {
         perConnection == null ? 0 : perConnection,
         maxDuration,
         idleTimeout,
-        keepalive);
+        keepalive).withUpstreamProtocol(upgrade, Boolean.TRUE.equals(clientProtocol));
+  }
+
+  /**
+   * {@code http.h2UpgradePolicy}: {@code DEFAULT} when absent; {@code null} after an error. Only the gateway
+   * applies it (an agent's calls keep the protocol the application's client chose).
+   */
+  private static ConnectionPoolSettings.H2UpgradePolicy h2UpgradePolicy(Field f) {
+    if (!f.present()) {
+      return ConnectionPoolSettings.H2UpgradePolicy.DEFAULT;
+    }
+    String text = f.string();
+    if (text == null) {
+      return null;
+    }
+    for (ConnectionPoolSettings.H2UpgradePolicy p : ConnectionPoolSettings.H2UpgradePolicy.values()) {
+      if (p.name().equals(text)) {
+        if (p == ConnectionPoolSettings.H2UpgradePolicy.UPGRADE) {
+          f.warning(GATEWAY_ONLY);
+        }
+        return p;
+      }
+    }
+    f.error("'" + text + "' is not an h2UpgradePolicy; use DEFAULT, DO_NOT_UPGRADE or UPGRADE");
+    return null;
   }
 
   /**

@@ -31,7 +31,7 @@ final class GatewayReader {
   /** Protocols Istio knows; Inboard's gateway serves the HTTP ones. */
   private static final Set<String> PROTOCOLS =
       Set.of("HTTP", "HTTPS", "HTTP2", "GRPC", "GRPC-WEB", "TCP", "TLS", "MONGO", "REDIS", "MYSQL");
-  private static final Set<String> SERVED = Set.of("HTTP", "HTTPS");
+  private static final Set<String> SERVED = Set.of("HTTP", "HTTPS", "HTTP2", "GRPC");
 
   private GatewayReader() {}
 
@@ -282,7 +282,7 @@ final class GatewayReader {
       } else {
         if (!SERVED.contains(upper)) {
           protocolField.warning(upper + " is not supported by Inboard's gateway yet; this server is "
-              + "ignored (only HTTP and HTTPS are served)");
+              + "ignored (only HTTP, HTTP2, GRPC and HTTPS are served)");
         }
         protocol = upper;
       }

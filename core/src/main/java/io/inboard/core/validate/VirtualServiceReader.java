@@ -5,6 +5,7 @@ import io.inboard.core.model.CorsPolicy;
 import io.inboard.core.model.Delegate;
 import io.inboard.core.model.Destination;
 import io.inboard.core.model.HTTPDirectResponse;
+import io.inboard.core.model.GrpcStatus;
 import io.inboard.core.model.HTTPFaultInjection;
 import io.inboard.core.model.HTTPMatchRequest;
 import io.inboard.core.model.HTTPMirrorPolicy;
@@ -60,7 +61,7 @@ final class VirtualServiceReader {
   private static final Schema DELAY =
       Schema.of("fixedDelay", "percentage", "percent").unsupported("exponentialDelay");
   private static final Schema ABORT =
-      Schema.of("httpStatus", "percentage").unsupported("grpcStatus", "http2Error");
+      Schema.of("httpStatus", "grpcStatus", "percentage").unsupported("http2Error");
 
   /** Envoy's retry conditions, which Istio passes through; a status code is accepted too. */
   static final Set<String> RETRY_ON =
@@ -702,22 +703,47 @@ final class VirtualServiceReader {
     Field a = f.get("abort");
     if (a.object(ABORT)) {
       Field statusField = a.get("httpStatus");
+      Field grpcField = a.get("grpcStatus");
       Integer status = null;
-      if (statusField.present()) {
+      int grpc = -1;
+      if (statusField.present() && grpcField.present()) {
+        grpcField.error("give httpStatus or grpcStatus, not both (Istio's abort is one of them)");
+      } else if (statusField.present()) {
         status = statusField.integer(Integer.MIN_VALUE, Integer.MAX_VALUE);
         if (status != null && (status < 200 || status > 599)) {
           statusField.error(status + " is not an HTTP status to abort with; use 200-599");
           status = null;
         }
-      } else if (!a.has("grpcStatus") && !a.has("http2Error")) {
-        statusField.error("is required, e.g. httpStatus: 503");
+      } else if (grpcField.present()) {
+        grpc = grpcStatus(grpcField);
+      } else if (!a.has("http2Error")) {
+        statusField.error("is required, e.g. httpStatus: 503 (or grpcStatus: UNAVAILABLE for gRPC)");
       }
       Percent percentage = a.get("percentage").percent();
       if (status != null) {
         abort = new HTTPFaultInjection.Abort(status, percentage);
+      } else if (grpc >= 0) {
+        abort = HTTPFaultInjection.Abort.grpc(grpc, percentage);
       }
     }
     return delay == null && abort == null ? null : new HTTPFaultInjection(delay, abort);
+  }
+
+  /**
+   * {@code abort.grpcStatus}: a gRPC status name as Istio writes it ({@code UNAVAILABLE}), or its number
+   * (0-16); the code, or -1 after an error.
+   */
+  private static int grpcStatus(Field f) {
+    String text = f.json().isIntegralNumber() ? f.json().asText() : f.string();
+    if (text == null) {
+      return -1;
+    }
+    int code = GrpcStatus.parse(text);
+    if (code < 0) {
+      f.error("'" + text + "' is not a gRPC status; use one of " + String.join(", ", GrpcStatus.names())
+          + " (e.g. grpcStatus: UNAVAILABLE), or its code 0-16");
+    }
+    return code;
   }
 
   /** {@code percentage: {value: N}}, or the deprecated whole-number {@code percent: N}. */

@@ -18,6 +18,23 @@ class RetryPolicyTest {
   }
 
   @Test
+  void grpcConditionsRetryTheirStatusCodesOnly() {
+    assertThat(RetryPolicy.retriesGrpcStatus(on("unavailable"), 14)).isTrue();
+    assertThat(RetryPolicy.retriesGrpcStatus(on("unavailable"), 13)).isFalse();
+    assertThat(RetryPolicy.retriesGrpcStatus(on("5xx", "internal", "resource-exhausted"), 13)).isTrue();
+    assertThat(RetryPolicy.retriesGrpcStatus(on("resource-exhausted"), 8)).isTrue();
+    assertThat(RetryPolicy.retriesGrpcStatus(on("deadline-exceeded"), 4)).isTrue();
+    assertThat(RetryPolicy.retriesGrpcStatus(on("cancelled"), 1)).isTrue();
+    assertThat(RetryPolicy.retriesGrpcStatus(on("5xx", "gateway-error", "reset"), 14))
+        .as("HTTP conditions do not read grpc-status").isFalse();
+    assertThat(RetryPolicy.retriesGrpcStatus(on("unavailable"), 0)).isFalse();
+    assertThat(RetryPolicy.retriesGrpcStatus(ISTIO_DEFAULT, 14)).as("Istio's default has unavailable").isTrue();
+    assertThat(RetryPolicy.retriesGrpcStatus(ISTIO_DEFAULT, 1)).as("and cancelled").isTrue();
+    assertThat(RetryPolicy.retriesGrpcStatus(ISTIO_DEFAULT, 13)).isFalse();
+    assertThat(RetryPolicy.retriesGrpcStatus(null, 14)).isFalse();
+  }
+
+  @Test
   void istiosDefaultRetriesA503AndAConnectFailureOnlyTwice() {
     assertThat(RetryPolicy.retriesStatus(ISTIO_DEFAULT, 503)).isTrue();
     assertThat(RetryPolicy.retriesStatus(ISTIO_DEFAULT, 500)).isFalse();

@@ -110,11 +110,53 @@ class ConnectionPoolValidationTest {
         trafficPolicy:
           connectionPool:
             tcp: {maxConnectionDuration: 1h, idleTimeout: 1h}
-            http: {maxRequestsPerConnection: 1, h2UpgradePolicy: UPGRADE, useClientProtocol: true,
-              maxConcurrentStreams: 10, http2MaxRequests: 5}
+            http: {maxRequestsPerConnection: 1, maxConcurrentStreams: 10, http2MaxRequests: 5}
         """);
     assertThat(errors(yaml)).isEmpty();
-    assertThat(warnings(yaml)).hasSize(4).allMatch(w -> w.endsWith("is not supported by Inboard yet; ignored"));
+    assertThat(warnings(yaml)).hasSize(2).allMatch(w -> w.endsWith("is not supported by Inboard yet; ignored"));
+  }
+
+  @Test
+  void theUpstreamProtocolIsReadForTheGatewayAndWarnedAsIgnoredByAnAgent() {
+    ConnectionPoolSettings upgrade = pool("host: r\ntrafficPolicy: {connectionPool: {http: {h2UpgradePolicy: UPGRADE}}}");
+    assertThat(upgrade.h2UpgradePolicy()).isEqualTo(ConnectionPoolSettings.H2UpgradePolicy.UPGRADE);
+    assertThat(upgrade.useClientProtocol()).isFalse();
+    assertThat(upgrade.choosesProtocol()).as("so the destination is tracked").isTrue();
+    assertThat(upgrade.limitsRequests()).isFalse();
+    assertThat(warnings(dr("host: r\ntrafficPolicy: {connectionPool: {http: {h2UpgradePolicy: UPGRADE}}}")))
+        .containsExactly("spec.trafficPolicy.connectionPool.http.h2UpgradePolicy: " + GATEWAY_ONLY);
+
+    ConnectionPoolSettings client = pool("host: r\ntrafficPolicy: {connectionPool: {http: {useClientProtocol: true}}}");
+    assertThat(client.useClientProtocol()).isTrue();
+    assertThat(client.h2UpgradePolicy()).isEqualTo(ConnectionPoolSettings.H2UpgradePolicy.DEFAULT);
+
+    ConnectionPoolSettings stay = pool("host: r\ntrafficPolicy: {connectionPool: {http: {h2UpgradePolicy: DO_NOT_UPGRADE}}}");
+    assertThat(stay.h2UpgradePolicy()).isEqualTo(ConnectionPoolSettings.H2UpgradePolicy.DO_NOT_UPGRADE);
+    assertThat(warnings(dr("host: r\ntrafficPolicy: {connectionPool: {http: {h2UpgradePolicy: DEFAULT}}}"))).isEmpty();
+  }
+
+  @Test
+  void bothUpstreamProtocolFieldsAtOnceAreWarnedAsIstioIgnoresTheUpgrade() {
+    String yaml = dr("""
+        host: r
+        trafficPolicy:
+          connectionPool: {http: {h2UpgradePolicy: UPGRADE, useClientProtocol: true}}
+        """);
+    assertThat(errors(yaml)).isEmpty();
+    assertThat(warnings(yaml)).contains("spec.trafficPolicy.connectionPool.http.h2UpgradePolicy: has no effect "
+        + "with useClientProtocol: true (the client's protocol is kept, as in Istio); remove one of them");
+  }
+
+  @Test
+  void aBadUpstreamProtocolIsAnErrorNamingItsPath() {
+    assertThat(errors(dr("host: r\ntrafficPolicy: {connectionPool: {http: {h2UpgradePolicy: upgrade}}}")))
+        .containsExactly("spec.trafficPolicy.connectionPool.http.h2UpgradePolicy: 'upgrade' is not an "
+            + "h2UpgradePolicy; use DEFAULT, DO_NOT_UPGRADE or UPGRADE");
+    assertThat(errors(dr("host: r\ntrafficPolicy: {connectionPool: {http: {useClientProtocol: sometimes}}}")))
+        .singleElement().asString().startsWith("spec.trafficPolicy.connectionPool.http.useClientProtocol: must be true or false");
+    assertThat(errors(dr("host: r\nsubsets: [{name: v1, labels: {version: v1}, "
+        + "trafficPolicy: {connectionPool: {http: {h2UpgradePolicy: 2}}}}]")))
+        .singleElement().asString().startsWith("spec.subsets[0].trafficPolicy.connectionPool.http.h2UpgradePolicy: must be a string");
   }
 
   private static final String GATEWAY_ONLY = "applied by the gateway to its own connections; an agent ignores "

@@ -281,15 +281,15 @@ class DestinationRuleValidationTest {
     String yaml = dr("""
         host: r
         trafficPolicy:
-          connectionPool: {http: {http2MaxRequests: 100, h2UpgradePolicy: UPGRADE}}
+          connectionPool: {http: {http2MaxRequests: 100, maxConcurrentStreams: 10}}
           tunnel: {protocol: CONNECT}
           loadBalancer: {simple: RANDOM, localityLbSetting: {enabled: true}}
         """);
     assertThat(errors(yaml)).isEmpty();
     assertThat(warnings(yaml)).containsExactlyInAnyOrder(
         "spec.trafficPolicy.tunnel: tunnel is not supported by Inboard yet; ignored",
-        "spec.trafficPolicy.connectionPool.http.h2UpgradePolicy: h2UpgradePolicy is not supported by Inboard "
-            + "yet; ignored");
+        "spec.trafficPolicy.connectionPool.http.maxConcurrentStreams: maxConcurrentStreams is not supported by "
+            + "Inboard yet; ignored");
     assertThat(((DestinationRule) valid(yaml)).spec().trafficPolicy().connectionPool()).isNotNull();
   }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inboard.core.model.Delegate;
 import io.inboard.core.model.Destination;
+import io.inboard.core.model.HTTPFaultInjection;
 import io.inboard.core.model.HTTPMatchRequest;
 import io.inboard.core.model.HTTPMirrorPolicy;
 import io.inboard.core.model.HTTPRedirect;
@@ -732,9 +733,38 @@ class VirtualServiceValidationTest {
     assertThat(errors(vs(rule(ROUTE + "fault: {delay: {percentage: {value: 1}}, abort: {}}"))))
         .containsExactly(
             "spec.http[0].fault.delay.fixedDelay: is required, e.g. fixedDelay: 5s",
-            "spec.http[0].fault.abort.httpStatus: is required, e.g. httpStatus: 503");
+            "spec.http[0].fault.abort.httpStatus: is required, e.g. httpStatus: 503 (or grpcStatus: UNAVAILABLE "
+                + "for gRPC)");
     assertThat(errors(vs(rule(ROUTE + "fault: {abort: {httpStatus: 99}}")))).containsExactly(
         "spec.http[0].fault.abort.httpStatus: 99 is not an HTTP status to abort with; use 200-599");
+  }
+
+  @Test
+  void aGrpcStatusAbortIsReadByNameOrCodeWithTheHttpStatusEnvoyMapsItTo() {
+    HTTPFaultInjection.Abort byName = ((VirtualService) valid(vs(rule(ROUTE
+        + "fault: {abort: {grpcStatus: UNAVAILABLE, percentage: {value: 50}}}")))).spec().http().get(0).fault().abort();
+    assertThat(byName.grpcStatus()).isEqualTo(14);
+    assertThat(byName.httpStatus()).isEqualTo(503);
+    assertThat(byName.percentage().value()).isEqualTo(50.0);
+    HTTPFaultInjection.Abort byCode = ((VirtualService) valid(vs(rule(ROUTE
+        + "fault: {abort: {grpcStatus: \"8\", percentage: {value: 100}}}")))).spec().http().get(0).fault().abort();
+    assertThat(byCode.grpcStatus()).isEqualTo(8);
+    assertThat(byCode.httpStatus()).isEqualTo(429);
+    assertThat(errors(vs(rule(ROUTE + "fault: {abort: {grpcStatus: deadline-exceeded}}")))).isEmpty();
+  }
+
+  @Test
+  void aBadGrpcStatusIsAnErrorNamingItsPath() {
+    assertThat(errors(vs(rule(ROUTE + "fault: {abort: {grpcStatus: UNAVAILBLE, percentage: {value: 100}}}"))))
+        .containsExactly("spec.http[0].fault.abort.grpcStatus: 'UNAVAILBLE' is not a gRPC status; use one of OK, "
+            + "CANCELLED, UNKNOWN, INVALID_ARGUMENT, DEADLINE_EXCEEDED, NOT_FOUND, ALREADY_EXISTS, PERMISSION_DENIED, "
+            + "RESOURCE_EXHAUSTED, FAILED_PRECONDITION, ABORTED, OUT_OF_RANGE, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, "
+            + "DATA_LOSS, UNAUTHENTICATED (e.g. grpcStatus: UNAVAILABLE), or its code 0-16");
+    assertThat(errors(vs(rule(ROUTE + "fault: {abort: {grpcStatus: 17}}")))).singleElement().asString()
+        .startsWith("spec.http[0].fault.abort.grpcStatus: '17' is not a gRPC status");
+    assertThat(errors(vs(rule(ROUTE + "fault: {abort: {httpStatus: 503, grpcStatus: UNAVAILABLE}}"))))
+        .containsExactly("spec.http[0].fault.abort.grpcStatus: give httpStatus or grpcStatus, not both "
+            + "(Istio's abort is one of them)");
   }
 
   @Test
