@@ -2,12 +2,10 @@ package io.inboard.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code inboardctl apply -f FILE...}: sends the resources of every file to the config server as
@@ -23,16 +21,14 @@ import picocli.CommandLine.Option;
       "A resource defined in several files is sent as the last of them defines it."
     })
 final class ApplyCommand implements Callable<Integer> {
-  @Option(names = {"-f", "--filename"}, required = true, arity = "1..*", paramLabel = "FILE",
-      description = "YAML or JSON file (a directory: its *.yaml, *.yml, *.json; '-': standard input).")
-  List<String> files;
+  @Mixin ResourceFilesOption files;
 
   @Mixin ServerConnection server;
 
   @Override
   public Integer call() {
     return Online.run(() -> {
-      ResourceFiles.Loaded loaded = ResourceFiles.parse(ResourceFiles.readAll(files, true));
+      ResourceFiles.Loaded loaded = files.load();
       if (loaded.printErrors("nothing was applied")) {
         return Online.EXIT_REFUSED;
       }

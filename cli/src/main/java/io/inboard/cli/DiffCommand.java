@@ -3,6 +3,7 @@ package io.inboard.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboard.core.controlplane.ConfigServerClient;
 import io.inboard.core.controlplane.ConfigServerException;
 import io.inboard.core.parse.ParsedResource;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code inboardctl diff -f FILE...}: what {@code apply} of the same files would change in the
@@ -31,23 +31,22 @@ import picocli.CommandLine.Option;
 final class DiffCommand implements Callable<Integer> {
   static final int EXIT_DIFFERENT = 1;
 
-  @Option(names = {"-f", "--filename"}, required = true, arity = "1..*", paramLabel = "FILE",
-      description = "YAML or JSON file (a directory: its *.yaml, *.yml, *.json; '-': standard input).")
-  List<String> files;
+  @Mixin ResourceFilesOption files;
 
   @Mixin ServerConnection server;
 
   @Override
   public Integer call() {
     try {
-      ResourceFiles.Loaded loaded = ResourceFiles.parse(ResourceFiles.readAll(files, true));
+      ResourceFiles.Loaded loaded = files.load();
       if (loaded.printErrors("apply would store nothing")) {
         return Inboardctl.EXIT_USAGE;
       }
       loaded.replacements().forEach(System.err::println);
+      ConfigServerClient client = server.client();
       int differing = 0;
       for (ParsedResource r : loaded.resources()) {
-        if (!report(r)) {
+        if (!report(client, r)) {
           differing++;
         }
       }
@@ -67,14 +66,14 @@ final class DiffCommand implements Callable<Integer> {
   }
 
   /** Prints one resource's differences; whether it is stored as written. */
-  private boolean report(ParsedResource r) throws IOException {
+  private static boolean report(ConfigServerClient client, ParsedResource r) throws IOException {
     String kind = r.resource().kind().toLowerCase(Locale.ROOT);
     String namespace = r.resource().metadata().namespace();
     String name = r.resource().metadata().name();
     String label = kind + " " + namespace + "/" + name;
     JsonNode stored;
     try {
-      stored = server.client().get(kind + "s", namespace, name);
+      stored = client.get(kind + "s", namespace, name);
     } catch (ConfigServerException e) {
       if (e.status() != 404) {
         throw e;

@@ -5,13 +5,9 @@ import io.inboard.core.tls.PemFiles;
 import io.inboard.core.tls.TlsKeys;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -37,7 +33,7 @@ record EtcdTlsMaterial(long generation, X509ExtendedTrustManager trust, X509Exte
     List<X509Certificate> cas = files.ca() == null ? null
         : read(files.ca(), PemFiles::certificates, "give the PEM file of the CA(s) that issued etcd's certificate");
     try {
-      X509ExtendedTrustManager trust = cas == null ? jvmTrust() : x509(TlsKeys.trusting(cas));
+      X509ExtendedTrustManager trust = TlsKeys.trustManager(cas, null);
       X509ExtendedKeyManager keys = null;
       if (files.cert() != null) {
         List<X509Certificate> chain = read(files.cert(), PemFiles::certificates,
@@ -49,7 +45,7 @@ record EtcdTlsMaterial(long generation, X509ExtendedTrustManager trust, X509Exte
               + files.cert() + " (" + chain.get(0).getSubjectX500Principal() + "); give the key the certificate"
               + " was issued for");
         }
-        keys = x509(TlsKeys.presenting(key, chain));
+        keys = TlsKeys.keyManager(key, chain);
       }
       return new EtcdTlsMaterial(generation, trust, keys, stamps);
     } catch (GeneralSecurityException e) {
@@ -67,29 +63,5 @@ record EtcdTlsMaterial(long generation, X509ExtendedTrustManager trust, X509Exte
     } catch (PemFiles.BadPem e) {
       throw new IllegalArgumentException(setting + " " + e.getMessage() + "; " + fix);
     }
-  }
-
-  private static X509ExtendedTrustManager jvmTrust() throws GeneralSecurityException {
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init((KeyStore) null);
-    return x509(factory.getTrustManagers());
-  }
-
-  private static X509ExtendedTrustManager x509(TrustManager[] managers) throws GeneralSecurityException {
-    for (TrustManager m : managers) {
-      if (m instanceof X509ExtendedTrustManager x) {
-        return x;
-      }
-    }
-    throw new GeneralSecurityException("the JDK gave no X.509 trust manager");
-  }
-
-  private static X509ExtendedKeyManager x509(KeyManager[] managers) throws GeneralSecurityException {
-    for (KeyManager m : managers) {
-      if (m instanceof X509ExtendedKeyManager x) {
-        return x;
-      }
-    }
-    throw new GeneralSecurityException("the JDK gave no X.509 key manager");
   }
 }

@@ -1,9 +1,6 @@
 package io.inboard.server;
 
-import java.net.Socket;
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
-import javax.net.ssl.SSLEngine;
+import io.inboard.core.tls.ForwardingTrust;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -12,7 +9,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * connection on. The host name check stays the JDK's (the endpoint identification the client asks
  * for reaches the delegate through the engine or socket).
  */
-final class EtcdTlsTrust extends X509ExtendedTrustManager {
+final class EtcdTlsTrust extends ForwardingTrust {
   private final EtcdTls tls;
 
   EtcdTlsTrust(EtcdTls tls) {
@@ -20,41 +17,7 @@ final class EtcdTlsTrust extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    tls.current().trust().checkServerTrusted(chain, authType, engine);
-  }
-
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-      throws CertificateException {
-    tls.current().trust().checkServerTrusted(chain, authType, socket);
-  }
-
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-    tls.current().trust().checkServerTrusted(chain, authType);
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    tls.current().trust().checkClientTrusted(chain, authType, engine);
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-      throws CertificateException {
-    tls.current().trust().checkClientTrusted(chain, authType, socket);
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-    tls.current().trust().checkClientTrusted(chain, authType);
-  }
-
-  @Override
-  public X509Certificate[] getAcceptedIssuers() {
-    return tls.current().trust().getAcceptedIssuers();
+  protected X509ExtendedTrustManager delegate() {
+    return tls.current().trust();
   }
 }

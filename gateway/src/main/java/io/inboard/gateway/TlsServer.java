@@ -263,17 +263,13 @@ final class TlsServer {
   static X509ExtendedTrustManager trustManager(List<X509Certificate> cas, List<X509CRL> crls)
       throws BadCertificate {
     try {
-      for (TrustManager manager : TlsKeys.trusting(cas, crls)) {
-        if (manager instanceof X509ExtendedTrustManager x509) {
-          return x509;
-        }
-      }
+      return TlsKeys.trustManager(cas, crls);
     } catch (Exception e) {
       throw new BadCertificate("cannot build a trust store of the CAs" + (crls == null ? "" : " and revocation lists")
           + ": " + e);
     }
-    throw new BadCertificate("the JVM has no X.509 trust manager");
   }
+
 
   /** Istio's {@code min/maxProtocolVersion} as JDK names; {@code TLS_AUTO} is 1.2 to 1.3, Envoy's server default. */
   private static Set<String> protocols(ServerTLSSettings tls) {

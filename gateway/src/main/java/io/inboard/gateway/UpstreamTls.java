@@ -160,7 +160,7 @@ final class UpstreamTls {
     List<X509CRL> crls = crl == null || tls.insecureSkipVerify() ? null
         : read(where, tls.credentialName() == null ? "caCrl" : caField, crl, PemFiles::crls);
     TrustManager trust = tls.insecureSkipVerify() ? new InstanceTrust(TRUST_ANY, "anyone", List.of(), false)
-        : new InstanceTrust(ca == null && crls == null ? defaultTrust() : caTrust(where, caField, ca, crls),
+        : new InstanceTrust(caTrust(where, caField, ca, crls),
             ca == null ? "the JVM's default trust store (give caCertificates to trust your own CAs)"
                 : caField + " " + ca, tls.subjectAltNames(), tls.sni() == null);
     try {
@@ -196,22 +196,8 @@ final class UpstreamTls {
     try {
       return TlsServer.trustManager(cas, crls);
     } catch (TlsServer.BadCertificate e) {
-      throw new BadFile(where + field + " " + file + ": " + e.getMessage());
-    }
-  }
-
-  private static X509TrustManager defaultTrust() {
-    try {
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init((KeyStore) null);
-      for (TrustManager manager : factory.getTrustManagers()) {
-        if (manager instanceof X509TrustManager x509) {
-          return x509;
-        }
-      }
-      throw new IllegalStateException("the JVM has no X.509 trust manager");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JVM's default trust store cannot be read: " + e, e);
+      throw new BadFile(where + (file == null ? "the JVM's default trust store" : field + " " + file) + ": "
+          + e.getMessage());
     }
   }
 

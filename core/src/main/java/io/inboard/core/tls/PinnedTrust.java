@@ -1,16 +1,14 @@
 package io.inboard.core.tls;
 
-import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * A trust manager that checks the peer's chain as its delegate does (CAs, revocation, the host
  * name the engine asks for) and then its own certificate against {@link CertificatePins}.
  */
-public final class PinnedTrust extends X509ExtendedTrustManager {
+public final class PinnedTrust extends ForwardingTrust {
   private final X509ExtendedTrustManager delegate;
   private final CertificatePins pins;
 
@@ -25,47 +23,12 @@ public final class PinnedTrust extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-      throws CertificateException {
-    delegate.checkClientTrusted(chain, authType, socket);
-    pins.check(chain[0]);
+  protected X509ExtendedTrustManager delegate() {
+    return delegate;
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    delegate.checkClientTrusted(chain, authType, engine);
+  protected void alsoCheck(X509Certificate[] chain) throws CertificateException {
     pins.check(chain[0]);
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-    delegate.checkClientTrusted(chain, authType);
-    pins.check(chain[0]);
-  }
-
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-      throws CertificateException {
-    delegate.checkServerTrusted(chain, authType, socket);
-    pins.check(chain[0]);
-  }
-
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    delegate.checkServerTrusted(chain, authType, engine);
-    pins.check(chain[0]);
-  }
-
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-    delegate.checkServerTrusted(chain, authType);
-    pins.check(chain[0]);
-  }
-
-  @Override
-  public X509Certificate[] getAcceptedIssuers() {
-    return delegate.getAcceptedIssuers();
   }
 }

@@ -23,6 +23,8 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -110,6 +112,31 @@ public final class TlsKeys {
     TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
     factory.init(new CertPathTrustManagerParameters(parameters));
     return factory.getTrustManagers();
+  }
+
+  /**
+   * The X.509 trust manager of {@link #trusting(List, List)}: {@code cas} ({@code null}: the JVM's
+   * trust store), refusing what {@code crls} ({@code null} or empty: none) revoke.
+   */
+  public static X509ExtendedTrustManager trustManager(List<X509Certificate> cas, List<X509CRL> crls)
+      throws GeneralSecurityException {
+    for (TrustManager m : trusting(cas, crls)) {
+      if (m instanceof X509ExtendedTrustManager x) {
+        return x;
+      }
+    }
+    throw new GeneralSecurityException("the JDK gave no X.509 trust manager");
+  }
+
+  /** The X.509 key manager of {@link #presenting}. */
+  public static X509ExtendedKeyManager keyManager(PrivateKey key, List<X509Certificate> chain)
+      throws GeneralSecurityException {
+    for (KeyManager m : presenting(key, chain)) {
+      if (m instanceof X509ExtendedKeyManager x) {
+        return x;
+      }
+    }
+    throw new GeneralSecurityException("the JDK gave no X.509 key manager");
   }
 
   private static TrustManager[] jvmTrust() throws GeneralSecurityException {
